@@ -1,0 +1,166 @@
+"""Stage 7: the command line. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .models import SEVERITY_RANK
+from .pipeline import audit_batch
+from .read import iter_letter_paths
+from .report import Summary, formats
+from .rules import all_rules
+from .settings import FAIL_ON, Settings, SettingsError
+from .template import TemplateError
+
+PROGRESS_MIN_LETTERS = 20
+
+
+class UsageError(Exception):
+    """Reported as one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump, no traceback
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="letter-audit", description="Audit batches of templated letters.")
+    parser.add_argument("--version", action="version", version=f"letter-audit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="audit letters (files or directories)")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--template", action="append", type=Path, default=[], metavar="FILE",
+                       help="template file or folder (repeatable); default: the templates shipped with the tool")
+    check.add_argument("--format", choices=sorted(formats()), default="text")
+    check.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+                       help="exit 1 when a finding is at least this severe (default: warning)")
+    check.add_argument("--select", action="append", default=[], metavar="RULES",
+                       help="only these rules (comma-separated, repeatable)")
+    check.add_argument("--ignore", action="append", default=[], metavar="RULES",
+                       help="switch these rules off (comma-separated, repeatable)")
+    check.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
+                       help="change a rule's severity for this run (repeatable)")
+    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="skip files matching this pattern inside directories (repeatable)")
+    check.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+
+    commands.add_parser("rules", help="list the rules")
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("rule_id", metavar="ID")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
+    except (UsageError, SettingsError, TemplateError) as exc:
+        print(f"letter-audit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 1
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    severity = {}
+    for item in args.severity:
+        rule, sep, level = item.partition("=")
+        if not sep:
+            raise UsageError(f"--severity takes RULE=LEVEL, not {item!r}")
+        severity[rule.strip()] = level.strip()
+    settings = Settings(
+        template_paths=args.template,
+        select=_rule_list(args.select),
+        ignore=_rule_list(args.ignore),
+        severity=severity,
+        fail_on=args.fail_on,
+        exclude=args.exclude,
+    )
+    settings.validate()
+    return settings
+
+
+def _rule_list(values: list[str]) -> set[str]:
+    return {rule.strip() for value in values for rule in value.split(",") if rule.strip()}
+
+
+def run_check(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"no such file or directory: {path}")
+    settings = settings_from(args)
+    settings.templates  # load now: a broken template is a usage error, before any letter is read
+    paths = list(iter_letter_paths(args.paths, settings.exclude))
+    progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
+    results = []
+    for result in audit_batch(paths, settings):
+        results.append(result)
+        if progress:
+            progress.step()
+    if progress:
+        progress.close()
+    write_report(formats()[args.format], results, args.output)
+    return exit_code(results, settings.fail_on)
+
+
+def write_report(fmt, results, output: Path | None) -> None:
+    summary = Summary.of(results)
+    if output is None:
+        fmt.write(results, summary, sys.stdout)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8", newline="") as stream:
+        fmt.write(results, summary, stream)
+
+
+def exit_code(results, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings)
+    return 1 if failing else 0
+
+
+def _show_progress(args, count: int) -> bool:
+    return (not args.no_progress and count >= PROGRESS_MIN_LETTERS and sys.stderr.isatty()
+            and not os.environ.get("CI"))
+
+
+class _Progress:
+    """A one-line bar on stderr, redrawn at most a hundred times."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.every = total, 0, max(1, total // 100)
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 or self.done == self.total:
+            filled = 30 * self.done // self.total
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} letters")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    for rule in all_rules().values():
+        print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
+    return 0
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    rule = all_rules().get(args.rule_id)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`)")
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}")
+    return 0

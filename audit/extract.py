@@ -1,0 +1,127 @@
+"""Stage 4: turn the placeholder text of aligned paragraphs into typed field values."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .align import Alignment, Pair
+from .diffs import word_diff
+from .models import Value
+from .template import Slot, Template
+
+MONTHS = {name: number for number, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], start=1)}
+_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A number and the noun after it that do not agree ("1 detailed investigations")."""
+
+    number: str
+    noun: str
+    expected: str
+    line: int
+    section: str | None
+    excerpt: str
+
+
+@dataclass
+class Extraction:
+    values: dict[str, list[Value]] = field(default_factory=dict)  # every occurrence, in letter order
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    def first(self, name: str) -> Value | None:
+        found = self.values.get(name)
+        return found[0] if found else None
+
+    def environment(self, constants: dict[str, Any]) -> dict[str, Any]:
+        env = dict(constants)
+        env.update({name: found[0].value for name, found in self.values.items()})
+        return env
+
+    def as_json(self, template: Template) -> dict[str, Any]:
+        return {name: (v.json() if (v := self.first(name)) else None) for name in template.fields}
+
+
+def convert(kind: str, raw: str) -> Any:
+    """Typed value of a placeholder's text; None when the text is not a valid value."""
+    text = " ".join(raw.split())
+    if kind == "int":
+        return int(text.replace(",", ""))
+    if kind == "percent":
+        return math.floor(float(text.rstrip("%").strip()) + 0.5)
+    if kind == "date":
+        found = _DATE.fullmatch(text)
+        month = MONTHS.get(found.group(2).lower()) if found else None
+        if not month:
+            return None
+        try:
+            return date(int(found.group(3)), month, int(found.group(1)))
+        except ValueError:
+            return None
+    return text
+
+
+def extract(alignment: Alignment) -> Extraction:
+    result = Extraction()
+    for pair in alignment.pairs:
+        if pair.match is not None:
+            _from_match(pair, result)
+        elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
+            _from_diff(pair, alignment.template, result)
+    return result
+
+
+def _record(result: Extraction, slot: Slot, raw: str, line: int) -> Any:
+    value = convert(slot.type, raw)
+    if value is not None:
+        result.values.setdefault(slot.field, []).append(Value(slot.field, value, " ".join(raw.split()), line))
+    return value
+
+
+def _from_match(pair: Pair, result: Extraction) -> None:
+    numbers: dict[str, Any] = {}
+    for slot in pair.template.slots:
+        raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
+        line = pair.para.line_at(start)
+        if slot.field is not None:
+            numbers[slot.group] = _record(result, slot, raw, line)
+            continue
+        number = numbers.get(slot.number_group)
+        singular, plural = slot.forms
+        expected = singular if number == 1 else plural
+        if number is not None and raw != expected:
+            result.disagreements.append(Disagreement(
+                pair.match.group(slot.number_group), raw, expected, line,
+                pair.template.section, pair.para.text))
+
+
+def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
+    """Boilerplate around the placeholders changed: line the words up and read what stands
+    where each placeholder stood."""
+    slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
+    marked = pair.template.text
+    for marker, slot in slots.items():
+        marked = re.sub(r"\{\{\s*" + re.escape(slot.field) + r"(?::[^}]*)?\s*\}\}", marker, marked, count=1)
+    offset, pending = 0, []
+    for op, text in word_diff(marked, pair.para.text) + [("=", "")]:
+        if op == "-":
+            pending.extend(m for m in slots if m in text)
+        elif op == "+" and pending:
+            for marker in pending:
+                slot = slots[marker]
+                pattern, stripped = template.types[slot.type], text.strip()
+                lead = len(text) - len(text.lstrip())
+                found = re.fullmatch(pattern, stripped) or re.search(pattern, stripped)
+                if found:
+                    _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()))
+            pending = []
+        elif op == "=":
+            pending = []
+        if op != "-":
+            offset += len(text)

@@ -1,0 +1,78 @@
+"""One letter from file to findings, and a batch of letters streamed through it."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from .align import Alignment, align
+from .extract import extract
+from .models import Document, Finding, LetterResult
+from .normalise import normalise
+from .read import read_letter
+from .rules import LetterContext
+from .settings import Settings
+from .template import Template
+
+MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
+
+
+def audit_letter(path: Path, settings: Settings) -> tuple[LetterContext, LetterResult]:
+    """Read, normalise, align, extract and check one letter. Never raises for bad input."""
+    ctx = LetterContext(read_letter(path))
+    try:
+        if ctx.raw.text is not None:
+            _understand(ctx, settings)
+        findings = _run_rules(ctx, settings)
+    except Exception as exc:  # a bug must not stop the batch; say so on the letter
+        findings = [Finding("unrecognised-document", "error",
+                            f"The letter could not be audited because of an internal error "
+                            f"({type(exc).__name__}: {exc}); please report it.", 1)]
+    fields = ctx.extraction.as_json(ctx.template) if ctx.extraction else {}
+    template = ctx.template.name if ctx.template else None
+    return ctx, LetterResult(path, template, fields, findings)
+
+
+def audit_batch(paths: Iterable[Path], settings: Settings) -> Iterator[LetterResult]:
+    """Stream letters one at a time: only the small result of each is kept."""
+    for path in paths:
+        yield audit_letter(path, settings)[1]
+
+
+def _understand(ctx: LetterContext, settings: Settings) -> None:
+    document = ctx.document = normalise(ctx.raw, settings.vocabulary)
+    if not document.paragraphs:
+        ctx.unrecognised = "The file is empty: it holds no text."
+        return
+    alignment = choose_template(document, settings.templates)
+    if alignment.coverage < MIN_COVERAGE:
+        ctx.unrecognised = (
+            f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
+            f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')
+        return
+    ctx.template, ctx.alignment = alignment.template, alignment
+    ctx.extraction = extract(alignment)
+
+
+def choose_template(document: Document, templates: list[Template]) -> Alignment:
+    """The template sharing the most exact boilerplate with the letter; fuzzy coverage breaks ties
+    and decides when no boilerplate matches exactly."""
+    def exact_hits(template: Template) -> int:
+        return sum(1 for p in document.paragraphs if p.text in template.literal_index)
+
+    ranked = sorted(templates, key=exact_hits, reverse=True)
+    if len(ranked) == 1 or exact_hits(ranked[0]) > exact_hits(ranked[1]):
+        return align(document, ranked[0])
+    return max((align(document, t) for t in ranked), key=lambda a: a.coverage)
+
+
+def _run_rules(ctx: LetterContext, settings: Settings) -> list[Finding]:
+    findings = []
+    for rule in settings.active_rules:
+        if rule.check is None:
+            continue
+        severity = settings.severity_of(rule.id, rule.severity)
+        for finding in rule.check(ctx):
+            findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
+    findings.sort(key=lambda f: f.line)
+    return findings

@@ -1,0 +1,46 @@
+"""Stage 6: turn the batch's results into outputs. Every format reads the same records.
+
+A format is a module with NAME and write(results, summary, stream); FORMATS maps names
+to them, so adding a format is adding a module, not another branch somewhere.
+"""
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import SEVERITIES, LetterResult
+
+FORMAT_MODULES = ("as_text", "as_json", "as_csv")
+
+
+@dataclass
+class Summary:
+    letters: int = 0
+    statuses: Counter = field(default_factory=Counter)  # pass / warn / fail -> letters
+    severities: Counter = field(default_factory=Counter)  # error / warning / info -> findings
+    rules: dict[str, Counter] = field(default_factory=dict)  # rule -> severity -> findings
+
+    @classmethod
+    def of(cls, results: list[LetterResult]) -> "Summary":
+        summary = cls()
+        for result in results:
+            summary.letters += 1
+            summary.statuses[result.status] += 1
+            for finding in result.findings:
+                summary.severities[finding.severity] += 1
+                summary.rules.setdefault(finding.rule, Counter())[finding.severity] += 1
+        return summary
+
+    def json(self) -> dict:
+        return {
+            "letters": self.letters,
+            "pass": self.statuses["pass"], "warn": self.statuses["warn"], "fail": self.statuses["fail"],
+            "findings": {s: self.severities[s] for s in SEVERITIES},
+            "rules": {rule: dict(sorted(c.items())) for rule, c in sorted(self.rules.items())},
+        }
+
+
+def formats() -> dict:
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in FORMAT_MODULES]
+    return {module.NAME: module for module in modules}

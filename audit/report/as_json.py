@@ -1,0 +1,27 @@
+"""The whole batch as one JSON document: letters with fields and findings, and a summary."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+
+NAME = "json"
+FORMAT_VERSION = 1
+
+
+def letter_record(result) -> dict:
+    return {
+        "path": str(result.path),
+        "template": result.template,
+        "status": result.status,
+        "fields": result.fields,
+        "findings": [f.json() for f in result.findings],
+    }
+
+
+def write(results, summary, stream) -> None:
+    stream.write('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__}))
+    stream.write(f', "format_version": {FORMAT_VERSION}, "letters": [')
+    for index, result in enumerate(results):
+        stream.write(("," if index else "") + "\n" + json.dumps(letter_record(result), ensure_ascii=False))
+    stream.write('\n], "summary": ' + json.dumps(summary.json()) + "}\n")

@@ -1,0 +1,21 @@
+"""One line per finding, `path:line: severity rule-id message`, then a summary."""
+from __future__ import annotations
+
+NAME = "text"
+
+
+def write(results, summary, stream) -> None:
+    for result in results:
+        for f in result.findings:
+            stream.write(f"{result.path}:{f.line}: {f.severity} {f.rule} {f.message}\n")
+    s = summary.json()
+    stream.write(
+        f"\n{plural(s['letters'], 'letter')}: {s['pass']} pass, {s['warn']} warn, {s['fail']} fail; "
+        f"{plural(s['findings']['error'], 'error')}, {plural(s['findings']['warning'], 'warning')}, "
+        f"{s['findings']['info']} info\n")
+    for rule, counts in s["rules"].items():
+        stream.write(f"  {rule}: {sum(counts.values())}\n")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

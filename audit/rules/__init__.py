@@ -1,0 +1,27 @@
+"""The rule catalogue: one module per rule, its docstring is its documentation.
+
+A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info) and
+check(ctx) -> iterable of Finding. The first docstring line is the rule's summary.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from .base import LetterContext, RuleInfo
+
+__all__ = ["LetterContext", "RuleInfo", "all_rules"]
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, RuleInfo]:
+    rules = {}
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module_info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        summary, _, doc = (module.__doc__ or "").strip().partition("\n")
+        rules[module.ID] = RuleInfo(module.ID, module.SEVERITY, summary.strip(), doc.strip(),
+                                    getattr(module, "check", None), getattr(module, "BATCH", False))
+    return dict(sorted(rules.items()))

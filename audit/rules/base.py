@@ -1,0 +1,116 @@
+"""What every rule sees of a letter, and the evaluation of the checks a template declares."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
+
+from ..align import Alignment
+from ..expr import Missing, compile_expression
+from ..extract import Extraction
+from ..models import Document, Finding, RawLetter, Value
+from ..template import Template
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+_MESSAGE_PART = re.compile(r"\{(=?)([^{}]+)\}")
+EXCERPT_CHARS = 160
+
+
+@dataclass
+class LetterContext:
+    raw: RawLetter
+    document: Document | None = None
+    template: Template | None = None
+    alignment: Alignment | None = None
+    extraction: Extraction | None = None
+    unrecognised: str | None = None  # why no template fits
+
+    @cached_property
+    def environment(self) -> dict[str, Any]:
+        return self.extraction.environment(self.template.constants) if self.extraction else {}
+
+    @cached_property
+    def declared_problems(self) -> list[tuple[str, str, Value | None, str]]:
+        """(rule, message, value to point at, evidence) for each failed check or field conflict."""
+        if self.extraction is None:
+            return []
+        problems = []
+        for spec in self.template.fields.values():
+            values = self.extraction.values.get(spec.name, [])
+            if spec.conflict and len({v.value for v in values}) > 1:
+                quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
+                problems.append((spec.conflict, f"{spec.name} is quoted with different values: {quoted}.",
+                                 values[1], "; ".join(f"line {v.line}: {v.raw}" for v in values)))
+        for check in self.template.checks:
+            env = self.environment
+            if any(env.get(name) is None for name in check.names):
+                continue
+            try:
+                holds = check.evaluate(env)
+            except (Missing, ArithmeticError, TypeError):
+                continue
+            if not holds:
+                anchors = [self.extraction.first(n) for n in _NAME.findall(check.source) if n in self.template.fields]
+                anchors = [v for v in anchors if v]
+                evidence = "; ".join(dict.fromkeys(f"{v.field} = {v.raw} (line {v.line})" for v in anchors))
+                problems.append((check.rule, self.render(check.message),
+                                 anchors[0] if anchors else None, evidence))
+        return problems
+
+    def render(self, message: str) -> str:
+        """Fill {field} with the letter's own words and {=expression} with a computed value."""
+        def fill(match: re.Match) -> str:
+            computed, body = match.groups()
+            if computed:
+                try:
+                    value = _compiled(body)(self.environment)
+                except (Missing, ArithmeticError, TypeError):
+                    return "?"
+                return f"{value:g}" if isinstance(value, float) else str(value)
+            found = self.extraction.first(body) if self.extraction else None
+            return found.raw if found else str(self.environment.get(body, match.group(0)))
+        return _MESSAGE_PART.sub(fill, message)
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str):
+    return compile_expression(source)[0]
+
+
+def excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
+
+
+def declared_findings(ctx: LetterContext, rule: str, severity: str) -> list[Finding]:
+    """Findings for the checks and field conflicts that a template assigns to `rule`."""
+    findings = []
+    for name, message, value, evidence in ctx.declared_problems:
+        if name == rule:
+            line = value.line if value else 1
+            section = _section_of_line(ctx, line)
+            findings.append(Finding(rule, severity, message, line, section, evidence))
+    return findings
+
+
+def _section_of_line(ctx: LetterContext, line: int) -> str | None:
+    if ctx.alignment is None:
+        return None
+    section = None
+    for pair in ctx.alignment.pairs:
+        if pair.para is not None and pair.para.line <= line and pair.template is not None:
+            section = pair.template.section
+    return section
+
+
+@dataclass
+class RuleInfo:
+    """A rule as the catalogue shows it; `check` yields findings for one letter."""
+
+    id: str
+    severity: str
+    summary: str
+    doc: str
+    check: Any = field(repr=False)
+    batch: bool = False

@@ -1,0 +1,45 @@
+"""A boilerplate paragraph is present but its words differ from the template.
+
+Formatting (line breaks, Markdown, curly quotes, hyphenation) is ignored; what is left
+is an edit: a changed figure, a dropped or added sentence, a reworded phrase. The
+finding carries a word-level diff (template words removed, letter words added).
+
+Bad::
+
+    During the year, we delivered 120 courses, training more than 1,400 people.
+
+Good::
+
+    During the year, we delivered 118 courses, training more than 1,400 people.
+"""
+from ..diffs import describe, word_diff
+from ..models import Finding
+from .base import excerpt
+
+ID = "boilerplate-changed"
+SEVERITY = "warning"
+
+
+def check(ctx):
+    if ctx.alignment is None:
+        return
+    for pair in ctx.alignment.pairs:
+        if pair.kind in ("changed", "moved") and pair.match is None:
+            expected = _expected_text(ctx, pair)
+            diff = word_diff(expected, pair.para.text)
+            yield Finding(ID, SEVERITY,
+                          f"Boilerplate at line {pair.para.line} differs from the template: {describe(diff)}.",
+                          pair.para.line, pair.template.section, excerpt(pair.para.text), tuple(diff))
+
+
+def _expected_text(ctx, pair):
+    """The template paragraph with this letter's own values filled in, so that only
+    boilerplate edits show in the diff."""
+    if pair.template.regex is None:
+        return pair.template.text
+    text = pair.template.skeleton
+    for slot in pair.template.slots:
+        if slot.field:
+            value = ctx.extraction.first(slot.field) if ctx.extraction else None
+            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
+    return text

@@ -1,0 +1,23 @@
+"""Reporting years or periods disagree within the letter or with the template's year.
+
+The letter's date, the year it reports on and every statistics period must agree
+with each other and with the year of the template.
+
+Bad::
+
+    ... for the year ending 31 March 2020 ...
+    ... for the period between 1 April 2018 to 31 March 2019
+
+Good::
+
+    ... for the year ending 31 March 2020 ...
+    ... for the period between 1 April 2019 to 31 March 2020
+"""
+from .base import declared_findings
+
+ID = "date-mismatch"
+SEVERITY = "error"
+
+
+def check(ctx):
+    return declared_findings(ctx, ID, SEVERITY)

@@ -1,0 +1,34 @@
+"""Converter residue was found and ignored.
+
+PDF and Word converters leave things in the text that are not part of the letter:
+page numbers, descriptions of images such as a signature. They are set aside and do
+not count against the letter; this note says where, so a reviewer can confirm nothing
+real was dropped.
+
+Bad (if it were counted as text)::
+
+    14
+
+Good: the page number is reported here and ignored.
+"""
+from ..models import Finding
+from .base import excerpt
+
+ID = "extraction-artifact"
+SEVERITY = "info"
+
+
+def check(ctx):
+    if ctx.document is None:
+        return
+    for para in ctx.document.artifacts:
+        yield Finding(ID, SEVERITY, f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"',
+                      para.line, None, para.text)
+    if ctx.alignment is None:
+        return
+    for pair in ctx.alignment.pairs:
+        if pair.kind == "free":
+            yield Finding(ID, SEVERITY,
+                          f'Ignored text where the template allows a {pair.template.text} '
+                          f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
+                          pair.para.line, pair.template.section, excerpt(pair.para.text))

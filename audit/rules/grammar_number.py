@@ -1,0 +1,52 @@
+"""A number and the noun after it disagree ("1 detailed investigations").
+
+The template marks nouns that must agree with the number before them
+(``{{investigation|investigations}}``). Those are checked in every letter; in text the
+template does not have (edited or added paragraphs) the same nouns are found with
+spaCy's tokenizer and matcher.
+
+Bad::
+
+    Statistics are based on a total of 1 detailed investigations
+
+Good::
+
+    Statistics are based on a total of 1 detailed investigation
+"""
+from ..language import agreement_matcher, number_value, pipeline
+from ..models import Finding
+from .base import excerpt
+
+ID = "grammar-number"
+SEVERITY = "warning"
+
+
+def check(ctx):
+    if ctx.extraction is None:
+        return
+    for d in ctx.extraction.disagreements:
+        yield Finding(ID, SEVERITY, f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
+                      d.line, d.section, excerpt(d.excerpt))
+    forms = tuple(sorted({slot.forms for p in ctx.template.paragraphs for slot in p.slots if slot.forms}))
+    if not forms:
+        return
+    singular = {s.lower(): p for s, p in forms}
+    plural = {p.lower(): s for s, p in forms}
+    for pair in ctx.alignment.pairs:
+        if pair.kind not in ("extra", "changed", "duplicate") or pair.match is not None:
+            continue
+        doc = pipeline()(pair.para.text)
+        seen = set()
+        for _, start, end in agreement_matcher(forms)(doc):
+            number, noun = doc[start], doc[end - 1]
+            value = number_value(number.text)
+            if value is None or noun.i in seen:
+                continue
+            seen.add(noun.i)
+            word = noun.text.lower()
+            expected = (word if word in singular else plural[word]) if value == 1 else (singular.get(word, word))
+            if expected != word:
+                yield Finding(ID, SEVERITY,
+                              f'"{doc[start:end].text}" does not agree: with {number.text} it should be "{expected}".',
+                              pair.para.line_at(number.idx), pair.template.section if pair.template else None,
+                              excerpt(pair.para.text))

@@ -1,0 +1,36 @@
+"""A required boilerplate paragraph is absent from the letter.
+
+Every paragraph of the template must appear in the letter, the signature block
+included. A missing paragraph inside a section that is missing altogether is reported
+by missing-section instead.
+
+Bad::
+
+    Yours sincerely,
+    <signature block missing>
+
+Good::
+
+    Yours sincerely,
+    Michael King Local Government and Social Care Ombudsman
+"""
+from ..models import Finding
+from .base import excerpt
+
+ID = "missing-paragraph"
+SEVERITY = "error"
+
+
+def check(ctx):
+    if ctx.alignment is None:
+        return
+    gone = set(ctx.alignment.missing_sections)
+    line = 1
+    for pair in ctx.alignment.pairs:
+        if pair.para is not None:
+            line = pair.para.line
+        if pair.kind == "missing" and pair.template.section not in gone:
+            what = "heading" if pair.template.heading else "paragraph"
+            yield Finding(ID, SEVERITY,
+                          f'A template {what} is missing after line {line}: "{excerpt(pair.template.skeleton)}"',
+                          line, pair.template.section, excerpt(pair.template.skeleton))

@@ -1,0 +1,23 @@
+"""The salutation names someone other than the addressee.
+
+"Dear ..." must greet the person the letter is addressed to, as the template's check
+declares. A different name usually means a mail-merge row was misaligned.
+
+Bad::
+
+    Mr Williams Chief Executive Ipswich Borough Council
+    Dear Ms Elliott
+
+Good::
+
+    Mr Williams Chief Executive Ipswich Borough Council
+    Dear Mr Williams
+"""
+from .base import declared_findings
+
+ID = "salutation-mismatch"
+SEVERITY = "error"
+
+
+def check(ctx):
+    return declared_findings(ctx, ID, SEVERITY)

@@ -1,0 +1,19 @@
+"""The file cannot be read as text.
+
+Binary data, bytes that are not UTF-8, UTF-16 or Windows-1252 text, a file too large to
+be a letter, a file without read permission or a broken symbolic link. The rest of the
+batch is still audited.
+
+Bad: a PDF or Word file saved with a .txt name.
+
+Good: the letter exported as plain text or Markdown.
+"""
+from ..models import Finding
+
+ID = "unreadable-input"
+SEVERITY = "error"
+
+
+def check(ctx):
+    if ctx.raw.error:
+        yield Finding(ID, SEVERITY, f"The file {ctx.raw.error}.", 1)

@@ -1,0 +1,22 @@
+"""The file matches none of the templates.
+
+An empty file, a file of another kind (minutes, a different letter) or a letter so
+damaged that too little of any template is found in it. Check the file belongs in the
+batch, or add a template for its kind.
+
+Bad::
+
+    Minutes of the meeting of the Audit Committee held on 3 March 2020
+
+Good: a letter whose paragraphs are mostly a template's boilerplate.
+"""
+from ..models import Finding
+
+ID = "unrecognised-document"
+SEVERITY = "error"
+
+
+def check(ctx):
+    if ctx.unrecognised:
+        yield Finding(ID, SEVERITY, ctx.unrecognised, 1, None,
+                      ctx.document.paragraphs[0].text[:160] if ctx.document and ctx.document.paragraphs else "")

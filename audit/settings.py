@@ -1,0 +1,53 @@
+"""The settings of one run: which templates, which rules at which severity, when to fail."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .models import SEVERITIES
+from .rules import all_rules
+from .template import Template, load_templates
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message says which and why."""
+
+
+@dataclass
+class Settings:
+    template_paths: list[Path] = field(default_factory=list)  # empty: the packaged templates
+    select: set[str] = field(default_factory=set)  # empty: every rule
+    ignore: set[str] = field(default_factory=set)
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str = "warning"
+    exclude: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        known = all_rules()
+        for rule in [*self.select, *self.ignore, *self.severity]:
+            if rule not in known:
+                raise SettingsError(f"unknown rule {rule!r} (see `letter-audit rules`)")
+        for rule, level in self.severity.items():
+            if level not in SEVERITIES:
+                raise SettingsError(f"severity of {rule} must be one of {', '.join(SEVERITIES)}, not {level!r}")
+        if self.fail_on not in FAIL_ON:
+            raise SettingsError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+
+    @cached_property
+    def templates(self) -> list[Template]:
+        return load_templates(self.template_paths)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset().union(*(t.vocabulary for t in self.templates))
+
+    @cached_property
+    def active_rules(self):
+        return [rule for rule_id, rule in all_rules().items()
+                if (not self.select or rule_id in self.select) and rule_id not in self.ignore]
+
+    def severity_of(self, rule_id: str, default: str) -> str:
+        return self.severity.get(rule_id, default)
