@@ -23,13 +23,14 @@ _CHARS = str.maketrans({
 })
 
 # Markdown and HTML formatting, removed line by line (no pattern crosses a line end).
+# Each pattern runs only when its trigger character occurs: most letters have little markup.
 _MARKUP = [
-    (re.compile(r"^[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)", re.M), ""),  # headings, quotes
-    (re.compile(r"^[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+", re.M), ""),  # list bullets
-    (re.compile(r"^[ ]*(?:[-*_][ ]*){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images keep their text
-    (re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
-    (re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
+    ("#>", re.compile(r"^[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)", re.M), ""),  # headings, quotes
+    ("-*+\u2022\u25aa\u25cf.)", re.compile(r"^[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+", re.M), ""),  # bullets
+    ("-*_", re.compile(r"^[ ]*(?:[-*_][ ]*){3,}$", re.M), ""),  # horizontal rules
+    ("[", re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images keep their text
+    ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
+    ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]
 _SPACES = re.compile(r" {2,}")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -42,8 +43,9 @@ _WORD_START = re.compile(r"^([a-z]+)")
 def clean_text(text: str) -> str:
     """Character- and markup-level clean-up that keeps line ends where they are."""
     text = text.translate(_CHARS)
-    for pattern, repl in _MARKUP:
-        text = pattern.sub(repl, text)
+    for triggers, pattern, repl in _MARKUP:
+        if any(char in text for char in triggers):
+            text = pattern.sub(repl, text)
     if "&" in text:
         text = html.unescape(text)
     return text
@@ -56,8 +58,8 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
     splits one word ("com-" + "plaints") or joins two ("well-" + "established").
     """
     blocks: list[list[tuple[int, str]]] = [[]]
-    for number, line in enumerate(_LINE_END.split(clean_text(raw.text or "")), start=1):
-        line = _SPACES.sub(" ", line).strip()
+    for number, line in enumerate(_LINE_END.split(_SPACES.sub(" ", clean_text(raw.text or ""))), start=1):
+        line = line.strip()
         if line:
             blocks[-1].append((number, line))
         elif blocks[-1]:

@@ -51,7 +51,9 @@ class LetterContext:
             except (Missing, ArithmeticError, TypeError):
                 continue
             if not holds:
-                anchors = [self.extraction.first(n) for n in _NAME.findall(check.source) if n in self.template.fields]
+                # point at the field the message names first: the figure it calls into question
+                named = [part for _, part in _MESSAGE_PART.findall(check.message)] + _NAME.findall(check.source)
+                anchors = [self.extraction.first(n) for n in named if n in self.template.fields]
                 anchors = [v for v in anchors if v]
                 evidence = "; ".join(dict.fromkeys(f"{v.field} = {v.raw} (line {v.line})" for v in anchors))
                 problems.append((check.rule, self.render(check.message),

@@ -24,7 +24,7 @@ def check(ctx):
     if ctx.alignment is None:
         return
     for pair in ctx.alignment.pairs:
-        if pair.kind in ("changed", "moved") and pair.match is None:
+        if pair.kind == "changed" or (pair.kind == "moved" and pair.score < 100.0):
             expected = _expected_text(ctx, pair)
             diff = word_diff(expected, pair.para.text)
             yield Finding(ID, SEVERITY,

@@ -1,0 +1,118 @@
+"""Benchmark: audit N synthetic, internally consistent letters; report letters/second and peak memory.
+
+    python benchmarks/bench_check.py 1000 10000          # JSON output only
+    python benchmarks/bench_check.py --html 10000        # also write the HTML report
+
+Letters are rendered from the default 2020 template with random but consistent figures
+(so they take the fast path, as most letters of a real batch do) plus one deviating
+letter in fifty (a dropped section or an extra paragraph), which takes the slow path.
+Run by hand; the figures go in the README. Not a test: timings depend on the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from audit.template import _PLACEHOLDER, load_template  # noqa: E402
+
+TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
+SURNAMES = ["Williams", "Elliott", "Jackson", "Cooper-Smith", "Scrutton", "Patel", "O'Neill", "Hughes"]
+PLACES = ["Ipswich Borough", "Ashfield District", "Cambridge City", "Kent County", "Leeds City", "Rochford District"]
+TITLES = ["Chief Executive", "Managing Director", "Interim Chief Executive"]
+
+
+def consistent_values(rng: random.Random, index: int) -> dict[str, str]:
+    investigations = rng.randint(1, 60)
+    upheld = rng.randint(0, investigations)
+    remedies = rng.randint(0, upheld)
+    name = f"{rng.choice(['Mr', 'Ms', 'Mrs', 'Dr'])} {rng.choice(SURNAMES)}"
+    return {
+        "letter_date": "22 July 2020", "year_end": "31 March 2020",
+        "period_start": "1 April 2019", "period_end": "31 March 2020",
+        "recipient_name": name, "salutation_name": name,
+        "recipient_title": rng.choice(TITLES), "authority": f"{rng.choice(PLACES)} Council {index}",
+        "investigations": str(investigations), "upheld_decisions": str(upheld),
+        "remedy_decisions": str(remedies), "compliance_outcomes": str(upheld - remedies),
+        "upheld_rate": f"{(100 * upheld + investigations // 2) // investigations}%",
+        "remedy_rate": f"{(100 * remedies + upheld // 2) // upheld if upheld else 0}%",
+        "compliance_rate": f"{rng.choice([100, 100, 100, 50, 67])}%",
+        "upheld_average": "45%", "compliance_average": "99%", "remedy_average": "20%",
+    }
+
+
+def render(template, values: dict[str, str], drop_section: str | None = None, extra: str | None = None) -> str:
+    lines = []
+    for para in template.paragraphs:
+        if para.free or para.section == drop_section:
+            continue
+        number = None
+
+        def fill(match: re.Match) -> str:
+            nonlocal number
+            inner = match.group(1)
+            if "|" in inner:
+                singular, plural = (s.strip() for s in inner.split("|"))
+                return singular if number == "1" else plural
+            value = values[inner.split(":")[0].strip()]
+            number = value
+            return value
+        lines.append(_PLACEHOLDER.sub(fill, para.text))
+        if extra and para.text.startswith("Yours sincerely"):
+            lines.insert(-1, extra)
+    return "\n\n".join(lines) + "\n"
+
+
+def write_letters(folder: Path, count: int, seed: int = 2020) -> None:
+    template = load_template(TEMPLATE)
+    rng = random.Random(seed)
+    sections = [title for title, s in template.sections.items() if len(s.paragraphs) > 2]
+    for index in range(count):
+        values = consistent_values(rng, index)
+        odd = index % 50 == 49
+        text = render(template, values,
+                      drop_section=rng.choice(sections) if odd and index % 100 == 49 else None,
+                      extra="We were pleased to deliver a training course to your staff." if odd else None)
+        (folder / f"letter-{index:06d}.txt").write_text(text, encoding="utf-8")
+
+
+def run(count: int, html: bool) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
+    try:
+        write_letters(folder, count)
+        command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
+                   "--output", os.devnull, "--no-progress"]
+        if html:
+            command += ["--html", str(folder / "_report")]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  "
+              f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB  exit {code}{'  (with --html)' if html else ''}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--html", action="store_true", help="also write the HTML report")
+    args = parser.parse_args()
+    for count in args.counts:
+        run(count, args.html)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Rule cases are data: tests/rules/<rule-id>.yml holds letters that must and must not trigger it.
+
+A case starts from a seed letter (`seed: "000"`) with `edits` applied, or gives its own
+`text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
+findings expected of the rule (line, count, words in the message); `pass` cases must not
+raise the rule at all.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audit.rules import all_rules
+
+from support import audit_text, edit, seed_text
+
+CASE_DIR = Path(__file__).parent / "rules"
+
+
+def load_cases():
+    for path in sorted(CASE_DIR.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for kind in ("fail", "pass"):
+            for case in spec.get(kind, []):
+                yield pytest.param(spec["rule"], kind, case, id=f"{spec['rule']}:{kind}:{case['name']}")
+
+
+def build_letter(case: dict) -> bytes:
+    if "bytes_hex" in case:
+        return bytes.fromhex(case["bytes_hex"])
+    text = case["text"] if "text" in case else seed_text(str(case["seed"]))
+    for change in case.get("edits", []):
+        text = edit(text, change["old"], change["new"], change.get("occurrence", 1))
+    if "newline" in case:
+        text = text.replace("\n", case["newline"])
+    return text.encode(case.get("encoding", "utf-8"))
+
+
+@pytest.mark.parametrize("rule, kind, case", list(load_cases()))
+def test_rule_case(tmp_path, rule, kind, case):
+    assert rule in all_rules(), f"{rule} is not a known rule"
+    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"))
+    found = [f for f in result.findings if f.rule == rule]
+    if kind == "pass":
+        assert not found, [f.message for f in found]
+        return
+    expected = case["expect"]
+    assert len(found) == expected.get("count", 1), [f.message for f in found]
+    if "line" in expected:
+        assert found[0].line == expected["line"]
+    for words in expected.get("message", []):
+        assert any(words in f.message for f in found), (words, [f.message for f in found])
+    if expected.get("only"):
+        others = [f"{f.rule}: {f.message}" for f in result.findings if f.rule != rule and f.severity != "info"]
+        assert not others
+
+
+def test_every_rule_has_cases_both_ways():
+    covered = {}
+    for param in load_cases():
+        rule, kind, _ = param.values
+        covered.setdefault(rule, set()).add(kind)
+    per_letter = {rule_id for rule_id, rule in all_rules().items() if not rule.batch}
+    assert {rule for rule, kinds in covered.items() if kinds == {"pass", "fail"}} >= per_letter
