@@ -22,27 +22,26 @@ _CHARS = str.maketrans({
     "\u2026": "...",
 })
 
-# Markdown and HTML formatting, removed line by line (no pattern crosses a line end).
+# Markdown and HTML formatting. Replacements keep every line end, so line numbers hold.
 # Each pattern runs only when its trigger character occurs: most letters have little markup.
 _MARKUP = [
     ("#>", re.compile(r"^[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)", re.M), ""),  # headings, quotes
     ("-*+\u2022\u25aa\u25cf.)", re.compile(r"^[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+", re.M), ""),  # bullets
     ("-*_", re.compile(r"^[ ]*(?:[-*_][ ]*){3,}$", re.M), ""),  # horizontal rules
-    ("[", re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images keep their text
+    ("[", re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)"), r"\1"),  # links keep their text (wrapped too)
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]
 _SPACES = re.compile(r" {2,}")
-_LINE_END = re.compile(r"\r\n|\r|\n")
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?", re.I)
 _SENTENCE_END = (".", ":", ";", "!", "?", ",")
 _HYPHENATED = re.compile(r"([A-Za-z]+)-$")
-_WORD_START = re.compile(r"^([a-z]+)")
+_WORD_START = re.compile(r"^([A-Za-z]+)")
 
 
 def clean_text(text: str) -> str:
     """Character- and markup-level clean-up that keeps line ends where they are."""
-    text = text.translate(_CHARS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARS)
     for triggers, pattern, repl in _MARKUP:
         if any(char in text for char in triggers):
             text = pattern.sub(repl, text)
@@ -58,7 +57,7 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
     splits one word ("com-" + "plaints") or joins two ("well-" + "established").
     """
     blocks: list[list[tuple[int, str]]] = [[]]
-    for number, line in enumerate(_LINE_END.split(_SPACES.sub(" ", clean_text(raw.text or ""))), start=1):
+    for number, line in enumerate(_SPACES.sub(" ", clean_text(raw.text or "")).split("\n"), start=1):
         line = line.strip()
         if line:
             blocks[-1].append((number, line))
@@ -105,6 +104,8 @@ def _merge(first: Paragraph, second: Paragraph, vocabulary: Collection[str]) -> 
 
 
 def _is_split_word(left: str, right: str, vocabulary: Collection[str]) -> bool:
+    if right[:1].isupper():
+        return False  # Cooper-Smith
     joined = (left + right).lower()
     if joined in vocabulary:
         return True
