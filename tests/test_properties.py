@@ -1,0 +1,58 @@
+"""Whatever bytes or text arrive, the audit returns findings and never raises."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit.models import SEVERITIES
+from audit.pipeline import audit_letter
+from audit.settings import Settings
+
+from support import seed_text
+
+SETTINGS = Settings()
+SEED = seed_text("000")
+FOLDER = Path(tempfile.mkdtemp(prefix="letter-audit-hypothesis-"))
+fuzz = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def audit_bytes(data: bytes):
+    path = FOLDER / "letter.txt"
+    path.write_bytes(data)
+    ctx, result = audit_letter(path, SETTINGS)
+    for finding in result.findings:
+        assert finding.severity in SEVERITIES and finding.line >= 1 and finding.message
+        assert "internal error" not in finding.message, finding.message
+    return result
+
+
+@fuzz
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes(data):
+    audit_bytes(data)
+
+
+@fuzz
+@given(st.text(max_size=3000))
+def test_arbitrary_text(text):
+    audit_bytes(text.encode("utf-8"))
+
+
+@fuzz
+@given(st.lists(st.tuples(st.integers(0, len(SEED)), st.integers(0, 400),
+                          st.text(alphabet=st.characters(codec="utf-8"), max_size=80)), max_size=6))
+def test_damaged_letters(cuts):
+    text = SEED
+    for start, length, insert in cuts:
+        text = text[:start] + insert + text[start + length:]
+    result = audit_bytes(text.encode("utf-8"))
+    assert result.template in (None, "lgsco-annual-review-2020")
+
+
+@fuzz
+@given(st.permutations(SEED.split("\n\n")))
+def test_shuffled_paragraphs(paragraphs):
+    audit_bytes("\n\n".join(paragraphs).encode("utf-8"))

@@ -1,0 +1,127 @@
+"""Templates are data: parsing, errors, another kind of letter, choosing between templates."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.expr import ExpressionError, compile_expression
+from audit.settings import Settings
+from audit.template import TemplateError, default_template_dir, load_template, parse_template
+
+from support import audit_text, edit, seed_text
+
+PARKING = Path(__file__).parent / "fixtures" / "templates" / "parking-permit-renewal.md"
+PERMIT_LETTER = """Dear Ms Rivers
+
+Your permit AB-12345
+
+Your resident parking permit AB-12345 expires on 31 May 2024.
+
+It covers 2 vehicles at £40 each, a total of £{total}.
+
+How to renew
+
+Renew online before the expiry date to keep parking in your zone.
+
+Yours faithfully,
+
+Parking Services
+"""
+
+
+def test_default_template_compiles_to_sections_fields_and_checks():
+    template = load_template(default_template_dir() / "lgsco-annual-review-2020.md")
+    assert template.year == 2020
+    assert list(template.sections)[-3:] == [
+        "Complaints upheld", "Compliance with Ombudsman recommendations",
+        "Satisfactory remedies provided by the authority"]
+    assert {"investigations", "upheld_rate", "period_end", "salutation_name"} <= set(template.fields)
+    assert {check.rule for check in template.checks} == {
+        "salutation-mismatch", "count-mismatch", "rate-mismatch", "date-mismatch"}
+    [free] = [p for p in template.paragraphs if p.free]
+    assert free.text == "signature image description"
+    stats = next(p for p in template.paragraphs if p.text.startswith("Statistics are based on a total of {{inv"))
+    assert stats.regex.fullmatch("Statistics are based on a total of 12 detailed  investigations for the "
+                                 "period between 1 April 2019 to 31 March 2020")
+
+
+def test_another_kind_of_letter_needs_only_a_template(tmp_path):
+    settings = Settings(template_paths=[PARKING])
+    ctx, result = audit_text(tmp_path, PERMIT_LETTER.format(total=80), settings=settings)
+    assert result.template == "parking-permit-renewal" and result.status == "pass"
+    assert result.fields == {"permit_number": "AB-12345", "vehicles": 2, "fee_each": 40, "total_fee": 80,
+                             "resident": "Ms Rivers", "expiry": "2024-05-31"}
+    _, wrong = audit_text(tmp_path, PERMIT_LETTER.format(total=60), settings=settings)
+    [finding] = wrong.findings
+    assert finding.rule == "count-mismatch" and finding.line == 7
+    assert finding.message == "The total fee is given as £60, but 2 vehicles at £40 make £80."
+
+
+def test_best_template_is_chosen_per_letter(tmp_path):
+    year_2021 = tmp_path / "templates" / "lgsco-annual-review-2021.md"
+    year_2021.parent.mkdir()
+    source = (default_template_dir() / "lgsco-annual-review-2020.md").read_text(encoding="utf-8")
+    source = source.replace('name = "lgsco-annual-review-2020"', 'name = "lgsco-annual-review-2021"')
+    source = source.replace("year = 2020", "year = 2021").replace("Annual Review letter 2020", "Annual Review letter 2021")
+    source = source.replace("on 29 July 2020", "on 28 July 2021")
+    year_2021.write_text(source, encoding="utf-8")
+    settings = Settings(template_paths=[default_template_dir(), year_2021.parent, PARKING])
+
+    letter_2021 = seed_text("004").replace("Annual Review letter 2020", "Annual Review letter 2021")
+    letter_2021 = letter_2021.replace("on 29 July 2020", "on 28 July 2021").replace("2020", "2021").replace("2019", "2020")
+    results = {
+        name: audit_text(tmp_path, text, name, settings)[1]
+        for name, text in [("a.txt", seed_text("000")), ("b.txt", letter_2021),
+                           ("c.txt", PERMIT_LETTER.format(total=80)), ("d.txt", "Shopping list\n\nEggs\n")]
+    }
+    assert [results[n].template for n in "a.txt b.txt c.txt d.txt".split()] == [
+        "lgsco-annual-review-2020", "lgsco-annual-review-2021", "parking-permit-renewal", None]
+    assert results["b.txt"].status == "pass" and results["b.txt"].fields["period_end"] == "2021-03-31"
+    assert [f.rule for f in results["d.txt"].findings] == ["unrecognised-document"]
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("+++\nname = \n+++\nHello", "not valid TOML"),
+    ("+++\n[fields]\nx = { type = \"money\" }\n+++\n{{x}}", "unknown type 'money'"),
+    ("Total {{n:int}} {{a|b}} and {{c|d}}", None),
+    ("{{a|b}} first", "no number placeholder before it"),
+    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"__import__('os').system('true')\"\n+++\nHi", "not allowed"),
+    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"a.__class__\"\n+++\nHi", "not allowed"),
+    ("+++\n[[checks]]\nexpr = \"a == b\"\n+++\nHi", "lacks 'rule'"),
+    ("+++\n[fields]\nx = { type = \"int\" }\n+++\nCount {{x:date}}", "contradicts the header"),
+    ("+++\nname = 'x'\n", "never closed"),
+])
+def test_template_errors_name_the_problem(source, problem):
+    if problem is None:
+        assert parse_template(source).paragraphs
+        return
+    with pytest.raises(TemplateError, match=problem):
+        parse_template(source)
+
+
+@pytest.mark.parametrize("expression, env, expected", [
+    ("a == round(100 * b / c)", {"a": 67, "b": 2, "c": 3}, True),
+    ("round(2.5) == 3 and round(0.5) == 1", {}, True),  # half up, not to even
+    ("c == 0 or a / c > 1", {"a": 1, "c": 0}, True),
+    ("1 <= a < 3", {"a": 3}, False),
+    ("not a - b", {"a": 2, "b": 2}, True),
+    ("max(a, b) - min(a, b) == abs(a - b)", {"a": 2, "b": 9}, True),
+])
+def test_expressions(expression, env, expected):
+    evaluate, _ = compile_expression(expression)
+    assert evaluate(env) is expected
+
+
+@pytest.mark.parametrize("expression", [
+    "open('x')", "a.real", "[a]", "lambda: 1", "a if b else c", "(yield)", "a[0]", "f'{a}'", "round(a, ndigits=1)",
+])
+def test_expressions_outside_the_whitelist_are_refused(expression):
+    with pytest.raises(ExpressionError):
+        compile_expression(expression)
+
+
+def test_missing_and_edited_seed_still_uses_the_template(tmp_path):
+    text = edit(seed_text("000"), "Annual Review letter 2020", "Annual Review letter 2002")
+    _, result = audit_text(tmp_path, text)
+    assert [f.rule for f in result.findings if f.severity != "info"] == ["boilerplate-changed"]
