@@ -162,5 +162,5 @@ def run_rule(args: argparse.Namespace) -> int:
     rule = all_rules().get(args.rule_id)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`)")
-    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}")
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}")
     return 0

@@ -4,18 +4,21 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..rules import all_rules
 
 NAME = "json"
 FORMAT_VERSION = 1
 
 
 def letter_record(result) -> dict:
+    catalogue = all_rules()
     return {
         "path": str(result.path),
         "template": result.template,
         "status": result.status,
         "fields": result.fields,
-        "findings": [f.json() for f in result.findings],
+        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
+                     for f in result.findings],
     }
 
 

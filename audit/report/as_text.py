@@ -1,6 +1,8 @@
 """One line per finding, `path:line: severity rule-id message`, then a summary."""
 from __future__ import annotations
 
+from ..rules import all_rules
+
 NAME = "text"
 
 
@@ -13,8 +15,10 @@ def write(results, summary, stream) -> None:
         f"\n{plural(s['letters'], 'letter')}: {s['pass']} pass, {s['warn']} warn, {s['fail']} fail; "
         f"{plural(s['findings']['error'], 'error')}, {plural(s['findings']['warning'], 'warning')}, "
         f"{s['findings']['info']} info\n")
+    catalogue = all_rules()
     for rule, counts in s["rules"].items():
-        stream.write(f"  {rule}: {sum(counts.values())}\n")
+        hint = catalogue[rule].hint if rule in catalogue else ""
+        stream.write(f"  {rule}: {sum(counts.values())}  ({hint})\n")
 
 
 def plural(count: int, noun: str) -> str:

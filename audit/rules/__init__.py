@@ -1,7 +1,8 @@
 """The rule catalogue: one module per rule, its docstring is its documentation.
 
-A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info) and
-check(ctx) -> iterable of Finding. The first docstring line is the rule's summary.
+A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
+(how a reviewer checks a finding) and check(ctx) -> iterable of Finding. The first
+docstring line is the rule's summary.
 """
 from __future__ import annotations
 
@@ -22,6 +23,6 @@ def all_rules() -> dict[str, RuleInfo]:
             continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         summary, _, doc = (module.__doc__ or "").strip().partition("\n")
-        rules[module.ID] = RuleInfo(module.ID, module.SEVERITY, summary.strip(), doc.strip(),
+        rules[module.ID] = RuleInfo(module.ID, module.SEVERITY, summary.strip(), doc.strip(), module.HINT,
                                     getattr(module, "check", None), getattr(module, "BATCH", False))
     return dict(sorted(rules.items()))

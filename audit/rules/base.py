@@ -114,5 +114,6 @@ class RuleInfo:
     severity: str
     summary: str
     doc: str
+    hint: str
     check: Any = field(repr=False)
     batch: bool = False

@@ -18,6 +18,7 @@ from .base import excerpt
 
 ID = "boilerplate-changed"
 SEVERITY = "warning"
+HINT = "Read the diff: restore the template's wording unless the change was approved."
 
 
 def check(ctx):

@@ -19,6 +19,7 @@ from .base import declared_findings
 
 ID = "count-mismatch"
 SEVERITY = "error"
+HINT = "Check each figure against the source data; at least one of them is wrong."
 
 
 def check(ctx):

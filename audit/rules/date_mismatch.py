@@ -17,6 +17,7 @@ from .base import declared_findings
 
 ID = "date-mismatch"
 SEVERITY = "error"
+HINT = "Check every date and period in the letter against the reporting year."
 
 
 def check(ctx):

@@ -14,6 +14,7 @@ from .base import excerpt
 
 ID = "extra-paragraph"
 SEVERITY = "warning"
+HINT = "Confirm with the author that the paragraph was meant for this recipient; otherwise delete it."
 
 
 def check(ctx):

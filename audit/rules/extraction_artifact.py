@@ -16,6 +16,7 @@ from .base import excerpt
 
 ID = "extraction-artifact"
 SEVERITY = "info"
+HINT = "Nothing to do unless the ignored text is real letter content."
 
 
 def check(ctx):

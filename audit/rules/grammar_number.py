@@ -19,6 +19,7 @@ from .base import excerpt
 
 ID = "grammar-number"
 SEVERITY = "warning"
+HINT = "Correct the noun (or the number, if the number is the mistake)."
 
 
 def check(ctx):

@@ -19,6 +19,7 @@ from .base import excerpt
 
 ID = "missing-paragraph"
 SEVERITY = "error"
+HINT = "Look at the named place in the letter and restore the paragraph from the template."
 
 
 def check(ctx):

@@ -22,6 +22,7 @@ from ..models import Finding
 
 ID = "missing-section"
 SEVERITY = "error"
+HINT = "Compare the letter with the template; if the section was never generated, re-run the mail merge for this letter."
 
 
 def check(ctx):

@@ -19,6 +19,7 @@ from .base import excerpt
 
 ID = "paragraph-moved"
 SEVERITY = "warning"
+HINT = "Put the paragraph back where the template has it, or confirm the new order was intended."
 
 
 def check(ctx):

@@ -18,6 +18,7 @@ from .base import declared_findings
 
 ID = "rate-mismatch"
 SEVERITY = "error"
+HINT = "Recompute the percentage from the counts in the letter and in the source data."
 
 
 def check(ctx):

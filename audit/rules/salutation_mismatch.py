@@ -17,6 +17,7 @@ from .base import declared_findings
 
 ID = "salutation-mismatch"
 SEVERITY = "error"
+HINT = "Check the address block and the salutation against the recipient list."
 
 
 def check(ctx):

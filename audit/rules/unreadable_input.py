@@ -12,6 +12,7 @@ from ..models import Finding
 
 ID = "unreadable-input"
 SEVERITY = "error"
+HINT = "Open the file: re-export it as plain text (UTF-8) or Markdown."
 
 
 def check(ctx):

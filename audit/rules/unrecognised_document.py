@@ -14,6 +14,7 @@ from ..models import Finding
 
 ID = "unrecognised-document"
 SEVERITY = "error"
+HINT = "Check that the file belongs to this batch and is a complete letter; or add a template for its kind."
 
 
 def check(ctx):
