@@ -110,3 +110,9 @@ def test_every_rule_is_documented(rule):
     assert info.severity in ("error", "warning", "info")
     assert info.summary.endswith(".") and "Bad" in info.doc and "Good" in info.doc
     assert rule == rule.lower() and " " not in rule
+
+
+def test_readme_lists_every_rule_with_its_severity():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in all_rules().values():
+        assert f"| `{rule.id}` | {rule.severity} |" in readme, rule.id
