@@ -13,6 +13,7 @@ Good::
     During the year, we delivered 118 courses, training more than 1,400 people.
 """
 from ..diffs import describe, word_diff
+from ..language import sentences
 from ..models import Finding
 from .base import excerpt
 
@@ -29,8 +30,21 @@ def check(ctx):
             expected = _expected_text(ctx, pair)
             diff = word_diff(expected, pair.para.text)
             yield Finding(ID, SEVERITY,
-                          f"Boilerplate at line {pair.para.line} differs from the template: {describe(diff)}.",
+                          f"Boilerplate at line {pair.para.line} differs from the template: "
+                          f"{_sentence_changes(expected, pair.para.text) or describe(diff)}.",
                           pair.para.line, pair.template.section, excerpt(pair.para.text), tuple(diff))
+
+
+def _sentence_changes(expected: str, actual: str) -> str:
+    """Whole sentences dropped or added, in words; empty when sentences were reworded."""
+    before, after = sentences(expected), sentences(actual)
+    dropped = [s for s in before if s not in after]
+    added = [s for s in after if s not in before]
+    if bool(dropped) == bool(added):
+        return ""  # nothing whole changed, or a sentence was reworded: the word diff says it better
+    changed = dropped or added
+    return (f"{'dropped' if dropped else 'added'} the sentence{'s' if len(changed) > 1 else ''} "
+            + "; ".join(f'"{s}"' for s in changed))
 
 
 def _expected_text(ctx, pair):
