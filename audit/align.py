@@ -19,6 +19,7 @@ from .template import Template, TemplateParagraph, _compile_paragraph
 
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
+GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _full(document: Document, template: Template) -> Alignment:
     scores = _scores(letter, canon)
     chosen = _best_order_keeping_pairs(scores)
     absorbed = _join_split_and_merged(template, letter, canon, chosen, scores)
+    chosen = _pair_lone_gaps(letter, canon, chosen, scores)
     paired_template = {canon[j].index for _, j in chosen} | absorbed
     by_letter = dict(chosen)
 
@@ -177,14 +179,29 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
             score = _score(joined.text, canon[j])
             if score > scores[i][j]:
                 letter[i], letter[i + 1], scores[i][j] = joined, None, score
-        if scores[i][j] < 100.0 and j + 1 < len(canon) and j + 1 not in taken_canon:
-            both = merged_template(template, canon[j], canon[j + 1])
-            score = _score(letter[i].text, both)
-            if score > scores[i][j]:
-                canon[j], scores[i][j] = both, score
-                taken_canon.add(j + 1)
-                absorbed.add(canon[j + 1].index)
+        for other in (j + 1, j - 1):
+            if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
+                first, second = sorted((j, other))
+                both = merged_template(template, canon[first], canon[second])
+                score = _score(letter[i].text, both)
+                if score > scores[i][j]:
+                    absorbed.update((canon[j].index, canon[other].index))
+                    canon[j], scores[i][j] = both, score
+                    taken_canon.add(other)
     return absorbed
+
+
+def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:
+    """Between two pairs, one letter paragraph facing one template paragraph is an edit of it,
+    even when too short for its similarity to show ("By courier" for "By email")."""
+    bounds = [(-1, -1), *chosen, (len(letter), len(canon))]
+    added = []
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+        paras = [i for i in range(i0 + 1, i1) if letter[i] is not None]
+        if len(paras) == 1 and j1 - j0 == 2 and fuzz.ratio(letter[paras[0]].text, _fuzzy_text(canon[j0 + 1])) >= GAP_SCORE:
+            added.append((paras[0], j0 + 1))
+            scores[paras[0]][j0 + 1] = max(scores[paras[0]][j0 + 1], GAP_SCORE)
+    return sorted(chosen + added)
 
 
 def _score(text: str, t: TemplateParagraph) -> float:
