@@ -87,7 +87,7 @@ def _full(document: Document, template: Template) -> Alignment:
     paired_template = {canon[j].index for _, j in chosen} | absorbed
     by_letter = dict(chosen)
 
-    pairs: list[Pair | None] = []
+    pairs: list[Pair] = []
     placed_template: list[int] = []  # template index each letter paragraph stands at
     first_line: dict[int, int] = {}
     for i, para in enumerate(letter):
@@ -114,7 +114,7 @@ def _full(document: Document, template: Template) -> Alignment:
         else:
             pairs.append(Pair("extra", para, None, score=0.0))
 
-    rows = _insert_missing(template, [p for p in pairs if p], paired_template, canon)
+    rows = _insert_missing(template, pairs, paired_template)
     present = {p.template.section for p in rows if p.kind in ("exact", "changed", "moved")}
     missing_sections = [
         title for title, section in template.sections.items()
@@ -223,7 +223,7 @@ def _free_slot_between(template, previous_index, by_letter, i, canon):
     return None
 
 
-def _insert_missing(template, pairs, paired_template, canon) -> list[Pair]:
+def _insert_missing(template, pairs, paired_template) -> list[Pair]:
     """Put each missing template paragraph where it should stand: after its nearest placed predecessor."""
     missing = [t for t in template.paragraphs if not t.free and t.index not in paired_template]
     if not missing:

@@ -57,13 +57,11 @@ def _understand(ctx: LetterContext, settings: Settings) -> None:
 def choose_template(document: Document, templates: list[Template]) -> Alignment:
     """The template sharing the most exact boilerplate with the letter; fuzzy coverage breaks ties
     and decides when no boilerplate matches exactly."""
-    def exact_hits(template: Template) -> int:
-        return sum(1 for p in document.paragraphs if p.text in template.literal_index)
-
-    ranked = sorted(templates, key=exact_hits, reverse=True)
-    if len(ranked) == 1 or exact_hits(ranked[0]) > exact_hits(ranked[1]):
-        return align(document, ranked[0])
-    return max((align(document, t) for t in ranked), key=lambda a: a.coverage)
+    hits = sorted(((sum(1 for p in document.paragraphs if p.text in t.literal_index), t) for t in templates),
+                  key=lambda pair: pair[0], reverse=True)
+    if len(hits) == 1 or hits[0][0] > hits[1][0]:
+        return align(document, hits[0][1])
+    return max((align(document, t) for _, t in hits), key=lambda a: a.coverage)
 
 
 def _run_rules(ctx: LetterContext, settings: Settings) -> list[Finding]:
