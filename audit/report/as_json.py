@@ -10,7 +10,9 @@ FORMAT_VERSION = 1
 
 
 def letter_record(result) -> dict:
+    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
     return {
+        **({"kind": result.kind} if result.kind != "letter" else {}),
         "path": str(result.path),
         "template": result.template,
         "status": result.status,
