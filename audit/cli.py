@@ -15,7 +15,7 @@ from .pipeline import audit_batch
 from .read import iter_letter_paths
 from .report import Summary, formats
 from .rules import all_rules
-from .settings import FAIL_ON, Settings, SettingsError  # noqa: F401 (Settings: API)
+from .settings import FAIL_ON, Settings, SettingsError
 from .template import TemplateError
 
 PROGRESS_MIN_LETTERS = 20

@@ -43,7 +43,7 @@ def column_name(header: Any) -> str:
 def read_table(path: Path) -> tuple[list[str], list[Row]]:
     """(column names, rows) of a CSV or Excel file; every cell as text."""
     if not path.is_file():
-        raise DataError(f"{path}: no such file")
+        raise DataError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES:
             header, rows = _read_excel(path)

@@ -3,7 +3,6 @@ duplicate-letter (same authority, same text), run on letters made from a clean s
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 from pathlib import Path
 

@@ -5,7 +5,8 @@ Some figures are the same for every authority of a kind: "This compares to an av
 such fields `peer = true`. Peers are the letters whose other peer fields all agree with
 this letter's (if the upheld and remedy averages match, the compliance average should
 too); with ``--authority-types FILE`` (CSV: authority,type) they are the letters to
-authorities of the same type. When at least three peers agree on a value and it is quoted
+authorities of the same type (a letter whose authority the table lacks falls back to the
+first definition). When at least three peers agree on a value and it is quoted
 at least three times as often as this letter's value, the odd letter is flagged, naming
 the majority value and how many letters quote it. Letters of different templates are
 never peers.
