@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from . import baseline as baselines
+from .batch import BatchContext, run_batch_rules
+from .config import describe, find_config, load_config, resolve_settings
 from .models import SEVERITY_RANK
 from .pipeline import audit_batch
 from .read import iter_letter_paths
@@ -33,12 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="audit letters (files or directories)")
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    add_ci_options(check)
     check.add_argument("--template", action="append", type=Path, default=[], metavar="FILE",
                        help="template file or folder (repeatable); default: the templates shipped with the tool")
     check.add_argument("--format", choices=sorted(formats()), default="text")
     check.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+    check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="exit 1 when a finding is at least this severe (default: warning)")
     check.add_argument("--select", action="append", default=[], metavar="RULES",
                        help="only these rules (comma-separated, repeatable)")
@@ -70,23 +74,67 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def add_ci_options(check: argparse.ArgumentParser) -> None:
+    """Options for CI use: more outputs, configuration, baseline, batch data (README.md)."""
+    check.add_argument("--output-format", action="append", default=[], metavar="FORMAT:FILE",
+                       help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:audit.sarif")
+    check.add_argument("--config", type=Path, metavar="FILE",
+                       help="read settings from FILE instead of the letter-audit.toml or pyproject.toml found upward")
+    check.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the effective settings and where each came from, then exit")
+    check.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="suppress the accepted findings recorded in FILE; report stale entries")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record the current warning and error findings in FILE as accepted")
+    check.add_argument("--data", type=Path, metavar="FILE",
+                       help="check the letters' figures against this CSV or Excel table (one row per letter)")
+    check.add_argument("--authority-types", type=Path, metavar="FILE",
+                       help="CSV of authority,type: letters to authorities of one type are peers")
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
+    """Defaults, then the configuration file, then the options given on the command line."""
     severity = {}
     for item in args.severity:
         rule, sep, level = item.partition("=")
         if not sep:
             raise UsageError(f"--severity takes RULE=LEVEL, not {item!r}")
         severity[rule.strip()] = level.strip()
-    settings = Settings(
-        template_paths=args.template,
-        select=_rule_list(args.select),
-        ignore=_rule_list(args.ignore),
-        severity=severity,
-        fail_on=args.fail_on,
-        exclude=args.exclude,
-    )
-    settings.validate()
-    return settings
+    given = {
+        "template_paths": args.template,
+        "select": _rule_list(args.select),
+        "ignore": _rule_list(args.ignore),
+        "severity": severity,
+        "fail_on": args.fail_on,
+        "exclude": args.exclude,
+        "baseline": getattr(args, "baseline", None),
+        "data": getattr(args, "data", None),
+        "authority_types": getattr(args, "authority_types", None),
+    }
+    return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+
+
+def _config(args: argparse.Namespace):
+    if getattr(args, "no_config", False):
+        return None
+    path = getattr(args, "config", None)
+    if path is not None and not path.is_file():
+        raise UsageError(f"no such configuration file: {path}")
+    path = path or find_config()
+    return load_config(path) if path else None
+
+
+def _output_formats(values: list[str]) -> list[tuple[object, Path]]:
+    outputs = []
+    for value in values:
+        name, sep, file = value.partition(":")
+        if not sep or not file:
+            raise UsageError(f"--output-format takes FORMAT:FILE, not {value!r}")
+        if name not in formats():
+            raise UsageError(f"--output-format: unknown format {name!r} (choose from {', '.join(sorted(formats()))})")
+        outputs.append((formats()[name], Path(file)))
+    return outputs
 
 
 def _rule_list(values: list[str]) -> set[str]:
@@ -94,11 +142,19 @@ def _rule_list(values: list[str]) -> set[str]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if args.show_settings:
+        print(describe(settings))
+        return 0
+    if not args.paths:
+        raise UsageError("the following arguments are required: PATH")
+    outputs = _output_formats(args.output_format)
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {path}")
-    settings = settings_from(args)
     settings.templates  # load now: a broken template is a usage error, before any letter is read
+    batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
+    baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     results = []
@@ -108,8 +164,25 @@ def run_check(args: argparse.Namespace) -> int:
             progress.step()
     if progress:
         progress.close()
+    results = run_batch_rules(results, batch)
+    if args.write_baseline:
+        baseline = baselines.write_baseline(args.write_baseline, results, previous=baseline)
+        print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline {args.write_baseline}",
+              file=sys.stderr)
+    if baseline:
+        outcome = baseline.apply(results)
+        baselines.report(outcome, baseline)
+        results = outcome.results
     write_report(formats()[args.format], results, args.output)
+    for fmt, output in outputs:
+        write_report(fmt, results, output)
     return exit_code(results, settings.fail_on)
+
+
+def _baseline(path: Path | None, writing: bool):
+    if path is None or (writing and not path.exists()):
+        return None  # a baseline about to be written for the first time
+    return baselines.Baseline.load(path)
 
 
 def write_report(fmt, results, output: Path | None) -> None:
@@ -117,9 +190,12 @@ def write_report(fmt, results, output: Path | None) -> None:
     if output is None:
         fmt.write(results, summary, sys.stdout)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8", newline="") as stream:
-        fmt.write(results, summary, stream)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            fmt.write(results, summary, stream)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def exit_code(results, fail_on: str) -> int:

@@ -94,6 +94,10 @@ class LetterResult:
     template: str | None
     fields: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
+    key: str | None = None  # the letter's identity: its template's key field (e.g. the authority)
+    content_hash: str | None = None  # hash of the normalised paragraphs, for duplicate-letter
+    lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
+    kind: str = "letter"  # or "batch": a pseudo-result holding findings about the whole batch
 
     @property
     def status(self) -> str:

@@ -1,6 +1,7 @@
 """One letter from file to findings, and a batch of letters streamed through it."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -30,13 +31,32 @@ def audit_letter(path: Path, settings: Settings) -> tuple[LetterContext, LetterR
                             f"({type(exc).__name__}: {exc}); please report it.", 1)]
     fields = ctx.extraction.as_json(ctx.template) if ctx.extraction else {}
     template = ctx.template.name if ctx.template else None
-    return ctx, LetterResult(path, template, fields, findings)
+    result = LetterResult(path, template, fields, findings)
+    _keep_for_batch(ctx, result)
+    return ctx, result
 
 
 def audit_batch(paths: Iterable[Path], settings: Settings) -> Iterator[LetterResult]:
     """Stream letters one at a time: only the small result of each is kept."""
     for path in paths:
         yield audit_letter(path, settings)[1]
+
+
+def _keep_for_batch(ctx: LetterContext, result: LetterResult) -> None:
+    """What the batch rules need of a letter, kept small: its key, where each field stands and
+    a hash of its text (the paragraphs the template explains; free text such as an image
+    description is left out, so two exports of one letter hash alike)."""
+    if ctx.extraction is not None:
+        result.lines = {name: found[0].line for name, found in ctx.extraction.values.items() if found}
+        key = ctx.template.key_field
+        if key and result.fields.get(key) is not None:
+            result.key = str(result.fields[key])
+    if ctx.document is not None and ctx.document.paragraphs:
+        if ctx.alignment is not None:
+            texts = [p.para.text for p in ctx.alignment.pairs if p.para is not None and p.kind != "free"]
+        else:
+            texts = [p.text for p in ctx.document.paragraphs]
+        result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _understand(ctx: LetterContext, settings: Settings) -> None:

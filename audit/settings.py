@@ -24,6 +24,11 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "warning"
     exclude: list[str] = field(default_factory=list)
+    baseline: Path | None = None  # accepted findings (audit/baseline.py)
+    data: Path | None = None  # source data to reconcile the letters with (audit/data.py)
+    authority_types: Path | None = None  # authority -> type table: peers for inconsistent-average
+    config_file: Path | None = None  # where the configuration came from, if anywhere
+    sources: dict[str, str] = field(default_factory=dict)  # setting -> "default", "command line" or a file
 
     def validate(self) -> None:
         known = all_rules()

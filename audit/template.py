@@ -77,6 +77,7 @@ class FieldSpec:
     name: str
     type: str
     conflict: str | None  # rule raised when the field is quoted twice with different values
+    peer: bool = False  # a figure that letters to like authorities must quote alike (inconsistent-average)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,14 @@ class Template:
     constants: dict[str, object]
     vocabulary: frozenset[str]
     literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
+    key_field: str | None = None  # the field naming whom a letter is for (batch rules, --data)
+
+    def section_of_field(self, name: str) -> str | None:
+        """The section of the first paragraph holding the field's placeholder."""
+        for paragraph in self.paragraphs:
+            if any(slot.field == name for slot in paragraph.slots):
+                return paragraph.section
+        return None
 
 
 def default_template_dir() -> Path:
@@ -140,12 +149,14 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
     types = dict(BUILTIN_TYPES)
     types.update({name: str(pattern) for name, pattern in meta.get("types", {}).items()})
     fields = {
-        name: FieldSpec(name, spec.get("type", "text"), spec.get("conflict"))
+        name: FieldSpec(name, spec.get("type", "text"), spec.get("conflict"), spec.get("peer", False))
         for name, spec in meta.get("fields", {}).items()
     }
     for spec in fields.values():
         if spec.type not in types:
             raise TemplateError(f"field {spec.name!r} has unknown type {spec.type!r}")
+        if not isinstance(spec.peer, bool):
+            raise TemplateError(f"field {spec.name!r}: peer must be true or false")
     constants = {"year": meta.get("year")}
 
     paragraphs: list[TemplateParagraph] = []
@@ -171,6 +182,9 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
         raise TemplateError("the template has no paragraphs")
 
     checks = tuple(_compile_check(raw) for raw in meta.get("checks", []))
+    key_field = meta.get("key_field")
+    if key_field is not None and key_field not in fields:
+        raise TemplateError(f"key_field {key_field!r} is not a field of the template")
     vocabulary = frozenset(
         word.lower() for p in paragraphs if not p.free for word in _WORDS.findall(_PLACEHOLDER.sub(" ", p.text))
     )
@@ -191,6 +205,7 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
         constants=constants,
         vocabulary=vocabulary,
         literal_index=literal_index,
+        key_field=key_field,
     )
 
 

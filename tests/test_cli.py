@@ -92,7 +92,8 @@ def test_module_entry_point_has_no_traceback():
 def test_no_progress_bar_in_pipes(tmp_path):
     for index in range(25):
         (tmp_path / f"{index}.txt").write_bytes(SEEDS["004"].read_bytes())
-    done = subprocess.run([sys.executable, "-m", "audit", "check", str(tmp_path)], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "audit", "check", str(tmp_path), "--ignore", "duplicate-letter"],
+                          capture_output=True,
                           text=True, cwd=ROOT)
     assert done.returncode == 0 and done.stderr == ""
 

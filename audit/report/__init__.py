@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import SEVERITIES, LetterResult
 
-FORMAT_MODULES = ("as_text", "as_json", "as_csv")
+FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
 
 
 @dataclass
@@ -25,8 +25,9 @@ class Summary:
     def of(cls, results: list[LetterResult]) -> "Summary":
         summary = cls()
         for result in results:
-            summary.letters += 1
-            summary.statuses[result.status] += 1
+            if result.kind == "letter":  # not the carriers of batch-level findings
+                summary.letters += 1
+                summary.statuses[result.status] += 1
             for finding in result.findings:
                 summary.severities[finding.severity] += 1
                 summary.rules.setdefault(finding.rule, Counter())[finding.severity] += 1

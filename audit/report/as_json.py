@@ -11,8 +11,10 @@ FORMAT_VERSION = 1
 
 
 def letter_record(result) -> dict:
+    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
     catalogue = all_rules()
     return {
+        **({"kind": result.kind} if result.kind != "letter" else {}),
         "path": str(result.path),
         "template": result.template,
         "status": result.status,

@@ -10,6 +10,10 @@ def write(results, summary, stream) -> None:
     for result in results:
         for f in result.findings:
             stream.write(f"{result.path}:{f.line}: {f.severity} {f.rule} {f.message}\n")
+    write_summary(summary, stream)
+
+
+def write_summary(summary, stream) -> None:
     s = summary.json()
     stream.write(
         f"\n{plural(s['letters'], 'letter')}: {s['pass']} pass, {s['warn']} warn, {s['fail']} fail; "

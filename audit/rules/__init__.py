@@ -2,7 +2,9 @@
 
 A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
 (how a reviewer checks a finding) and check(ctx) -> iterable of Finding. The first
-docstring line is the rule's summary.
+docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
+BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
+instead (see audit/batch.py).
 """
 from __future__ import annotations
 
@@ -24,5 +26,6 @@ def all_rules() -> dict[str, RuleInfo]:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         summary, _, doc = (module.__doc__ or "").strip().partition("\n")
         rules[module.ID] = RuleInfo(module.ID, module.SEVERITY, summary.strip(), doc.strip(), module.HINT,
-                                    getattr(module, "check", None), getattr(module, "BATCH", False))
+                                    getattr(module, "check", None), getattr(module, "BATCH", False),
+                                    getattr(module, "check_batch", None))
     return dict(sorted(rules.items()))

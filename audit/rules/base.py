@@ -108,7 +108,8 @@ def _section_of_line(ctx: LetterContext, line: int) -> str | None:
 
 @dataclass
 class RuleInfo:
-    """A rule as the catalogue shows it; `check` yields findings for one letter."""
+    """A rule as the catalogue shows it; `check` yields findings for one letter, `check_batch`
+    (batch rules) yields (result, finding) pairs for the whole batch."""
 
     id: str
     severity: str
@@ -117,3 +118,4 @@ class RuleInfo:
     hint: str
     check: Any = field(repr=False)
     batch: bool = False
+    check_batch: Any = field(default=None, repr=False)

@@ -1,0 +1,227 @@
+"""Baseline: findings a reviewer has accepted, so that CI fails only on new ones.
+
+`--write-baseline FILE` records the warning and error findings of a run; `--baseline FILE`
+suppresses exactly those in later runs, reports any others as usual, and says on stderr
+which entries no longer occur so the file can be pruned.
+
+Findings are recognised by a fingerprint that survives edits elsewhere in the letter:
+a hash of the rule, the letter's identity (its template and key field, e.g. the
+authority; the file name when the letter has none) and the evidence (the finding's
+excerpt, or its message, with any line numbers taken out). Never the line itself. The
+same fingerprint is the SARIF result's partialFingerprints, so code-scanning tools and the
+baseline agree on what is "the same finding".
+
+The file is TOML, one [[finding]] table per finding, sorted by letter and rule, without
+line numbers, so it diffs well and can be reviewed and committed. Keys other than those
+written (a `reason = "..."`, say) are kept when the baseline is written again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .models import LetterResult
+from .names import normalise_name
+from .settings import SettingsError
+
+FORMAT_VERSION = 1
+FINGERPRINT_KEY = "letterAudit/v1"  # the key of SARIF partialFingerprints
+RECORDED = ("error", "warning")  # severities a baseline records
+NOTE_CHARS = 200
+_LINE_REF = re.compile(
+    r"\s*\(\s*lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*\)"  # (line 12)
+    r"|\s*\b(?:at|after|before|on|from)\s+lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*"  # at line 12
+    r"|\blines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*:?",  # line 12:
+    re.I)
+
+
+class BaselineError(SettingsError):
+    """A baseline file that cannot be used (exit code 2)."""
+
+
+def without_lines(text: str) -> str:
+    """The text with references to line numbers taken out, whitespace collapsed."""
+    return " ".join(_LINE_REF.sub("", text).split())
+
+
+def letter_identity(result: LetterResult) -> str:
+    if result.key:
+        return f"{result.template}/{normalise_name(result.key)}"
+    return result.path.name
+
+
+def evidence(finding) -> str:
+    return without_lines(finding.excerpt or finding.message)
+
+
+def fingerprint(result: LetterResult, finding) -> str:
+    """The stable identity of one finding (shared by the baseline and SARIF)."""
+    material = "\x1f".join((finding.rule, letter_identity(result), evidence(finding)))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
+
+
+def fingerprints(results: list[LetterResult]) -> list[list[str]]:
+    """The fingerprint of every finding, per result. Two findings alike in every respect
+    (the same paragraph pasted twice) are told apart by a count: fp, fp-2, fp-3."""
+    seen: Counter = Counter()
+    out = []
+    for result in results:
+        prints = []
+        for finding in result.findings:
+            base = fingerprint(result, finding)
+            seen[base] += 1
+            prints.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+        out.append(prints)
+    return out
+
+
+@dataclass
+class Entry:
+    fingerprint: str
+    rule: str = ""
+    letter: str = ""
+    file: str = ""
+    note: str = ""
+    extra: dict = field(default_factory=dict)  # keys a reviewer added (reason = "...")
+
+    def describe(self) -> str:
+        return f"{self.file or self.letter}: {self.rule}: {self.note}"
+
+
+@dataclass
+class Outcome:
+    results: list[LetterResult]
+    suppressed: int
+    stale: list[Entry]
+
+
+@dataclass
+class Baseline:
+    path: Path
+    entries: list[Entry]
+
+    @classmethod
+    def load(cls, path: Path) -> "Baseline":
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BaselineError(f"baseline {path} does not exist (create it with --write-baseline {path})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BaselineError(f"baseline {path} cannot be read ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise BaselineError(f"baseline {path} is not valid TOML ({exc})") from None
+        if data.get("version", FORMAT_VERSION) != FORMAT_VERSION:
+            raise BaselineError(f"baseline {path} has version {data.get('version')!r}; this letter-audit "
+                                f"reads version {FORMAT_VERSION}")
+        raw = data.get("finding", [])
+        if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+            raise BaselineError(f"baseline {path}: [[finding]] must be a list of tables")
+        entries = []
+        for number, item in enumerate(raw, start=1):
+            if not isinstance(item.get("fingerprint"), str):
+                raise BaselineError(f"baseline {path}: finding {number} has no fingerprint")
+            known = {k: str(item.get(k, "")) for k in ("rule", "letter", "file", "note")}
+            extra = {k: v for k, v in item.items() if k not in known and k != "fingerprint"}
+            entries.append(Entry(item["fingerprint"], **known, extra=extra))
+        return cls(path, entries)
+
+    def apply(self, results: list[LetterResult]) -> Outcome:
+        """Drop the findings the baseline holds; say which of its entries matched nothing."""
+        wanted = Counter(e.fingerprint for e in self.entries)
+        kept_results, suppressed = [], 0
+        for result, prints in zip(results, fingerprints(results)):
+            kept = []
+            for finding, print_ in zip(result.findings, prints):
+                if wanted[print_] > 0:
+                    wanted[print_] -= 1
+                    suppressed += 1
+                else:
+                    kept.append(finding)
+            if result.kind != "letter" and not kept:
+                continue  # a batch-level carrier left empty
+            kept_results.append(result if len(kept) == len(result.findings) else replace(result, findings=kept))
+        stale = []
+        for entry in self.entries:
+            if wanted[entry.fingerprint] > 0:
+                wanted[entry.fingerprint] -= 1
+                stale.append(entry)
+        return Outcome(kept_results, suppressed, stale)
+
+
+def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:
+    extras = {e.fingerprint: e.extra for e in previous.entries} if previous else {}
+    entries = []
+    for result, prints in zip(results, fingerprints(results)):
+        for finding, print_ in zip(result.findings, prints):
+            if finding.severity not in RECORDED:
+                continue
+            note = without_lines(finding.message)
+            if len(note) > NOTE_CHARS:
+                note = note[: NOTE_CHARS - 3] + "..."
+            entries.append(Entry(print_, finding.rule, result.key or result.path.name,
+                                 result.path.as_posix(), note, dict(extras.get(print_, {}))))
+    entries.sort(key=lambda e: (e.letter.casefold(), e.file, e.rule, e.note, e.fingerprint))
+    return entries
+
+
+def render(entries: list[Entry]) -> str:
+    lines = [
+        "# letter-audit baseline: findings a reviewer has accepted.",
+        "# `letter-audit check --baseline FILE` suppresses these and reports every other finding.",
+        "# Entries are matched by fingerprint (rule, letter, evidence), never by line number; the",
+        "# other keys are for people. Delete an entry to see its finding again; add",
+        "# reason = \"...\" to say why it was accepted (kept when the file is written again).",
+        f"version = {FORMAT_VERSION}",
+    ]
+    for entry in entries:
+        lines += ["", "[[finding]]", f"fingerprint = {_toml(entry.fingerprint)}"]
+        for key in ("rule", "letter", "file", "note"):
+            lines.append(f"{key} = {_toml(getattr(entry, key))}")
+        for key, value in sorted(entry.extra.items()):
+            if isinstance(value, (str, bool, int, float)):
+                lines.append(f"{_toml_key(key)} = {_toml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_baseline(path: Path, results: list[LetterResult], previous: Baseline | None = None) -> Baseline:
+    entries = entries_for(results, previous)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(entries), encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise BaselineError(f"cannot write baseline {path} ({exc.strerror or exc})") from None
+    return Baseline(path, entries)
+
+
+def report(outcome: Outcome, baseline: Baseline, stream=None) -> None:
+    """Say on stderr what the baseline suppressed and which of its entries are stale."""
+    stream = stream or sys.stderr
+    if outcome.suppressed:
+        stream.write(f"letter-audit: {outcome.suppressed} accepted finding{'s' * (outcome.suppressed != 1)} "
+                     f"suppressed by the baseline {baseline.path}\n")
+    if outcome.stale:
+        count = len(outcome.stale)
+        stream.write(f"letter-audit: {count} baseline entr{'ies' if count != 1 else 'y'} in {baseline.path} "
+                     f"no longer occur{'s' if count == 1 else ''}; remove {'them' if count != 1 else 'it'} "
+                     f"or rerun with --write-baseline {baseline.path}:\n")
+        for entry in outcome.stale:
+            stream.write(f"  stale: {entry.fingerprint} {entry.describe()}\n")
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    # a JSON string is a valid TOML basic string, once DEL (which TOML forbids raw) is escaped
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)

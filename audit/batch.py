@@ -1,0 +1,72 @@
+"""Batch rules: checks that need the whole batch, run after every letter has been audited.
+
+A batch rule (BATCH = True in its module) gets the small LetterResults of the batch and a
+BatchContext (settings, templates, the --data table, the --authority-types table) and
+yields (result, Finding) pairs. A finding about a letter attaches to that letter; a finding
+about the batch as a whole (a row of the data with no letter) attaches to a pseudo-result
+whose path is the file it concerns (kind "batch"), so that every output format shows it
+like any other finding, pointing at the line of that file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from .data import AuthorityTypes, DataTable, Reconciliation, load_authority_types, load_data, reconcile
+from .models import LetterResult
+from .settings import Settings
+from .template import Template
+
+
+@dataclass
+class BatchContext:
+    settings: Settings
+    data: DataTable | None = None
+    authority_types: AuthorityTypes | None = None
+    letters: list[LetterResult] = field(default_factory=list)
+    _pseudo: dict[Path, LetterResult] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, settings: Settings) -> "BatchContext":
+        """Read the data and authority-type tables now: a bad file is a usage error, found
+        before any letter is read."""
+        data = load_data(settings.data, settings.templates) if settings.data else None
+        types = load_authority_types(settings.authority_types) if settings.authority_types else None
+        return cls(settings, data, types)
+
+    @cached_property
+    def templates(self) -> dict[str, Template]:
+        return {t.name: t for t in self.settings.templates}
+
+    def template_of(self, result: LetterResult) -> Template | None:
+        return self.templates.get(result.template) if result.template else None
+
+    @cached_property
+    def reconciliation(self) -> Reconciliation | None:
+        return reconcile(self.letters, self.data, self.templates) if self.data else None
+
+    def batch_result(self, path: Path) -> LetterResult:
+        """The pseudo-result that carries findings about `path` (a data file) for the batch."""
+        if path not in self._pseudo:
+            self._pseudo[path] = LetterResult(path, None, {}, kind="batch")
+        return self._pseudo[path]
+
+
+def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[LetterResult]:
+    """Add the batch rules' findings to the results (honouring select, ignore and severity);
+    returns the results followed by any pseudo-results that received findings."""
+    batch.letters = [r for r in results if r.kind == "letter"]
+    touched = set()
+    for rule in batch.settings.active_rules:
+        if not rule.batch or rule.check_batch is None:
+            continue
+        severity = batch.settings.severity_of(rule.id, rule.severity)
+        for result, finding in rule.check_batch(batch.letters, batch):
+            result.findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
+            touched.add(id(result))
+    for result in [*results, *batch._pseudo.values()]:
+        if id(result) in touched:
+            result.findings.sort(key=lambda f: f.line)
+    known = {id(r) for r in results}
+    return [*results, *(r for r in batch._pseudo.values() if r.findings and id(r) not in known)]

@@ -1,0 +1,254 @@
+"""Source data for a batch: the table the letters' figures came from (--data) and the
+authority-type table that says which letters are peers (--authority-types).
+
+Both are CSV or Excel (.xlsx) files with a header row. Column names are matched to the
+template's field names after lower-casing and turning spaces and hyphens into
+underscores ("Upheld rate" is upheld_rate). Which column names a letter's recipient comes
+from the template (its `key_field`), never from here.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .extract import convert
+from .names import NameIndex, NameMatch
+from .settings import SettingsError
+from .template import Template
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+BLANK = {"", "-", "n/a", "na", "none", "null"}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?")
+
+
+class DataError(SettingsError):
+    """A data or authority-type file that cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # line of a CSV file or row of a worksheet, as a spreadsheet program numbers it
+    cells: dict[str, str]  # column (normalised name) -> cell text; blank cells left out
+
+
+def column_name(header: Any) -> str:
+    return "_".join(str(header).strip().lower().replace("-", " ").split())
+
+
+def read_table(path: Path) -> tuple[list[str], list[Row]]:
+    """(column names, rows) of a CSV or Excel file; every cell as text."""
+    if not path.is_file():
+        raise DataError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
+    try:
+        if path.suffix.lower() in EXCEL_SUFFIXES:
+            header, rows = _read_excel(path)
+        else:
+            header, rows = _read_csv(path)
+    except DataError:
+        raise
+    except Exception as exc:  # pandas and openpyxl raise many kinds; all mean "cannot read it"
+        raise DataError(f"{path}: cannot be read as a table ({type(exc).__name__}: {exc})") from None
+    columns = [column_name(h) for h in header]
+    seen = set()
+    for name in columns:
+        if name in seen:
+            raise DataError(f"{path}: the column {name!r} appears twice")
+        seen.add(name)
+    table = []
+    for line, values in rows:
+        cells = {c: v.strip() for c, v in zip(columns, values) if v is not None and v.strip().lower() not in BLANK}
+        if cells:
+            table.append(Row(line, cells))
+    return columns, table
+
+
+def _read_csv(path: Path):
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
+    return list(frame.columns), [(index + 2, list(values)) for index, values in enumerate(frame.itertuples(index=False))]
+
+
+def _read_excel(path: Path):
+    """The first worksheet, read with openpyxl so that cells formatted as percentages (which
+    hold 0.45 for 45%) are read as the percentage the reader sees."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows()
+        header_row = next(rows, None)
+        if header_row is None:
+            raise DataError(f"{path}: the first worksheet is empty")
+        header = [cell.value if cell.value is not None else "" for cell in header_row]
+        body = []
+        for row in rows:
+            if not row:
+                continue
+            body.append((row[0].row, [_excel_text(cell) for cell in row][: len(header)]))
+        return header, body
+    finally:
+        book.close()
+
+
+def _excel_text(cell) -> str | None:
+    value = cell.value
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        if "%" in (cell.number_format or ""):
+            value = value * 100
+        value = round(value, 9)
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return str(value)
+
+
+def typed(kind: str, text: str) -> Any:
+    """A data cell as the typed value a letter's field holds (see extract.convert); raises
+    ValueError when the cell is not such a value."""
+    text = text.strip()
+    if kind == "int":
+        number = float(text.replace(",", ""))
+        if not number.is_integer():
+            raise ValueError("not a whole number")
+        return int(number)
+    if kind == "percent":
+        number = float(text.rstrip("%").strip().replace(",", ""))
+        if not math.isfinite(number):
+            raise ValueError("not a number")
+        return math.floor(number + 0.5)
+    if kind == "date":
+        iso = _ISO_DATE.fullmatch(text)
+        value = date(*map(int, iso.groups())) if iso else convert("date", text)
+        if value is None:
+            raise ValueError("not a date (use 2020-07-22 or 22 July 2020)")
+        return value.isoformat()
+    return " ".join(text.split())
+
+
+def letter_value(kind: str, value: Any) -> Any:
+    """A letter's field (as LetterResult.fields holds it) in the form typed() gives."""
+    if kind in ("int", "percent", "date"):
+        return value
+    return " ".join(str(value).split())
+
+
+def show(kind: str, value: Any) -> str:
+    if kind == "percent":
+        return f"{value}%"
+    if kind in ("int", "date"):
+        return str(value)
+    return f'"{value}"'
+
+
+@dataclass
+class DataTable:
+    """--data: one row per letter that should exist, keyed by the template's key field."""
+
+    path: Path
+    key: str  # the key column, a template field such as authority
+    columns: list[str]
+    rows: list[Row]
+
+    @cached_property
+    def index(self) -> NameIndex:
+        return NameIndex([row.cells[self.key] for row in self.rows])
+
+    def where(self, row: Row) -> str:
+        return f'{self.path.name} line {row.line}, "{row.cells[self.key]}"'
+
+
+def load_data(path: Path, templates: list[Template]) -> DataTable:
+    columns, rows = read_table(path)
+    keys = [t.key_field for t in templates if t.key_field]
+    if not keys:
+        raise DataError(f"{path}: no template declares a key_field, so rows cannot be matched to letters")
+    key = next((k for k in keys if k in columns), None)
+    if key is None:
+        raise DataError(f"{path}: no {' or '.join(sorted(set(keys)))!s} column to match letters by "
+                        f"(columns: {', '.join(columns)})")
+    for row in rows:
+        if key not in row.cells:
+            raise DataError(f"{path} line {row.line}: the {key} cell is empty")
+    table = DataTable(path, key, columns, rows)
+    for first, later in table.index.duplicates():
+        raise DataError(f"{path}: {rows[first].cells[key]!r} is on line {rows[first].line} "
+                        f"and again on line {rows[later].line}")
+    specs = {name: spec for t in templates for name, spec in t.fields.items()}
+    for row in rows:  # check every cell now, so a bad file stops the run before letters are read
+        for column, text in row.cells.items():
+            if column in specs and column != key:
+                try:
+                    typed(specs[column].type, text)
+                except ValueError as exc:
+                    raise DataError(f"{path} line {row.line}, column {column}: {text!r} is "
+                                    f"not a valid {specs[column].type} ({exc})") from None
+    return table
+
+
+@dataclass
+class AuthorityTypes:
+    """--authority-types: the kind of each authority (county, district, ...); letters to
+    authorities of one kind are peers for inconsistent-average."""
+
+    path: Path
+    rows: list[Row]
+    name_column: str
+    index: NameIndex = field(init=False)
+
+    def __post_init__(self):
+        self.index = NameIndex([row.cells[self.name_column] for row in self.rows])
+
+    def type_of(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        found = self.index.match(name)
+        return self.rows[found.index].cells["type"] if found else None
+
+
+def load_authority_types(path: Path) -> AuthorityTypes:
+    columns, rows = read_table(path)
+    if "type" not in columns or len(columns) < 2:
+        raise DataError(f"{path}: needs a header row with a name column and a 'type' column "
+                        f"(e.g. authority,type)")
+    name_column = next(c for c in columns if c != "type")
+    rows = [row for row in rows if name_column in row.cells and "type" in row.cells]
+    return AuthorityTypes(path, rows, name_column)
+
+
+@dataclass
+class Reconciliation:
+    """Letters laid against the rows of the data: which row each letter matched, and how."""
+
+    table: DataTable
+    matches: dict[int, tuple[Row, NameMatch]]  # id(result) -> row and how it matched
+    unknown: list[Any]  # letters with a key that matches no row
+    rows_without_letter: list[Row]
+
+
+def reconcile(results, table: DataTable, templates: dict[str, Template]) -> Reconciliation:
+    matches, unknown, matched_rows = {}, [], set()
+    for result in results:
+        template = templates.get(result.template)
+        if template is None or template.key_field != table.key or not result.key:
+            continue
+        found = table.index.match(result.key)
+        if found is None:
+            unknown.append(result)
+            continue
+        matches[id(result)] = (table.rows[found.index], found)
+        matched_rows.add(found.index)
+    missing = [row for index, row in enumerate(table.rows) if index not in matched_rows]
+    return Reconciliation(table, matches, unknown, missing)

@@ -1,0 +1,89 @@
+"""Matching the names that say whom a letter is for (authorities, ...) across files.
+
+The same council is written "Telford & Wrekin Council" in the letter and "TELFORD AND
+WREKIN COUNCIL" in the data; "St. Helens" and "St Helens"; "King's Lynn" and "Kings Lynn".
+Names are compared after normalising case, "&"/"and" and punctuation, and only then, for
+typing slips, fuzzily (rapidfuzz) under rules strict enough that "North Kesteven" never
+passes for "South Kesteven".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+FUZZY_MIN = 90  # whole-name similarity a slip of the keyboard keeps
+WORD_MIN = 80  # and each word that differs must be this close to its counterpart
+_APOSTROPHES = re.compile(r"['\u2019`]")
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def normalise_name(name: str) -> str:
+    """Casefolded, "&" read as "and", apostrophes dropped, other punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", str(name)).casefold().replace("&", " and ").replace("+", " and ")
+    text = _PUNCTUATION.sub(" ", _APOSTROPHES.sub("", text))
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    index: int  # position of the matched name in the index
+    name: str  # the name as the index holds it
+    score: float  # 100 for names equal once normalised
+    how: str  # "exact", "normalised" or "fuzzy"
+
+    def describe(self) -> str:
+        if self.how == "exact":
+            return "same name"
+        if self.how == "normalised":
+            return "same name ignoring case, '&'/'and' and punctuation"
+        return f"similar name, {self.score:.0f}% alike"
+
+
+class NameIndex:
+    """Names to match against, each with its position (a row of a table)."""
+
+    def __init__(self, names: list[str]):
+        self.names = list(names)
+        self.normalised = [normalise_name(n) for n in self.names]
+        self._by_normalised: dict[str, int] = {}
+        for index, norm in enumerate(self.normalised):
+            self._by_normalised.setdefault(norm, index)
+
+    def duplicates(self) -> list[tuple[int, int]]:
+        """(first, later) positions of names that are the same once normalised."""
+        return [(self._by_normalised[norm], index) for index, norm in enumerate(self.normalised)
+                if self._by_normalised[norm] != index]
+
+    def match(self, name: str) -> NameMatch | None:
+        norm = normalise_name(name)
+        index = self._by_normalised.get(norm)
+        if index is not None:
+            how = "exact" if self.names[index].strip() == str(name).strip() else "normalised"
+            return NameMatch(index, self.names[index], 100.0, how)
+        candidates = process.extract(norm, self.normalised, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_MIN)
+        accepted = [c for c in candidates if _words_close(norm, c[0])]
+        if not accepted or (len(accepted) > 1 and accepted[1][1] >= accepted[0][1] - 2):
+            return None  # nothing close enough, or two names equally close: refuse to guess
+        _, score, index = accepted[0]
+        return NameMatch(index, self.names[index], score, "fuzzy")
+
+    def closest(self, name: str) -> NameMatch | None:
+        """The most similar name, however far: for messages about names that did not match."""
+        found = process.extractOne(normalise_name(name), self.normalised, scorer=fuzz.ratio)
+        if not found:
+            return None
+        _, score, index = found
+        return NameMatch(index, self.names[index], score, "closest")
+
+
+def _words_close(left: str, right: str) -> bool:
+    """Every word one name has and the other lacks must pair off with a near-identical word."""
+    a, b = left.split(), right.split()
+    only_a = [w for w in a if w not in b]
+    only_b = [w for w in b if w not in a]
+    if len(only_a) != len(only_b):
+        return False
+    return all(fuzz.ratio(x, y) >= WORD_MIN for x, y in zip(only_a, only_b))

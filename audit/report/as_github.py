@@ -1,0 +1,40 @@
+"""GitHub Actions workflow commands: one annotation per finding, then the summary.
+
+    ::error file=letters/001.txt,line=77,title=letter-audit count-mismatch::Compliance outcomes ...
+
+Errors are `::error`, warnings `::warning`, info `::notice`. As the workflow-command
+syntax requires, the message escapes %, CR and LF (%25, %0D, %0A) and the properties
+(file, title) additionally : and , (%3A, %2C).
+"""
+from __future__ import annotations
+
+from . import as_text
+from .locations import relative_path
+
+NAME = "github"
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(path, finding) -> str:
+    properties = {
+        "file": relative_path(path),
+        "line": str(max(1, finding.line)),
+        "title": f"letter-audit {finding.rule}",
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{COMMANDS.get(finding.severity, 'warning')} {joined}::{escape_data(finding.message)}"
+
+
+def write(results, summary, stream) -> None:
+    for result in results:
+        for finding in result.findings:
+            stream.write(command(result.path, finding) + "\n")
+    as_text.write_summary(summary, stream)

@@ -1,0 +1,82 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+One run; every rule of the catalogue once in tool.driver.rules (summary, explanation,
+default level); every finding a result with ruleId, level (error, warning, note), the
+message, its file (a URI relative to the working directory, under %SRCROOT%) and line, and
+partialFingerprints from audit.baseline.fingerprints, which ignore line numbers, so a
+finding keeps its identity when unrelated lines move.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..baseline import FINGERPRINT_KEY, fingerprints
+from ..rules import all_rules
+from .locations import artifact_uri
+
+NAME = "sarif"
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def rule_descriptor(rule) -> dict:
+    descriptor = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc or rule.summary},
+        "help": {"text": f"{rule.summary}\n\n{rule.doc}".strip()},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["letter-audit", "batch" if rule.batch else "letter"]},
+    }
+    return descriptor
+
+
+def result_record(result, finding, print_, rule_index: dict[str, int]) -> dict:
+    uri, relative = artifact_uri(result.path)
+    location = {"artifactLocation": {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if relative else {})},
+                "region": {"startLine": max(1, finding.line)}}
+    record = {
+        "ruleId": finding.rule,
+        "level": LEVELS.get(finding.severity, "warning"),
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": location}],
+        "partialFingerprints": {FINGERPRINT_KEY: print_},
+    }
+    if finding.rule in rule_index:
+        record["ruleIndex"] = rule_index[finding.rule]
+    properties = {"section": finding.section, "excerpt": finding.excerpt, "letter": result.key}
+    properties = {k: v for k, v in properties.items() if v}
+    if properties:
+        record["properties"] = properties
+    return record
+
+
+def document(results) -> dict:
+    rules = list(all_rules().values())
+    rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    records = [result_record(result, finding, print_, rule_index)
+               for result, prints in zip(results, fingerprints(results))
+               for finding, print_ in zip(result.findings, prints)]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "letter-audit",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [rule_descriptor(rule) for rule in rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "results": records,
+        }],
+    }
+
+
+def write(results, summary, stream) -> None:
+    json.dump(document(results), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

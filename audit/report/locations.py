@@ -1,0 +1,28 @@
+"""Where a finding is, as CI tools want it: paths relative to the working directory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+
+def _relative(path: Path) -> Path | None:
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd())
+    except ValueError:
+        return None
+
+
+def relative_path(path: Path) -> str:
+    """The path relative to the working directory, with forward slashes; absolute when the
+    file lies outside it."""
+    relative = _relative(path)
+    return relative.as_posix() if relative is not None else Path(os.path.abspath(path)).as_posix()
+
+
+def artifact_uri(path: Path) -> tuple[str, bool]:
+    """(URI, relative?): a relative URI reference under the working directory, else a file:// URI."""
+    relative = _relative(path)
+    if relative is None:
+        return Path(os.path.abspath(path)).as_uri(), False
+    return quote(relative.as_posix(), safe="/"), True

@@ -1,0 +1,57 @@
+"""A figure in the letter differs from the source data (--data).
+
+With ``--data FILE`` (CSV or Excel, one row per authority, columns named like the
+template's fields), each letter is matched to its row by the template's key field
+(authority names are compared ignoring case, "&"/"and" and punctuation, and tolerating a
+slip of the keyboard) and every field the data holds is compared with what the letter
+says. The message names the field, the letter's value, the data's value and the row.
+
+Bad (the data has upheld_decisions = 3 for this authority)::
+
+    2 upheld decisions
+
+Good::
+
+    3 upheld decisions
+"""
+from ..data import letter_value, show, typed
+from ..models import Finding
+from ..names import normalise_name
+
+ID = "data-mismatch"
+SEVERITY = "error"
+HINT = "Compare the letter's figure with the source data row named in the message; correct whichever is wrong."
+BATCH = True
+
+
+def check_batch(results, batch):
+    found = batch.reconciliation
+    if found is None:
+        return
+    for result in results:
+        if id(result) not in found.matches:
+            continue
+        row, match = found.matches[id(result)]
+        template = batch.template_of(result)
+        where = found.table.where(row) + ("" if match.how == "exact" else f", {match.describe()}")
+        for column, text in row.cells.items():
+            if column == found.table.key or column not in template.fields:
+                continue
+            said = result.fields.get(column)
+            if said is None:
+                continue
+            kind = template.fields[column].type
+            expected, actual = typed(kind, text), letter_value(kind, said)
+            if _same(kind, actual, expected):
+                continue
+            yield result, Finding(
+                ID, SEVERITY,
+                f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
+                result.lines.get(column, 1), template.section_of_field(column),
+                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")
+
+
+def _same(kind, actual, expected):
+    if kind in ("int", "percent", "date"):
+        return actual == expected
+    return normalise_name(actual) == normalise_name(expected)

@@ -1,0 +1,88 @@
+"""A letter quotes a peer-wide figure differently from the letters of its peers.
+
+Some figures are the same for every authority of a kind: "This compares to an average of
+45% in similar authorities" is one number for all district councils. The template marks
+such fields `peer = true`. Peers are the letters whose other peer fields all agree with
+this letter's (if the upheld and remedy averages match, the compliance average should
+too); with ``--authority-types FILE`` (CSV: authority,type) they are the letters to
+authorities of the same type (a letter whose authority the table lacks falls back to the
+first definition). When at least three peers agree on a value and it is quoted
+at least three times as often as this letter's value, the odd letter is flagged, naming
+the majority value and how many letters quote it. Letters of different templates are
+never peers.
+
+Bad (11 other district councils quote 45%)::
+
+    This compares to an average of 47% in similar authorities.
+
+Good::
+
+    This compares to an average of 45% in similar authorities.
+"""
+from collections import Counter, defaultdict
+
+from ..data import show
+from ..models import Finding
+
+ID = "inconsistent-average"
+SEVERITY = "warning"
+HINT = "Averages come from the same figures for every similar authority: check this letter's against the source data."
+BATCH = True
+MIN_MAJORITY = 3  # peers that must agree before one letter can be called odd
+RATIO = 3  # the majority value must be quoted this many times as often as the odd one
+
+
+def check_batch(results, batch):
+    by_template = defaultdict(list)
+    for result in results:
+        by_template[result.template].append(result)
+    for name, letters in by_template.items():
+        template = batch.templates.get(name)
+        if template is None:
+            continue
+        peer_fields = [f for f, spec in template.fields.items() if spec.peer]
+        for field in peer_fields:
+            others = [f for f in peer_fields if f != field]
+            for description, members in _peer_groups(letters, field, others, batch):
+                yield from _odd_ones(template, field, description, members)
+
+
+def _peer_groups(letters, field, others, batch):
+    """(description of the peers, letters) for each group of peers quoting `field`."""
+    groups = defaultdict(list)
+    for result in letters:
+        if result.fields.get(field) is None:
+            continue
+        kind = batch.authority_types.type_of(result.key) if batch.authority_types else None
+        if kind is not None:
+            groups[("type", kind)].append(result)
+            continue
+        agreed = tuple(result.fields.get(o) for o in others)
+        if all(v is not None for v in agreed):
+            groups[("fields", agreed)].append(result)
+    for (how, value), members in groups.items():
+        if how == "type":
+            yield f"{value} letters", members
+        elif others:
+            yield f"letters whose {' and '.join(others)} agree with this one's", members
+        else:
+            yield "letters of the batch", members
+
+
+def _odd_ones(template, field, description, members):
+    counts = Counter(r.fields[field] for r in members)
+    ranked = counts.most_common(2)
+    majority, quoted = ranked[0]
+    if quoted < MIN_MAJORITY or (len(ranked) > 1 and ranked[1][1] == quoted):
+        return
+    kind = template.fields[field].type
+    for result in members:
+        value = result.fields[field]
+        if value == majority or counts[value] * RATIO > quoted:
+            continue
+        alike = "" if counts[value] == 1 else f" ({show(kind, value)} is quoted by {counts[value]} letters)"
+        yield result, Finding(
+            ID, SEVERITY,
+            f"{field} is {show(kind, value)} here, but {quoted} of {len(members)} peer letters "
+            f"({description}) quote {show(kind, majority)}{alike}.",
+            result.lines.get(field, 1), template.section_of_field(field), f"{field} = {show(kind, value)}")

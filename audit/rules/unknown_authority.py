@@ -1,0 +1,36 @@
+"""The letter is for an authority the source data (--data) does not have.
+
+With ``--data FILE``, every letter's key field (the authority) should match a row of the
+data, ignoring case, "&"/"and" and punctuation. A letter that matches none was written
+for someone the data knows nothing about, or its name is misspelt beyond a slip of the
+keyboard; the message names the closest row.
+
+Bad (the data has "Ipswich Borough Council")::
+
+    Ipswich District Council
+
+Good::
+
+    Ipswich Borough Council
+"""
+from ..models import Finding
+
+ID = "unknown-authority"
+SEVERITY = "warning"
+HINT = "Check the authority's name in the letter against the data file, or add its row to the data."
+BATCH = True
+
+
+def check_batch(results, batch):
+    found = batch.reconciliation
+    if found is None:
+        return
+    table = found.table
+    for result in found.unknown:
+        closest = table.index.closest(result.key)
+        hint = (f" (closest: {table.where(table.rows[closest.index])}, {closest.score:.0f}% alike)"
+                if closest else " (the data has no rows)")
+        template = batch.template_of(result)
+        yield result, Finding(
+            ID, SEVERITY, f'{table.key} "{result.key}" matches no row of {table.path.name}{hint}.',
+            result.lines.get(template.key_field, 1), None, f"{table.key} = {result.key}")

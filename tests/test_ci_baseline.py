@@ -1,0 +1,145 @@
+"""Baseline: record the batch's findings, re-run clean, fail on a new finding only,
+report entries that no longer occur, survive lines moving."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from audit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+L000 = "000_bd725a1dda7d64f9.txt"
+L001 = "001_eb19f74a81183c1a.txt"
+L002 = "002_3e1a7b4ce7d2b570.txt"
+
+
+@pytest.fixture
+def batch(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "fixtures" / "letters", tmp_path / "letters")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "letters"
+
+
+def run(capsys, *args):
+    code = main(["check", "--no-config", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def failing(report_json: str) -> set[tuple[str, str]]:
+    """(file name, rule) of every warning and error in a JSON report."""
+    report = json.loads(report_json)
+    return {(Path(letter["path"]).name, f["rule"]) for letter in report["letters"]
+            for f in letter["findings"] if f["severity"] in ("error", "warning")}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_baseline_suppresses_recorded_findings_and_fails_on_new_ones(batch, capsys):
+    code, _, err = run(capsys, "letters", "--format", "json")
+    assert code == 1
+    code, out, err = run(capsys, "letters", "--write-baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and failing(out) == set()
+    assert "recorded 8 findings" in err
+
+    # the file: readable TOML, one entry per warning/error, no line numbers
+    text = Path("baseline.toml").read_text(encoding="utf-8")
+    entries = tomllib.loads(text)["finding"]
+    assert len(entries) == 8
+    assert sorted(e["rule"] for e in entries) == ["count-mismatch", "extra-paragraph"] + ["missing-section"] * 6
+    assert all(set(e) == {"fingerprint", "rule", "letter", "file", "note"} for e in entries)
+    assert not re.search(r"\blines? \d", text)  # "at line 41" is taken out of the notes too
+    [extra] = [e for e in entries if e["rule"] == "extra-paragraph"]
+    assert extra["note"].startswith("Paragraph is not in the template: ")
+    assert {e["letter"] for e in entries} == {"Wellingborough Borough Council", "Cambridge City Council",
+                                             "Ashfield District Council"}
+
+    # re-run with it: clean
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and failing(out) == set()
+    assert "8 accepted findings suppressed" in err and "no longer occur" not in err
+    info = [f for letter in json.loads(out)["letters"] for f in letter["findings"]]
+    assert {f["rule"] for f in info} == {"extraction-artifact"}  # info findings are never baselined
+
+    # lines move in the letters: the baseline still holds (fingerprints ignore lines)
+    for name in (L001, L002):
+        edit(batch / name, "Local Government", "\n\n\nLocal Government")
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and failing(out) == set()
+    code, _, _ = run(capsys, "letters", "--write-baseline", "rewritten.toml")
+    assert Path("rewritten.toml").read_text(encoding="utf-8") == text  # nothing to diff
+
+    # a new anomaly in a clean letter: exit 1, and only the new finding is reported
+    edit(batch / L000, "Dear Mr Williams", "Dear Mr Wilson")
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 1
+    assert failing(out) == {(L000, "salutation-mismatch")}
+    assert "no longer occur" not in err
+
+    # an anomaly removed: its entry is reported stale
+    edit(batch / L000, "Dear Mr Wilson", "Dear Mr Williams")
+    edit(batch / L001, "total of 1 compliance outcome ", "total of 2 compliance outcomes ")
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and failing(out) == set()
+    assert "1 baseline entry in baseline.toml no longer occurs" in err
+    stale = [line for line in err.splitlines() if line.strip().startswith("stale:")]
+    assert len(stale) == 1 and f"letters/{L001}: count-mismatch:" in stale[0]
+
+
+def test_a_changed_figure_is_a_new_finding_not_the_accepted_one(batch, capsys):
+    run(capsys, "letters", "--write-baseline", "baseline.toml")
+    edit(batch / L001, "total of 1 compliance outcome ", "total of 3 compliance outcomes ")
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 1
+    assert failing(out) == {(L001, "count-mismatch")}
+    report = json.loads(out)
+    [finding] = [f for letter in report["letters"] for f in letter["findings"] if f["rule"] == "count-mismatch"]
+    assert "given as 3" in finding["message"]
+    assert "no longer occurs" in err  # the accepted "given as 1" is gone
+
+
+def test_rewriting_keeps_reviewers_notes_and_identical_findings_are_counted(batch, capsys):
+    shutil.copy(batch / L001, batch / "001_copy.txt")  # the same letter twice: identical findings
+    run(capsys, "letters", "--write-baseline", "baseline.toml", "--ignore", "duplicate-letter")
+    entries = tomllib.loads(Path("baseline.toml").read_text(encoding="utf-8"))["finding"]
+    counts = [e for e in entries if e["rule"] == "count-mismatch"]
+    assert len(counts) == 2 and len({e["fingerprint"] for e in counts}) == 2
+
+    text = Path("baseline.toml").read_text(encoding="utf-8")
+    first = counts[0]["fingerprint"]
+    text = text.replace(f'fingerprint = "{first}"\n', f'fingerprint = "{first}"\nreason = "signed off: A. Reviewer"\n')
+    Path("baseline.toml").write_text(text, encoding="utf-8")
+    run(capsys, "letters", "--baseline", "baseline.toml", "--write-baseline", "baseline.toml",
+        "--ignore", "duplicate-letter")
+    again = tomllib.loads(Path("baseline.toml").read_text(encoding="utf-8"))["finding"]
+    assert [e.get("reason") for e in again if e["fingerprint"] == first] == ["signed off: A. Reviewer"]
+
+    # one copy removed: one of the two identical entries is stale, the other still applies
+    (batch / "001_copy.txt").unlink()
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json",
+                         "--ignore", "duplicate-letter")
+    assert code == 0 and failing(out) == set()
+    assert "1 baseline entry" in err
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "does not exist"),
+    ("version = [", "not valid TOML"),
+    ("version = 7", "version 7"),
+    ("[[finding]]\nrule = 'x'\n", "has no fingerprint"),
+])
+def test_unusable_baseline_is_a_usage_error(batch, capsys, content, message):
+    if content is not None:
+        Path("baseline.toml").write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml")
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
