@@ -16,12 +16,15 @@ PAGE_ROWS = 100
 
 
 def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
-    """The folder the letters share, and each letter's path within it (as given when they share none)."""
-    try:
-        root = os.path.commonpath([os.path.abspath(p.parent) for p in paths]) if paths else ""
-    except ValueError:  # different drives
-        return "", [str(p) for p in paths]
-    return root, [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
+    """The folder the letters share, and each letter's path within it. Paths stay as given
+    (relative or absolute) unless both kinds are mixed."""
+    for names in ([str(p) for p in paths], [os.path.abspath(p) for p in paths]):
+        try:
+            root = os.path.commonpath([os.path.dirname(name) or "." for name in names]) or "."
+        except ValueError:  # relative and absolute mixed, or different drives
+            continue
+        return ("" if root == "." else root), [Path(os.path.relpath(name, root)).as_posix() for name in names]
+    return "", [str(p) for p in paths]
 
 
 def index_page(results: list[LetterResult], templates: dict[str, Template], hrefs: list[str],
