@@ -130,3 +130,20 @@ def test_worker_processes_write_the_same_pages(tmp_path, monkeypatch):
     assert [p.name for p in serial] == [p.name for p in parallel]
     for a, b in zip(serial, parallel):
         assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+
+
+def test_a_page_that_cannot_be_laid_over_still_lists_its_findings(tmp_path, monkeypatch):
+    from audit.report.html import letter_page
+
+    working = letter_page.lay_over
+
+    def lay_over_with_a_bug(ctx, findings):
+        if ctx.alignment is not None:
+            raise RuntimeError("overlay bug")
+        return working(ctx, findings)
+
+    monkeypatch.setattr(letter_page, "lay_over", lay_over_with_a_bug)
+    write_report(tmp_path, LETTERS)
+    page = page_of(tmp_path, "001").read_text(encoding="utf-8")
+    assert "internal error (RuntimeError: overlay bug)" in page
+    assert "count-mismatch" in page and 'class="row' not in page

@@ -10,7 +10,7 @@ from .views import FieldView, FindingView, LetterPage, Link
 
 
 def letter_page(number: int, total: int, result: LetterResult, ctx: LetterContext, shown_path: str,
-                previous: Link | None, following: Link | None) -> LetterPage:
+                previous: Link | None, following: Link | None, notice: str | None = None) -> LetterPage:
     """`result` holds the findings to show (batch rules may have added some); `ctx` the text."""
     rows, targets = lay_over(ctx, result.findings)
     findings = [FindingView(n, f.rule, f.severity, f.message, f.line, f.section, target)
@@ -30,7 +30,7 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: LetterContex
         template=ctx.template.title if ctx.template else result.template,
         status=result.status,
         counts={s: result.count(s) for s in SEVERITIES},
-        notice=_notice(ctx),
+        notice=notice or _notice(ctx),
         fields=fields,
         findings=findings,
         rows=rows,

@@ -14,8 +14,8 @@ from .views import Marker, Row, Segment
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")  # as in the template syntax
 _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
-# Findings about template text the letter lacks point at the placeholder of that text,
-# which stands after the line the finding names.
+# Findings about template text the letter lacks name the line after which it is missing;
+# they point at the struck-out row of that text, which stands after that line.
 ABOUT_ABSENT_TEXT = {"missing-paragraph", "missing-section"}
 
 

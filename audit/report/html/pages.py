@@ -9,11 +9,13 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 from ...models import LetterResult
 from ...pipeline import audit_letter
+from ...rules import LetterContext
 from ...settings import Settings
 from .letter_page import letter_page
 from .render import environment
@@ -43,7 +45,13 @@ class PageWriter:
 
     def write(self, job: PageJob) -> None:
         ctx, _ = audit_letter(job.result.path, self.settings)
-        page = letter_page(job.number, job.total, job.result, ctx, job.shown_path, job.previous, job.next)
+        page_of = partial(letter_page, job.number, job.total, job.result)
+        try:
+            page = page_of(ctx, job.shown_path, job.previous, job.next)
+        except Exception as exc:  # a bug must not stop the report: the page still lists the findings
+            page = page_of(LetterContext(ctx.raw), job.shown_path, job.previous, job.next,
+                           notice=f"The letter could not be laid over its template because of an internal "
+                                  f"error ({type(exc).__name__}: {exc}); please report it.")
         html = self.template.render(page=page, static="../static", home="../index.html")
         with (self.out_dir / job.href).open("w", encoding="utf-8", newline="\n") as stream:
             stream.write(html)
