@@ -102,7 +102,7 @@ class Template:
     constants: dict[str, object]
     vocabulary: frozenset[str]
     literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
-    key_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
+    overview_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
 
 
 def default_template_dir() -> Path:
@@ -179,10 +179,10 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
     for p in paragraphs:
         if p.regex is None and not p.free:
             literal_index.setdefault(p.text, p.index)
-    key_fields = tuple(str(name) for name in meta.get("key_fields", list(fields)[:4]))
-    for name in key_fields:
+    overview_fields = tuple(str(name) for name in meta.get("overview_fields", list(fields)[:4]))
+    for name in overview_fields:
         if name not in fields:
-            raise TemplateError(f"key_fields names {name!r}, which is not a field of the template")
+            raise TemplateError(f"overview_fields names {name!r}, which is not a field of the template")
     return Template(
         name=str(meta.get("name", path.stem)),
         title=str(meta.get("title", meta.get("name", path.stem))),
@@ -196,7 +196,7 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
         constants=constants,
         vocabulary=vocabulary,
         literal_index=literal_index,
-        key_fields=key_fields,
+        overview_fields=overview_fields,
     )
 
 

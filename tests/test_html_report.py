@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from audit.cli import main
+from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
 from audit.read import iter_letter_paths
 from audit.report.html import pages as pages_module
@@ -16,6 +17,7 @@ from audit.report.html import write_html
 from audit.report.html.render import json_data, segments_html
 from audit.report.html.views import Segment
 from audit.settings import Settings
+from audit.template import TemplateError, load_templates, parse_template
 from html_support import LETTERS, fixture_report, letter_pages, page_of, parse_scripts, write_report  # noqa: F401
 
 XSS = "<script>document.title='pwned'</script> and <img src=x onerror=\"alert(1)\"> & \"quotes\""
@@ -147,3 +149,24 @@ def test_a_page_that_cannot_be_laid_over_still_lists_its_findings(tmp_path, monk
     page = page_of(tmp_path, "001").read_text(encoding="utf-8")
     assert "internal error (RuntimeError: overlay bug)" in page
     assert "count-mismatch" in page and 'class="row' not in page
+
+
+def test_findings_about_the_batch_get_no_page_but_a_place_on_the_index(tmp_path):
+    settings = Settings()
+    results = list(audit_batch(iter_letter_paths([LETTERS]), settings))
+    about_batch = LetterResult(Path("data/authorities.csv"), None, {},
+                               [Finding("missing-letter", "error", "No letter for <Foo> Council.", 12)])
+    about_batch.kind = "batch"  # as batch rules mark the carriers of batch-level findings
+    write_html([*results, about_batch], settings, tmp_path)
+    assert len(letter_pages(tmp_path)) == 5
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "5 letters audited" in index and "Findings about the batch" in index
+    assert "data/authorities.csv</span>:12" in index and "No letter for &lt;Foo&gt; Council." in index
+
+
+def test_templates_choose_the_overview_columns():
+    assert load_templates()[0].overview_fields[:2] == ("authority", "recipient_name")
+    source = "+++\nname = 't'\n+++\n\nDear {{name}} of {{town}}, {{a:int}} {{b:int}} {{c:int}}\n"
+    assert parse_template(source).overview_fields == ("name", "town", "a", "b")
+    with pytest.raises(TemplateError, match="overview_fields names 'nobody'"):
+        parse_template(source.replace("name = 't'", "name = 't'\noverview_fields = ['nobody']"))

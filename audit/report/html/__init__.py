@@ -41,24 +41,32 @@ def write_html(results: list[LetterResult], settings: Settings, out_dir: Path) -
 
 def _write(results: list[LetterResult], settings: Settings, out_dir: Path) -> None:
     env = environment()
-    total = len(results)
-    hrefs = [page_href(number, r.path, total) for number, r in enumerate(results, start=1)]
-    root, paths = shown_paths([r.path for r in results])
+    letters = [r for r in results if is_letter(r)]
+    total = len(letters)
+    hrefs = [page_href(number, r.path, total) for number, r in enumerate(letters, start=1)]
+    root, paths = shown_paths([r.path for r in letters])
     (out_dir / LETTER_DIR).mkdir(parents=True, exist_ok=True)
     shutil.copytree(STATIC_DIR, out_dir / "static", dirs_exist_ok=True)
 
     jobs = [PageJob(k + 1, total, result, paths[k], hrefs[k],
                     Link(Path(hrefs[k - 1]).name, paths[k - 1]) if k > 0 else None,
                     Link(Path(hrefs[k + 1]).name, paths[k + 1]) if k + 1 < total else None)
-            for k, result in enumerate(results)]
+            for k, result in enumerate(letters)]
     write_pages(jobs, settings, out_dir)
 
     table(results).to_csv(out_dir / "fields.csv", index=False, lineterminator="\n")
     templates = {t.name: t for t in settings.templates}
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-    index = index_page(results, templates, hrefs, paths, root, generated)
+    about_batch = [r for r in results if not is_letter(r)]
+    index = index_page(letters, about_batch, templates, hrefs, paths, root, generated)
     _write_text(out_dir / "index.html", env.get_template("index.html").render(page=index, static="static",
                                                                               home="index.html"))
+
+
+def is_letter(result: LetterResult) -> bool:
+    """False for a result that carries findings about the whole batch rather than a letter
+    (kind "batch", made by batch rules): it gets no page; the index lists its findings."""
+    return getattr(result, "kind", "letter") == "letter"
 
 
 def _write_text(path: Path, text: str) -> None:

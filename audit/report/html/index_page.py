@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 from ... import __version__
 from ...models import SEVERITIES, LetterResult
 from ...template import NUMERIC_TYPES, Template
 from .. import Summary
-from .views import Bar, IndexPage
+from .views import Bar, BatchFinding, IndexPage
 
 STATUSES = ("pass", "warn", "fail")
 PAGE_ROWS = 100
@@ -27,21 +27,24 @@ def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
     return "", [str(p) for p in paths]
 
 
-def index_page(results: list[LetterResult], templates: dict[str, Template], hrefs: list[str],
-               paths: list[str], root: str, generated: str) -> IndexPage:
-    summary = Summary.of(results)
+def index_page(letters: list[LetterResult], about_batch: list[LetterResult], templates: dict[str, Template],
+               hrefs: list[str], paths: list[str], root: str, generated: str) -> IndexPage:
+    """`letters` get a row each; `about_batch` carry findings about the batch as a whole."""
+    summary, findings = Summary.of(letters), Summary.of([*letters, *about_batch])
     return IndexPage(
         letters=summary.letters,
         root=root,
         statuses={s: summary.statuses[s] for s in STATUSES},
         status_bar=_stack([(s, summary.statuses[s]) for s in STATUSES], summary.letters),
-        severities={s: summary.severities[s] for s in SEVERITIES},
-        rules=_rule_bars(summary),
+        severities={s: findings.severities[s] for s in SEVERITIES},
+        rules=_rule_bars(findings),
+        batch_findings=[BatchFinding(str(r.path), f.line, f.severity, f.rule, f.message)
+                        for r in about_batch for f in r.findings],
         templates=sorted({templates[r.template].title if r.template in templates else r.template
-                          for r in results if r.template}),
+                          for r in letters if r.template}),
         generated=generated,
         version=__version__,
-        data=table_data(results, templates, hrefs, paths),
+        data=table_data(letters, templates, hrefs, paths),
     )
 
 
@@ -77,7 +80,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
     [page href, [rule numbers], value per column]."""
     used = [templates[name] for name in dict.fromkeys(r.template for r in results) if name in templates]
     field_names = list(dict.fromkeys(name for r in results for name in r.fields))
-    key_names = [name for name in dict.fromkeys(k for t in used for k in t.key_fields)]
+    overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
     field_types = {}
     for t in used:
         for name, spec in t.fields.items():
@@ -91,7 +94,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
     position = {column["key"]: k for k, column in enumerate(columns)}
     several_templates = len(used) > 1
     letters_view = ["number", "letter", *(["template"] if several_templates else []), "status",
-                    *SEVERITIES, *(f"field:{n}" for n in key_names if n in field_names)]
+                    *SEVERITIES, *(f"field:{n}" for n in overview_names if n in field_names)]
     fields_view = ["number", "letter", *(["template"] if several_templates else []), "status",
                    *(f"field:{n}" for n in field_names)]
 

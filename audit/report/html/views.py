@@ -100,6 +100,17 @@ class Bar:
     href: str
 
 
+@dataclass(frozen=True)
+class BatchFinding:
+    """A finding about the batch as a whole (e.g. a row of a data file with no letter)."""
+
+    source: str  # the file it points into
+    line: int
+    severity: str
+    rule: str
+    message: str
+
+
 @dataclass
 class IndexPage:
     letters: int
@@ -108,6 +119,7 @@ class IndexPage:
     status_bar: list[tuple[str, int, float, float]]  # (status, count, x, width) in percent
     severities: dict[str, int]
     rules: list[Bar]
+    batch_findings: list[BatchFinding]
     templates: list[str]
     generated: str
     version: str
