@@ -51,7 +51,7 @@ def _unavailable(reason: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -59,15 +59,15 @@ def browser():
     if not CHROMIUM.is_file():
         _unavailable(f"Chromium is not installed at {CHROMIUM}")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
-def page(browser):
+def tab(chromium):
     """A fresh tab that records console messages, page errors and dialogs."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
     tab = context.new_page()
     tab.console_messages, tab.page_errors, tab.dialogs = [], [], []
     tab.on("console", lambda message: tab.console_messages.append(message))
