@@ -14,6 +14,7 @@ from .models import SEVERITY_RANK
 from .pipeline import audit_batch
 from .read import iter_letter_paths
 from .report import Summary, formats
+from .report.html import ReportError, default_report_dir, write_html
 from .rules import all_rules
 from .settings import FAIL_ON, Settings, SettingsError
 from .template import TemplateError
@@ -53,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="skip files matching this pattern inside directories (repeatable)")
     check.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    check.add_argument("--html", nargs="?", const=default_report_dir(), type=Path, metavar="DIR",
+                       help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
     commands.add_parser("rules", help="list the rules")
     rule = commands.add_parser("rule", help="explain one rule")
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
-    except (UsageError, SettingsError, TemplateError) as exc:
+    except (UsageError, SettingsError, TemplateError, ReportError) as exc:
         print(f"letter-audit: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -176,6 +179,8 @@ def run_check(args: argparse.Namespace) -> int:
     write_report(formats()[args.format], results, args.output)
     for fmt, output in outputs:
         write_report(fmt, results, output)
+    if args.html:
+        print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
     return exit_code(results, settings.fail_on)
 
 

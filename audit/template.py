@@ -104,6 +104,7 @@ class Template:
     vocabulary: frozenset[str]
     literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
     key_field: str | None = None  # the field naming whom a letter is for (batch rules, --data)
+    overview_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
 
     def section_of_field(self, name: str) -> str | None:
         """The section of the first paragraph holding the field's placeholder."""
@@ -192,6 +193,10 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
     for p in paragraphs:
         if p.regex is None and not p.free:
             literal_index.setdefault(p.text, p.index)
+    overview_fields = tuple(str(name) for name in meta.get("overview_fields", list(fields)[:4]))
+    for name in overview_fields:
+        if name not in fields:
+            raise TemplateError(f"overview_fields names {name!r}, which is not a field of the template")
     return Template(
         name=str(meta.get("name", path.stem)),
         title=str(meta.get("title", meta.get("name", path.stem))),
@@ -206,6 +211,7 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
         vocabulary=vocabulary,
         literal_index=literal_index,
         key_field=key_field,
+        overview_fields=overview_fields,
     )
 
 

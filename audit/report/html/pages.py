@@ -1,0 +1,96 @@
+"""Write one page per letter: read and align the letter again, render, write, forget its text.
+
+A large batch is shared out among worker processes, one per processor: re-reading the
+letters is most of the report's work, and it is independent from letter to letter.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+from multiprocessing import get_context
+from pathlib import Path
+
+from ...models import LetterResult
+from ...pipeline import audit_letter
+from ...rules import LetterContext
+from ...settings import Settings
+from .letter_page import letter_page
+from .render import environment
+from .views import Link
+
+PARALLEL_FROM = 400  # letters; for fewer, starting worker processes costs more than it saves
+CHUNK = 50  # letters handed to a worker at a time
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """What a letter's page needs besides the letter itself; small, so it travels to workers cheaply."""
+
+    number: int
+    total: int
+    result: LetterResult
+    shown_path: str
+    href: str  # relative to the report folder
+    previous: Link | None
+    next: Link | None
+
+
+class PageWriter:
+    def __init__(self, settings: Settings, out_dir: Path):
+        self.settings, self.out_dir = settings, out_dir
+        self.template = environment().get_template("letter.html")
+
+    def write(self, job: PageJob) -> None:
+        ctx, _ = audit_letter(job.result.path, self.settings)
+        page_of = partial(letter_page, job.number, job.total, job.result)
+        try:
+            page = page_of(ctx, job.shown_path, job.previous, job.next)
+        except Exception as exc:  # a bug must not stop the report: the page still lists the findings
+            page = page_of(LetterContext(ctx.raw), job.shown_path, job.previous, job.next,
+                           notice=f"The letter could not be laid over its template because of an internal "
+                                  f"error ({type(exc).__name__}: {exc}); please report it.")
+        html = self.template.render(page=page, static="../static", home="../index.html")
+        with (self.out_dir / job.href).open("w", encoding="utf-8", newline="\n") as stream:
+            stream.write(html)
+
+
+def write_pages(jobs: list[PageJob], settings: Settings, out_dir: Path, workers: int | None = None) -> None:
+    workers = workers or available_processors()
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        writer = PageWriter(settings, out_dir)
+        for job in jobs:
+            writer.write(job)
+        return
+    # a fresh copy of the settings: loaded templates hold compiled checks that do not pickle (spawn)
+    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
+                             initargs=(replace(settings), out_dir)) as pool:
+        for _ in pool.map(_write_in_worker, jobs, chunksize=CHUNK):
+            pass
+
+
+def _context():
+    """fork where it is safe (Linux): workers start at once, and a caller's script without a
+    __main__ guard is not run again in each worker as it would be under spawn."""
+    return get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def available_processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_worker: PageWriter | None = None
+
+
+def _start_worker(settings: Settings, out_dir: Path) -> None:
+    global _worker
+    _worker = PageWriter(settings, out_dir)
+
+
+def _write_in_worker(job: PageJob) -> None:
+    _worker.write(job)

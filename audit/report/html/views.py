@@ -1,0 +1,126 @@
+"""View models: the plain data the page templates render, and nothing else.
+
+Every string here is text (letter words, field values, paths) that the templates escape;
+no view model holds markup.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text within a paragraph.
+
+    kind: text (boilerplate), value (a placeholder's value in the letter), agree (a singular or
+    plural the template lets the letter choose), slot (a placeholder in the template),
+    ins / del (words the letter added / the template had), missing (template text the letter lacks).
+    """
+
+    kind: str
+    text: str
+    label: str | None = None  # the field a value or slot stands for, shown on hover
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A finding shown in the margin of the paragraph it is about."""
+
+    number: int
+    rule: str
+    severity: str
+
+
+@dataclass
+class Row:
+    """One paragraph of the letter laid over its template (or a template paragraph it lacks)."""
+
+    anchor: str  # element id: L<line> for letter text, M<n> for a missing paragraph
+    kind: str  # exact | changed | moved | free | extra | duplicate | missing | artifact | unmatched
+    line: int | None
+    last_line: int | None
+    section: str | None
+    heading: bool
+    note: str | None  # what the reviewer should know about the row, in words
+    template: list[Segment]  # the template's side
+    letter: list[Segment]  # the letter's side; inline view shows this alone
+    markers: list[Marker] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    number: int
+    rule: str
+    severity: str
+    message: str
+    line: int
+    section: str | None
+    target: str  # anchor of the row it points at
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    value: str
+    target: str | None  # anchor of the row the value was read from
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+
+
+@dataclass
+class LetterPage:
+    number: int
+    total: int
+    path: str  # within the folder the batch shares
+    source: str  # as given on the command line
+    title: str
+    template: str | None
+    status: str
+    counts: dict[str, int]
+    notice: str | None  # why the letter is not laid over a template
+    fields: list[FieldView]
+    findings: list[FindingView]
+    rows: list[Row]
+    previous: Link | None
+    next: Link | None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A stacked bar of the overview chart: one rule, its findings by severity."""
+
+    label: str
+    total: int
+    parts: list[tuple[str, int, float, float]]  # (severity, count, x, width) in percent of the widest bar
+    caption: str  # the counts in words
+    href: str
+
+
+@dataclass(frozen=True)
+class BatchFinding:
+    """A finding about the batch as a whole (e.g. a row of a data file with no letter)."""
+
+    source: str  # the file it points into
+    line: int
+    severity: str
+    rule: str
+    message: str
+
+
+@dataclass
+class IndexPage:
+    letters: int
+    root: str
+    statuses: dict[str, int]
+    status_bar: list[tuple[str, int, float, float]]  # (status, count, x, width) in percent
+    severities: dict[str, int]
+    rules: list[Bar]
+    batch_findings: list[BatchFinding]
+    templates: list[str]
+    generated: str
+    version: str
+    data: dict  # the table rows, embedded as JSON for the page script

@@ -1,0 +1,116 @@
+"""A letter laid over its template: what each row shows, and where each finding points."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.pipeline import audit_letter
+from audit.report.html.overlay import lay_over
+from audit.settings import Settings
+from html_support import LETTERS
+
+SETTINGS = Settings()
+
+
+def seed(prefix: str) -> Path:
+    (path,) = LETTERS.glob(f"{prefix}_*")
+    return path
+
+
+def overlay_of(path: Path):
+    ctx, result = audit_letter(path, SETTINGS)
+    rows, targets = lay_over(ctx, result.findings)
+    return ctx, result, rows, targets
+
+
+def test_a_clean_letter_is_muted_boilerplate_with_labelled_values():
+    _, result, rows, _ = overlay_of(seed("000"))
+    assert {row.kind for row in rows} == {"exact", "free"}
+    values = {s.label: s.text for row in rows for s in row.letter if s.kind == "value"}
+    assert values["authority"] == "Ipswich Borough Council"
+    assert values["recipient_name"] == "Mr Williams"
+    assert values["upheld_rate"] == "100%"
+    slots = [s.text for row in rows for s in row.template if s.kind == "slot"]
+    assert "authority" in slots and "decision|decisions" in slots
+    agreeing = [s for row in rows for s in row.letter if s.kind == "agree"]
+    assert {s.text for s in agreeing} == {"decisions", "investigations", "outcomes"}
+
+
+def test_extra_paragraph_page_number_and_missing_sections():
+    ctx, result, rows, targets = overlay_of(seed("002"))
+    kinds = [row.kind for row in rows]
+    assert kinds.count("extra") == 1 and kinds.count("artifact") == 1
+    extra = rows[kinds.index("extra")]
+    assert extra.line == 41 and extra.note == "not in the template"
+    assert rows[kinds.index("artifact")].line == 45
+    missing = [row for row in rows if row.kind == "missing"]
+    assert len(missing) == 15 and all(row.line is None for row in missing)
+    assert all(s.kind == "missing" for row in missing for s in row.letter)
+    headings = [row for row in missing if row.heading]
+    assert [row.note for row in headings] == [f"section “{row.section}” missing" for row in headings]
+    # lines only increase: the letter's order is kept, missing rows stand where they belong
+    lines = [row.line for row in rows if row.line is not None]
+    assert lines == sorted(lines)
+
+    by_anchor = {row.anchor: row for row in rows}
+    for finding, target in zip(result.findings, targets):
+        row = by_anchor[target]
+        if finding.rule == "missing-section":
+            assert row.kind == "missing" and row.heading and row.section == finding.section
+        else:
+            assert row.line == finding.line
+        assert any(m.rule == finding.rule for m in row.markers)
+
+
+def test_finding_inside_a_paragraph_points_at_that_paragraph():
+    _, result, rows, targets = overlay_of(seed("001"))
+    (finding,) = [f for f in result.findings if f.rule == "count-mismatch"]
+    row = next(r for r in rows if r.anchor == targets[result.findings.index(finding)])
+    assert row.line <= finding.line <= row.last_line
+
+
+def edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = seed("000").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "edited.txt"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_changed_boilerplate_shows_word_insertions_and_deletions(tmp_path):
+    _, result, rows, targets = overlay_of(edited(tmp_path, "we delivered 118 courses", "we delivered 120 courses"))
+    (changed,) = [row for row in rows if row.kind == "changed"]
+    assert [(s.kind, s.text) for s in changed.letter if s.kind in ("ins", "del")] == [("del", "118"), ("ins", "120")]
+    assert changed.template == changed.letter  # one diff; the layout decides which side shows what
+    (finding,) = [f for f in result.findings if f.rule == "boilerplate-changed"]
+    assert targets[result.findings.index(finding)] == changed.anchor
+
+
+def test_changed_placeholder_paragraph_keeps_its_values_marked(tmp_path):
+    _, _, rows, _ = overlay_of(edited(tmp_path, "In **0%** of upheld cases", "In **0%** of all upheld cases"))
+    (changed,) = [row for row in rows if row.kind == "changed"]
+    assert ("value", "0%", "remedy_rate") in [(s.kind, s.text, s.label) for s in changed.letter]
+    assert ("ins", "all ") in [(s.kind, s.text) for s in changed.letter]
+
+
+def test_missing_paragraph_stands_where_it_belongs(tmp_path):
+    path = edited(tmp_path, "Yours sincerely,\n", "")
+    _, result, rows, targets = overlay_of(path)
+    (missing,) = [row for row in rows if row.kind == "missing"]
+    assert "".join(s.text for s in missing.letter) == "Yours sincerely,"
+    before = rows[rows.index(missing) - 1]
+    assert "training" in "".join(s.text for s in before.letter)
+    (finding,) = [f for f in result.findings if f.rule == "missing-paragraph"]
+    assert targets[result.findings.index(finding)] == missing.anchor
+
+
+@pytest.mark.parametrize("content, kind", [(b"", None), (b"\x00\x01binary", None),
+                                           (b"Minutes of the meeting\n\nApologies were received.", "unmatched")])
+def test_letters_without_a_template_show_their_paragraphs_if_any(tmp_path, content, kind):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(content)
+    _, result, rows, targets = overlay_of(path)
+    assert result.findings and result.status == "fail"
+    assert [row.kind for row in rows] == ([kind, kind] if kind else [])
+    assert targets == ([rows[0].anchor] if kind else ["letter"])
