@@ -86,7 +86,7 @@ class Finding:
         return record
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: comparing every field of two letters is never meant
 class LetterResult:
     """What the batch keeps of one letter: small, no letter text beyond excerpts."""
 

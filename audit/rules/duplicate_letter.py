@@ -13,7 +13,8 @@ Bad::
 
 Good: each authority has exactly one letter in the batch.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import islice
 
 from ..models import Finding
 from ..names import normalise_name
@@ -31,25 +32,34 @@ def check_batch(results, batch):
         if result.content_hash:
             same_text[result.content_hash].append(result)
         if result.key:
-            same_key[(result.template, normalise_name(result.key))].append(result)
+            same_key[_key(result)].append(result)
+    # how many letters of one recipient share one text: the rest of the recipient's letters differ
+    texts_per_key = Counter((_key(r), r.content_hash) for r in results if r.key)
     for result in results:
-        copies = [r for r in same_text.get(result.content_hash, ()) if r is not result]
-        rivals = [r for r in same_key.get((result.template, normalise_name(result.key or "")), ())
-                  if r is not result and r not in copies]
-        if not copies and not rivals:
+        copies = same_text.get(result.content_hash, ()) if result.content_hash else ()
+        rivals = same_key.get(_key(result), ()) if result.key else ()
+        n_copies = len(copies) - 1 if copies else 0
+        n_rivals = len(rivals) - texts_per_key[(_key(result), result.content_hash)] if rivals else 0
+        if not n_copies and not n_rivals:
             continue
         parts = []
-        if copies:
-            parts.append(f"the same text as {_paths(copies)}")
-        if rivals:
-            parts.append(f"another letter for {result.key}: {_paths(rivals)}")
+        if n_copies:
+            parts.append(f"the same text as {_paths(copies, n_copies, lambda r: r is not result)}")
+        if n_rivals:
+            different = lambda r: r.content_hash != result.content_hash  # noqa: E731
+            parts.append(f"another letter for {result.key}: {_paths(rivals, n_rivals, different)}")
         template = batch.template_of(result)
         line = result.lines.get(template.key_field, 1) if template and template.key_field else 1
-        what = "identical text" if copies else "same recipient"
+        what = "identical text" if n_copies else "same recipient"
         yield result, Finding(ID, SEVERITY, f"This letter duplicates {'; '.join(parts)}.", line, None,
                               f"{what}: {result.key or result.content_hash}")
 
 
-def _paths(results):
-    shown = ", ".join(str(r.path) for r in results[:LISTED])
-    return shown + (f" and {len(results) - LISTED} more" if len(results) > LISTED else "")
+def _key(result):
+    return result.template, normalise_name(result.key)
+
+
+def _paths(group, count, wanted):
+    """The first few paths of the group's wanted members, and how many more there are."""
+    shown = ", ".join(str(r.path) for r in islice(filter(wanted, group), LISTED))
+    return shown + (f" and {count - LISTED} more" if count > LISTED else "")
