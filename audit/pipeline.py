@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from .read import read_letter
 from .rules import LetterContext
 from .settings import Settings
 from .template import Template
+from .workers import map_in_workers, worth_sharing
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 
@@ -36,10 +37,26 @@ def audit_letter(path: Path, settings: Settings) -> tuple[LetterContext, LetterR
     return ctx, result
 
 
-def audit_batch(paths: Iterable[Path], settings: Settings) -> Iterator[LetterResult]:
-    """Stream letters one at a time: only the small result of each is kept."""
-    for path in paths:
-        yield audit_letter(path, settings)[1]
+def audit_batch(paths: list[Path], settings: Settings) -> Iterator[LetterResult]:
+    """Stream letters one at a time, in order: only the small result of each is kept.
+    A large batch is shared among worker processes."""
+    if not worth_sharing(len(paths)):
+        for path in paths:
+            yield audit_letter(path, settings)[1]
+        return
+    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (replace(settings),))
+
+
+_worker_settings: Settings | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _audit_in_worker(path: Path) -> LetterResult:
+    return audit_letter(path, _worker_settings)[1]
 
 
 def _keep_for_batch(ctx: LetterContext, result: LetterResult) -> None:

@@ -12,7 +12,7 @@ from audit.cli import main
 from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
 from audit.read import iter_letter_paths
-from audit.report.html import pages as pages_module
+from audit import workers
 from audit.report.html import write_html
 from audit.report.html.render import json_data, segments_html
 from audit.report.html.views import Segment
@@ -123,10 +123,10 @@ def test_html_into_a_file_is_a_usage_error(tmp_path, capsys):
 
 def test_worker_processes_write_the_same_pages(tmp_path, monkeypatch):
     settings = Settings()
-    results = list(audit_batch(iter_letter_paths([LETTERS]), settings))
+    results = list(audit_batch(list(iter_letter_paths([LETTERS])), settings))
     write_html(results, settings, tmp_path / "serial")
-    monkeypatch.setattr(pages_module, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(pages_module, "available_processors", lambda: 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "processors", lambda: 2)
     write_html(results, settings, tmp_path / "parallel")
     serial, parallel = letter_pages(tmp_path / "serial"), letter_pages(tmp_path / "parallel")
     assert [p.name for p in serial] == [p.name for p in parallel]
@@ -153,7 +153,7 @@ def test_a_page_that_cannot_be_laid_over_still_lists_its_findings(tmp_path, monk
 
 def test_findings_about_the_batch_get_no_page_but_a_place_on_the_index(tmp_path):
     settings = Settings()
-    results = list(audit_batch(iter_letter_paths([LETTERS]), settings))
+    results = list(audit_batch(list(iter_letter_paths([LETTERS])), settings))
     about_batch = LetterResult(Path("data/authorities.csv"), None, {},
                                [Finding("missing-letter", "error", "No letter for <Foo> Council.", 12)])
     about_batch.kind = "batch"  # as batch rules mark the carriers of batch-level findings

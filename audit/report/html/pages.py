@@ -1,28 +1,22 @@
 """Write one page per letter: read and align the letter again, render, write, forget its text.
 
-A large batch is shared out among worker processes, one per processor: re-reading the
-letters is most of the report's work, and it is independent from letter to letter.
+A large batch is shared out among worker processes (audit/workers.py): re-reading the
+letters is most of the report's work.
 """
 from __future__ import annotations
 
-import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
-from multiprocessing import get_context
 from pathlib import Path
 
 from ...models import LetterResult
 from ...pipeline import audit_letter
 from ...rules import LetterContext
 from ...settings import Settings
+from ...workers import map_in_workers, worth_sharing
 from .letter_page import letter_page
 from .render import environment
 from .views import Link
-
-PARALLEL_FROM = 400  # letters; for fewer, starting worker processes costs more than it saves
-CHUNK = 50  # letters handed to a worker at a time
 
 
 @dataclass(frozen=True)
@@ -57,31 +51,15 @@ class PageWriter:
             stream.write(html)
 
 
-def write_pages(jobs: list[PageJob], settings: Settings, out_dir: Path, workers: int | None = None) -> None:
-    workers = workers or available_processors()
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
+def write_pages(jobs: list[PageJob], settings: Settings, out_dir: Path) -> None:
+    if not worth_sharing(len(jobs)):
         writer = PageWriter(settings, out_dir)
         for job in jobs:
             writer.write(job)
         return
     # a fresh copy of the settings: loaded templates hold compiled checks that do not pickle (spawn)
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                             initargs=(replace(settings), out_dir)) as pool:
-        for _ in pool.map(_write_in_worker, jobs, chunksize=CHUNK):
-            pass
-
-
-def _context():
-    """fork where it is safe (Linux): workers start at once, and a caller's script without a
-    __main__ guard is not run again in each worker as it would be under spawn."""
-    return get_context("fork" if sys.platform.startswith("linux") else "spawn")
-
-
-def available_processors() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    for _ in map_in_workers(_write_in_worker, jobs, _start_worker, (replace(settings), out_dir)):
+        pass
 
 
 _worker: PageWriter | None = None
