@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from ...models import SEVERITIES, LetterResult
-from ...rules import LetterContext
+from ...rules import LetterContext, all_rules
 from .overlay import lay_over
 from .views import FieldView, FindingView, LetterPage, Link
 
@@ -13,7 +13,9 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: LetterContex
                 previous: Link | None, following: Link | None, notice: str | None = None) -> LetterPage:
     """`result` holds the findings to show (batch rules may have added some); `ctx` the text."""
     rows, targets = lay_over(ctx, result.findings)
-    findings = [FindingView(n, f.rule, f.severity, f.message, f.line, f.section, target)
+    catalogue = all_rules()
+    findings = [FindingView(n, f.rule, f.severity, f.message, f.line, f.section, target,
+                            catalogue[f.rule].hint if f.rule in catalogue else "")
                 for n, (f, target) in enumerate(zip(result.findings, targets), start=1)]
     anchors = {row.line: row.anchor for row in rows if row.line is not None}
     fields = []

@@ -56,6 +56,7 @@ class FindingView:
     line: int
     section: str | None
     target: str  # anchor of the row it points at
+    hint: str = ""  # how a reviewer checks it
 
 
 @dataclass(frozen=True)
