@@ -155,7 +155,7 @@ def run_check(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {path}")
-    settings.templates  # load now: a broken template is a usage error, before any letter is read
+    _ = settings.templates  # load now: a broken template is a usage error, before any letter is read
     batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))

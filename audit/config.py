@@ -129,7 +129,7 @@ def describe(settings: Settings) -> str:
     pasted into letter-audit.toml)."""
     lines = [f"# letter-audit settings; configuration file: "
              f"{_shown(settings.config_file) if settings.config_file else 'none found'}"]
-    for key, (attribute, kind) in KEYS.items():
+    for key, (attribute, _kind) in KEYS.items():
         value, source = getattr(settings, attribute), settings.sources.get(key, DEFAULT_SOURCE)
         note = ""
         if key == "template" and not value:

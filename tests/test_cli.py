@@ -1,7 +1,6 @@
 """The command line: formats, exit codes, rule selection, usage errors."""
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys

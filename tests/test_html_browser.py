@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from audit.report.html.render import CONTENT_SECURITY_POLICY
-from html_support import (LETTERS, chromium, fixture_report, page_of, screenshot, tab,  # noqa: F401
-                          write_report)
+from html_support import LETTERS, page_of, screenshot, write_report
 
 SORTED_BY_ERRORS = ["002", "003", "001", "000", "004"]  # most errors first; ties in batch order
 

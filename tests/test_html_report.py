@@ -18,7 +18,7 @@ from audit.report.html.render import json_data, segments_html
 from audit.report.html.views import Segment
 from audit.settings import Settings
 from audit.template import TemplateError, load_templates, parse_template
-from html_support import LETTERS, fixture_report, letter_pages, page_of, parse_scripts, write_report  # noqa: F401
+from html_support import LETTERS, letter_pages, page_of, parse_scripts, write_report
 
 XSS = "<script>document.title='pwned'</script> and <img src=x onerror=\"alert(1)\"> & \"quotes\""
 

@@ -44,10 +44,11 @@ def check_batch(results, batch):
             continue
         parts = []
         if n_copies:
-            parts.append(f"the same text as {_paths(copies, n_copies, lambda r: r is not result)}")
+            others = [r for r in islice(copies, LISTED + 1) if r is not result]
+            parts.append(f"the same text as {_paths(others, n_copies)}")
         if n_rivals:
-            different = lambda r: r.content_hash != result.content_hash  # noqa: E731
-            parts.append(f"another letter for {result.key}: {_paths(rivals, n_rivals, different)}")
+            others = _first(rivals, LISTED, result.content_hash)
+            parts.append(f"another letter for {result.key}: {_paths(others, n_rivals)}")
         template = batch.template_of(result)
         line = result.lines.get(template.key_field, 1) if template and template.key_field else 1
         what = "identical text" if n_copies else "same recipient"
@@ -59,7 +60,12 @@ def _key(result):
     return result.template, normalise_name(result.key)
 
 
-def _paths(group, count, wanted):
-    """The first few paths of the group's wanted members, and how many more there are."""
-    shown = ", ".join(str(r.path) for r in islice(filter(wanted, group), LISTED))
-    return shown + (f" and {count - LISTED} more" if count > LISTED else "")
+def _first(group, count, content_hash):
+    """The first `count` letters of the group whose text differs from `content_hash`."""
+    return list(islice((r for r in group if r.content_hash != content_hash), count))
+
+
+def _paths(shown, count):
+    """Up to LISTED paths, and how many more there are of `count` letters."""
+    text = ", ".join(str(r.path) for r in shown[:LISTED])
+    return text + (f" and {count - LISTED} more" if count > LISTED else "")
