@@ -39,6 +39,10 @@ class Extraction:
         found = self.values.get(name)
         return found[0] if found else None
 
+    def in_paragraph(self, name: str, paragraph: int) -> Value | None:
+        """The value of a field as read from the paragraph starting at line `paragraph`."""
+        return next((v for v in self.values.get(name, ()) if v.paragraph == paragraph), None)
+
     def environment(self, constants: dict[str, Any]) -> dict[str, Any]:
         env = dict(constants)
         env.update({name: found[0].value for name, found in self.values.items()})
@@ -77,10 +81,11 @@ def extract(alignment: Alignment) -> Extraction:
     return result
 
 
-def _record(result: Extraction, slot: Slot, raw: str, line: int) -> Any:
+def _record(result: Extraction, slot: Slot, raw: str, line: int, paragraph: int) -> Any:
     value = convert(slot.type, raw)
     if value is not None:
-        result.values.setdefault(slot.field, []).append(Value(slot.field, value, " ".join(raw.split()), line))
+        found = Value(slot.field, value, " ".join(raw.split()), line, paragraph)
+        result.values.setdefault(slot.field, []).append(found)
     return value
 
 
@@ -90,7 +95,7 @@ def _from_match(pair: Pair, result: Extraction) -> None:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
         if slot.field is not None:
-            numbers[slot.group] = _record(result, slot, raw, line)
+            numbers[slot.group] = _record(result, slot, raw, line, pair.para.line)
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
@@ -113,15 +118,23 @@ def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
         if op == "-":
             pending.extend(m for m in slots if m in text)
         elif op == "+" and pending:
-            for marker in pending:
-                slot = slots[marker]
-                pattern, stripped = template.types[slot.type], text.strip()
-                lead = len(text) - len(text.lstrip())
-                found = re.fullmatch(pattern, stripped) or re.search(pattern, stripped)
-                if found:
-                    _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()))
+            _read_inserted(pair, template, [slots[m] for m in pending], text, offset, result)
             pending = []
         elif op == "=":
             pending = []
         if op != "-":
             offset += len(text)
+
+
+def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str, offset: int,
+                   result: Extraction) -> None:
+    """Values for placeholders that stood where `text` was inserted, taken in order: one
+    placeholder takes the whole insertion if it fits its type, several take successive matches."""
+    lead = len(text) - len(text.lstrip())
+    stripped, position = text.strip(), 0
+    for slot in slots:
+        pattern = re.compile(template.types[slot.type])
+        found = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
+        if found:
+            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line)
+            position = found.end()

@@ -57,6 +57,7 @@ class Value:
     value: Any  # int, str or datetime.date
     raw: str
     line: int
+    paragraph: int = 0  # first line of the paragraph it was read from
 
     def json(self) -> Any:
         return self.value.isoformat() if isinstance(self.value, date) else self.value

@@ -2,8 +2,8 @@
 
 A case starts from a seed letter (`seed: "000"`) with `edits` applied, or gives its own
 `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
-findings expected of the rule (line, count, words in the message); `pass` cases must not
-raise the rule at all.
+findings expected of the rule (line, count, words in the message or not in it, and `only`:
+no other warning or error); `pass` cases must not raise the rule at all.
 """
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ def test_rule_case(tmp_path, rule, kind, case):
         assert found[0].line == expected["line"]
     for words in expected.get("message", []):
         assert any(words in f.message for f in found), (words, [f.message for f in found])
+    for words in expected.get("message_not", []):
+        assert not any(words in f.message for f in found), (words, [f.message for f in found])
     if expected.get("only"):
         others = [f"{f.rule}: {f.message}" for f in result.findings if f.rule != rule and f.severity != "info"]
         assert not others

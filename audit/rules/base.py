@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -41,7 +42,8 @@ class LetterContext:
             if spec.conflict and len({v.value for v in values}) > 1:
                 quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
                 problems.append((spec.conflict, f"{spec.name} is quoted with different values: {quoted}.",
-                                 values[1], "; ".join(f"line {v.line}: {v.raw}" for v in values)))
+                                 _odd_one_out(values),
+                                 "; ".join(f"line {v.line}: {v.raw}" for v in values)))
         for check in self.template.checks:
             env = self.environment
             if any(env.get(name) is None for name in check.names):
@@ -73,6 +75,12 @@ class LetterContext:
             found = self.extraction.first(body) if self.extraction else None
             return found.raw if found else str(self.environment.get(body, match.group(0)))
         return _MESSAGE_PART.sub(fill, message)
+
+
+def _odd_one_out(values: list[Value]) -> Value:
+    """The first value that differs from the one most often quoted."""
+    usual = Counter(v.value for v in values).most_common(1)[0][0]
+    return next(v for v in values if v.value != usual)
 
 
 @lru_cache(maxsize=256)

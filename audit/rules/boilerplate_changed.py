@@ -48,13 +48,18 @@ def _sentence_changes(expected: str, actual: str) -> str:
 
 
 def _expected_text(ctx, pair):
-    """The template paragraph with this letter's own values filled in, so that only
-    boilerplate edits show in the diff."""
+    """The template paragraph with this letter's own values filled in (and each noun in the
+    form its number asks for), so that only boilerplate edits show in the diff."""
     if pair.template.regex is None:
         return pair.template.text
-    text = pair.template.skeleton
+    text, numbers = pair.template.skeleton, {}
     for slot in pair.template.slots:
         if slot.field:
-            value = ctx.extraction.first(slot.field) if ctx.extraction else None
+            value = ctx.extraction.in_paragraph(slot.field, pair.para.line) if ctx.extraction else None
+            numbers[slot.group] = value.value if value else None
             text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
+        else:
+            singular, plural = slot.forms
+            form = singular if numbers.get(slot.number_group) == 1 else plural
+            text = text.replace(f"{singular}/{plural}", form, 1)
     return text
