@@ -126,9 +126,14 @@ def _full(document: Document, template: Template) -> Alignment:
 def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> list[list[float]]:
     fuzzy = process.cdist(
         [p.text for p in letter], [_fuzzy_text(t) for t in canon],
-        scorer=fuzz.ratio, score_cutoff=PAIR_SCORE, workers=1,
+        scorer=fuzz.ratio, processor=str.casefold, score_cutoff=PAIR_SCORE, workers=1,
     )
-    scores = fuzzy.tolist()  # identical boilerplate already scores 100
+    scores = fuzzy.tolist()
+    literals = [(j, t) for j, t in enumerate(canon) if t.regex is None]
+    for i, para in enumerate(letter):  # 100 means identical; a change of letter case is a change
+        for j, t in literals:
+            if scores[i][j] == 100.0 and para.text != t.text:
+                scores[i][j] = 99.0
     patterns = [(j, t) for j, t in enumerate(canon) if t.regex is not None]
     for i, para in enumerate(letter):
         for j, t in patterns:
@@ -198,14 +203,19 @@ def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:
     added = []
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
         paras = [i for i in range(i0 + 1, i1) if letter[i] is not None]
-        if len(paras) == 1 and j1 - j0 == 2 and fuzz.ratio(letter[paras[0]].text, _fuzzy_text(canon[j0 + 1])) >= GAP_SCORE:
+        if len(paras) == 1 and j1 - j0 == 2 and _similarity(letter[paras[0]].text, canon[j0 + 1]) >= GAP_SCORE:
             added.append((paras[0], j0 + 1))
             scores[paras[0]][j0 + 1] = max(scores[paras[0]][j0 + 1], GAP_SCORE)
     return sorted(chosen + added)
 
 
 def _score(text: str, t: TemplateParagraph) -> float:
-    return 100.0 if t.matches(text) else fuzz.ratio(text, _fuzzy_text(t))
+    return 100.0 if t.matches(text) else _similarity(text, t)
+
+
+def _similarity(text: str, t: TemplateParagraph) -> float:
+    """Letter case aside: a heading set in capitals is still that heading (edited, not new)."""
+    return fuzz.ratio(text, _fuzzy_text(t), processor=str.casefold)
 
 
 def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
