@@ -88,8 +88,9 @@ def _full(document: Document, template: Template) -> Alignment:
     by_letter = dict(chosen)
 
     pairs: list[Pair] = []
-    placed_template: list[int] = []  # template index each letter paragraph stands at
+    last_paired = -1  # template index of the last letter paragraph paired in order
     first_line: dict[int, int] = {}
+    cursor = -1  # the template paragraph the letter has reached
     for i, para in enumerate(letter):
         if para is None:
             continue
@@ -97,10 +98,15 @@ def _full(document: Document, template: Template) -> Alignment:
             t = canon[by_letter[i]]
             pairs.append(_pair(para, t, scores[i][by_letter[i]]))
             first_line.setdefault(t.index, para.line)
-            placed_template.append(t.index)
+            last_paired = cursor = t.index
             continue
-        free = _free_slot_between(template, placed_template[-1] if placed_template else -1, by_letter, i, canon)
-        best = max(range(len(canon)), key=lambda j: scores[i][j], default=None)
+        free = _free_slot_between(template, last_paired, by_letter, i, canon)
+        # the most similar template paragraph; of equals (one shape in three sections), the next
+        # one after where the letter stands
+        best = max(range(len(canon)), default=None,
+                   key=lambda j: (scores[i][j], -((canon[j].index - cursor - 1) % len(template.paragraphs))))
+        if best is not None and scores[i][best] >= STRONG_SCORE:
+            cursor = canon[best].index
         if free is not None:
             pairs.append(Pair("free", para, free))
         elif best is not None and scores[i][best] >= STRONG_SCORE and canon[best].index not in paired_template:
