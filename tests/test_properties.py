@@ -1,6 +1,7 @@
 """Whatever bytes or text arrive, the audit returns findings and never raises."""
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from support import seed_text
 SETTINGS = Settings()
 SEED = seed_text("000")
 FOLDER = Path(tempfile.mkdtemp(prefix="letter-audit-hypothesis-"))
-fuzz = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("LETTER_AUDIT_FUZZ_EXAMPLES", "120"))  # raise it for a longer hunt
+fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def audit_bytes(data: bytes):
