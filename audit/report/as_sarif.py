@@ -27,7 +27,7 @@ def rule_descriptor(rule) -> dict:
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.doc or rule.summary},
-        "help": {"text": f"{rule.summary}\n\n{rule.doc}".strip()},
+        "help": {"text": f"{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}".strip()},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": ["letter-audit", "batch" if rule.batch else "letter"]},
     }
