@@ -100,23 +100,25 @@ def _full(document: Document, template: Template) -> Alignment:
             first_line.setdefault(t.index, para.line)
             last_paired = cursor = t.index
             continue
-        free = _free_slot_between(template, last_paired, by_letter, i, canon)
+        next_paired = next((canon[j].index for k, j in chosen if k > i), len(template.paragraphs))
+        free = next((t for t in template.paragraphs[last_paired + 1:next_paired] if t.free), None)
         # the most similar template paragraph; of equals (one shape in three sections), the next
         # one after where the letter stands
         best = max(range(len(canon)), default=None,
                    key=lambda j: (scores[i][j], -((canon[j].index - cursor - 1) % len(template.paragraphs))))
-        if best is not None and scores[i][best] >= STRONG_SCORE:
-            cursor = canon[best].index
+        similar = canon[best] if best is not None and scores[i][best] >= STRONG_SCORE else None
+        if similar is not None:
+            cursor = similar.index
         if free is not None:
             pairs.append(Pair("free", para, free))
-        elif best is not None and scores[i][best] >= STRONG_SCORE and canon[best].index not in paired_template:
-            paired_template.add(canon[best].index)
-            first_line.setdefault(canon[best].index, para.line)
-            moved = _pair(para, canon[best], scores[i][best])
-            pairs.append(Pair("moved", para, canon[best], moved.match, moved.score))
-        elif best is not None and scores[i][best] >= STRONG_SCORE:
-            pairs.append(Pair("duplicate", para, canon[best], score=scores[i][best],
-                              duplicate_of=first_line.get(canon[best].index)))
+        elif similar is not None and similar.index not in paired_template:
+            paired_template.add(similar.index)
+            first_line.setdefault(similar.index, para.line)
+            moved = _pair(para, similar, scores[i][best])
+            pairs.append(Pair("moved", para, similar, moved.match, moved.score))
+        elif similar is not None:
+            pairs.append(Pair("duplicate", para, similar, score=scores[i][best],
+                              duplicate_of=first_line.get(similar.index)))
         else:
             pairs.append(Pair("extra", para, None, score=0.0))
 
@@ -229,14 +231,6 @@ def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
     if found:
         return Pair("exact", para, t, found if isinstance(found, re.Match) else None)
     return Pair("changed", para, t, score=score)
-
-
-def _free_slot_between(template, previous_index, by_letter, i, canon):
-    following = next((canon[j].index for k, j in sorted(by_letter.items()) if k > i), len(template.paragraphs))
-    for t in template.paragraphs[previous_index + 1:following]:
-        if t.free:
-            return t
-    return None
 
 
 def _insert_missing(template, pairs, paired_template) -> list[Pair]:
