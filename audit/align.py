@@ -206,12 +206,14 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
 
 def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:
     """Between two pairs, one letter paragraph facing one template paragraph is an edit of it,
-    even when too short for its similarity to show ("By courier" for "By email")."""
+    even when too short for its similarity to show ("By courier" for "By email", or an
+    address whose values do not fit a paragraph made only of placeholders)."""
     bounds = [(-1, -1), *chosen, (len(letter), len(canon))]
     added = []
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
         paras = [i for i in range(i0 + 1, i1) if letter[i] is not None]
-        if len(paras) == 1 and j1 - j0 == 2 and _similarity(letter[paras[0]].text, canon[j0 + 1]) >= GAP_SCORE:
+        if len(paras) == 1 and j1 - j0 == 2 and (_similarity(letter[paras[0]].text, canon[j0 + 1]) >= GAP_SCORE
+                                                 or not _fuzzy_text(canon[j0 + 1]).strip()):
             added.append((paras[0], j0 + 1))
             scores[paras[0]][j0 + 1] = max(scores[paras[0]][j0 + 1], GAP_SCORE)
     return sorted(chosen + added)

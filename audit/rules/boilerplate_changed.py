@@ -31,7 +31,8 @@ def check(ctx):
             diff = word_diff(expected, pair.para.text)
             yield Finding(ID, SEVERITY,
                           f"Boilerplate at line {pair.para.line} differs from the template: "
-                          f"{_sentence_changes(expected, pair.para.text) or describe(diff)}.",
+                          f"{_sentence_changes(expected, pair.para.text) or describe(diff)}."
+                          f"{_unread_fields(ctx, pair)}",
                           pair.para.line, pair.template.section, excerpt(pair.para.text), tuple(diff))
 
 
@@ -45,6 +46,16 @@ def _sentence_changes(expected: str, actual: str) -> str:
     changed = dropped or added
     return (f"{'dropped' if dropped else 'added'} the sentence{'s' if len(changed) > 1 else ''} "
             + "; ".join(f'"{s}"' for s in changed))
+
+
+def _unread_fields(ctx, pair):
+    """Placeholders of the paragraph whose value could not be read from the letter."""
+    unread = [(slot.field, slot.type) for slot in pair.template.slots
+              if slot.field and not (ctx.extraction and ctx.extraction.in_paragraph(slot.field, pair.para.line))]
+    if not unread:
+        return ""
+    named = ", ".join(f"{name} (a {kind})" for name, kind in unread)
+    return f" No value could be read there for {named}: check the text against the template."
 
 
 def _expected_text(ctx, pair):
