@@ -1,7 +1,7 @@
 """Rule cases are data: tests/rules/<rule-id>.yml holds letters that must and must not trigger it.
 
-A case starts from a seed letter (`seed: "000"`) with `edits` applied, or gives its own
-`text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
+A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the whole
+`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
 no other warning or error); `pass` cases must not raise the rule at all.
 """
@@ -33,6 +33,7 @@ def build_letter(case: dict) -> bytes:
     text = case["text"] if "text" in case else seed_text(str(case["seed"]))
     for change in case.get("edits", []):
         text = edit(text, change["old"], change["new"], change.get("occurrence", 1))
+    text = "\n\n".join([text] * case.get("repeat", 1))
     if "newline" in case:
         text = text.replace("\n", case["newline"])
     return text.encode(case.get("encoding", "utf-8"))

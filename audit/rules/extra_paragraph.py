@@ -8,6 +8,9 @@ Bad (a note nobody expected)::
     We were pleased to deliver four complaint handling courses to your staff.
 
 Good: every paragraph of the letter is one of the template's, once.
+
+Three or more repeated paragraphs in a row (a passage, or the whole letter, pasted
+twice) are reported once, with the lines they span.
 """
 from ..models import Finding
 from .base import excerpt
@@ -17,20 +20,52 @@ SEVERITY = "warning"
 HINT = "Confirm with the author that the paragraph was meant for this recipient; otherwise delete it."
 
 
+RUN = 3  # this many repeated paragraphs in a row are one repeated passage, one finding
+
+
 def check(ctx):
     if ctx.alignment is None:
         return
-    for pair in ctx.alignment.pairs:
+    pairs = ctx.alignment.pairs
+    covered = set()
+    for first, last in _repeated_passages(pairs):
+        covered.update(range(first, last + 1))
+        copies = sum(1 for p in pairs[first:last + 1] if p.kind == "duplicate")
+        start, end = pairs[first], pairs[last]
+        origin = f", first from line {start.duplicate_of}" if start.duplicate_of else ""
+        yield Finding(ID, SEVERITY,
+                      f"Lines {start.para.line}-{end.para.line} repeat {copies} paragraphs that the letter "
+                      f'already has{origin}: "{excerpt(start.para.text)}" ...',
+                      start.para.line, start.template.section, excerpt(start.para.text))
+    for k, pair in enumerate(pairs):
+        if k in covered:
+            continue
         if pair.kind == "extra":
             yield Finding(ID, SEVERITY,
                           f'Paragraph at line {pair.para.line} is not in the template: "{excerpt(pair.para.text)}"',
                           pair.para.line, _section_before(ctx, pair), excerpt(pair.para.text))
         elif pair.kind == "duplicate":
-            first = f" (first copy at line {pair.duplicate_of})" if pair.duplicate_of else ""
+            origin = f" (first copy at line {pair.duplicate_of})" if pair.duplicate_of else ""
             yield Finding(ID, SEVERITY,
-                          f"Paragraph at line {pair.para.line} repeats a template paragraph{first}: "
+                          f"Paragraph at line {pair.para.line} repeats a template paragraph{origin}: "
                           f'"{excerpt(pair.para.text)}"',
                           pair.para.line, pair.template.section, excerpt(pair.para.text))
+
+
+def _repeated_passages(pairs):
+    """(first, last) indices of runs holding RUN or more repeats, with only extra or
+    ignored paragraphs between them: a passage pasted twice."""
+    first = last = None
+    count = 0
+    for k, pair in enumerate([*pairs, None]):
+        kind = pair.kind if pair is not None else None
+        if kind == "duplicate":
+            first = k if first is None else first
+            last, count = k, count + 1
+        elif kind not in ("extra", "free") and first is not None:
+            if count >= RUN:
+                yield first, last
+            first, count = None, 0
 
 
 def _section_before(ctx, target):
