@@ -10,7 +10,7 @@ from typing import Any
 from .align import Alignment, Pair
 from .diffs import word_diff
 from .models import Value
-from .template import Slot, Template
+from .template import Slot, Template, TemplateParagraph
 
 MONTHS = {name: number for number, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
@@ -138,3 +138,21 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
         if found:
             _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line)
             position = found.end()
+
+
+def expected_text(t: TemplateParagraph, extraction: Extraction | None, paragraph: int) -> str:
+    """The template paragraph as this letter should read: the values read from the letter
+    paragraph starting at line `paragraph` filled in, each noun in the form its number asks
+    for. A diff against it shows only edits of the boilerplate."""
+    if t.regex is None:
+        return t.text
+    text, numbers = t.skeleton, {}
+    for slot in t.slots:
+        if slot.field:
+            value = extraction.in_paragraph(slot.field, paragraph) if extraction else None
+            numbers[slot.group] = value.value if value else None
+            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
+        else:
+            singular, plural = slot.forms
+            text = text.replace(f"{singular}/{plural}", singular if numbers.get(slot.number_group) == 1 else plural, 1)
+    return text

@@ -94,6 +94,24 @@ def test_changed_placeholder_paragraph_keeps_its_values_marked(tmp_path):
     assert ("ins", "all ") in [(s.kind, s.text) for s in changed.letter]
 
 
+def test_the_overlay_diff_is_the_findings_diff(tmp_path):
+    """The last statistics line quotes 3 investigations where the first quotes 2: its own
+    value and noun form are filled in, so only the edited boilerplate shows as changed."""
+    text = seed("000").read_text(encoding="utf-8")
+    last = text.rindex("total of 2 detailed investigations for")
+    path = tmp_path / "edited.txt"
+    path.write_text(text[:last] + "grand total of 3 detailed investigations during"
+                    + text[last + len("total of 2 detailed investigations for"):], encoding="utf-8")
+    _, result, rows, _ = overlay_of(path)
+    (changed,) = [row for row in rows if row.kind == "changed"]
+    (finding,) = [f for f in result.findings if f.rule == "boilerplate-changed"]
+    edits = [(s.kind, s.text.strip()) for s in changed.letter if s.kind in ("ins", "del")]
+    assert edits == [("ins", "grand"), ("del", "for"), ("ins", "during")]
+    assert [(op, text.strip()) for op, text in finding.diff if op != "="] == [
+        ("+", "grand"), ("-", "for"), ("+", "during")]
+    assert ("value", "3", "investigations") in [(s.kind, s.text, s.label) for s in changed.letter]
+
+
 def test_missing_paragraph_stands_where_it_belongs(tmp_path):
     path = edited(tmp_path, "Yours sincerely,\n", "")
     _, result, rows, targets = overlay_of(path)

@@ -13,6 +13,7 @@ Good::
     During the year, we delivered 118 courses, training more than 1,400 people.
 """
 from ..diffs import describe, word_diff
+from ..extract import expected_text
 from ..language import sentences
 from ..models import Finding
 from .base import excerpt
@@ -27,7 +28,7 @@ def check(ctx):
         return
     for pair in ctx.alignment.pairs:
         if pair.kind == "changed" or (pair.kind == "moved" and pair.score < 100.0):
-            expected = _expected_text(ctx, pair)
+            expected = expected_text(pair.template, ctx.extraction, pair.para.line)
             diff = word_diff(expected, pair.para.text)
             yield Finding(ID, SEVERITY,
                           f"Boilerplate at line {pair.para.line} differs from the template: "
@@ -56,21 +57,3 @@ def _unread_fields(ctx, pair):
         return ""
     named = ", ".join(f"{name} (a {kind})" for name, kind in unread)
     return f" No value could be read there for {named}: check the text against the template."
-
-
-def _expected_text(ctx, pair):
-    """The template paragraph with this letter's own values filled in (and each noun in the
-    form its number asks for), so that only boilerplate edits show in the diff."""
-    if pair.template.regex is None:
-        return pair.template.text
-    text, numbers = pair.template.skeleton, {}
-    for slot in pair.template.slots:
-        if slot.field:
-            value = ctx.extraction.in_paragraph(slot.field, pair.para.line) if ctx.extraction else None
-            numbers[slot.group] = value.value if value else None
-            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
-        else:
-            singular, plural = slot.forms
-            form = singular if numbers.get(slot.number_group) == 1 else plural
-            text = text.replace(f"{singular}/{plural}", form, 1)
-    return text

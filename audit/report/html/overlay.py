@@ -5,7 +5,7 @@ import re
 
 from ...align import Pair
 from ...diffs import word_diff
-from ...extract import Extraction
+from ...extract import Extraction, expected_text
 from ...models import Finding, Paragraph
 from ...rules import LetterContext
 from ...rules.base import excerpt
@@ -73,8 +73,9 @@ def _row(pair: Pair, extraction: Extraction | None, missing_sections: list[str],
         return _text_row(para, pair.kind, t.section, t.heading, note, _slot_segments(t), _value_segments(pair))
     if pair.kind == "exact":
         return _text_row(para, "exact", t.section, t.heading, None, [Segment("text", t.text)], [Segment("text", para.text)])
-    diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(_expected_text(t, extraction), para.text) if text]
-    diff = _mark_values(diff, t, extraction)
+    expected = expected_text(t, extraction, para.line)
+    diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
+    diff = _mark_values(diff, t, extraction, para.line)
     return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
 
 
@@ -123,23 +124,12 @@ def _value_segments(pair: Pair) -> list[Segment]:
     return segments
 
 
-def _expected_text(t: TemplateParagraph, extraction: Extraction | None) -> str:
-    """The template paragraph with this letter's own values filled in, so that the diff shows
-    only edits of the boilerplate (as the boilerplate-changed rule does)."""
-    if t.regex is None:
-        return t.text
-    text = t.skeleton
-    for slot in t.slots:
-        if slot.field:
-            value = extraction.first(slot.field) if extraction else None
-            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
-    return text
-
-
-def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Extraction | None) -> list[Segment]:
+def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Extraction | None,
+                 paragraph: int) -> list[Segment]:
     """In edited placeholder paragraphs, mark the values the letter kept where the template
     has them: each value's first whole-word occurrence in unchanged text, in slot order."""
-    values = [(slot.field, extraction.first(slot.field)) for slot in t.slots if slot.field and extraction]
+    values = [(slot.field, extraction.in_paragraph(slot.field, paragraph))
+              for slot in t.slots if slot.field and extraction]
     pending = [(name, value.raw) for name, value in values if value]
     marked: list[Segment] = []
     for segment in diff:
