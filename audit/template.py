@@ -31,6 +31,7 @@ _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _MESSAGE_PART = re.compile(r"\{(=?)([^{}]+)\}")
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 class TemplateError(ValueError):
@@ -86,7 +87,9 @@ class Check:
     source: str
     evaluate: Evaluator
     names: frozenset[str]
-    message: str
+    message: tuple[tuple[str, object], ...]  # ("text", str) | ("field", name) | ("value", evaluator)
+    named: tuple[str, ...]  # the names the message shows, then those of the expression
+
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,15 @@ class Template:
     fields: dict[str, FieldSpec]
     types: dict[str, str]  # type name -> regex
     checks: tuple[Check, ...]
-    constants: dict[str, object]
     vocabulary: frozenset[str]
     literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
     key_field: str | None = None  # the field naming whom a letter is for (batch rules, --data)
     overview_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
+
+    @property
+    def constants(self) -> dict[str, object]:
+        """Names a check may use besides the fields."""
+        return {"year": self.year}
 
     def section_of_field(self, name: str) -> str | None:
         """The section of the first paragraph holding the field's placeholder."""
@@ -158,7 +165,6 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
             raise TemplateError(f"field {spec.name!r} has unknown type {spec.type!r}")
         if not isinstance(spec.peer, bool):
             raise TemplateError(f"field {spec.name!r}: peer must be true or false")
-    constants = {"year": meta.get("year")}
 
     paragraphs: list[TemplateParagraph] = []
     sections: dict[str, list] = {}
@@ -207,7 +213,6 @@ def parse_template(source: str, path: Path = Path("<template>")) -> Template:
         fields=fields,
         types=types,
         checks=checks,
-        constants=constants,
         vocabulary=vocabulary,
         literal_index=literal_index,
         key_field=key_field,
@@ -287,10 +292,19 @@ def _compile_check(raw: dict) -> Check:
     except ExpressionError as exc:
         raise TemplateError(str(exc)) from None
     message = str(raw.get("message", f"{raw['expr']} does not hold."))
-    for computed, part in _MESSAGE_PART.findall(message):
+    parts, position = [], 0
+    for found in _MESSAGE_PART.finditer(message):
+        parts.append(("text", message[position:found.start()]))
+        computed, body = found.groups()
         if computed:
             try:
-                compile_expression(part)
+                parts.append(("value", compile_expression(body)[0]))
             except ExpressionError as exc:
                 raise TemplateError(f"message of check {raw['expr']!r}: {exc}") from None
-    return Check(rule, str(raw["expr"]), evaluate, names, message)
+        else:
+            parts.append(("field", body.strip()))
+        position = found.end()
+    parts.append(("text", message[position:]))
+    named = [body for computed, body in _MESSAGE_PART.findall(message) if not computed]
+    named += _NAME.findall(str(raw["expr"]))
+    return Check(rule, str(raw["expr"]), evaluate, names, tuple(parts), tuple(dict.fromkeys(named)))

@@ -1,20 +1,17 @@
 """What every rule sees of a letter, and the evaluation of the checks a template declares."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from ..align import Alignment
-from ..expr import Missing, compile_expression
+from ..expr import Missing
 from ..extract import Extraction
 from ..models import Document, Finding, RawLetter, Value
 from ..template import Template
 
-_NAME = re.compile(r"[A-Za-z_]\w*")
-_MESSAGE_PART = re.compile(r"\{(=?)([^{}]+)\}")
 EXCERPT_CHARS = 160
 
 
@@ -54,38 +51,33 @@ class LetterContext:
                 continue
             if not holds:
                 # point at the field the message names first: the figure it calls into question
-                named = [part for _, part in _MESSAGE_PART.findall(check.message)] + _NAME.findall(check.source)
-                anchors = [self.extraction.first(n) for n in named if n in self.template.fields]
-                anchors = [v for v in anchors if v]
-                evidence = "; ".join(dict.fromkeys(f"{v.field} = {v.raw} (line {v.line})" for v in anchors))
-                problems.append((check.rule, self.render(check.message),
-                                 anchors[0] if anchors else None, evidence))
+                anchors = [v for n in check.named if n in self.template.fields if (v := self.extraction.first(n))]
+                evidence = "; ".join(f"{v.field} = {v.raw} (line {v.line})" for v in anchors)
+                problems.append((check.rule, self.render(check), anchors[0] if anchors else None, evidence))
         return problems
 
-    def render(self, message: str) -> str:
-        """Fill {field} with the letter's own words and {=expression} with a computed value."""
-        def fill(match: re.Match) -> str:
-            computed, body = match.groups()
-            if computed:
+    def render(self, check) -> str:
+        """The check's message: each field as the letter wrote it, each {=expression} computed."""
+        out = []
+        for kind, part in check.message:
+            if kind == "text":
+                out.append(part)
+            elif kind == "field":
+                found = self.extraction.first(part) if self.extraction else None
+                out.append(found.raw if found else str(self.environment.get(part, f"{{{part}}}")))
+            else:
                 try:
-                    value = _compiled(body)(self.environment)
+                    value = part(self.environment)
                 except (Missing, ArithmeticError, TypeError):
-                    return "?"
-                return f"{value:g}" if isinstance(value, float) else str(value)
-            found = self.extraction.first(body) if self.extraction else None
-            return found.raw if found else str(self.environment.get(body, match.group(0)))
-        return _MESSAGE_PART.sub(fill, message)
+                    value = "?"
+                out.append(f"{value:g}" if isinstance(value, float) else str(value))
+        return "".join(out)
 
 
 def _odd_one_out(values: list[Value]) -> Value:
     """The first value that differs from the one most often quoted."""
     usual = Counter(v.value for v in values).most_common(1)[0][0]
     return next(v for v in values if v.value != usual)
-
-
-@lru_cache(maxsize=256)
-def _compiled(source: str):
-    return compile_expression(source)[0]
 
 
 def excerpt(text: str) -> str:
