@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .models import SEVERITIES
 from .rules import all_rules
-from .template import Template, load_templates
+from .template import Template, TemplateError, load_templates
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -43,7 +43,16 @@ class Settings:
 
     @cached_property
     def templates(self) -> list[Template]:
-        return load_templates(self.template_paths)
+        templates = load_templates(self.template_paths)
+        known = all_rules()
+        for template in templates:
+            named = [(f"check {c.source!r}", c.rule) for c in template.checks]
+            named += [(f"field {f.name!r}", f.conflict) for f in template.fields.values() if f.conflict]
+            for where, rule in named:
+                if rule not in known:
+                    raise TemplateError(f"{template.path}: {where} names the rule {rule!r}, "
+                                        "which does not exist (see `letter-audit rules`)")
+        return templates
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

@@ -125,3 +125,11 @@ def test_missing_and_edited_seed_still_uses_the_template(tmp_path):
     text = edit(seed_text("000"), "Annual Review letter 2020", "Annual Review letter 2002")
     _, result = audit_text(tmp_path, text)
     assert [f.rule for f in result.findings if f.severity != "info"] == ["boilerplate-changed"]
+
+
+def test_a_template_naming_an_unknown_rule_is_refused(tmp_path):
+    source = PARKING.read_text(encoding="utf-8").replace('rule = "count-mismatch"', 'rule = "count-mismatc"')
+    broken = tmp_path / "broken.md"
+    broken.write_text(source, encoding="utf-8")
+    with pytest.raises(TemplateError, match="names the rule 'count-mismatc', which does not exist"):
+        Settings(template_paths=[broken]).templates
