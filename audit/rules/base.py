@@ -91,12 +91,13 @@ def declared_findings(ctx: LetterContext, rule: str, severity: str) -> list[Find
     for name, message, value, evidence in ctx.declared_problems:
         if name == rule:
             line = value.line if value else 1
-            section = _section_of_line(ctx, line)
+            section = section_at(ctx, line)
             findings.append(Finding(rule, severity, message, line, section, evidence))
     return findings
 
 
-def _section_of_line(ctx: LetterContext, line: int) -> str | None:
+def section_at(ctx: LetterContext, line: int) -> str | None:
+    """The template section the letter is in at `line`."""
     if ctx.alignment is None:
         return None
     section = None

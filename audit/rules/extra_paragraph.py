@@ -13,7 +13,7 @@ Three or more repeated paragraphs in a row (a passage, or the whole letter, past
 twice) are reported once, with the lines they span.
 """
 from ..models import Finding
-from .base import excerpt
+from .base import excerpt, section_at
 
 ID = "extra-paragraph"
 SEVERITY = "warning"
@@ -43,7 +43,7 @@ def check(ctx):
         if pair.kind == "extra":
             yield Finding(ID, SEVERITY,
                           f'Paragraph at line {pair.para.line} is not in the template: "{excerpt(pair.para.text)}"',
-                          pair.para.line, _section_before(ctx, pair), excerpt(pair.para.text))
+                          pair.para.line, section_at(ctx, pair.para.line), excerpt(pair.para.text))
         elif pair.kind == "duplicate":
             origin = f" (first copy at line {pair.duplicate_of})" if pair.duplicate_of else ""
             yield Finding(ID, SEVERITY,
@@ -66,13 +66,3 @@ def _repeated_passages(pairs):
             if count >= RUN:
                 yield first, last
             first, count = None, 0
-
-
-def _section_before(ctx, target):
-    section = None
-    for pair in ctx.alignment.pairs:
-        if pair is target:
-            return section
-        if pair.template is not None and pair.kind != "missing":
-            section = pair.template.section
-    return section
