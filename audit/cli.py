@@ -16,7 +16,7 @@ from .read import iter_letter_paths
 from .report import Summary, formats
 from .report.html import ReportError, default_report_dir, write_html
 from .rules import all_rules
-from .settings import FAIL_ON, Settings, SettingsError
+from .settings import FAIL_ON, Settings, SettingsError, rule_ids
 from .template import TemplateError
 
 PROGRESS_MIN_LETTERS = 20
@@ -106,22 +106,22 @@ def settings_from(args: argparse.Namespace) -> Settings:
         severity[rule.strip()] = level.strip()
     given = {
         "template_paths": args.template,
-        "select": _rule_list(args.select),
-        "ignore": _rule_list(args.ignore),
+        "select": rule_ids(args.select),
+        "ignore": rule_ids(args.ignore),
         "severity": severity,
         "fail_on": args.fail_on,
         "exclude": args.exclude,
-        "baseline": getattr(args, "baseline", None),
-        "data": getattr(args, "data", None),
-        "authority_types": getattr(args, "authority_types", None),
+        "baseline": args.baseline,
+        "data": args.data,
+        "authority_types": args.authority_types,
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
 
 
 def _config(args: argparse.Namespace):
-    if getattr(args, "no_config", False):
+    if args.no_config:
         return None
-    path = getattr(args, "config", None)
+    path = args.config
     if path is not None and not path.is_file():
         raise UsageError(f"no such configuration file: {path}")
     path = path or find_config()
@@ -138,10 +138,6 @@ def _output_formats(values: list[str]) -> list[tuple[object, Path]]:
             raise UsageError(f"--output-format: unknown format {name!r} (choose from {', '.join(sorted(formats()))})")
         outputs.append((formats()[name], Path(file)))
     return outputs
-
-
-def _rule_list(values: list[str]) -> set[str]:
-    return {rule.strip() for value in values for rule in value.split(",") if rule.strip()}
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -176,9 +172,9 @@ def run_check(args: argparse.Namespace) -> int:
         outcome = baseline.apply(results)
         baselines.report(outcome, baseline)
         results = outcome.results
-    write_report(formats()[args.format], results, args.output)
-    for fmt, output in outputs:
-        write_report(fmt, results, output)
+    summary = Summary.of(results)
+    for fmt, output in [(formats()[args.format], args.output), *outputs]:
+        write_report(fmt, results, summary, output)
     if args.html:
         print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
     return exit_code(results, settings.fail_on)
@@ -190,8 +186,7 @@ def _baseline(path: Path | None, writing: bool):
     return baselines.Baseline.load(path)
 
 
-def write_report(fmt, results, output: Path | None) -> None:
-    summary = Summary.of(results)
+def write_report(fmt, results, summary: Summary, output: Path | None) -> None:
     if output is None:
         fmt.write(results, summary, sys.stdout)
         return

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
 
 CONFIG_FILE = "letter-audit.toml"
@@ -171,7 +171,7 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
     if kind == "strings":
         return strings()
     if kind == "rules":
-        return {rule.strip() for item in strings() for rule in item.split(",") if rule.strip()}
+        return rule_ids(strings())
     if kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             fail('a table of rule = "level"')

@@ -12,6 +12,11 @@ from .template import Template, TemplateError, load_templates
 FAIL_ON = ("error", "warning", "info", "never")
 
 
+def rule_ids(items: list[str]) -> set[str]:
+    """Rule ids from option values or config entries, each possibly comma-separated."""
+    return {rule.strip() for item in items for rule in item.split(",") if rule.strip()}
+
+
 class SettingsError(ValueError):
     """A setting that cannot be used; the message says which and why."""
 

@@ -6,6 +6,7 @@ to them, so adding a format is adding a module, not another branch somewhere.
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ class Summary:
         }
 
 
+@lru_cache(maxsize=1)
 def formats() -> dict:
     modules = [importlib.import_module(f"{__name__}.{name}") for name in FORMAT_MODULES]
     return {module.NAME: module for module in modules}
