@@ -32,6 +32,7 @@ def check(ctx):
             line = pair.para.line
         if pair.kind == "missing" and pair.template.section not in gone:
             what = "heading" if pair.template.heading else "paragraph"
+            legend = " (⟨…⟩ stands for a value each letter fills in)" if pair.template.slots else ""
             yield Finding(ID, SEVERITY,
-                          f'A template {what} is missing after line {line}: "{excerpt(pair.template.skeleton)}"',
-                          line, pair.template.section, excerpt(pair.template.skeleton))
+                          f'A template {what} is missing after line {line}: "{excerpt(pair.template.skeleton)}"'
+                          f"{legend}.", line, pair.template.section, excerpt(pair.template.skeleton))
