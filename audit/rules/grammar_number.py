@@ -28,14 +28,17 @@ def check(ctx):
     for d in ctx.extraction.disagreements:
         yield Finding(ID, SEVERITY, f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
                       d.line, d.section, excerpt(d.excerpt))
+    # text the template does not explain: read it with spaCy (loaded only for such letters)
+    unexplained = [p for p in ctx.alignment.pairs
+                   if p.kind in ("extra", "changed", "duplicate") and p.match is None]
+    if not unexplained:
+        return
     forms = tuple(sorted({slot.forms for p in ctx.template.paragraphs for slot in p.slots if slot.forms}))
     if not forms:
         return
-    singular = {s.lower(): p for s, p in forms}
-    plural = {p.lower(): s for s, p in forms}
-    for pair in ctx.alignment.pairs:
-        if pair.kind not in ("extra", "changed", "duplicate") or pair.match is not None:
-            continue
+    to_plural = {s.lower(): p.lower() for s, p in forms}
+    to_singular = {p.lower(): s.lower() for s, p in forms}
+    for pair in unexplained:
         doc = pipeline()(pair.para.text)
         seen = set()
         for _, start, end in agreement_matcher(forms)(doc):
@@ -45,7 +48,7 @@ def check(ctx):
                 continue
             seen.add(noun.i)
             word = noun.text.lower()
-            expected = (word if word in singular else plural[word]) if value == 1 else (singular.get(word, word))
+            expected = to_singular.get(word, word) if value == 1 else to_plural.get(word, word)
             if expected != word:
                 yield Finding(ID, SEVERITY,
                               f'"{doc[start:end].text}" does not agree: with {number.text} it should be "{expected}".',
