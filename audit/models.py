@@ -4,6 +4,8 @@ read -> RawLetter -> normalise -> Document -> align -> Alignment -> extract -> F
 """
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,29 @@ class RawLetter:
     text: str | None
     encoding: str | None = None
     error: str | None = None
+    page_starts: tuple[int, ...] = ()  # 1-based line of the text where each page starts (PDF)
+    artifacts: tuple[tuple[int, str, str], ...] = ()  # (line, kind, text) a reader dropped
+    revisions: Revisions | None = None  # unaccepted tracked changes and comments (Word)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """Where a Word letter still holds tracked changes and comments: lines of the text read."""
+
+    insertions: tuple[int, ...] = ()
+    deletions: tuple[int, ...] = ()
+    moves: tuple[int, ...] = ()
+    comments: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.insertions or self.deletions or self.moves or self.comments)
+
+
+def page_of(line: int, page_starts: tuple[int, ...]) -> int | None:
+    """The page a line of extracted text is on; None when the text has no pages."""
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(page_starts, line))
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,7 @@ class Document:
     paragraphs: tuple[Paragraph, ...]  # paragraphs the letter is made of
     artifacts: tuple[Paragraph, ...]  # converter residue set aside (page numbers, ...)
     encoding: str | None = None
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,7 @@ class Finding:
     section: str | None = None
     excerpt: str = ""
     diff: tuple[tuple[str, str], ...] | None = None  # ("=", "+", "-", text) word-level diff
+    page: int | None = None  # page of `line`, for letters read from a PDF
 
     def json(self) -> dict:
         record = {
@@ -82,6 +109,8 @@ class Finding:
             "section": self.section,
             "excerpt": self.excerpt,
         }
+        if self.page is not None:
+            record["page"] = self.page
         if self.diff is not None:
             record["diff"] = [list(op) for op in self.diff]
         return record

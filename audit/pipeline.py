@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .align import Alignment, align
 from .extract import extract
-from .models import Document, Finding, LetterResult
+from .models import Document, Finding, LetterResult, page_of
 from .normalise import normalise
 from .read import read_letter
 from .rules import LetterContext
@@ -110,4 +110,6 @@ def _run_rules(ctx: LetterContext, settings: Settings) -> list[Finding]:
         for finding in rule.check(ctx):
             findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
     findings.sort(key=lambda f: f.line)
+    if ctx.raw.page_starts:
+        findings = [replace(f, page=page_of(f.line, ctx.raw.page_starts)) for f in findings]
     return findings

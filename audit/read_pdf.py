@@ -1,0 +1,248 @@
+"""Read a PDF letter: its text rebuilt into lines and paragraphs from the page layout (PDFium).
+
+PDF has no paragraphs, only glyphs at positions. PDFium (through pypdfium2) gives the text
+of each page line by line; from each line's position, font size and weight this module
+decides where paragraphs start, and writes one text line per printed line with a blank
+line between paragraphs, so the normaliser (hyphenation, wrapped lines) does the rest:
+
+- a larger vertical gap than the usual line spacing, an indented first line after a line
+  at the margin, a bullet, or a short line ending a sentence starts a new paragraph;
+- a heading (larger or bold text, the whole line) is a paragraph of its own;
+- a paragraph running on over a page break stays one paragraph;
+- running headers and footers (the same text at the same place on most pages) and page
+  numbers (a lone number at the top or bottom of a page) are dropped and reported as
+  artifacts with their line and page.
+
+A PDF with images but no text, a password, or damage is refused with a plain reason.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import RawLetter
+
+MAX_PAGES = 100  # a letter is a few pages; a bound keeps a hostile file from holding the batch
+MAX_SECONDS = 20.0  # checked between pages
+EDGE_BAND = 0.12  # share of the page height at the top and bottom where running text and page numbers sit
+
+_PAGE_NUMBER = re.compile(r"(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2013\u2043\u25a0\uf0b7-]\s")
+_SENTENCE_END = (".", ":", "!", "?")
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_DIGITS = re.compile(r"\d+")
+# PDFium's marks for hyphens it reports, and the Symbol and Wingdings bullets Word lists print
+_GENERATED = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": None, "\uf0b7": "\u2022", "\uf0a7": "\u25aa",
+                            "\uf0d8": "\u2022", "\uf076": "\u2022", "\uf0fc": "\u2022"})
+_NO_TEXT_LAYER = "no text layer: the PDF holds only images; run OCR first"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One printed line: its text and where and how it is set."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    baseline: float  # from the bottom of the page, in points
+    size: float
+    bold: bool
+    height: float  # of the page
+
+
+def read_pdf(path: Path, data: bytes) -> RawLetter:
+    """The letter's text, one line per printed line, paragraphs separated by blank lines."""
+    import pypdfium2 as pdfium  # imported on first use: most runs read no PDF
+
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        return RawLetter(path, None, error="is not a valid PDF: it has no PDF header")
+    if b"%%EOF" not in data[-4096:]:
+        return RawLetter(path, None, error="is not a valid PDF: it is cut short (no end-of-file marker)")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            return RawLetter(path, None, error="is password-protected: save it without a password")
+        return RawLetter(path, None, error=f"is not a valid PDF: {_reason(exc)}")
+    try:
+        return _read(path, document)
+    except pdfium.PdfiumError as exc:
+        return RawLetter(path, None, error=f"is not a valid PDF: {_reason(exc)}")
+    finally:
+        document.close()
+
+
+def _reason(exc: Exception) -> str:
+    reason = str(exc)
+    match = re.search(r"PDFium: ([^)]*)", reason)
+    return (match.group(1) if match else reason).rstrip(".").lower() or "PDFium cannot open it"
+
+
+def _read(path: Path, document) -> RawLetter:
+    import pypdfium2.raw as pdfium_c
+
+    pages = len(document)
+    if pages > MAX_PAGES:
+        return RawLetter(path, None, error=f"has {pages} pages, more than the {MAX_PAGES} a letter can have")
+    started = time.monotonic()
+    lines: list[list[_Line]] = []
+    images = 0
+    for number in range(pages):
+        if time.monotonic() - started > MAX_SECONDS:
+            return RawLetter(path, None, error=f"took more than {MAX_SECONDS:.0f} s to read: not a letter")
+        page = document[number]
+        try:
+            lines.append(_page_lines(page, number + 1))
+            if not lines[-1]:
+                images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        finally:
+            page.close()
+    if not any(lines) and images:
+        return RawLetter(path, None, error=f"has {_NO_TEXT_LAYER}")
+    dropped = _running_text(lines)
+    text, page_starts, artifacts = _layout(lines, dropped)
+    return RawLetter(path, text, encoding="pdf", page_starts=page_starts, artifacts=artifacts)
+
+
+def _page_lines(page, number: int) -> list[_Line]:
+    import pypdfium2.raw as pdfium_c
+
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        height = page.get_height()
+        count = textpage.count_chars()
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        name = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        out = []
+        position = 0
+        for piece in text.split("\r\n"):
+            start, end = position, position + len(piece)
+            position = end + 2
+            stripped = piece.translate(_GENERATED).strip()
+            if not stripped:
+                continue
+            first = start + len(piece) - len(piece.lstrip())
+            last = end - 1 - (len(piece) - len(piece.rstrip()))
+            if last >= count:  # text and character indices disagree (characters outside the BMP)
+                first, last = min(first, count - 1), count - 1
+            right = textpage.get_charbox(last)[2]
+            pdfium_c.FPDFText_GetCharOrigin(textpage, first, origin_x, origin_y)
+            left = origin_x.value
+            size = pdfium_c.FPDFText_GetFontSize(textpage, first)
+            out.append(_Line(number, " ".join(stripped.split()), left, right, origin_y.value, size,
+                             _is_bold(textpage, first, name, flags) and _is_bold(textpage, last, name, flags),
+                             height))
+        return out
+    finally:
+        textpage.close()
+
+
+def _is_bold(textpage, index: int, name, flags) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= 600:
+        return True
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
+    return bool(_BOLD_NAME.search(name.value.decode("latin-1")))
+
+
+def _running_text(pages: list[list[_Line]]) -> dict[tuple[int, int], str]:
+    """(page, index of the line on it) -> kind, for the page numbers and running headers and
+    footers: the first and last lines of a page that are a lone number at the page's edge, or
+    that repeat (digits aside) at the same height on at least half the pages."""
+    candidates: list[tuple[int, int, _Line]] = []
+    for page_index, lines in enumerate(pages):
+        edge = {0, 1, len(lines) - 2, len(lines) - 1} & set(range(len(lines)))
+        candidates += [(page_index, i, lines[i]) for i in sorted(edge)]
+    seen = Counter(key for page_index, _, line in candidates
+                   for key in [(_DIGITS.sub("#", line.text), round(line.baseline / 4))])
+    repeated_on = max(2, (len(pages) + 1) // 2)
+    dropped = {}
+    for page_index, index, line in candidates:
+        at_edge = line.baseline < line.height * EDGE_BAND or line.baseline > line.height * (1 - EDGE_BAND)
+        if _PAGE_NUMBER.fullmatch(line.text) and at_edge:
+            dropped[(page_index, index)] = "page number"
+        elif len(pages) > 1 and seen[(_DIGITS.sub("#", line.text), round(line.baseline / 4))] >= repeated_on:
+            dropped[(page_index, index)] = ("running header" if line.baseline > line.height / 2
+                                            else "running footer")
+    return dropped
+
+
+def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
+    """The text (blank lines between paragraphs), the line where each page starts, and the
+    dropped running text as (line, kind, text)."""
+    kept = [line for page_index, lines in enumerate(pages) for index, line in enumerate(lines)
+            if (page_index, index) not in dropped]
+    body = Counter(round(line.size * 2) / 2 for line in kept).most_common(1)
+    body_size = body[0][0] if body else 0.0
+    body_bold = sum(line.bold for line in kept) > len(kept) / 2
+    # the text's left and right edges: indented lines and short lines are the exceptions
+    margin = sorted(line.x0 for line in kept)[len(kept) // 10] if kept else 0
+    right = sorted(line.x1 for line in kept)[len(kept) * 19 // 20] if kept else 0
+    pitch = _line_pitch(kept)
+
+    def heading(line: _Line) -> bool:
+        return line.size > body_size * 1.15 or (line.bold and not body_bold)
+
+    def indented(line: _Line) -> bool:
+        return line.x0 > margin + max(3.0, 0.5 * line.size)
+
+    def full(line: _Line) -> bool:
+        return line.x1 >= right - 0.12 * (right - margin)
+
+    def new_paragraph(before: _Line, line: _Line) -> bool:
+        if heading(before) != heading(line) or _BULLET.match(line.text):
+            return True
+        if indented(line) and (not indented(before) or not full(before)):
+            return True
+        if before.text.endswith(_SENTENCE_END) and not full(before):
+            return True
+        if before.page != line.page:
+            return not full(before) or before.text.endswith(_SENTENCE_END)
+        gap = before.baseline - line.baseline
+        return gap <= 0 or gap > pitch * 1.25
+
+    text: list[str] = []
+    page_starts: list[int] = []
+    artifacts: list[tuple[int, str, str]] = []
+    before: _Line | None = None
+    for page_index, lines in enumerate(pages):
+        page_start = None
+        for index, line in enumerate(lines):
+            kind = dropped.get((page_index, index))
+            if kind:
+                artifacts.append((page_index, kind, line.text))
+                continue
+            if before is not None and new_paragraph(before, line):
+                text.append("")
+            text.append(line.text)
+            if page_start is None:
+                page_start = len(text)
+            before = line
+        page_starts.append(page_start if page_start is not None else len(text) + 1)
+    located = []
+    for page_index, kind, content in artifacts:
+        line = page_starts[page_index]
+        if kind != "running header" and page_index + 1 < len(page_starts):
+            line = max(line, page_starts[page_index + 1] - 1)  # the page's last line
+        elif kind != "running header":
+            line = max(line, len(text))
+        located.append((line, kind, content))
+    return "\n".join(text) + "\n", tuple(page_starts), tuple(located)
+
+
+def _line_pitch(lines: list[_Line]) -> float:
+    """The usual distance between the baselines of two lines of one paragraph: the low end of
+    the distances between consecutive lines (most lines are wrapped lines of paragraphs)."""
+    gaps = sorted(a.baseline - b.baseline for a, b in zip(lines, lines[1:])
+                  if a.page == b.page and a.baseline > b.baseline)
+    if not gaps:
+        return 1e9
+    return gaps[len(gaps) // 5]
