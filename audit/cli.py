@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--html", nargs="?", const=default_report_dir(), type=Path, metavar="DIR",
                        help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
+    extract = commands.add_parser("extract", help="print the text read from a letter, with line numbers and pages")
+    extract.add_argument("path", type=Path, metavar="FILE")
+
     commands.add_parser("rules", help="list the rules")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id", metavar="ID")
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
+        return {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule}[args.command](args)
     except (UsageError, SettingsError, TemplateError, ReportError) as exc:
         print(f"letter-audit: error: {exc}", file=sys.stderr)
         return 2
@@ -226,6 +229,21 @@ class _Progress:
 
     def close(self) -> None:
         sys.stderr.write("\n")
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """The text the audit reads from FILE; exit 1 (and the reason on stderr) if it cannot be read."""
+    from .listing import listing, shown
+    from .read import read_letter
+
+    if not os.path.lexists(args.path):
+        raise UsageError(f"no such file: {args.path}")
+    raw = read_letter(args.path)
+    if raw.text is None:
+        print(f"letter-audit: {shown(str(args.path))}: the file {raw.error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(listing(raw))
+    return 0
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -197,11 +197,11 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
     def full(line: _Line) -> bool:
         return line.x1 >= right - 0.12 * (right - margin)
 
-    def new_paragraph(before: _Line, line: _Line) -> bool:
+    def new_paragraph(before: _Line, line: _Line, in_item: bool) -> bool:
         if heading(before) != heading(line) or _BULLET.match(line.text):
             return True
-        if indented(line) and (not indented(before) or not full(before)):
-            return True
+        if indented(line) and not in_item and (not indented(before) or not full(before)):
+            return True  # an indented first line (the lines of a list item hang indented: not those)
         if before.text.endswith(_SENTENCE_END) and not full(before):
             return True
         if before.page != line.page:
@@ -213,6 +213,7 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
     page_starts: list[int] = []
     artifacts: list[tuple[int, str, str]] = []
     before: _Line | None = None
+    in_item = False  # the paragraph is a bulleted list item
     for page_index, lines in enumerate(pages):
         page_start = None
         for index, line in enumerate(lines):
@@ -220,8 +221,10 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
             if kind:
                 artifacts.append((page_index, kind, line.text))
                 continue
-            if before is not None and new_paragraph(before, line):
-                text.append("")
+            if before is None or new_paragraph(before, line, in_item):
+                if before is not None:
+                    text.append("")
+                in_item = bool(_BULLET.match(line.text))
             text.append(line.text)
             if page_start is None:
                 page_start = len(text)

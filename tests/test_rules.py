@@ -1,7 +1,8 @@
 """Rule cases are data: tests/rules/<rule-id>.yml holds letters that must and must not trigger it.
 
 A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the whole
-`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
+`repeat`ed), or gives its own `text` or `bytes_hex`, or names a committed file (`fixture:
+fixtures/...`, e.g. a Word or PDF letter); `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
 no other warning or error); `pass` cases must not raise the rule at all.
 """
@@ -14,7 +15,7 @@ import yaml
 
 from audit.rules import all_rules
 
-from support import audit_text, edit, seed_text
+from support import ROOT, audit_text, edit, seed_text
 
 CASE_DIR = Path(__file__).parent / "rules"
 
@@ -28,6 +29,8 @@ def load_cases():
 
 
 def build_letter(case: dict) -> bytes:
+    if "fixture" in case:
+        return (ROOT / case["fixture"]).read_bytes()
     if "bytes_hex" in case:
         return bytes.fromhex(case["bytes_hex"])
     text = case["text"] if "text" in case else seed_text(str(case["seed"]))
@@ -42,7 +45,8 @@ def build_letter(case: dict) -> bytes:
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
     assert rule in all_rules(), f"{rule} is not a known rule"
-    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"))
+    name = case.get("file", Path(case["fixture"]).name if "fixture" in case else "letter.txt")
+    _, result = audit_text(tmp_path, build_letter(case), name)
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]

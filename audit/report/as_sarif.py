@@ -37,7 +37,8 @@ def rule_descriptor(rule) -> dict:
 def result_record(result, finding, print_, rule_index: dict[str, int]) -> dict:
     uri, relative = artifact_uri(result.path)
     location = {"artifactLocation": {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if relative else {})},
-                "region": {"startLine": max(1, finding.line)}}
+                "region": {"startLine": max(1, finding.line),
+                           **({"properties": {"page": finding.page}} if finding.page is not None else {})}}
     record = {
         "ruleId": finding.rule,
         "level": LEVELS.get(finding.severity, "warning"),

@@ -1,4 +1,4 @@
-"""One line per finding, `path:line: severity rule-id message`, then a summary."""
+"""One line per finding, `path:line: severity rule-id message` (and `(page N)` for a PDF), then a summary."""
 from __future__ import annotations
 
 from ..rules import all_rules
@@ -9,7 +9,8 @@ NAME = "text"
 def write(results, summary, stream) -> None:
     for result in results:
         for f in result.findings:
-            stream.write(f"{result.path}:{f.line}: {f.severity} {f.rule} {f.message}\n")
+            page = f" (page {f.page})" if f.page is not None else ""
+            stream.write(f"{result.path}:{f.line}: {f.severity} {f.rule} {f.message}{page}\n")
     write_summary(summary, stream)
 
 

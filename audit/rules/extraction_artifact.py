@@ -1,9 +1,10 @@
 """Converter residue was found and ignored.
 
 PDF and Word converters leave things in the text that are not part of the letter:
-page numbers, descriptions of images such as a signature. They are set aside and do
-not count against the letter; this note says where, so a reviewer can confirm nothing
-real was dropped.
+page numbers, descriptions of images such as a signature, and in PDF and Word files the
+running headers and footers printed on every page. They are set aside and do not count
+against the letter; this note says where, so a reviewer can confirm nothing real was
+dropped. Running text repeated on several pages is one note naming the pages.
 
 Bad (if it were counted as text)::
 
@@ -11,7 +12,9 @@ Bad (if it were counted as text)::
 
 Good: the page number is reported here and ignored.
 """
-from ..models import Finding
+import re
+
+from ..models import Finding, page_of
 from .base import excerpt
 
 ID = "extraction-artifact"
@@ -20,6 +23,7 @@ HINT = "Nothing to do unless the ignored text is real letter content."
 
 
 def check(ctx):
+    yield from _dropped_by_reader(ctx)
     if ctx.document is None:
         return
     for para in ctx.document.artifacts:
@@ -33,3 +37,26 @@ def check(ctx):
                           f'Ignored text where the template allows a {pair.template.text} '
                           f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
                           pair.para.line, pair.template.section, excerpt(pair.para.text))
+
+
+def _dropped_by_reader(ctx):
+    """Running headers, footers and page numbers a PDF or Word reader left out: one finding per
+    kind and wording (digits aside), naming the pages."""
+    groups: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for line, kind, text in ctx.raw.artifacts:
+        groups.setdefault((kind, re.sub(r"\d+", "#", text)), []).append((line, text))
+    for (kind, _), found in groups.items():
+        pages = sorted({page for line, _ in found if (page := page_of(line, ctx.raw.page_starts))})
+        texts = list(dict.fromkeys(text for _, text in found))
+        quoted = ", ".join(f'"{excerpt(text)}"' for text in texts[:3]) + (", ..." if len(texts) > 3 else "")
+        where = f" on {_pages(pages)}" if pages else ""
+        kinds = f"{kind}s" if len(texts) > 1 else kind
+        yield Finding(ID, SEVERITY, f"Ignored the {kinds}{where}: {quoted}", found[0][0], None, excerpt(texts[0]))
+
+
+def _pages(pages: list[int]) -> str:
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    if pages == list(range(pages[0], pages[-1] + 1)):
+        return f"pages {pages[0]}-{pages[-1]}"
+    return "pages " + ", ".join(map(str, pages))

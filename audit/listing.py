@@ -1,0 +1,46 @@
+"""What a reader made of a file, for `letter-audit extract FILE`: the text with line numbers
+and page marks, then what was left out, so a reviewer sees exactly what was audited and what
+a finding's line and page point at."""
+from __future__ import annotations
+
+import re
+
+from .models import RawLetter, page_of
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Control characters (terminal escapes among them) written out as \\xNN, never sent raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def listing(raw: RawLetter) -> str:
+    """The numbered text of a letter that was read; call only when raw.text is not None."""
+    lines = (raw.text or "").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    width = len(str(len(lines)))
+    starts = {line: page for page, line in enumerate(raw.page_starts, start=1)}
+    out = [f"{shown(str(raw.path))}: {len(lines)} lines"
+           + (f" on {len(raw.page_starts)} pages" if raw.page_starts else "")
+           + (f", read as {raw.encoding}" if raw.encoding else "")]
+    for number, line in enumerate(lines, start=1):
+        if number in starts:
+            out.append(f"{'':>{width}}  --- page {starts[number]} ---")
+        out.append(f"{number:>{width}}  {shown(line)}".rstrip())
+    if raw.artifacts:
+        out.append("")
+        out.append("Left out (extraction-artifact):")
+        for line, kind, text in raw.artifacts:
+            page = page_of(line, raw.page_starts)
+            where = f"line {line}" + (f", page {page}" if page else "")
+            out.append(f"  {kind} ({where}): {shown(text)}")
+    if raw.revisions:
+        out.append("")
+        out.append("Unresolved tracked changes and comments (unresolved-revisions), read with changes accepted:")
+        for kind in ("insertions", "deletions", "moves", "comments"):
+            found = getattr(raw.revisions, kind)
+            if found:
+                out.append(f"  {kind}: line{'s' if len(found) > 1 else ''} {', '.join(map(str, found))}")
+    return "\n".join(out) + "\n"
