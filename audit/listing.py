@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .models import RawLetter, page_of
+from .models import RawLetter, page_at
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -33,7 +33,7 @@ def listing(raw: RawLetter) -> str:
         out.append("")
         out.append("Left out (extraction-artifact):")
         for line, kind, text in raw.artifacts:
-            page = page_of(line, raw.page_starts)
+            page = page_at(raw.page_starts, line)
             where = f"line {line}" + (f", page {page}" if page else "")
             out.append(f"  {kind} ({where}): {shown(text)}")
     if raw.revisions:

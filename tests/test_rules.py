@@ -4,7 +4,9 @@ A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the w
 `repeat`ed), or gives its own `text` or `bytes_hex`, or names a committed file (`fixture:
 fixtures/...`, e.g. a Word or PDF letter); `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
-no other warning or error); `pass` cases must not raise the rule at all.
+no other warning or error); `pass` cases must not raise the rule at all. A file may give its
+own `template` (its text) instead of the shipped ones. No case may raise internal-error
+(but the cases of internal-error itself): a rule that crashes fails its cases, pass or fail.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 import yaml
 
 from audit.rules import all_rules
+from audit.settings import Settings
 
 from support import ROOT, audit_text, edit, seed_text
 
@@ -25,6 +28,7 @@ def load_cases():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for kind in ("fail", "pass"):
             for case in spec.get(kind, []):
+                case = {**case, "template": spec.get("template")}
                 yield pytest.param(spec["rule"], kind, case, id=f"{spec['rule']}:{kind}:{case['name']}")
 
 
@@ -45,8 +49,14 @@ def build_letter(case: dict) -> bytes:
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
     assert rule in all_rules(), f"{rule} is not a known rule"
+    settings = None
+    if case["template"]:
+        (tmp_path / "template.md").write_text(case["template"], encoding="utf-8")
+        settings = Settings(template_paths=[tmp_path / "template.md"])
     name = case.get("file", Path(case["fixture"]).name if "fixture" in case else "letter.txt")
-    _, result = audit_text(tmp_path, build_letter(case), name)
+    _, result = audit_text(tmp_path, build_letter(case), name, settings)
+    if rule != "internal-error":
+        assert not [f.message for f in result.findings if f.rule == "internal-error"]
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]

@@ -14,44 +14,43 @@ Good: the page number is reported here and ignored.
 """
 import re
 
-from ..models import Finding, page_of
-from .base import excerpt
+from ..models import Issue, excerpt, page_at
 
 ID = "extraction-artifact"
 SEVERITY = "info"
 HINT = "Nothing to do unless the ignored text is real letter content."
 
 
-def check(ctx):
-    yield from _dropped_by_reader(ctx)
-    if ctx.document is None:
+def check(letter):
+    yield from _dropped_by_reader(letter.raw)
+    if letter.document is None:
         return
-    for para in ctx.document.artifacts:
-        yield Finding(ID, SEVERITY, f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"',
-                      para.line, None, para.text)
-    if ctx.alignment is None:
+    for para in letter.document.artifacts:
+        yield Issue(f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"', para,
+                    {"kind": para.artifact, "text": para.text}, excerpt=para.text)
+    if letter.alignment is None:
         return
-    for pair in ctx.alignment.pairs:
+    for pair in letter.alignment.pairs:
         if pair.kind == "free":
-            yield Finding(ID, SEVERITY,
-                          f'Ignored text where the template allows a {pair.template.text} '
-                          f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
-                          pair.para.line, pair.template.section, excerpt(pair.para.text))
+            yield Issue(f'Ignored text where the template allows a {pair.template.text} '
+                        f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
+                        pair, {"kind": pair.template.text, "text": pair.para.text})
 
 
-def _dropped_by_reader(ctx):
-    """Running headers, footers and page numbers a PDF or Word reader left out: one finding per
+def _dropped_by_reader(raw):
+    """Running headers, footers and page numbers a PDF or Word reader left out: one issue per
     kind and wording (digits aside), naming the pages."""
     groups: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for line, kind, text in ctx.raw.artifacts:
+    for line, kind, text in raw.artifacts:
         groups.setdefault((kind, re.sub(r"\d+", "#", text)), []).append((line, text))
     for (kind, _), found in groups.items():
-        pages = sorted({page for line, _ in found if (page := page_of(line, ctx.raw.page_starts))})
+        pages = sorted({page for line, _ in found if (page := page_at(raw.page_starts, line))})
         texts = list(dict.fromkeys(text for _, text in found))
         quoted = ", ".join(f'"{excerpt(text)}"' for text in texts[:3]) + (", ..." if len(texts) > 3 else "")
         where = f" on {_pages(pages)}" if pages else ""
         kinds = f"{kind}s" if len(texts) > 1 else kind
-        yield Finding(ID, SEVERITY, f"Ignored the {kinds}{where}: {quoted}", found[0][0], None, excerpt(texts[0]))
+        yield Issue(f"Ignored the {kinds}{where}: {quoted}", found[0][0],
+                    {"kind": kind, "text": texts, "pages": pages}, excerpt=excerpt(texts[0]))
 
 
 def _pages(pages: list[int]) -> str:

@@ -14,8 +14,7 @@ Bad (Word, Review > Track Changes left on)::
 Good: every change accepted or rejected and every comment deleted (Review > Accept >
 Accept All Changes; Review > Delete > Delete All Comments in Document), then saved.
 """
-from ..models import Finding
-from .base import section_at
+from ..models import Issue
 
 ID = "unresolved-revisions"
 SEVERITY = "warning"
@@ -24,8 +23,8 @@ HINT = "Open the file in Word, accept or reject every tracked change, delete the
 _KINDS = (("insertions", "insertion"), ("deletions", "deletion"), ("moves", "move"), ("comments", "comment"))
 
 
-def check(ctx):
-    revisions = ctx.raw.revisions
+def check(letter):
+    revisions = letter.raw.revisions
     if not revisions:
         return
     parts, lines = [], []
@@ -37,8 +36,6 @@ def check(ctx):
                          f"(line{'' if len(where) == 1 else 's'} {', '.join(map(str, where))})")
             lines += found
     listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
-    first = min(lines)
-    yield Finding(ID, SEVERITY,
-                  f"The Word file still holds {listed} that nobody accepted or rejected; "
-                  f"the letter was audited with every change accepted.",
-                  first, section_at(ctx, first), listed)
+    yield Issue(f"The Word file still holds {listed} that nobody accepted or rejected; "
+                f"the letter was audited with every change accepted.", min(lines),
+                {kind: list(getattr(revisions, kind)) for kind, _ in _KINDS}, excerpt=listed)
