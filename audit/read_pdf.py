@@ -118,6 +118,7 @@ def _page_lines(page, number: int) -> list[_Line]:
         height = page.get_height()
         count = textpage.count_chars()
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        box_left, box_right, box_bottom, box_top = (ctypes.c_double() for _ in range(4))
         name = ctypes.create_string_buffer(128)
         flags = ctypes.c_int()
         out = []
@@ -132,13 +133,13 @@ def _page_lines(page, number: int) -> list[_Line]:
             last = end - 1 - (len(piece) - len(piece.rstrip()))
             if last >= count:  # text and character indices disagree (characters outside the BMP)
                 first, last = min(first, count - 1), count - 1
-            right = textpage.get_charbox(last)[2]
+            pdfium_c.FPDFText_GetCharBox(textpage, last, box_left, box_right, box_bottom, box_top)
+            right = box_right.value
             pdfium_c.FPDFText_GetCharOrigin(textpage, first, origin_x, origin_y)
             left = origin_x.value
             size = pdfium_c.FPDFText_GetFontSize(textpage, first)
-            out.append(_Line(number, " ".join(stripped.split()), left, right, origin_y.value, size,
-                             _is_bold(textpage, first, name, flags) and _is_bold(textpage, last, name, flags),
-                             height))
+            bold = _is_bold(textpage, first, name, flags) and (last == first or _is_bold(textpage, last, name, flags))
+            out.append(_Line(number, " ".join(stripped.split()), left, right, origin_y.value, size, bold, height))
         return out
     finally:
         textpage.close()

@@ -1,8 +1,9 @@
 """The file cannot be read as text.
 
 Binary data, bytes that are not UTF-8, UTF-16 or Windows-1252 text, a file too large to
-be a letter, a file without read permission or a broken symbolic link. The rest of the
-batch is still audited.
+be a letter, a file without read permission or a broken symbolic link; a PDF that holds
+only images (a scan with no text layer), needs a password or is damaged; a Word file in the
+old binary format (.doc), encrypted or damaged. The rest of the batch is still audited.
 
 Bad: a PDF or Word file saved with a .txt name.
 
@@ -12,7 +13,7 @@ from ..models import Issue
 
 ID = "unreadable-input"
 SEVERITY = "error"
-HINT = "Open the file: re-export it as plain text (UTF-8) or Markdown."
+HINT = "Open the file: re-export it as plain text (UTF-8), Markdown, .docx or a PDF with a text layer."
 
 
 def check(letter):
