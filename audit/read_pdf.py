@@ -156,8 +156,9 @@ def _is_bold(textpage, index: int, name, flags) -> bool:
 
 def _running_text(pages: list[list[_Line]]) -> dict[tuple[int, int], str]:
     """(page, index of the line on it) -> kind, for the page numbers and running headers and
-    footers: the first and last lines of a page that are a lone number at the page's edge, or
-    that repeat (digits aside) at the same height on at least half the pages."""
+    footers: the first and last two lines of a page that stand at the page's top or bottom
+    edge and are a lone number, or repeat (digits aside) at the same height on at least half
+    the pages."""
     candidates: list[tuple[int, int, _Line]] = []
     for page_index, lines in enumerate(pages):
         edge = {0, 1, len(lines) - 2, len(lines) - 1} & set(range(len(lines)))
@@ -170,7 +171,7 @@ def _running_text(pages: list[list[_Line]]) -> dict[tuple[int, int], str]:
         at_edge = line.baseline < line.height * EDGE_BAND or line.baseline > line.height * (1 - EDGE_BAND)
         if _PAGE_NUMBER.fullmatch(line.text) and at_edge:
             dropped[(page_index, index)] = "page number"
-        elif len(pages) > 1 and seen[(_DIGITS.sub("#", line.text), round(line.baseline / 4))] >= repeated_on:
+        elif at_edge and len(pages) > 1 and seen[(_DIGITS.sub("#", line.text), round(line.baseline / 4))] >= repeated_on:
             dropped[(page_index, index)] = ("running header" if line.baseline > line.height / 2
                                             else "running footer")
     return dropped
@@ -212,7 +213,7 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
 
     text: list[str] = []
     page_starts: list[int] = []
-    artifacts: list[tuple[int, str, str]] = []
+    artifacts: list[tuple[int, str, str, bool]] = []  # (page index, kind, text, in the top half)
     before: _Line | None = None
     in_item = False  # the paragraph is a bulleted list item
     for page_index, lines in enumerate(pages):
@@ -220,7 +221,7 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
         for index, line in enumerate(lines):
             kind = dropped.get((page_index, index))
             if kind:
-                artifacts.append((page_index, kind, line.text))
+                artifacts.append((page_index, kind, line.text, line.baseline > line.height / 2))
                 continue
             if before is None or new_paragraph(before, line, in_item):
                 if before is not None:
@@ -232,12 +233,10 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
             before = line
         page_starts.append(page_start if page_start is not None else len(text) + 1)
     located = []
-    for page_index, kind, content in artifacts:
-        line = page_starts[page_index]
-        if kind != "running header" and page_index + 1 < len(page_starts):
-            line = max(line, page_starts[page_index + 1] - 1)  # the page's last line
-        elif kind != "running header":
-            line = max(line, len(text))
+    for page_index, kind, content, top in artifacts:
+        line = page_starts[page_index]  # the first line of its page, or for a footer the last
+        if not top:
+            line = max(line, page_starts[page_index + 1] - 1 if page_index + 1 < len(page_starts) else len(text))
         located.append((line, kind, content))
     return "\n".join(text) + "\n", tuple(page_starts), tuple(located)
 
