@@ -28,6 +28,7 @@ from .models import RawLetter
 
 MAX_PAGES = 100  # a letter is a few pages; a bound keeps a hostile file from holding the batch
 MAX_SECONDS = 20.0  # checked between pages
+HEADING_CHARS = 80  # a longer line is never taken for a heading
 EDGE_BAND = 0.12  # share of the page height at the top and bottom where running text and page numbers sit
 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
@@ -36,7 +37,8 @@ _SENTENCE_END = (".", ":", "!", "?")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _DIGITS = re.compile(r"\d+")
 # PDFium's marks for hyphens it reports, and the Symbol and Wingdings bullets Word lists print
-_GENERATED = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": None, "\uf0b7": "\u2022", "\uf0a7": "\u25aa",
+# (one character for one, so positions in the text stay PDFium's character indices)
+_GENERATED = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": " ", "\uf0b7": "\u2022", "\uf0a7": "\u25aa",
                             "\uf0d8": "\u2022", "\uf076": "\u2022", "\uf0fc": "\u2022"})
 _NO_TEXT_LAYER = "no text layer: the PDF holds only images; run OCR first"
 
@@ -50,7 +52,7 @@ class _Line:
     x0: float
     x1: float
     baseline: float  # from the bottom of the page, in points
-    size: float
+    size: float  # of the first character; 0.0 for a line too long to be a heading (not asked)
     bold: bool
     height: float  # of the page
 
@@ -114,7 +116,7 @@ def _page_lines(page, number: int) -> list[_Line]:
 
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
+        text = textpage.get_text_range().translate(_GENERATED)
         height = page.get_height()
         count = textpage.count_chars()
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
@@ -126,7 +128,7 @@ def _page_lines(page, number: int) -> list[_Line]:
         for piece in text.split("\r\n"):
             start, end = position, position + len(piece)
             position = end + 2
-            stripped = piece.translate(_GENERATED).strip()
+            stripped = piece.strip()
             if not stripped:
                 continue
             first = start + len(piece) - len(piece.lstrip())
@@ -137,8 +139,11 @@ def _page_lines(page, number: int) -> list[_Line]:
             right = box_right.value
             pdfium_c.FPDFText_GetCharOrigin(textpage, first, origin_x, origin_y)
             left = origin_x.value
-            size = pdfium_c.FPDFText_GetFontSize(textpage, first)
-            bold = _is_bold(textpage, first, name, flags) and (last == first or _is_bold(textpage, last, name, flags))
+            if last - first < HEADING_CHARS:
+                size = pdfium_c.FPDFText_GetFontSize(textpage, first)
+                bold = _is_bold(textpage, first, name, flags) and (last == first or _is_bold(textpage, last, name, flags))
+            else:  # a line this long is body text: spare PDFium the questions about its font
+                size, bold = 0.0, False
             out.append(_Line(number, " ".join(stripped.split()), left, right, origin_y.value, size, bold, height))
         return out
     finally:
@@ -182,19 +187,20 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
     dropped running text as (line, kind, text)."""
     kept = [line for page_index, lines in enumerate(pages) for index, line in enumerate(lines)
             if (page_index, index) not in dropped]
-    body = Counter(round(line.size * 2) / 2 for line in kept).most_common(1)
+    body = Counter(round(line.size * 2) / 2 for line in kept if line.size).most_common(1)
     body_size = body[0][0] if body else 0.0
-    body_bold = sum(line.bold for line in kept) > len(kept) / 2
+    measured = [line for line in kept if line.size]
+    body_bold = sum(line.bold for line in measured) > len(measured) / 2
     # the text's left and right edges: indented lines and short lines are the exceptions
     margin = sorted(line.x0 for line in kept)[len(kept) // 10] if kept else 0
     right = sorted(line.x1 for line in kept)[len(kept) * 19 // 20] if kept else 0
     pitch = _line_pitch(kept)
 
     def heading(line: _Line) -> bool:
-        return line.size > body_size * 1.15 or (line.bold and not body_bold)
+        return line.size > body_size * 1.15 or (line.bold and not body_bold)  # size 0: a long line
 
     def indented(line: _Line) -> bool:
-        return line.x0 > margin + max(3.0, 0.5 * line.size)
+        return line.x0 > margin + max(3.0, 0.5 * (line.size or body_size))
 
     def full(line: _Line) -> bool:
         return line.x1 >= right - 0.12 * (right - margin)
