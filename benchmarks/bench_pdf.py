@@ -9,13 +9,15 @@ documents and printed to PDF by LibreOffice once, then cached in ~/.cache/letter
 each library's plain text of every page, with nothing else done, run in as many processes
 as `check` uses workers, so the two timings compare like with like; it is also timed in one
 process, and letter-audit's PDF reader (raw text plus the layout rules, no audit) likewise.
-Each timing is run --repeat times (interleaved) and the best is reported, with every run. Run by hand; the figures go in the README. Not a test: timings depend on the machine.
+Each timing is run --repeat times (interleaved); the best wall and processor times are
+reported, with the wall time of every run (processor time varies far less on a busy machine). Run by hand; the figures go in the README. Not a test: timings depend on the machine.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -94,27 +96,41 @@ def pdfplumber_text(path: Path) -> int:
         return sum(len(page.extract_text() or "") for page in document.pages)
 
 
-def time_raw(function, paths: list[Path], processes: int) -> float:
-    started = time.perf_counter()
-    if processes == 1:
-        for path in paths:
-            function(path)
-    else:
-        with ProcessPoolExecutor(processes) as pool:
-            list(pool.map(function, paths, chunksize=16))
-    return time.perf_counter() - started
+def cpu_seconds() -> float:
+    """Processor time of this process and of every child it has waited for (workers included)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def time_check(folder: Path) -> float:
+def timed(run) -> tuple[float, float]:
+    """(wall seconds, processor seconds): on a shared machine the second varies far less."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    run()
+    return time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def time_raw(function, paths: list[Path], processes: int) -> tuple[float, float]:
+    def run():
+        if processes == 1:
+            for path in paths:
+                function(path)
+        else:
+            with ProcessPoolExecutor(processes) as pool:
+                list(pool.map(function, paths, chunksize=16))
+    return timed(run)
+
+
+def time_check(folder: Path) -> tuple[float, float]:
     command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json", "--output", os.devnull,
                "--no-progress", "--no-config"]
-    started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=False)
-    return time.perf_counter() - started
+    return timed(lambda: subprocess.run(command, cwd=ROOT, check=False))
 
 
-def line(label: str, count: int, seconds: float, extra: str = "") -> None:
-    print(f"  {label:<38} {seconds:7.2f} s  {count / seconds:7.0f} letters/s{extra}")
+def line(label: str, count: int, times: list[tuple[float, float]], extra: str = "") -> None:
+    wall = min(t[0] for t in times)
+    cpu = min(t[1] for t in times)
+    runs = " / ".join(f"{t[0]:.2f}" for t in times)
+    print(f"  {label:<40} {wall:6.2f} s {count / wall:6.0f} letters/s  cpu {cpu:6.2f} s  (wall of each run: {runs}){extra}")
 
 
 def main() -> None:
@@ -131,7 +147,7 @@ def main() -> None:
               f"check uses {workers} process(es)")
         for path in paths:  # into the page cache: every run reads warm files
             path.read_bytes()
-        runs: dict[str, list[float]] = {}
+        runs: dict[str, list[tuple[float, float]]] = {}
         for _ in range(args.repeat):  # interleaved, so a busy moment of the machine hits all alike
             runs.setdefault("raw", []).append(time_raw(pypdfium2_text, paths, workers))
             if workers > 1:
@@ -140,16 +156,16 @@ def main() -> None:
             if args.pdfplumber:
                 runs.setdefault("plumber", []).append(time_raw(pdfplumber_text, paths, workers))
             runs.setdefault("check", []).append(time_check(folder))
-        best = {name: min(times) for name, times in runs.items()}
-        every = {name: " / ".join(f"{t:.2f}" for t in times) for name, times in runs.items()}
-        line(f"pypdfium2 raw text, {workers} process(es)", count, best["raw"], f"   runs {every['raw']}")
-        if "raw1" in best:
-            line("pypdfium2 raw text, 1 process", count, best["raw1"], f"   runs {every['raw1']}")
-        line(f"letter-audit's PDF reader, {workers} process(es)", count, best["reader"], f"   runs {every['reader']}")
-        if "plumber" in best:
-            line(f"pdfplumber raw text, {workers} process(es)", count, best["plumber"], f"   runs {every['plumber']}")
-        line("letter-audit check --format json", count, best["check"],
-             f"   runs {every['check']}   check / raw = {best['check'] / best['raw']:.2f}")
+        line(f"pypdfium2 raw text, {workers} process(es)", count, runs["raw"])
+        if "raw1" in runs:
+            line("pypdfium2 raw text, 1 process", count, runs["raw1"])
+        line(f"letter-audit's PDF reader, {workers} process(es)", count, runs["reader"])
+        if "plumber" in runs:
+            line(f"pdfplumber raw text, {workers} process(es)", count, runs["plumber"])
+        line("letter-audit check --format json", count, runs["check"])
+        best = {name: (min(t[0] for t in times), min(t[1] for t in times)) for name, times in runs.items()}
+        print(f"  check / raw extraction: {best['check'][0] / best['raw'][0]:.2f} wall, "
+              f"{best['check'][1] / best['raw'][1]:.2f} processor time")
 
 
 if __name__ == "__main__":
