@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .atomic import write_text as write_text_atomically
 from .models import LetterResult
 from .names import normalise_name
 from .settings import SettingsError
@@ -192,8 +193,7 @@ def render(entries: list[Entry]) -> str:
 def write_baseline(path: Path, results: list[LetterResult], previous: Baseline | None = None) -> Baseline:
     entries = entries_for(results, previous)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(entries), encoding="utf-8", newline="\n")
+        write_text_atomically(path, render(entries))
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {path} ({exc.strerror or exc})") from None
     return Baseline(path, entries)

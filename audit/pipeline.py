@@ -21,7 +21,7 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path, settings: Settings) -> tuple[LetterContext, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    ctx = LetterContext(read_letter(path))
+    ctx = LetterContext(read_letter(path, settings.max_bytes))
     try:
         if ctx.raw.text is not None:
             _understand(ctx, settings)
