@@ -37,7 +37,8 @@ _PROVIDED: dict[Path, bytes] = {}
 
 
 class Unreadable(Exception):
-    """Why a path gives no bytes; the message completes "The file ..."."""
+    """Why a path gives no bytes: a reason that completes "The file ..." ("is a named pipe"),
+    or a whole sentence, capitalised, when the path is no file."""
 
 
 def parse_extensions(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -195,10 +196,10 @@ def _checked_stat(path: Path) -> os.stat_result:
             with os.scandir(path):
                 pass
         except OSError as exc:
-            raise Unreadable(f"is a folder that cannot be listed ({exc.strerror or exc}); "
-                             "the letters in it, if any, were not audited") from None
-        raise Unreadable(f"is a folder, not a letter, though its name ends in {path.suffix}; "
-                         "the letters in it are audited on their own")
+            raise Unreadable(f"The folder cannot be listed ({exc.strerror or exc}); "
+                             "the letters in it, if any, were not audited.") from None
+        raise Unreadable(f"This is a folder, not a letter, though its name ends in {path.suffix}; "
+                         "the letters in it are audited on their own.")
     kind = _not_regular(info.st_mode)
     if kind:
         raise Unreadable(f"is not a regular file but {kind}; it was not opened")
