@@ -9,14 +9,14 @@ Bad: a PDF or Word file saved with a .txt name.
 
 Good: the letter exported as plain text or Markdown.
 """
-from ..models import Finding
+from ..models import Issue
 
 ID = "unreadable-input"
 SEVERITY = "error"
 HINT = "Open the file: re-export it as plain text (UTF-8) or Markdown."
 
 
-def check(ctx):
-    error = ctx.raw.error
+def check(letter):
+    error = letter.raw.error
     if error:  # a reason ("is 12 MB, ...") completes "The file ..."; a sentence stands as it is
-        yield Finding(ID, SEVERITY, error if error[:1].isupper() else f"The file {error}.", 1)
+        yield Issue(error if error[:1].isupper() else f"The file {error}.", 1, {"reason": error})
