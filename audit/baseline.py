@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .atomic import write_text as write_text_atomically
+from .report.escape import printable
 from .models import LetterResult
 from .names import normalise_name
 from .settings import SettingsError
@@ -242,7 +243,8 @@ def _toml(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     # a JSON string is a valid TOML basic string, once DEL (which TOML forbids raw) is escaped
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+    # (a file name's bytes that are not UTF-8 are shown as \xff, as in every report)
+    return json.dumps(printable(str(value)), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _toml_key(key: str) -> str:

@@ -17,7 +17,7 @@ from .models import SEVERITY_RANK
 from .pipeline import audit_batch
 from .read import describe_extensions, iter_letter_paths, looks_like_template, parse_extensions, parse_size, provide
 from .report import Summary, formats
-from .report.escape import shown_path
+from .report.escape import shown_path, terminal_safe
 from .report.html import ReportError, default_report_dir, write_html
 from .report.style import Style, wants_color
 from .rules import all_rules
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
             return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
         except (UsageError, SettingsError, TemplateError, ReportError) as exc:
-            print(f"letter-audit: error: {exc}", file=sys.stderr)
+            print(f"letter-audit: error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 2
         except (Interrupted, KeyboardInterrupt) as exc:
             stop_all_workers()
@@ -254,8 +254,8 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
             provide(path, sys.stdin.buffer.read(settings.max_bytes + 1))
         elif looks_like_template(path, settings.max_bytes):
             if not args.quiet:
-                print(f"letter-audit: note: skipped {shown_path(path)}: it is a letter template, not a letter",
-                      file=sys.stderr)
+                print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
+                      "not a letter", file=sys.stderr)
             continue
         paths.append(path)
     if not paths:
@@ -328,7 +328,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.html:
         index = write_html(results, settings, args.html)
         if not args.quiet:
-            print(f"HTML report: {shown_path(index)}", file=sys.stderr)
+            print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
     return 0 if args.exit_zero else exit_code(results, settings.fail_on)
 
 

@@ -319,3 +319,31 @@ def test_an_html_folder_holding_inputs_is_refused(tmp_path, capsys):
     code, _, err = run(capsys, tmp_path / "a.txt", "--html", tmp_path)
     assert code == 2 and "refusing to write the HTML report into" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_in_every_output(tmp_path, capsys, monkeypatch):
+    """Each format, the baseline and the HTML report hold the name with its odd byte as \\xff."""
+    import tomllib
+
+    from audit.report import formats
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "letters").mkdir()
+    with open(b"letters/caf\xe9\x1b.txt", "wb") as handle:
+        handle.write(SEEDS["001"].read_bytes())
+    outputs = [f"{name}:out/report.{name}" for name in sorted(formats())]
+    code, out, err = run(capsys, "letters", "--html", "out/html",
+                         *[arg for spec in outputs for arg in ("--output-format", spec)])
+    assert code == 1 and "Traceback" not in err
+    assert "letters/caf\\xe9\\x1b.txt:77: error count-mismatch" in out
+    code, _, err = run(capsys, "letters", "--write-baseline", "out/baseline.toml")
+    assert code == 0 and "Traceback" not in err  # the baseline accepts every finding
+    for name in sorted(formats()):
+        text = (tmp_path / "out" / f"report.{name}").read_bytes().decode("utf-8")  # valid UTF-8
+        assert any(shown in text for shown in ("caf\\xe9", "caf\\\\xe9", "caf%E9")), name
+        assert "\x1b" not in text or name in ("json", "sarif", "junit", "csv"), name
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["letters"][0]["path"] == \
+        "letters/caf\\xe9\x1b.txt"
+    tomllib.loads((tmp_path / "out" / "baseline.toml").read_text(encoding="utf-8"))  # still loads
+    page = next((tmp_path / "out" / "html" / "letters").iterdir()).read_text(encoding="utf-8")
+    assert "caf\\xe9" in page
