@@ -4,12 +4,15 @@ Every file the tool writes is first written to a temporary file beside it (same 
 so the same file system) and then renamed over the target. A run that is interrupted or
 fails leaves the previous file untouched and no half-written one. The rename replaces a
 symbolic link at the target instead of writing through it, so a link planted where an
-output goes cannot redirect the write to another file.
+output goes cannot redirect the write to another file. An output that is no regular file
+(/dev/null, a named pipe, /dev/stdout) is written to directly: renaming over it would
+replace the device.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +26,11 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str = "utf-8",
     without an exception. Text mode escapes characters the encoding cannot hold (an undecodable
     byte of a file name) instead of failing half-way."""
     path = Path(path)
+    if _is_special(path):  # /dev/null, a pipe, a terminal: write to it, never replace it
+        with open(path, "wb" if "b" in mode else "w", **({} if "b" in mode else
+                  {"encoding": encoding, "newline": newline, "errors": "backslashreplace"})) as stream:
+            yield stream
+        return
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:40]}.", suffix=".tmp")
@@ -39,6 +47,14 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str = "utf-8",
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _is_special(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_text(path: Path | str, text: str) -> None:

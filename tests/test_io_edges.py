@@ -347,3 +347,20 @@ def test_a_file_name_that_is_not_utf8_in_every_output(tmp_path, capsys, monkeypa
     tomllib.loads((tmp_path / "out" / "baseline.toml").read_text(encoding="utf-8"))  # still loads
     page = next((tmp_path / "out" / "html" / "letters").iterdir()).read_text(encoding="utf-8")
     assert "caf\\xe9" in page
+
+
+def test_an_output_that_is_a_pipe_or_device_is_written_to_not_replaced(tmp_path, capsys):
+    import threading
+
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    code, _, _ = run(capsys, SEEDS["000"], "--format", "json", "--output", pipe)
+    reader.join(10)
+    assert code == 0 and stat.S_ISFIFO(os.lstat(pipe).st_mode)  # still the pipe, not a file renamed over it
+    assert json.loads(received[0])["summary"]["letters"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
+    assert run(capsys, SEEDS["000"], "--output", os.devnull)[0] == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
