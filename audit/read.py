@@ -146,9 +146,9 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
     return reader_for(path)(path, data)
 
 
-def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, head: int | None = None) -> bytes:
-    """The file's bytes (only the first `head` of them if given), after checking that it is a
-    regular file within the size limit. Raises Unreadable saying why not."""
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, after checking that it is a regular file within the size limit.
+    Raises Unreadable saying why not."""
     if path in _PROVIDED:
         data = _PROVIDED[path]
         if len(data) > max_bytes:
@@ -169,7 +169,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, head: int | None 
         if kind:
             raise Unreadable(f"is not a regular file but {kind}; it was not opened for reading")
         try:
-            data = stream.read(max_bytes + 1 if head is None else head)
+            data = stream.read(max_bytes + 1)
         except OSError as exc:
             raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # grew since the check
@@ -241,11 +241,24 @@ def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
 
 
 def looks_like_template(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
-    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters."""
+    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters.
+    Run on every file found, so the common case (no `+++`) costs one stat, open and short read."""
     try:
-        if not read_bytes(path, max_bytes, head=8).removeprefix(codecs.BOM_UTF8).startswith(TEMPLATE_MARK):
+        if not stat.S_ISREG(os.stat(path).st_mode):  # pipes and devices are never opened
             return False
-        data = read_bytes(path, max_bytes)
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        head = os.read(handle, len(TEMPLATE_MARK) + len(codecs.BOM_UTF8))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    if not head.removeprefix(codecs.BOM_UTF8).startswith(TEMPLATE_MARK):
+        return False
+    try:
+        data = read_bytes(Path(path), max_bytes)
     except Unreadable:
         return False
     from .template import parse_template  # only for the rare file that looks like one
