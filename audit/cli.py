@@ -1,4 +1,9 @@
-"""Stage 7: the command line. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+"""Stage 7: the command line. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error.
+
+Only light modules are imported here; the engine (spaCy, numpy, pandas, Jinja) is imported
+once the signal handlers are in place, so Ctrl-C during start-up is a quiet exit 130 too,
+and `--version` or a usage error answers at once.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,23 +12,24 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from . import baseline as baselines
 from .atomic import atomic_open
-from .batch import BatchContext, run_batch_rules
-from .config import describe, find_config, load_config, resolve_settings
 from .models import SEVERITY_RANK
-from .pipeline import audit_batch
-from .read import describe_extensions, iter_letter_paths, looks_like_template, parse_extensions, parse_size, provide
-from .report import Summary, formats
+from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
+                   parse_size, provide)
+from .report import FORMAT_MODULES
 from .report.escape import shown_path, terminal_safe
-from .report.html import ReportError, default_report_dir, write_html
 from .report.style import Style, wants_color
-from .rules import all_rules
-from .settings import FAIL_ON, Settings, SettingsError, rule_ids
-from .template import TemplateError
-from .workers import stop_all_workers
+
+if TYPE_CHECKING:
+    from .report import Summary
+    from .settings import Settings
+
+FAIL_ON = ("error", "warning", "info", "never")  # as audit.settings.FAIL_ON
+FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
+DEFAULT_REPORT_DIR = Path("reports")  # --html without DIR: reports/<date-time>/
 
 PROGRESS_MIN_LETTERS = 20
 STDIN = "-"
@@ -58,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ci_options(check)
     check.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
                        help="template file or folder (repeatable); default: the templates shipped with the tool")
-    check.add_argument("-f", "--format", choices=sorted(formats()), default=None,
+    check.add_argument("-f", "--format", choices=FORMAT_NAMES, default=None,
                        help="the report on stdout or in --output (default: text)")
     check.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
@@ -87,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when findings reach --fail-on (2 still means a usage error)")
     check.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-    check.add_argument("--html", nargs="?", const=default_report_dir(), type=Path, metavar="DIR",
+    check.add_argument("--html", nargs="?", const=DEFAULT_REPORT_DIR, type=Path, metavar="DIR",
                        help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
     commands.add_parser("rules", help="list the rules")
@@ -100,13 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     _escape_unencodable(sys.stdout)
     with _signals_raise():
         try:
-            args = build_parser().parse_args(argv)
-            return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
-        except (UsageError, SettingsError, TemplateError, ReportError) as exc:
-            print(f"letter-audit: error: {terminal_safe(str(exc))}", file=sys.stderr)
-            return 2
+            return _run(argv)
         except (Interrupted, KeyboardInterrupt) as exc:
-            stop_all_workers()
+            if "audit.workers" in sys.modules:
+                sys.modules["audit.workers"].stop_all_workers()
             signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
             with contextlib.suppress(OSError, ValueError):
                 print(f"letter-audit: interrupted ({signal.Signals(signum).name}); "
@@ -115,6 +118,26 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:
             sys.stderr.close()
             return 1
+
+
+def _run(argv: list[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        return _usage_error(exc)
+    from .report.html import ReportError
+    from .settings import SettingsError
+    from .template import TemplateError
+
+    try:
+        return {"check": run_check, "rules": run_rules, "rule": run_rule}[args.command](args)
+    except (UsageError, SettingsError, TemplateError, ReportError) as exc:
+        return _usage_error(exc)
+
+
+def _usage_error(exc: Exception) -> int:
+    print(f"letter-audit: error: {terminal_safe(str(exc))}", file=sys.stderr)
+    return 2
 
 
 @contextlib.contextmanager
@@ -171,6 +194,9 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Defaults, then the configuration file, then the options given on the command line."""
+    from .config import resolve_settings
+    from .settings import rule_ids
+
     severity = {}
     for item in args.severity:
         rule, sep, level = item.partition("=")
@@ -194,6 +220,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def _config(args: argparse.Namespace):
+    from .config import find_config, load_config
+
     if args.no_config:
         return None
     path = args.config
@@ -218,6 +246,8 @@ def _option(parse, value, option: str, expected: str):
 def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]]]:
     """The main format and the further (format, file) outputs. `--output-format FORMAT` without
     a file means `--format FORMAT`, as in ruff."""
+    from .report import formats
+
     known = formats()
     main_format, outputs = args.format, []
     for value in args.output_format:
@@ -281,13 +311,22 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
     if html is not None:
         folder = os.path.realpath(html)
         for path in paths:
-            if os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+            if not is_provided(path) and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
                 raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
                                  f"letter {shown_path(path)}; choose another folder")
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from . import baseline as baselines
+    from .batch import BatchContext, run_batch_rules
+    from .config import describe
+    from .pipeline import audit_batch
+    from .report import Summary
+    from .report.html import default_report_dir, write_html
+
     settings = settings_from(args)
+    if args.html == DEFAULT_REPORT_DIR:
+        args.html = default_report_dir()
     if args.show_settings:
         print(describe(settings))
         return 0
@@ -333,6 +372,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _baseline(path: Path | None, writing: bool):
+    from . import baseline as baselines
+
     if path is None or (writing and not path.exists()):
         return None  # a baseline about to be written for the first time
     return baselines.Baseline.load(path)
@@ -362,6 +403,8 @@ def write_output(write, output: Path | None, args: argparse.Namespace | None, co
 
 def write_statistics(summary: Summary, stream, style: Style) -> None:
     """One line per rule, most frequent first: count, rule id, severity, the rule's summary (as ruff)."""
+    from .rules import all_rules
+
     catalogue = all_rules()
     rows = sorted(((sum(c.values()), rule, c) for rule, c in summary.rules.items()), key=lambda r: (-r[0], r[1]))
     for count, rule, counts in rows:
@@ -401,12 +444,16 @@ class _Progress:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    from .rules import all_rules
+
     for rule in all_rules().values():
         print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
     return 0
 
 
 def run_rule(args: argparse.Namespace) -> int:
+    from .rules import all_rules
+
     rule = all_rules().get(args.rule_id)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`)")

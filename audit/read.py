@@ -29,6 +29,10 @@ TEMPLATE_MARK = b"+++"
 # suffix -> (module, function) of a reader for a document format; others are decoded as text
 READERS = {".pdf": ("audit.read_pdf", "read_pdf"), ".docx": ("audit.read_docx", "read_docx")}
 
+# O_NONBLOCK: a file swapped for a pipe after the checks does not block the open (fstat then
+# refuses it); O_NOCTTY: a terminal device never becomes ours. Neither exists on Windows.
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 _FILE_KINDS = [(stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
 
@@ -137,6 +141,10 @@ def provide(path: Path, data: bytes) -> None:
     _PROVIDED[Path(path)] = data
 
 
+def is_provided(path: Path) -> bool:
+    return Path(path) in _PROVIDED
+
+
 def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
     path = Path(path)
     try:
@@ -159,9 +167,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise Unreadable(f"is {info.st_size / 1024 / 1024:.1f} MB, larger than the limit of "
                          f"{_megabytes(max_bytes)} (--max-bytes)")
     try:
-        # O_NONBLOCK: should the file have been swapped for a pipe since the check, opening
-        # does not wait for a writer; fstat below then refuses it.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        handle = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     with open(handle, "rb", closefd=True) as stream:
@@ -246,7 +252,7 @@ def looks_like_template(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # pipes and devices are never opened
             return False
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        handle = os.open(path, _READ_FLAGS)
     except OSError:
         return False
     try:

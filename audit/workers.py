@@ -12,6 +12,7 @@ Linux ask the kernel to kill them should the parent die without cleaning up (SIG
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -25,6 +26,8 @@ CHUNK = 50  # letters handed to a worker at a time
 PARALLEL_FROM_VARIABLE = "LETTER_AUDIT_PARALLEL_FROM"  # for tests: share smaller batches
 _PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 1.0  # seconds a terminated worker gets before it is killed
+
+_DEFERRED = ("SIGINT", "SIGTERM", "SIGHUP")
 
 _live_pools: set = set()
 
@@ -49,11 +52,20 @@ def worth_sharing(count: int) -> bool:
 
 def map_in_workers(function: Callable, items: Iterable, initializer: Callable, initargs: tuple) -> Iterator:
     """function(item) for every item, in order, computed by worker processes."""
-    pool = ProcessPoolExecutor(processors(), mp_context=_context(), initializer=_start_worker,
-                               initargs=(os.getpid(), initializer, initargs))
-    _live_pools.add(pool)
+    # A signal arriving while the executor starts its workers and takes the work (holding its
+    # internal locks) would leave it unable to shut down: signals wait until that is done.
+    with _signals_deferred():
+        pool = ProcessPoolExecutor(processors(), mp_context=_context(), initializer=_start_worker,
+                                   initargs=(os.getpid(), initializer, initargs))
+        _live_pools.add(pool)
+        try:
+            results = pool.map(function, items, chunksize=CHUNK)
+        except BaseException:
+            _live_pools.discard(pool)
+            _stop(pool)
+            raise
     try:
-        yield from pool.map(function, items, chunksize=CHUNK)
+        yield from results
     except BaseException:  # interrupted, a failure, or the caller stopped early
         _stop(pool)
         raise
@@ -85,7 +97,22 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             process.join(_STOP_WAIT)
 
 
+@contextlib.contextmanager
+def _signals_deferred():
+    deferred = {getattr(signal, name) for name in _DEFERRED if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _start_worker(parent: int, initializer: Callable, initargs: tuple) -> None:
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent deferred signals
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {getattr(signal, n) for n in _DEFERRED if hasattr(signal, n)})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # not the parent's handlers, inherited through fork
         if hasattr(signal, name):

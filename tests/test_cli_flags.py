@@ -183,3 +183,12 @@ def test_extensions_and_max_bytes_in_the_config_file(capsys, tmp_path, key, valu
     code = main(["check", "--config", str(tmp_path / "letter-audit.toml"), "--show-settings"])
     out = capsys.readouterr().out
     assert code == 0 and shown in out
+
+
+def test_the_light_command_line_module_agrees_with_the_engine():
+    """cli.py names formats and fail-on levels without importing the engine; they must match."""
+    from audit import cli, settings
+    from audit.report import formats
+
+    assert cli.FAIL_ON == settings.FAIL_ON
+    assert cli.FORMAT_NAMES == sorted(formats())
