@@ -192,3 +192,14 @@ def test_the_light_command_line_module_agrees_with_the_engine():
 
     assert cli.FAIL_ON == settings.FAIL_ON
     assert cli.FORMAT_NAMES == sorted(formats())
+
+
+@pytest.mark.parametrize("description, phrase", [
+    ("signature image description", "a signature image description"), ("any text", "any text"),
+    ("image description", "an image description"), ("the footer", "the footer"),
+])
+def test_free_text_messages_read_as_english(description, phrase):
+    """Issue 9: "allows a any text" read badly."""
+    from audit.rules.extraction_artifact import with_article
+
+    assert with_article(description) == phrase
