@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 FAIL_ON = ("error", "warning", "info", "never")  # as audit.settings.FAIL_ON
 FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
-DEFAULT_REPORT_DIR = Path("reports")  # --html without DIR: reports/<date-time>/
+HTML_DEFAULT = object()  # --html without DIR: reports/<date-time>/, dated when the run starts
 
 PROGRESS_MIN_LETTERS = 20
 STDIN = "-"
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when findings reach --fail-on (2 still means a usage error)")
     check.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-    check.add_argument("--html", nargs="?", const=DEFAULT_REPORT_DIR, type=Path, metavar="DIR",
+    check.add_argument("--html", nargs="?", const=HTML_DEFAULT, type=Path, metavar="DIR",
                        help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
     commands.add_parser("rules", help="list the rules")
@@ -325,7 +325,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .report.html import default_report_dir, write_html
 
     settings = settings_from(args)
-    if args.html == DEFAULT_REPORT_DIR:
+    if args.html is HTML_DEFAULT:
         args.html = default_report_dir()
     if args.show_settings:
         print(describe(settings))

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -45,6 +46,9 @@ def test_hostile_batch_is_reported_path_by_path_and_never_hangs(tmp_path):
     (batch / "good.txt").write_bytes(SEEDS["000"].read_bytes())
     os.mkfifo(batch / "pipe.txt")
     os.symlink(batch / "pipe.txt", batch / "link-to-pipe.md")
+    os.symlink("/dev/zero", batch / "device.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(batch / "socket.md"))
     (batch / "x.txt").mkdir()
     (batch / "x.txt" / "inside.txt").write_bytes(SEEDS["003"].read_bytes())
     odd_name = os.fsencode(batch) + b"/caf\xe9-\xff.txt"
@@ -62,6 +66,7 @@ def test_hostile_batch_is_reported_path_by_path_and_never_hangs(tmp_path):
         elapsed = time.monotonic() - started
     finally:
         locked.chmod(stat.S_IRWXU)
+        server.close()
     assert elapsed < 10
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     report = json.loads(done.stdout.decode("utf-8"))  # valid UTF-8 and valid JSON
@@ -75,6 +80,10 @@ def test_hostile_batch_is_reported_path_by_path_and_never_hangs(tmp_path):
         "unreadable-input", "The file is not a regular file but a named pipe (FIFO); it was not opened.")
     assert rule_and_message("link-to-pipe.md")[0] == "unreadable-input"
     assert "not a regular file" in rule_and_message("link-to-pipe.md")[1]
+    assert rule_and_message("device.txt") == (
+        "unreadable-input", "The file is not a regular file but a character device; it was not opened.")
+    assert rule_and_message("socket.md") == (
+        "unreadable-input", "The file is not a regular file but a socket; it was not opened.")
     assert rule_and_message("x.txt")[0] == "unreadable-input"
     assert rule_and_message("x.txt")[1].startswith("This is a folder, not a letter")
     assert f"{batch}/x.txt/inside.txt" in found  # a folder named like a letter is still searched
@@ -160,6 +169,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 @pytest.fixture(scope="module")
 def big_batch(tmp_path_factory):
     """3,000 letters (hard links to the seeds): enough for workers and a run of a few seconds."""
@@ -188,11 +205,34 @@ def test_a_signal_stops_the_run_and_its_workers(big_batch, tmp_path, signame, st
     sent = time.monotonic()
     out, err = run.communicate(timeout=10)
     time.sleep(max(0.0, 2 - (time.monotonic() - sent)))
-    assert [pid for pid in tree if _alive(pid)] == []
+    survivors = [pid for pid in tree if _alive(pid)]
+    _kill(survivors)  # leave no stray process behind when the assertion fails
+    assert survivors == []
     assert run.returncode == status
     assert b"Traceback" not in err and err.decode().startswith(f"letter-audit: interrupted ({signame})")
     assert output.read_text() == "previous report\n"  # the previous output is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file, no half report
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_parent_killed_outright(big_batch, tmp_path):
+    output = tmp_path / "report.json"
+    output.write_text("previous report\n")
+    run = subprocess.Popen([*RUN, str(big_batch), "--ignore", "duplicate-letter", "--format", "json",
+                            "--output", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline, tree = time.monotonic() + 60, []
+    while len(tree) < 2 and time.monotonic() < deadline and run.poll() is None:
+        tree = _descendants(run.pid)
+        time.sleep(0.02)
+    assert len(tree) >= 2, "the run ended before its workers could be seen"
+    run.kill()
+    sent = time.monotonic()
+    run.communicate(timeout=10)
+    time.sleep(max(0.0, 2 - (time.monotonic() - sent)))
+    survivors = [pid for pid in tree if _alive(pid)]
+    _kill(survivors)  # leave no stray process behind when the assertion fails
+    assert survivors == []
+    assert output.read_text() == "previous report\n"
 
 
 def test_an_output_interrupted_mid_write_leaves_the_previous_one(tmp_path, capsys, monkeypatch):
