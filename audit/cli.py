@@ -410,7 +410,8 @@ def write_statistics(summary: Summary, stream, style: Style) -> None:
     for count, rule, counts in rows:
         severity = max(counts, key=lambda s: SEVERITY_RANK[s])
         text = catalogue[rule].summary if rule in catalogue else ""
-        stream.write(f"{count:>6}  {style.rule(f'{rule:<24}')} {style.severity(severity, f'{severity:<8}')} {text}\n")
+        stream.write(f"{count:>6}  {style.rule(f'{terminal_safe(rule):<24}')} "
+                     f"{style.severity(severity, f'{severity:<8}')} {terminal_safe(text)}\n")
 
 
 def exit_code(results, fail_on: str) -> int:

@@ -38,7 +38,7 @@ def write_summary(summary, stream, style: Style = PLAIN) -> None:
     catalogue = all_rules()
     for rule, counts in s["rules"].items():
         hint = catalogue[rule].hint if rule in catalogue else ""
-        stream.write(f"  {style.rule(rule)}: {sum(counts.values())}  ({hint})\n")
+        stream.write(f"  {style.rule(terminal_safe(rule))}: {sum(counts.values())}  ({terminal_safe(hint)})\n")
 
 
 def plural(count: int, noun: str) -> str:
