@@ -318,11 +318,12 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
 
 def run_check(args: argparse.Namespace) -> int:
     from . import baseline as baselines
-    from .batch import BatchContext, run_batch_rules
+    from .batch import BatchContext, fields_needed, run_batch_rules
     from .config import describe
     from .pipeline import audit_batch
     from .report import Summary
     from .report.html import default_report_dir, write_html
+    from .spool import Spool
 
     settings = settings_from(args)
     if args.html is HTML_DEFAULT:
@@ -339,36 +340,55 @@ def run_check(args: argparse.Namespace) -> int:
     paths = _letter_paths(args, settings)
     _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
-    results = []
-    with contextlib.closing(audit_batch(paths, settings)) as stream:  # closing stops the workers early
-        for result in stream:
-            results.append(result)
-            if progress:
-                progress.step()
-    if progress:
-        progress.close()
-    results = run_batch_rules(results, batch)
-    if args.write_baseline:
-        baseline = baselines.write_baseline(args.write_baseline, results, previous=baseline)
-        if not args.quiet:
-            print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline "
-                  f"{shown_path(args.write_baseline)}", file=sys.stderr)
-    if baseline:
-        outcome = baseline.apply(results)
-        baselines.report(outcome, baseline)
-        results = outcome.results
-    summary = Summary.of(results)
-    if args.statistics:
-        write_output(lambda stream, style: write_statistics(summary, stream, style), args.output, args)
-    else:
-        write_report(main_format, results, summary, args.output, args)
-    for fmt, output in outputs:
-        write_report(fmt, results, summary, output, args)
-    if args.html:
-        index = write_html(results, settings, args.html)
-        if not args.quiet:
-            print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
-    return 0 if args.exit_zero else exit_code(results, settings.fail_on)
+    spool = Spool(fields_needed(batch))
+    try:
+        with contextlib.closing(audit_batch(paths, settings)) as stream:  # closing stops the workers early
+            for result in stream:
+                spool.add(result)
+                if progress:
+                    progress.step()
+        if progress:
+            progress.close()
+        spool.about_batch = run_batch_rules(spool.kept, batch)
+        if args.write_baseline:
+            baseline = baselines.write_baseline(args.write_baseline, spool, previous=baseline)
+            if not args.quiet:
+                print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline "
+                      f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
+        results = Results(spool, baseline)
+        summary = Summary.of(results)
+        if baseline:
+            baselines.report(baseline.outcome, baseline)
+        if args.statistics:
+            write_output(lambda stream, style: write_statistics(summary, stream, style), args.output, args)
+        else:
+            write_report(main_format, results, summary, args.output, args)
+        for fmt, output in outputs:
+            write_report(fmt, results, summary, output, args)
+        if args.html:
+            index = write_html(results, settings, args.html)
+            if not args.quiet:
+                print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
+        return 0 if args.exit_zero else exit_code(results, settings.fail_on)
+    finally:
+        spool.close()
+
+
+class Results:
+    """The batch's results as every output reads them: the spool, less what the baseline
+    accepted. Each iteration is one pass over the spool."""
+
+    def __init__(self, spool, baseline=None):
+        self.spool, self.baseline = spool, baseline
+        self._length: int | None = None
+
+    def __iter__(self):
+        return self.baseline.filter(self.spool) if self.baseline else iter(self.spool)
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = len(self.spool) if not self.baseline else sum(1 for _ in self)
+        return self._length
 
 
 def _baseline(path: Path | None, writing: bool):
