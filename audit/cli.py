@@ -343,8 +343,8 @@ def run_check(args: argparse.Namespace) -> int:
     spool = Spool(fields_needed(batch))
     try:
         with contextlib.closing(audit_batch(paths, settings)) as stream:  # closing stops the workers early
-            for result in stream:
-                spool.add(result)
+            for path, result in zip(paths, stream):
+                spool.add(result, path)
                 if progress:
                     progress.step()
         if progress:
