@@ -22,6 +22,7 @@ from audit.cli import main
 from audit.report import as_json
 from audit.report.as_csv import write_table
 from audit.report.escape import csv_cell, terminal_safe
+from audit.workers import processors
 
 from support import ROOT, SEEDS, edit, seed_text
 
@@ -187,7 +188,11 @@ def big_batch(tmp_path_factory):
     return folder
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+needs_workers = pytest.mark.skipif(processors() < 2 or not Path("/proc/self/stat").exists(),
+                                   reason="workers start only with two processors; the tree is read from /proc")
+
+
+@needs_workers
 @pytest.mark.parametrize("signame, status", [("SIGTERM", 143), ("SIGHUP", 129), ("SIGINT", 130)])
 def test_a_signal_stops_the_run_and_its_workers(big_batch, tmp_path, signame, status):
     output = tmp_path / "report.json"
@@ -214,6 +219,7 @@ def test_a_signal_stops_the_run_and_its_workers(big_batch, tmp_path, signame, st
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file, no half report
 
 
+@needs_workers
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_workers_die_with_a_parent_killed_outright(big_batch, tmp_path):
     output = tmp_path / "report.json"
