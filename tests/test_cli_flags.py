@@ -203,3 +203,20 @@ def test_free_text_messages_read_as_english(description, phrase):
     from audit.rules.extraction_artifact import with_article
 
     assert with_article(description) == phrase
+
+
+def test_text_format_names_the_page_when_the_reader_knew_pages():
+    """Issue 11: `file.pdf:12: ... (page 2)`; plain text has no pages and shows none."""
+    import io
+
+    from audit.models import Finding, LetterResult
+    from audit.report import Summary, as_text
+
+    on_page = Finding("count-mismatch", "error", "Counts disagree.", 12, page=2)
+    no_page = Finding("count-mismatch", "error", "Counts disagree.", 3)
+    results = [LetterResult(ROOT / "a.pdf", None, {}, [on_page]), LetterResult(ROOT / "b.txt", None, {}, [no_page])]
+    stream = io.StringIO()
+    as_text.write(results, Summary.of(results), stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == f"{ROOT}/a.pdf:12: error count-mismatch Counts disagree. (page 2)"
+    assert lines[1] == f"{ROOT}/b.txt:3: error count-mismatch Counts disagree."
