@@ -278,16 +278,19 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
         if path != Path(STDIN) and not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {shown_path(path)}")
     paths = []
-    for path in iter_letter_paths(given, settings.exclude, settings.extensions):
-        if path == Path(STDIN):
-            path = Path(args.stdin_filename or STDIN)
-            provide(path, sys.stdin.buffer.read(settings.max_bytes + 1))
-        elif looks_like_template(path, settings.max_bytes):
-            if not args.quiet:
-                print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
-                      "not a letter", file=sys.stderr)
+    for given_path in given:
+        if given_path == Path(STDIN):  # even when a file or folder named "-" exists
+            name = Path(args.stdin_filename or STDIN)
+            provide(name, sys.stdin.buffer.read(settings.max_bytes + 1))
+            paths.append(name)
             continue
-        paths.append(path)
+        for path in iter_letter_paths([given_path], settings.exclude, settings.extensions):
+            if looks_like_template(path, settings.max_bytes):
+                if not args.quiet:
+                    print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter "
+                          "template, not a letter", file=sys.stderr)
+                continue
+            paths.append(path)
     if not paths:
         folders = ", ".join(shown_path(p) for p in given)
         raise UsageError(f"no letters found in {folders}; looked for {describe_extensions(settings.extensions)}")
