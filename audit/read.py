@@ -94,19 +94,25 @@ def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            yield from _walk(path, patterns, suffixes, {_identity(path)})
+            yield from _walk(path, patterns, suffixes)
         else:
             yield path
 
 
-def _walk(folder: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], seen: set) -> Iterator[Path]:
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError:
-        yield folder  # read_letter says why it cannot be listed
-        return
-    for entry in entries:
+def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """Depth first, entries in name order; a stack rather than recursion, so no depth of
+    folders is too deep."""
+    stack = [(_listing(root), {_identity(root)})]
+    while stack:
+        entries, ancestors = stack[-1]
+        if isinstance(entries, Path):  # the folder could not be listed: read_letter says why
+            stack.pop()
+            yield entries
+            continue
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         path = Path(entry.path)
         if excluded(path, patterns):
             continue
@@ -118,8 +124,16 @@ def _walk(folder: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], se
             yield path
         if is_dir:
             identity = _identity(path)
-            if identity is not None and identity not in seen:  # a link back up would loop
-                yield from _walk(path, patterns, suffixes, seen | {identity})
+            if identity is not None and identity not in ancestors:  # a link back up would loop
+                stack.append((_listing(path), ancestors | {identity}))
+
+
+def _listing(folder: Path):
+    try:
+        with os.scandir(folder) as listing:
+            return iter(sorted(listing, key=lambda entry: entry.name))
+    except OSError:
+        return folder
 
 
 def _identity(path: Path):

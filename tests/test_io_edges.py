@@ -410,3 +410,21 @@ def test_an_output_that_is_a_pipe_or_device_is_written_to_not_replaced(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pipe"]
     assert run(capsys, SEEDS["000"], "--output", os.devnull)[0] == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_deep_folders_and_link_loops_are_walked_without_recursion(tmp_path, capsys):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    deep = os.open(folder, os.O_RDONLY)
+    for _ in range(1200):  # deeper than Python's recursion limit
+        os.mkdir("d", dir_fd=deep)
+        inner = os.open("d", os.O_RDONLY, dir_fd=deep)
+        os.close(deep)
+        deep = inner
+    os.close(deep)
+    (folder / "letter.txt").write_bytes(SEEDS["000"].read_bytes())
+    os.symlink("..", folder / "d" / "loop")
+    code, out, err = run(capsys, folder, "--format", "json")
+    assert code == 0 and "Traceback" not in err
+    assert [letter["path"] for letter in json.loads(out)["letters"]] == [str(folder / "letter.txt")]
+    subprocess.run(["rm", "-rf", str(folder)], check=True)  # shutil.rmtree recurses too deep
