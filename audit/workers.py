@@ -17,12 +17,15 @@ import ctypes
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 PARALLEL_FROM = 400  # letters
 CHUNK = 50  # letters handed to a worker at a time
+AHEAD = 3  # chunks per worker handed out before their results are read
 PARALLEL_FROM_VARIABLE = "LETTER_AUDIT_PARALLEL_FROM"  # for tests: share smaller batches
 _PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 1.0  # seconds a terminated worker gets before it is killed
@@ -51,21 +54,32 @@ def worth_sharing(count: int) -> bool:
 
 
 def map_in_workers(function: Callable, items: Iterable, initializer: Callable, initargs: tuple) -> Iterator:
-    """function(item) for every item, in order, computed by worker processes."""
-    # A signal arriving while the executor starts its workers and takes the work (holding its
+    """function(item) for every item, in order, computed by worker processes. Only a few chunks
+    are handed out ahead of the one being read, so results never pile up in memory when the
+    caller is slower than the workers."""
+    # A signal arriving while the executor starts its workers or takes work (holding its
     # internal locks) would leave it unable to shut down: signals wait until that is done.
+    chunks = _chunks(items, CHUNK)
+    pending: deque = deque()
     with _signals_deferred():
         pool = ProcessPoolExecutor(processors(), mp_context=_context(), initializer=_start_worker,
                                    initargs=(os.getpid(), initializer, initargs))
         _live_pools.add(pool)
         try:
-            results = pool.map(function, items, chunksize=CHUNK)
+            for chunk in islice(chunks, AHEAD * processors()):
+                pending.append(pool.submit(_run_chunk, function, chunk))
         except BaseException:
             _live_pools.discard(pool)
             _stop(pool)
             raise
     try:
-        yield from results
+        while pending:
+            done = pending.popleft().result()
+            chunk = next(chunks, None)
+            if chunk is not None:
+                with _signals_deferred():
+                    pending.append(pool.submit(_run_chunk, function, chunk))
+            yield from done
     except BaseException:  # interrupted, a failure, or the caller stopped early
         _stop(pool)
         raise
@@ -73,6 +87,16 @@ def map_in_workers(function: Callable, items: Iterable, initializer: Callable, i
         pool.shutdown()
     finally:
         _live_pools.discard(pool)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _run_chunk(function: Callable, chunk: list) -> list:
+    return [function(item) for item in chunk]
 
 
 def stop_all_workers() -> None:
