@@ -3,16 +3,8 @@ and page marks, then what was left out, so a reviewer sees exactly what was audi
 a finding's line and page point at."""
 from __future__ import annotations
 
-import re
-
 from .models import RawLetter, page_at
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def shown(text: str) -> str:
-    """Control characters (terminal escapes among them) written out as \\xNN, never sent raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+from .report.escape import shown_path, terminal_safe as shown
 
 
 def listing(raw: RawLetter) -> str:
@@ -22,7 +14,7 @@ def listing(raw: RawLetter) -> str:
         lines.pop()
     width = len(str(len(lines)))
     starts = {line: page for page, line in enumerate(raw.page_starts, start=1)}
-    out = [f"{shown(str(raw.path))}: {len(lines)} lines"
+    out = [f"{shown(shown_path(raw.path))}: {len(lines)} lines"
            + (f" on {len(raw.page_starts)} pages" if raw.page_starts else "")
            + (f", read as {raw.encoding}" if raw.encoding else "")]
     for number, line in enumerate(lines, start=1):
