@@ -193,3 +193,23 @@ def test_extract_never_prints_a_terminal_escape(capsys, tmp_path):
     assert main(["extract", str(path)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "Dear Mr \\x1b[31mRed\\x1b[0m" in out
+
+
+def test_a_pdf_read_from_standard_input_is_read_as_a_pdf():
+    import subprocess
+    import sys
+    pdf = converted("002", "pdf")
+    done = subprocess.run([sys.executable, "-m", "audit", "check", "-", "--stdin-filename", "letter.pdf",
+                           "--no-config", "-q"], input=pdf.read_bytes(), capture_output=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "letter.pdf:" in done.stdout.decode() and "extra-paragraph" in done.stdout.decode()
+    assert "(page 2)" in done.stdout.decode()
+
+
+def test_the_html_report_takes_pdf_and_word_letters(tmp_path):
+    report = tmp_path / "report"
+    code = main(["check", str(FIXTURES / "letters-pdf"), str(FIXTURES / "letters-docx"), str(CASES), "--no-config",
+                 "-q", "--html", str(report)])
+    assert code == 1
+    pages = list((report / "letters").glob("*.html"))
+    assert len(pages) == 16 and (report / "index.html").is_file()
