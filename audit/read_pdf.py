@@ -40,6 +40,9 @@ _DIGITS = re.compile(r"\d+")
 # (one character for one, so positions in the text stay PDFium's character indices)
 _GENERATED = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": " ", "\uf0b7": "\u2022", "\uf0a7": "\u25aa",
                             "\uf0d8": "\u2022", "\uf076": "\u2022", "\uf0fc": "\u2022"})
+# ligatures some producers write as one character: letters again, so words match the template
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
 _NO_TEXT_LAYER = "no text layer: the PDF holds only images; run OCR first"
 
 
@@ -144,10 +147,15 @@ def _page_lines(page, number: int) -> list[_Line]:
                 bold = _is_bold(textpage, first, name, flags) and (last == first or _is_bold(textpage, last, name, flags))
             else:  # a line this long is body text: spare PDFium the questions about its font
                 size, bold = 0.0, False
-            out.append(_Line(number, " ".join(stripped.split()), left, right, origin_y.value, size, bold, height))
+            out.append(_Line(number, line_text(stripped), left, right, origin_y.value, size, bold, height))
         return out
     finally:
         textpage.close()
+
+
+def line_text(piece: str) -> str:
+    """A printed line as text: ligatures spelt out, runs of spaces one space."""
+    return " ".join(piece.translate(_LIGATURES).split())
 
 
 def _is_bold(textpage, index: int, name, flags) -> bool:

@@ -104,3 +104,8 @@ def test_text_that_appears_on_one_page_only_is_not_running_text():
     one = setting([("Local Government & Social Care OMBUDSMAN", 0, 0), *body(3)], page=1, top=800)
     two = setting([*body(3, 2)], page=2, top=800)
     assert _running_text([one, two]) == {}
+
+
+def test_ligatures_are_spelt_out_and_spaces_collapsed():
+    from audit.read_pdf import line_text
+    assert line_text("  We \ufb01nd   the e\ufb00ect\ufb02ows  ") == "We find the effectflows"
