@@ -99,6 +99,7 @@ class Outcome:
     results: list[LetterResult]
     suppressed: int
     stale: list[Entry]
+    accepted: list[list[bool]] = field(default_factory=list)  # per result given, per finding: suppressed?
 
 
 @dataclass
@@ -134,15 +135,17 @@ class Baseline:
     def apply(self, results: list[LetterResult]) -> Outcome:
         """Drop the findings the baseline holds; say which of its entries matched nothing."""
         wanted = Counter(e.fingerprint for e in self.entries)
-        kept_results, suppressed = [], 0
+        kept_results, suppressed, accepted = [], 0, []
         for result, prints in zip(results, fingerprints(results)):
-            kept = []
+            kept, flags = [], []
             for finding, print_ in zip(result.findings, prints):
+                flags.append(wanted[print_] > 0)
                 if wanted[print_] > 0:
                     wanted[print_] -= 1
                     suppressed += 1
                 else:
                     kept.append(finding)
+            accepted.append(flags)
             if result.kind != "letter" and not kept:
                 continue  # a batch-level carrier left empty
             kept_results.append(result if len(kept) == len(result.findings) else replace(result, findings=kept))
@@ -151,7 +154,7 @@ class Baseline:
             if wanted[entry.fingerprint] > 0:
                 wanted[entry.fingerprint] -= 1
                 stale.append(entry)
-        return Outcome(kept_results, suppressed, stale)
+        return Outcome(kept_results, suppressed, stale, accepted)
 
 
 def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:
@@ -161,13 +164,23 @@ def entries_for(results: list[LetterResult], previous: Baseline | None = None) -
         for finding, print_ in zip(result.findings, prints):
             if finding.severity not in RECORDED:
                 continue
-            note = without_lines(finding.message)
-            if len(note) > NOTE_CHARS:
-                note = note[: NOTE_CHARS - 3] + "..."
-            entries.append(Entry(print_, finding.rule, result.key or result.path.name,
-                                 result.path.as_posix(), note, dict(extras.get(print_, {}))))
-    entries.sort(key=lambda e: (e.letter.casefold(), e.file, e.rule, e.note, e.fingerprint))
+            entries.append(entry_for(result, finding, print_, extras.get(print_, {})))
+    entries.sort(key=sort_key)
     return entries
+
+
+def entry_for(result: LetterResult, finding, print_: str, extra: dict | None = None) -> Entry:
+    """The baseline entry of one finding whose fingerprint (within its batch) is `print_`."""
+    note = without_lines(finding.message)
+    if len(note) > NOTE_CHARS:
+        note = note[: NOTE_CHARS - 3] + "..."
+    return Entry(print_, finding.rule, result.key or result.path.name, result.path.as_posix(), note,
+                 dict(extra or {}))
+
+
+def sort_key(entry: Entry) -> tuple[str, ...]:
+    """The order of entries in a baseline file."""
+    return (entry.letter.casefold(), entry.file, entry.rule, entry.note, entry.fingerprint)
 
 
 def render(entries: list[Entry]) -> str:

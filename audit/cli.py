@@ -14,7 +14,7 @@ from .models import SEVERITY_RANK
 from .pipeline import audit_batch
 from .read import iter_letter_paths
 from .report import Summary, formats
-from .report.html import ReportError, default_report_dir, write_html
+from .report.html import HtmlReport, ReportError, default_report_dir
 from .rules import all_rules
 from .settings import FAIL_ON, Settings, SettingsError, rule_ids
 from .template import TemplateError
@@ -155,9 +155,18 @@ def run_check(args: argparse.Namespace) -> int:
     batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))
+    html = HtmlReport(args.html, paths) if args.html else None
+    try:
+        return _check(args, settings, batch, baseline, paths, outputs, html)
+    finally:
+        if html:
+            html.close()
+
+
+def _check(args, settings: Settings, batch: BatchContext, baseline, paths: list[Path], outputs, html) -> int:
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     results = []
-    for result in audit_batch(paths, settings):
+    for result in audit_batch(paths, settings, after_letter=html.keeper if html else None):
         results.append(result)
         if progress:
             progress.step()
@@ -168,15 +177,17 @@ def run_check(args: argparse.Namespace) -> int:
         baseline = baselines.write_baseline(args.write_baseline, results, previous=baseline)
         print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline {args.write_baseline}",
               file=sys.stderr)
+    every_finding, accepted = results, None
     if baseline:
         outcome = baseline.apply(results)
         baselines.report(outcome, baseline)
-        results = outcome.results
+        results, accepted = outcome.results, outcome.accepted
     summary = Summary.of(results)
     for fmt, output in [(formats()[args.format], args.output), *outputs]:
         write_report(fmt, results, summary, output)
-    if args.html:
-        print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
+    if html:
+        # the report shows the findings the baseline accepted too, collapsed
+        print(f"HTML report: {html.write(every_finding, settings, accepted)}", file=sys.stderr)
     return exit_code(results, settings.fail_on)
 
 

@@ -1,7 +1,8 @@
 """Benchmark: audit N synthetic, internally consistent letters; report letters/second and peak memory.
 
     python benchmarks/bench_check.py 1000 10000          # JSON output only
-    python benchmarks/bench_check.py --html 10000        # also write the HTML report
+    python benchmarks/bench_check.py --html 10000        # JSON alone, then with the HTML report:
+                                                         # the time ratio and the report's size
 
 Letters are rendered from the default 2020 template with random but consistent figures
 (so they take the fast path, as most letters of a real batch do) plus one deviating
@@ -90,19 +91,30 @@ def run(count: int, html: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
     try:
         write_letters(folder, count)
-        command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
-                   "--output", os.devnull, "--no-progress"]
+        json_time = _check(folder, count, html=False)
         if html:
-            command += ["--html", str(folder / "_report")]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  "
-              f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB  exit {code}{'  (with --html)' if html else ''}")
+            html_time = _check(folder, count, html=True)
+            report = folder / "_report"
+            size = sum(p.stat().st_size for p in report.rglob("*") if p.is_file())
+            print(f"{count:>7} letters  --html / JSON alone = {html_time / json_time:.2f}  "
+                  f"report {size / 2**20:.1f} MiB, {size / count / 1024:.1f} KiB per letter")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check(folder: Path, count: int, html: bool) -> float:
+    command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
+               "--output", os.devnull, "--no-progress"]
+    if html:
+        command += ["--html", str(folder / "_report")]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  "
+          f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB  exit {code}{'  (with --html)' if html else ''}")
+    return elapsed
 
 
 def main() -> None:

@@ -1,74 +1,130 @@
-"""The static HTML report: an overview of the batch (index.html, fields.csv) and one page per letter.
+"""The static HTML report: an overview of the batch (index.html, fields.csv), one page per
+letter and the rules the findings refer to (rules.html).
 
-Letter pages need the letter's text, which the batch results do not keep; each letter is
-read and aligned again, its page written, and its text dropped before the next one (pages.py).
+One pipeline: each letter's page is written by the process that audited it, right after its
+rules ran, and its rows kept as a draft (drafts.py); once the batch rules and the baseline
+have run, the pages whose findings changed are written again from their drafts, then the index.
+
+    with HtmlReport(out_dir, paths) as report:
+        results = list(audit_batch(paths, settings, after_letter=report.keeper))
+        ...batch rules, baseline...
+        report.write(results, settings, accepted)
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import tempfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from ... import baseline as baselines
 from ...models import LetterResult
 from ...settings import Settings
 from ..as_csv import table
+from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest
 from .index_page import index_page, shown_paths
 from .names import LETTER_DIR, page_href
-from .pages import PageJob, write_pages
+from .pages import _write_text, rewrite_pages
 from .render import STATIC_DIR, environment
-from .views import Link
+from .rules_page import rules_page
 
-__all__ = ["ReportError", "default_report_dir", "write_html"]
-
-
-class ReportError(Exception):
-    """The report cannot be written (the folder is a file, no permission, disk full)."""
+__all__ = ["HtmlReport", "ReportError", "default_report_dir"]
 
 
 def default_report_dir(now: datetime | None = None) -> Path:
     return Path("reports") / (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def write_html(results: list[LetterResult], settings: Settings, out_dir: Path) -> Path:
-    """Write the report into `out_dir` and return the path of its index page."""
-    out_dir = Path(out_dir)
-    try:
-        _write(results, settings, out_dir)
-    except OSError as exc:
-        raise ReportError(f"cannot write the HTML report to {out_dir}: {exc.strerror or exc}") from None
-    return out_dir / "index.html"
+class HtmlReport:
+    """A report under way for the letters at `paths`: `keeper` is the pipeline's after_letter
+    hook; `write` finishes the report once the batch's findings are final. Use as a context
+    manager: the drafts are removed however the run ends."""
+
+    def __init__(self, out_dir: Path, paths: list[Path]):
+        self.out_dir = Path(out_dir)
+        total = len(paths)
+        hrefs = tuple(page_href(number, path, total) for number, path in enumerate(paths, start=1))
+        root, shown = shown_paths(list(paths))
+        self.root = root
+        self.plan = ReportPlan(self.out_dir, _report_id(self.out_dir), hrefs, tuple(shown))
+        try:
+            (self.out_dir / LETTER_DIR).mkdir(parents=True, exist_ok=True)
+            shutil.copytree(STATIC_DIR, self.out_dir / "static", dirs_exist_ok=True)
+        except OSError as exc:
+            raise _report_error(self.out_dir, exc) from None
+        self._drafts = Path(tempfile.mkdtemp(prefix="letter-audit-html-"))
+        self.keeper = PageKeeper(self.plan, list(paths), self._drafts)
+
+    def __enter__(self) -> "HtmlReport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self._drafts, ignore_errors=True)
+
+    def write(self, results: list[LetterResult], settings: Settings,
+              accepted: list[list[bool]] | None = None) -> Path:
+        """Finish the report and return the path of its index page. `results` hold every finding;
+        `accepted` (per result, per finding) marks those a --baseline suppressed: their letters'
+        pages show them collapsed as accepted, and they count for nothing."""
+        try:
+            self._write(results, settings, accepted or [[False] * len(r.findings) for r in results])
+        except OSError as exc:
+            raise _report_error(self.out_dir, exc) from None
+        return self.out_dir / "index.html"
+
+    def _write(self, results: list[LetterResult], settings: Settings, accepted: list[list[bool]]) -> None:
+        prints = baselines.fingerprints(results)
+        number = {path: k for k, path in enumerate(self.keeper.numbers())}
+        drafts = Drafts(self._drafts)
+        rewrites = []
+        for result, flags, fps in zip(results, accepted, prints):
+            k = number.get(path_key(result.path))
+            if not is_letter(result) or k is None:
+                continue
+            if any(flags) or drafts.written_with(result.path) != prints_digest(tuple(fps)):
+                rewrites.append((k, result, tuple(flags), tuple(fps)))
+        rewrite_pages(self.plan, drafts, rewrites)
+
+        kept = [_without_accepted(r, a) for r, a in zip(results, accepted)]
+        table(kept).to_csv(self.out_dir / "fields.csv", index=False, lineterminator="\n")
+        env = environment()
+        templates = {t.name: t for t in settings.templates}
+        generated = datetime.now().strftime("%Y-%m-%d %H:%M")
+        about_batch = [r for r in kept if not is_letter(r) and r.findings]
+        letters = [r for r in kept if is_letter(r)]
+        index = index_page(letters, about_batch, templates, list(self.plan.hrefs), list(self.plan.shown_paths),
+                           self.root, generated)
+        index.report_id = self.plan.report_id
+        _write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
+            page=rules_page(), static="static", home="index.html"))
+        # last: an index page says the report is complete
+        _write_text(self.out_dir / "index.html", env.get_template("index.html").render(
+            page=index, static="static", home="index.html"))
 
 
-def _write(results: list[LetterResult], settings: Settings, out_dir: Path) -> None:
-    env = environment()
-    letters = [r for r in results if is_letter(r)]
-    total = len(letters)
-    hrefs = [page_href(number, r.path, total) for number, r in enumerate(letters, start=1)]
-    root, paths = shown_paths([r.path for r in letters])
-    (out_dir / LETTER_DIR).mkdir(parents=True, exist_ok=True)
-    shutil.copytree(STATIC_DIR, out_dir / "static", dirs_exist_ok=True)
+def _without_accepted(result: LetterResult, accepted: list[bool]) -> LetterResult:
+    if not any(accepted):
+        return result
+    return replace(result, findings=[f for f, a in zip(result.findings, accepted) if not a])
 
-    jobs = [PageJob(k + 1, total, result, paths[k], hrefs[k],
-                    Link(Path(hrefs[k - 1]).name, paths[k - 1]) if k > 0 else None,
-                    Link(Path(hrefs[k + 1]).name, paths[k + 1]) if k + 1 < total else None)
-            for k, result in enumerate(letters)]
-    write_pages(jobs, settings, out_dir)
 
-    table(results).to_csv(out_dir / "fields.csv", index=False, lineterminator="\n")
-    templates = {t.name: t for t in settings.templates}
-    generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-    about_batch = [r for r in results if not is_letter(r)]
-    index = index_page(letters, about_batch, templates, hrefs, paths, root, generated)
-    _write_text(out_dir / "index.html", env.get_template("index.html").render(page=index, static="static",
-                                                                              home="index.html"))
+def _report_id(out_dir: Path) -> str:
+    """Names this report's review decisions in the browser's storage: a report written again
+    into the same folder keeps its reviewer's decisions (they follow findings by fingerprint)."""
+    return hashlib.blake2b(os.fsencode(out_dir.resolve()), digest_size=8).hexdigest()
+
+
+def _report_error(out_dir: Path, exc: OSError) -> ReportError:
+    return ReportError(f"cannot write the HTML report to {out_dir}: {exc.strerror or exc}")
 
 
 def is_letter(result: LetterResult) -> bool:
     """False for a result that carries findings about the whole batch rather than a letter
     (kind "batch", made by batch rules): it gets no page; the index lists its findings."""
     return result.kind == "letter"
-
-
-def _write_text(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)

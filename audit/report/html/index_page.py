@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ... import __version__
+from ... import baseline as baselines
 from ...models import SEVERITIES, LetterResult
 from ...template import NUMERIC_TYPES, Template
 from .. import Summary
@@ -13,6 +14,7 @@ from .views import Bar, BatchFinding, IndexPage
 
 STATUSES = ("pass", "warn", "fail")
 PAGE_ROWS = 100
+MESSAGE_CHARS = 120  # of a letter's first message, shown under its name
 
 
 def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
@@ -77,7 +79,7 @@ def _stack(counts: list[tuple[str, int]], whole: int) -> list[tuple[str, int, fl
 def table_data(results: list[LetterResult], templates: dict[str, Template], hrefs: list[str],
                paths: list[str]) -> dict:
     """Columns, views (which columns each tab shows) and one array per letter:
-    [page href, [rule numbers], value per column]."""
+    [page href, [rule numbers], first message, value per column]."""
     used = [templates[name] for name in dict.fromkeys(r.template for r in results) if name in templates]
     field_names = list(dict.fromkeys(name for r in results for name in r.fields))
     overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
@@ -105,7 +107,8 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         template = templates[result.template].title if result.template in templates else result.template
         values = [number, path, template, result.status, *(result.count(s) for s in SEVERITIES)]
         values += [result.fields.get(name) for name in field_names]
-        rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), *values])
+        first = _short(result.findings[0].message) if result.findings else ""
+        rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), first, *values])
     return {
         "columns": columns,
         "views": {"letters": [position[k] for k in letters_view], "fields": [position[k] for k in fields_view]},
@@ -113,7 +116,12 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         "statuses": list(STATUSES),
         "pageRows": PAGE_ROWS,
         "rows": rows,
+        "baselineHead": baselines.render([]),
     }
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - 1] + "…"
 
 
 def _column(key: str, label: str, kind: str, unit: str = "") -> dict:
