@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ... import baseline as baselines
 from ...models import LetterResult
-from ...rules import LetterContext
+from ...models import Letter
 from .overlay import lay_over
 from .render import row_html
 from .views import Link, PageDraft, RowHtml
@@ -64,7 +64,7 @@ class PageKeeper:
     def __getstate__(self):
         return {**self.__dict__, "_shard": None}
 
-    def __call__(self, ctx: LetterContext, result: LetterResult) -> None:
+    def __call__(self, ctx: Letter, result: LetterResult) -> None:
         from .pages import write_page  # pages imports this module
 
         k = self._number.get(path_key(result.path))
@@ -113,7 +113,7 @@ class Drafts:
             return pickle.loads(zlib.decompress(stream.read(length)))
 
 
-def make_draft(ctx: LetterContext) -> PageDraft:
+def make_draft(ctx: Letter) -> PageDraft:
     template = ctx.template.title if ctx.template else None
     types = {name: spec.type for name, spec in ctx.template.fields.items()} if ctx.template else {}
     try:
@@ -138,7 +138,7 @@ def _digest(key: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
-def _notice(ctx: LetterContext) -> str | None:
+def _notice(ctx: Letter) -> str | None:
     if ctx.raw.text is None:
         return "The file could not be read, so there is no text to show."
     if ctx.alignment is None:

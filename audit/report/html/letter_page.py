@@ -3,6 +3,7 @@ its final findings (after the batch rules and the baseline)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -111,7 +112,7 @@ def named_fields(finding: Finding, field_types: dict[str, str]) -> tuple[str, ..
     else those its evidence text (excerpt) names, in order."""
     evidence = getattr(finding, "evidence", None)
     names: list[str] = []
-    if isinstance(evidence, dict) and evidence:
+    if isinstance(evidence, Mapping) and evidence:
         _collect_names(evidence, field_types, names)
     else:
         for word in re.findall(r"[A-Za-z_]\w*", f"{finding.excerpt} {finding.message}"):
@@ -121,7 +122,7 @@ def named_fields(finding: Finding, field_types: dict[str, str]) -> tuple[str, ..
 
 
 def _collect_names(value, field_types: dict[str, str], names: list[str]) -> None:
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         for key, inner in value.items():
             if isinstance(key, str) and key in field_types and key not in names:
                 names.append(key)

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ...align import Pair
 from ...diffs import word_diff
-from ...extract import Extraction, expected_text
-from ...models import Paragraph
-from ...rules import LetterContext
-from ...rules.base import excerpt
+from ...extract import expected_text
+from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Row, Segment
 
@@ -19,13 +16,13 @@ _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 ABOUT_ABSENT_TEXT = {"missing-paragraph", "missing-section"}
 
 
-def lay_over(ctx: LetterContext) -> list[Row]:
+def lay_over(ctx: Letter) -> list[Row]:
     """The letter's rows: every paragraph of the letter in order, the template paragraphs it
     lacks where they belong, a marker where each moved paragraph belongs, and ignored converter
     residue (page numbers) by line. Computed once, where the letter was audited; findings are
     placed on the rows later (place_findings), once the batch rules have run."""
     if ctx.alignment is not None:
-        rows = [_row(pair, ctx.extraction, ctx.alignment.missing_sections, k)
+        rows = [_row(pair, ctx.fields, ctx.alignment.missing_sections, k)
                 for k, pair in enumerate(ctx.alignment.pairs)]
         _unique_anchors(rows)
         _mark_where_moved_paragraphs_belong(rows, list(ctx.alignment.pairs))
@@ -48,7 +45,7 @@ def place_findings(rows: list[Row], findings) -> list[str]:
     return targets
 
 
-def _row(pair: Pair, extraction: Extraction | None, missing_sections: list[str], k: int) -> Row:
+def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
     t, para = pair.template, pair.para
     if pair.kind == "missing":
         skeleton = _slot_segments(t)
@@ -76,7 +73,7 @@ def _row(pair: Pair, extraction: Extraction | None, missing_sections: list[str],
     return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
 
 
-def _filled_segments(t: TemplateParagraph, extraction: Extraction | None) -> list[Segment]:
+def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Segment]:
     """A template paragraph the letter lacks, as it would read in this letter: each placeholder
     filled with the value the letter gives that field elsewhere (or the field's name in words
     when it gives none), each singular/plural in the form its number asks for."""
@@ -168,7 +165,7 @@ def _value_segments(pair: Pair) -> list[Segment]:
     return segments
 
 
-def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Extraction | None,
+def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Fields | None,
                  paragraph: int) -> list[Segment]:
     """In edited placeholder paragraphs, mark the values the letter kept where the template
     has them: each value's first whole-word occurrence in unchanged text, in slot order."""
