@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from ... import __version__
 from ... import baseline as baselines
-from ...models import SEVERITIES, LetterResult
+from ...models import SEVERITIES, SEVERITY_RANK, LetterResult
 from ...template import NUMERIC_TYPES, Template
 from .. import Summary
 from .views import Bar, BatchFinding, IndexPage
@@ -107,7 +107,8 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         template = templates[result.template].title if result.template in templates else result.template
         values = [number, path, template, result.status, *(result.count(s) for s in SEVERITIES)]
         values += [result.fields.get(name) for name in field_names]
-        first = _short(result.findings[0].message) if result.findings else ""
+        worst = max(result.findings, key=lambda f: SEVERITY_RANK[f.severity], default=None)
+        first = _short(worst.message) if worst else ""  # the first of its most severe findings
         rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), first, *values])
     return {
         "columns": columns,

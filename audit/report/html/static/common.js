@@ -136,9 +136,10 @@
       close.textContent = "Close";
       close.addEventListener("click", function () { toggleKeys(false); });
       panel.append(title, table, close);
+      panel.hidden = true;
       document.body.appendChild(panel);
     }
-    var open = show === undefined ? panel.hidden || !panel.isConnected : show;
+    var open = show === undefined ? panel.hidden : show;
     panel.hidden = !open;
     if (keysButton) keysButton.setAttribute("aria-expanded", String(open));
     if (open) panel.querySelector("button").focus();

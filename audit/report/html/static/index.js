@@ -259,6 +259,7 @@
       tab.tabIndex = selected ? 0 : -1;
       if (selected) document.getElementById("table-panel").setAttribute("aria-labelledby", tab.id);
     });
+    document.getElementById("table-panel").classList.toggle("view-fields", state.view === "fields");
     renderHead(view);
     var rows = visibleRows();
     var pages = Math.max(1, Math.ceil(rows.length / data.pageRows));

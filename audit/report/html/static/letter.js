@@ -141,12 +141,22 @@
     history.replaceState(null, "", "#" + target.id);
   });
 
-  // --- quotations of a field a finding calls into question: focusing one shows them all
+  // --- quotations of the fields a finding calls into question: focusing one shows them all
+  var related = {};  // field -> the fields named by the same findings
+  document.querySelectorAll(".comment").forEach(function (comment) {
+    var fields = Array.prototype.map.call(comment.querySelectorAll(".quote[data-field]"), function (q) { return q.dataset.field; });
+    fields.forEach(function (field) {
+      related[field] = related[field] || {};
+      fields.forEach(function (other) { related[field][other] = true; });
+    });
+  });
   function linkField(field, on) {
     document.querySelectorAll("mark.is-linked").forEach(function (mark) { mark.classList.remove("is-linked"); });
     if (!on || !field) return;
+    var group = related[field] || {};
+    group[field] = true;
     document.querySelectorAll("mark.wrong, mark.involved").forEach(function (mark) {
-      if (mark.title === field) mark.classList.add("is-linked");
+      if (group[mark.title]) mark.classList.add("is-linked");
     });
   }
   ["focusin", "mouseover"].forEach(function (type) {
