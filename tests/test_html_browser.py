@@ -147,7 +147,7 @@ def test_the_letter_is_above_the_fold_and_a_change_leads_to_its_place(tab, fixtu
     assert "kind-missing" in row.get_attribute("class")
     assert row.locator("del.missing").first.inner_text() == "Complaints upheld"
     assert in_viewport(tab, "#F3")
-    screenshot(tab, "letter.png", "report-letter.png")
+    screenshot(tab, "letter-002.png")
     assert_quiet(tab)
 
 
@@ -164,6 +164,10 @@ def test_the_wrong_value_is_marked_and_linked_to_what_it_contradicts(tab, fixtur
     assert "is-linked" in other.get_attribute("class") and "is-linked" in wrong.get_attribute("class")
     quotes = tab.locator("#F1 .quote").all_inner_texts()
     assert "“2” (upheld_decisions, line 63)" in quotes and "“1” (compliance_outcomes, line 77)" in quotes
+    tab.set_viewport_size({"width": 1366, "height": 768})
+    tab.goto(page_of(fixture_report, "001").as_uri() + "#F1")
+    tab.locator("#L77 mark.wrong").focus()
+    screenshot(tab, "letter.png", "report-letter.png")
     tab.locator("#F1 .quote").first.click()
     assert "is-highlighted" in tab.get_attribute("#L63", "class")
     assert_quiet(tab)

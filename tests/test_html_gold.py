@@ -19,6 +19,7 @@ GOLD = Path(__file__).parent / "gold"
 SCRUB = [
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"), "YYYY-MM-DD HH:MM"),  # when the report was written
     (re.compile(re.escape(f"letter-audit {__version__}")), "letter-audit VERSION"),
+    (re.compile(r'data-report="[0-9a-f]+"|"report":"[0-9a-f]+"'), "REPORT-ID"),  # from the report's folder
 ]
 
 
@@ -32,6 +33,7 @@ def scrubbed(html: str) -> str:
     ("letter-001.html", lambda report: page_of(report, "001")),
     ("letter-002.html", lambda report: page_of(report, "002")),
     ("index.html", lambda report: report / "index.html"),
+    ("rules.html", lambda report: report / "rules.html"),
 ])
 def test_page_matches_its_gold_file(fixture_report, name, page):
     actual = scrubbed(page(fixture_report).read_text(encoding="utf-8"))

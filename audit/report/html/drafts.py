@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +81,9 @@ class PageKeeper:
         if self._shard is None:
             # unbuffered: a worker process ends without flushing Python's buffers
             self._shard = open(self.folder / f"{os.getpid()}.drafts", "ab", buffering=0)
-        data = zlib.compress(pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        # plain tuples pickle several times faster than the named records they hold
+        record = (draft.template, draft.notice, tuple(map(tuple, draft.rows)), draft.field_types)
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         self._shard.write(_HEADER.pack(_digest(path_key(path)), prints_digest(prints), len(data)) + data)
 
 
@@ -110,7 +111,8 @@ class Drafts:
         shard, offset, length, _ = found
         with shard.open("rb") as stream:
             stream.seek(offset)
-            return pickle.loads(zlib.decompress(stream.read(length)))
+            template, notice, rows, types = pickle.loads(stream.read(length))
+        return PageDraft(template, notice, tuple(RowHtml(*row) for row in rows), types)
 
 
 def make_draft(ctx: Letter) -> PageDraft:

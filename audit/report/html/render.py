@@ -41,9 +41,18 @@ def text_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def attribute_escape(text: str) -> str:
+    """Text as a quoted attribute value."""
+    return text_escape(text).replace('"', "&#34;")
+
+
 def segments_html(segments) -> Markup:
     """A paragraph's segments as HTML. Done here rather than in a template macro: a large batch
     renders millions of segments, and a macro call each is the report's slowest part."""
+    return Markup(_segments(segments))
+
+
+def _segments(segments) -> str:
     parts = []
     for segment in segments:
         text = text_escape(segment.text)
@@ -53,9 +62,9 @@ def segments_html(segments) -> Markup:
         tag, css_class = _SEGMENT_TAGS[segment.kind]
         attributes = f' class="{css_class}"' if css_class else ""
         if segment.label:
-            attributes += f' title="{escape(segment.label)}"'
+            attributes += f' title="{attribute_escape(segment.label)}"'
         parts.append(f"<{tag}{attributes}>{text}</{tag}>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -81,18 +90,18 @@ def row_html(row) -> str:
     classes = "" if row.kind == "exact" else f"kind-{row.kind}"
     if row.heading:
         classes = f"{classes} heading".lstrip()
-    parts = [f'<div id="{escape(row.anchor)}"', f' class="{classes}"' if classes else "",
+    parts = [f'<div id="{attribute_escape(row.anchor)}"', f' class="{classes}"' if classes else "",
              f' data-ln="{row.line}">' if row.line else ">"]
     if row.kind in ("missing", "free"):  # other rows' template side is built in the browser when asked for
-        parts.append(f'<p class="tmpl">{segments_html(row.template)}</p>')
-    parts.append(f"<p>{segments_html(row.letter)}</p>")
+        parts.append(f'<p class="tmpl">{_segments(row.template)}</p>')
+    parts.append(f"<p>{_segments(row.letter)}</p>")
     if row.note or row.partner:
         parts.append('<div class="notes">')
         if row.note:
             parts.append(f'<span class="note">{text_escape(row.note)}</span>')
         if row.partner:
             label = _ROW_NOTES.get(row.kind, "where it belongs")
-            parts.append(f' <a class="partner" href="#{escape(row.partner)}">{label}</a>')
+            parts.append(f' <a class="partner" href="#{attribute_escape(row.partner)}">{label}</a>')
         parts.append("</div>")
     return "".join(parts)
 
@@ -100,6 +109,6 @@ def row_html(row) -> str:
 def mark_values(html: str, fields: set[str], kind: str) -> str:
     """The values of `fields` in a row's HTML marked as `kind` (wrong or involved): focusable."""
     for name in fields:
-        label = escape(name)
+        label = attribute_escape(name)
         html = html.replace(f'<mark title="{label}">', f'<mark class="{kind}" tabindex="0" title="{label}">')
     return html
