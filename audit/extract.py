@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +20,7 @@ MONTHS = {name: number for number, name in enumerate(
 _DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
 
 
+@lru_cache(maxsize=4096)  # letters of a batch share most of their dates and many figures
 def convert(kind: str, raw: str) -> Any:
     """Typed value of a placeholder's text; None when the text is not a valid value."""
     text = " ".join(raw.split())

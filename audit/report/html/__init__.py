@@ -8,11 +8,13 @@ have run, the pages whose findings changed are written again from their drafts, 
     with HtmlReport(out_dir, paths) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
         ...batch rules, baseline...
-        report.write(results, settings, accepted)
+        report.write(results, settings, baseline)
 """
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from collections.abc import Iterable, Iterator
 import os
 import shutil
 import tempfile
@@ -21,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ... import baseline as baselines
-from ...models import LetterResult
+from ...models import Finding, LetterResult
 from ...settings import Settings
 from ..as_csv import table
 from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest
@@ -67,37 +69,36 @@ class HtmlReport:
     def close(self) -> None:
         shutil.rmtree(self._drafts, ignore_errors=True)
 
-    def write(self, results: list[LetterResult], settings: Settings,
-              accepted: list[list[bool]] | None = None) -> Path:
-        """Finish the report and return the path of its index page. `results` hold every finding;
-        `accepted` (per result, per finding) marks those a --baseline suppressed: their letters'
-        pages show them collapsed as accepted, and they count for nothing."""
+    def write(self, results: Iterable[LetterResult], settings: Settings, baseline=None) -> Path:
+        """Finish the report and return the path of its index page. `results`: every result with
+        every finding, read once; the findings `baseline` holds are shown collapsed on their
+        letters' pages as accepted, and count for nothing."""
         try:
-            self._write(results, settings, accepted or [[False] * len(r.findings) for r in results])
+            self._write(results, settings, baseline)
         except OSError as exc:
             raise _report_error(self.out_dir, exc) from None
         return self.out_dir / "index.html"
 
-    def _write(self, results: list[LetterResult], settings: Settings, accepted: list[list[bool]]) -> None:
-        prints = baselines.fingerprints(results)
+    def _write(self, results: Iterable[LetterResult], settings: Settings, baseline) -> None:
         number = {path: k for k, path in enumerate(self.keeper.numbers())}
         drafts = Drafts(self._drafts)
-        rewrites = []
-        for result, flags, fps in zip(results, accepted, prints):
+        rewrites, letters, about_batch = [], [], []
+        for result, held, prints in _marked(results, baseline):
             k = number.get(path_key(result.path))
+            kept = _without_accepted(result, held)
             if not is_letter(result) or k is None:
+                if kept.findings:
+                    about_batch.append(kept)
                 continue
-            if any(flags) or drafts.written_with(result.path) != prints_digest(tuple(fps)):
-                rewrites.append((k, result, tuple(flags), tuple(fps)))
+            letters.append(_compact(kept))
+            if any(held) or drafts.written_with(result.path) != prints_digest(tuple(prints)):
+                rewrites.append((k, result, tuple(held), tuple(prints)))
         rewrite_pages(self.plan, drafts, rewrites)
 
-        kept = [_without_accepted(r, a) for r, a in zip(results, accepted)]
-        table(kept).to_csv(self.out_dir / "fields.csv", index=False, lineterminator="\n")
+        table(letters).to_csv(self.out_dir / "fields.csv", index=False, lineterminator="\n")
         env = environment()
         templates = {t.name: t for t in settings.templates}
         generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-        about_batch = [r for r in kept if not is_letter(r) and r.findings]
-        letters = [r for r in kept if is_letter(r)]
         index = index_page(letters, about_batch, templates, list(self.plan.hrefs), list(self.plan.shown_paths),
                            self.root, generated)
         index.report_id = self.plan.report_id
@@ -106,6 +107,28 @@ class HtmlReport:
         # last: an index page says the report is complete
         _write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))
+
+
+def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
+    """Each result with, per finding, whether the baseline accepted it and its fingerprint, in one pass."""
+    if baseline is None:
+        for result, prints in baselines.fingerprinted(results):
+            yield result, [False] * len(prints), prints
+        return
+    held: deque[list[bool]] = deque()
+
+    def results_only():
+        for result, flags in baseline.marked(results):
+            held.append(flags)
+            yield result
+
+    for result, prints in baselines.fingerprinted(results_only()):
+        yield result, held.popleft(), prints
+
+
+def _compact(result: LetterResult) -> LetterResult:
+    """What the index needs of a letter's findings: no evidence, excerpt or diff."""
+    return replace(result, findings=[Finding(f.rule, f.severity, f.message, f.line) for f in result.findings])
 
 
 def _without_accepted(result: LetterResult, accepted: list[bool]) -> LetterResult:

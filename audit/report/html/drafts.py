@@ -70,7 +70,7 @@ class PageKeeper:
         if k is None:
             return
         draft = make_draft(ctx)
-        prints = tuple(baselines.fingerprints([result])[0])
+        prints = tuple(next(baselines.fingerprinted([result]))[1])
         try:
             write_page(self.plan, k, result, tuple(False for _ in result.findings), prints, draft)
             self._append(result.path, prints, draft)
