@@ -165,3 +165,25 @@ def test_missing_text_is_filled_with_the_letters_own_values(tmp_path):
         "Statistics are based on a total of 2 detailed investigations for the period between "
         "1 April 2019 to 31 March 2020")
     assert [s.label for s in missing.letter if s.label] == ["investigations", "period_start", "period_end"]
+
+
+def test_rows_of_a_letter_in_step_are_rendered_alike_by_the_fast_way(tmp_path):
+    """Most letters follow their template paragraph for paragraph; their rows are rendered
+    straight from the alignment, and must read exactly as the general way renders them."""
+    from audit.report.html import drafts
+
+    text = seed("004").read_text(encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(text.replace("A handwritten signature", "Signed"), encoding="utf-8")
+    letters = [*sorted(LETTERS.glob("*.txt")), tmp_path / "plain.txt"]
+    fast_ones = 0
+    for path in letters:
+        ctx, _ = audit_letter(path, SETTINGS)
+        fast = drafts._rows_in_step(ctx)
+        if fast is None:
+            continue
+        fast_ones += 1
+        general = [(row.anchor, row.kind, row.line, row.last_line, row.section, row.absent_excerpt,
+                    tuple((s.label, s.text) for s in row.letter if s.kind == "value"), drafts.row_html(row))
+                   for row in lay_over(ctx)]
+        assert [tuple(row) for row in fast] == general, path.name
+    assert fast_ones >= 2

@@ -156,11 +156,12 @@ def _short(text: str) -> str:
 
 
 def _fields(result: LetterResult, rows, field_types: dict[str, str]) -> list[FieldView]:
+    anchors = {row.line: row.anchor for row in rows if row.line is not None}  # values stand on a row's first line, mostly
     views = []
     for name, value in result.fields.items():
         line = result.lines.get(name)
-        views.append(FieldView(name, shown_value(value, field_types.get(name)),
-                               _row_at(rows, line) if line is not None else None))
+        target = None if line is None else anchors.get(line) or _row_at(rows, line)
+        views.append(FieldView(name, shown_value(value, field_types.get(name)), target))
     return views
 
 

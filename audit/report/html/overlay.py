@@ -22,7 +22,7 @@ def lay_over(ctx: Letter) -> list[Row]:
     residue (page numbers) by line. Computed once, where the letter was audited; findings are
     placed on the rows later (place_findings), once the batch rules have run."""
     if ctx.alignment is not None:
-        rows = [_row(pair, ctx.fields, ctx.alignment.missing_sections, k)
+        rows = [pair_row(pair, ctx.fields, ctx.alignment.missing_sections, k)
                 for k, pair in enumerate(ctx.alignment.pairs)]
         _unique_anchors(rows)
         _mark_where_moved_paragraphs_belong(rows, list(ctx.alignment.pairs))
@@ -45,7 +45,7 @@ def place_findings(rows: list[Row], findings) -> list[str]:
     return targets
 
 
-def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
+def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
     t, para = pair.template, pair.para
     if pair.kind == "missing":
         skeleton = _slot_segments(t)

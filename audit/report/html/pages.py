@@ -24,11 +24,17 @@ def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[b
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Beside the page, then renamed over it: a reader never sees half a page."""
+    """Beside the page, then renamed over it: a reader never sees half a page, and a link
+    planted where the page goes is replaced, never followed (the new file is made, not opened)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 Rewrite = tuple[int, LetterResult, tuple[bool, ...], tuple[str, ...]]  # k, result, accepted, fingerprints
