@@ -127,8 +127,10 @@ def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterR
 
 
 def _compact(result: LetterResult) -> LetterResult:
-    """What the index needs of a letter's findings: no evidence, excerpt or diff."""
-    return replace(result, findings=[Finding(f.rule, f.severity, f.message, f.line) for f in result.findings])
+    """What the index and fields.csv need of a letter: its fields and its findings' rule, severity
+    and message (no evidence, excerpt or diff; no lines or text hash)."""
+    return replace(result, findings=[Finding(f.rule, f.severity, f.message, f.line) for f in result.findings],
+                   lines={}, content_hash=None)
 
 
 def _without_accepted(result: LetterResult, accepted: list[bool]) -> LetterResult:
