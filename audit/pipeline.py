@@ -28,7 +28,7 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(path), settings)
+    letter, crashed = understand(read_letter(path, settings.max_bytes), settings)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
@@ -116,6 +116,8 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
 def choose_template(document: Document, templates: list[Template]) -> Alignment:
     """The template sharing the most exact boilerplate with the letter; fuzzy coverage breaks ties
     and decides when no boilerplate matches exactly."""
+    if len(templates) == 1:
+        return align(document, templates[0])
     hits = sorted(((sum(1 for p in document.paragraphs if p.text in t.literal_index), t) for t in templates),
                   key=lambda pair: pair[0], reverse=True)
     if len(hits) == 1 or hits[0][0] > hits[1][0]:

@@ -12,20 +12,24 @@ have run, the pages whose findings changed are written again from their drafts, 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections import deque
-from collections.abc import Iterable, Iterator
 import os
 import shutil
+import stat
 import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from ... import baseline as baselines
+from ...atomic import atomic_open, write_bytes
 from ...models import Finding, LetterResult
 from ...settings import Settings
-from ..as_csv import table
+from ..as_csv import table, write_table
+from ..escape import shown_path
 from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest
 from .index_page import index_page, shown_paths
 from .names import LETTER_DIR, page_href
@@ -43,7 +47,13 @@ def default_report_dir(now: datetime | None = None) -> Path:
 class HtmlReport:
     """A report under way for the letters at `paths`: `keeper` is the pipeline's after_letter
     hook; `write` finishes the report once the batch's findings are final. Use as a context
-    manager: the drafts are removed however the run ends."""
+    manager (or call close): the drafts are removed however the run ends, and a report that
+    was not finished is removed again (the whole folder when the run created it).
+
+    Every file is written whole (a temporary file renamed into place), which also replaces a
+    symbolic link planted in the folder rather than writing through it; a folder inside the
+    report that is a link is refused. index.html is removed first and written last: a report
+    that was interrupted or failed has no index page claiming it complete."""
 
     def __init__(self, out_dir: Path, paths: list[Path]):
         self.out_dir = Path(out_dir)
@@ -52,10 +62,20 @@ class HtmlReport:
         root, shown = shown_paths(list(paths))
         self.root = root
         self.plan = ReportPlan(self.out_dir, _report_id(self.out_dir), hrefs, tuple(shown))
+        self._created = not os.path.lexists(self.out_dir)
+        self._complete = False
+        self._drafts: Path | None = None
         try:
-            (self.out_dir / LETTER_DIR).mkdir(parents=True, exist_ok=True)
-            shutil.copytree(STATIC_DIR, self.out_dir / "static", dirs_exist_ok=True)
+            self.out_dir.mkdir(parents=True, exist_ok=True)  # the folder itself is the user's choice, a link or not
+            if os.path.lexists(self.out_dir / "index.html"):
+                os.unlink(self.out_dir / "index.html")  # an older report's index would claim this one complete
+            _folder(self.out_dir / LETTER_DIR)
+            static = _folder(self.out_dir / "static")
+            for source in sorted(STATIC_DIR.iterdir()):
+                if source.is_file():
+                    write_bytes(static / source.name, source.read_bytes())
         except OSError as exc:
+            self.close()
             raise _report_error(self.out_dir, exc) from None
         self._drafts = Path(tempfile.mkdtemp(prefix="letter-audit-html-"))
         self.keeper = PageKeeper(self.plan, list(paths), self._drafts)
@@ -67,7 +87,22 @@ class HtmlReport:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self._drafts, ignore_errors=True)
+        if self._drafts is not None:
+            shutil.rmtree(self._drafts, ignore_errors=True)
+        if not self._complete:
+            self._remove_partial()
+
+    def _remove_partial(self) -> None:
+        if self._created:
+            shutil.rmtree(self.out_dir, ignore_errors=True)
+            return
+        written = [self.out_dir / "index.html", self.out_dir / "rules.html", self.out_dir / "fields.csv",
+                   *(self.out_dir / "static" / source.name for source in STATIC_DIR.iterdir()),
+                   *(self.out_dir / href for href in self.plan.hrefs)]
+        for path in written:
+            with contextlib.suppress(OSError):
+                if not os.path.isdir(path) or os.path.islink(path):
+                    os.unlink(path)
 
     def write(self, results: Iterable[LetterResult], settings: Settings, baseline=None) -> Path:
         """Finish the report and return the path of its index page. `results`: every result with
@@ -95,7 +130,8 @@ class HtmlReport:
                 rewrites.append((k, result, tuple(held), tuple(prints)))
         rewrite_pages(self.plan, drafts, rewrites)
 
-        table(letters).to_csv(self.out_dir / "fields.csv", index=False, lineterminator="\n")
+        with atomic_open(self.out_dir / "fields.csv", newline="") as stream:
+            write_table(table(letters), stream)
         env = environment()
         templates = {t.name: t for t in settings.templates}
         generated = datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -107,6 +143,7 @@ class HtmlReport:
         # last: an index page says the report is complete
         _write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))
+        self._complete = True
 
 
 def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
@@ -146,7 +183,21 @@ def _report_id(out_dir: Path) -> str:
 
 
 def _report_error(out_dir: Path, exc: OSError) -> ReportError:
-    return ReportError(f"cannot write the HTML report to {out_dir}: {exc.strerror or exc}")
+    return ReportError(f"cannot write the HTML report to {shown_path(out_dir)}: {exc.strerror or exc}")
+
+
+def _folder(path: Path) -> Path:
+    """`path` as a real folder of the report: created if missing, refused if it is a link or a file."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        path.mkdir(parents=True)
+        return path
+    if stat.S_ISLNK(info.st_mode):
+        raise ReportError(f"refusing to write the HTML report through {shown_path(path)}: it is a symbolic link")
+    if not stat.S_ISDIR(info.st_mode):
+        raise ReportError(f"cannot write the HTML report: {shown_path(path)} is not a folder")
+    return path
 
 
 def is_letter(result: LetterResult) -> bool:

@@ -12,6 +12,7 @@ from ...models import SEVERITIES, Finding, LetterResult
 from ...rules import all_rules
 from markupsafe import Markup
 
+from ..escape import shown_path as display_path
 from .overlay import place_findings
 from .render import environment, mark_values
 from .views import FieldView, FindingView, LetterPage, Link, PageDraft, Quotation
@@ -58,7 +59,7 @@ def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
         number=job.number,
         total=job.total,
         path=job.shown_path,
-        source=printable(str(result.path)),
+        source=display_path(result.path),
         title=PurePath(job.shown_path).name,
         template=draft.template or result.template,
         status=status,
@@ -199,9 +200,5 @@ def _review_data(job: PageJob, findings: list[FindingView]) -> dict:
             "order": "\x1f".join(baselines.sort_key(entry)),
         })
     return {"report": job.report_id, "letter": job.href, "baselineHead": baselines.render([]), "path": job.shown_path,
-            "source": printable(Path(result.path).as_posix()), "findings": records}
+            "source": display_path(Path(result.path).as_posix()), "findings": records}
 
-
-def printable(text: str) -> str:
-    """A file name that is not valid UTF-8 with its undecodable bytes shown as \\xNN."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -30,7 +30,7 @@ def _write_text(path: Path, text: str) -> None:
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            stream.write(text.encode("utf-8", "backslashreplace"))  # an undecodable byte of a file name
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
