@@ -190,6 +190,18 @@ def test_a_page_that_cannot_be_laid_over_still_lists_its_findings(tmp_path, monk
     assert "count-mismatch" in page and 'id="overlay"' not in page
 
 
+def test_a_page_whose_rows_cannot_be_shown_still_lists_its_findings(tmp_path, monkeypatch):
+    from audit.report.html import letter_page as module
+
+    def broken(rows, findings):
+        raise ValueError("overlay bug")
+
+    monkeypatch.setattr(module, "overlay_html", broken)
+    write_report(tmp_path, LETTERS)
+    page = page_of(tmp_path, "001").read_text(encoding="utf-8")
+    assert "internal error (ValueError: overlay bug)" in page and "count-mismatch" in page
+
+
 def test_findings_about_the_batch_get_no_page_but_a_place_on_the_index(tmp_path):
     settings = Settings()
     about_batch = LetterResult(Path("data/authorities.csv"), None, {},

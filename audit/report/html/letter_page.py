@@ -67,7 +67,7 @@ def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
         notice=draft.notice,
         fields=_fields(result, rows, draft.field_types),
         findings=findings,
-        overlay=overlay_html(rows, findings),
+        overlay=overlay_html(rows, findings) if rows else Markup(""),
         previous=job.previous,
         next=job.next,
         report_id=job.report_id,

@@ -18,8 +18,14 @@ def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[b
     """Write the page of the k-th letter of the batch (0-based)."""
     job = PageJob(k + 1, len(plan.hrefs), result, accepted, prints, plan.shown_paths[k], plan.hrefs[k],
                   plan.link(k - 1), plan.link(k + 1), plan.report_id)
-    html = environment().get_template("letter.html").render(page=letter_page(job, draft), static="../static",
-                                                            home="../index.html")
+    template = environment().get_template("letter.html")
+    try:
+        html = template.render(page=letter_page(job, draft), static="../static", home="../index.html")
+    except Exception as exc:  # a bug must not stop the report: the page still lists the findings
+        notice = (f"The letter could not be laid over its template because of an internal error "
+                  f"({type(exc).__name__}: {exc}); please report it.")
+        bare = PageDraft(draft.template if draft else None, notice, (), draft.field_types if draft else {})
+        html = template.render(page=letter_page(job, bare), static="../static", home="../index.html")
     _write_text(plan.out_dir / plan.hrefs[k], html)
 
 
