@@ -83,6 +83,7 @@ def field_rows(fields) -> Markup:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined,
+                      auto_reload=False,  # package data: never changes during a run; no stat per page
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["json_data"] = json_data
     env.filters["segments"] = segments_html
