@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 HERE = Path(__file__).parent
 TEMPLATE_DIR = HERE / "templates"
