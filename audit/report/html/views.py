@@ -1,7 +1,8 @@
 """View models: the plain data the page templates render, and nothing else.
 
-Every string here is text (letter words, field values, paths) that the templates escape;
-no view model holds markup.
+Every string here is text (letter words, field values, paths) that is escaped where it is
+rendered, except the fields named as HTML (RowHtml.html, LetterPage.overlay and .unplaced),
+which render.py builds from escaped text.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class Row:
     section: str | None
     heading: bool
     note: str | None  # what the reviewer should know about the row, in words
-    template: list[Segment]  # the template's side
+    template: list[Segment]  # the template's side, for rows the letter lacks or tolerates (the page
+    #                          builds the others' from the letter's side, values as their slots)
     letter: list[Segment]  # the letter's side; inline view shows this alone
     absent_excerpt: str | None = None  # a missing row: its template text as findings quote it
     partner: str | None = None  # a moved paragraph and the place it belongs point at each other
