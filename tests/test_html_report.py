@@ -265,3 +265,14 @@ def test_templates_choose_the_overview_columns():
     assert parse_template(source).overview_fields == ("name", "town", "a", "b")
     with pytest.raises(TemplateError, match="overview_fields names 'nobody'"):
         parse_template(source.replace("name = 't'", "name = 't'\noverview_fields = ['nobody']"))
+
+
+def test_a_value_a_batch_rule_calls_into_question_is_marked_on_the_rewritten_page(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("authority,upheld_decisions\nIpswich Borough Council,3\n", encoding="utf-8")
+    seed = next(LETTERS.glob("000_*"))
+    main(["check", str(seed), "--data", str(data), "--html", str(tmp_path / "out"), "--format", "json",
+          "--output", str(tmp_path / "out.json")])
+    page = letter_pages(tmp_path / "out")[0].read_text(encoding="utf-8")
+    assert "data-mismatch" in page
+    assert '<mark class="wrong" tabindex="0" title="upheld_decisions">2</mark>' in page
