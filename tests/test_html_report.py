@@ -74,7 +74,8 @@ def test_index_data_describes_every_letter(fixture_report):
     rules_of_002 = {data["rules"][k] for k in data["rows"][2][1]}
     assert rules_of_002 == {"extra-paragraph", "extraction-artifact", "missing-section"}
     assert data["rows"][2][0] == "letters/" + page_of(fixture_report, "002").name
-    assert data["rows"][1][2].startswith("Compliance outcomes are given as 1")  # the first message
+    assert data["rows"][1][2][0].startswith("Compliance outcomes are given as 1")  # its messages
+    assert len(data["rows"][2][2]) == 5 and data["rows"][2][2][0].startswith("The section")  # errors first
     assert data["baselineHead"] == baselines.render([])
 
 

@@ -6,7 +6,7 @@
   var LA = window.LetterAudit;
   var data = LA.data;
   var columns = data.columns;
-  var HREF = 0, RULES = 1, MESSAGE = 2, FIRST = 3;  // a row: [page href, [rule numbers], first message, value per column]
+  var HREF = 0, RULES = 1, MESSAGES = 2, FIRST = 3;  // a row: [page href, [rule numbers], [messages], value per column]
   var col = {};
   columns.forEach(function (c, k) { col[c.key] = k; });
   var STATUS_ORDER = { pass: 0, warn: 1, fail: 2 };
@@ -23,7 +23,7 @@
   var haystacks = data.rows.map(function (row) {
     var rules = row[RULES].map(function (k) { return data.rules[k]; });
     return row.slice(FIRST).map(function (v) { return v == null ? "" : String(v); })
-      .concat(rules, [row[MESSAGE]]).join("\u0001").toLowerCase();
+      .concat(rules, row[MESSAGES]).join("\u0001").toLowerCase();
   });
   var reviewState = LA.review();
   var perLetter = {};  // href -> {accept, fix}
@@ -231,10 +231,10 @@
         });
         td.appendChild(chips);
       }
-      if (state.view === "letters" && row[MESSAGE]) {
+      if (state.view === "letters" && row[MESSAGES].length) {
         var message = document.createElement("span");
         message.className = "first-message";
-        message.textContent = row[MESSAGE];
+        message.textContent = row[MESSAGES][0] + (row[MESSAGES].length > 1 ? " (+" + (row[MESSAGES].length - 1) + " more)" : "");
         td.appendChild(message);
       }
     } else if (c.kind === "status") {
