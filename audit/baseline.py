@@ -151,19 +151,25 @@ class Baseline:
     def filter(self, results: Iterable[LetterResult]) -> Iterator[LetterResult]:
         """The results without the findings the baseline holds. Once the results are all read,
         `outcome` says how many were suppressed and which entries matched nothing."""
-        wanted = Counter(e.fingerprint for e in self.entries)
-        suppressed = 0
-        for result, prints in fingerprinted(results, self.version):
-            kept = []
-            for finding, print_ in zip(result.findings, prints):
-                if wanted[print_] > 0:
-                    wanted[print_] -= 1
-                    suppressed += 1
-                else:
-                    kept.append(finding)
+        for result, held in self.marked(results):
+            kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
             if result.kind != "letter" and not kept:
                 continue  # a batch-level carrier left empty
             yield result if len(kept) == len(result.findings) else replace(result, findings=kept)
+
+    def marked(self, results: Iterable[LetterResult]) -> Iterator[tuple[LetterResult, list[bool]]]:
+        """Each result whole, with per finding whether the baseline holds it (the HTML report
+        shows those as accepted). Once the results are all read, `outcome` is set as by filter."""
+        wanted = Counter(e.fingerprint for e in self.entries)
+        suppressed = 0
+        for result, prints in fingerprinted(results, self.version):
+            held = []
+            for print_ in prints:
+                held.append(wanted[print_] > 0)
+                if held[-1]:
+                    wanted[print_] -= 1
+                    suppressed += 1
+            yield result, held
         stale = []
         for entry in self.entries:
             if wanted[entry.fingerprint] > 0:
@@ -183,13 +189,23 @@ def entries_for(results: list[LetterResult], previous: Baseline | None = None) -
         for finding, print_, old in zip(result.findings, prints, old_prints):
             if finding.severity not in RECORDED:
                 continue
-            note = without_lines(finding.message)
-            if len(note) > NOTE_CHARS:
-                note = note[: NOTE_CHARS - 3] + "..."
-            entries.append(Entry(print_, finding.rule, result.key or result.path.name,
-                                 result.path.as_posix(), note, dict(extras.get(old, {}))))
-    entries.sort(key=lambda e: (e.letter.casefold(), e.file, e.rule, e.note, e.fingerprint))
+            entries.append(entry_for(result, finding, print_, extras.get(old, {})))
+    entries.sort(key=sort_key)
     return entries
+
+
+def entry_for(result: LetterResult, finding, print_: str, extra: dict | None = None) -> Entry:
+    """The baseline entry of one finding whose fingerprint (within its batch) is `print_`."""
+    note = without_lines(finding.message)
+    if len(note) > NOTE_CHARS:
+        note = note[: NOTE_CHARS - 3] + "..."
+    return Entry(print_, finding.rule, result.key or result.path.name, result.path.as_posix(), note,
+                 dict(extra or {}))
+
+
+def sort_key(entry: Entry) -> tuple[str, ...]:
+    """The order of entries in a baseline file."""
+    return (entry.letter.casefold(), entry.file, entry.rule, entry.note, entry.fingerprint)
 
 
 def render(entries: list[Entry]) -> str:
