@@ -213,3 +213,13 @@ def test_the_html_report_takes_pdf_and_word_letters(tmp_path):
     assert code == 1
     pages = list((report / "letters").glob("*.html"))
     assert len(pages) == 16 and (report / "index.html").is_file()
+
+
+def test_the_html_overlay_marks_where_each_page_of_a_pdf_begins(tmp_path):
+    report = tmp_path / "report"
+    main(["check", str(CASES / "running-header.pdf"), str(SEEDS["001"]), "--no-config", "-q", "--html", str(report)])
+    pdf_page, text_page = sorted((report / "letters").glob("*.html"), key=lambda p: "running-header" not in p.name)
+    html = pdf_page.read_text(encoding="utf-8")
+    marks = re.findall(r'<div id="L(\d+)"[^>]*>(?:(?!<div id=).)*?<span class="page-mark">page (\d) begins', html, re.S)
+    assert marks == [("54", "2"), ("108", "3")]  # the rows holding lines 54 and 108, where pages 2 and 3 start
+    assert "page-mark" not in text_page.read_text(encoding="utf-8")

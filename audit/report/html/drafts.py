@@ -135,8 +135,8 @@ def _rows_in_step(ctx: Letter) -> tuple[RowHtml, ...] | None:
     rendered straight from the alignment: the same HTML as lay_over and row_html give (a test
     holds them to it), several times faster. None for any other letter."""
     alignment = ctx.alignment
-    if alignment is None or not alignment.fast or ctx.document.artifacts:
-        return None
+    if alignment is None or not alignment.fast or ctx.document.artifacts or len(ctx.document.page_starts) > 1:
+        return None  # (page breaks are marked by lay_over)
     rows = []
     for k, pair in enumerate(alignment.pairs):
         para, t = pair.para, pair.template

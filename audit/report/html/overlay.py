@@ -33,7 +33,17 @@ def lay_over(ctx: Letter) -> list[Row]:
     for para in ctx.document.artifacts:
         _insert_by_line(rows, _plain_row(para, "artifact", f"ignored: {para.artifact}"))
     _unique_anchors(rows)
+    _mark_page_breaks(rows, ctx.document.page_starts)
     return rows
+
+
+def _mark_page_breaks(rows: list[Row], page_starts: tuple[int, ...]) -> None:
+    """Each page after the first marked on the row of letter text it begins in (or the next one)."""
+    text_rows = [row for row in rows if row.line is not None]
+    for page, start in enumerate(page_starts[1:], start=2):
+        row = next((r for r in text_rows if (r.last_line or r.line) >= start), None)
+        if row is not None:
+            row.pages += (page,)
 
 
 def place_findings(rows: list[Row], findings) -> list[str]:

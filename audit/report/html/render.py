@@ -110,8 +110,10 @@ def row_html(row) -> str:
     if row.kind in ("missing", "free"):  # other rows' template side is built in the browser when asked for
         parts.append(f'<p class="tmpl">{_segments(row.template)}</p>')
     parts.append(f"<p>{_segments(row.letter)}</p>")
-    if row.note or row.partner:
+    if row.note or row.partner or row.pages:
         parts.append('<div class="notes">')
+        for page in row.pages:  # a PDF's page break: the page begins in this paragraph
+            parts.append(f'<span class="page-mark">page {page} begins</span> ')
         if row.note:
             parts.append(f'<span class="note">{text_escape(row.note)}</span>')
         if row.partner:

@@ -40,6 +40,7 @@ class Row:
     letter: list[Segment]  # the letter's side; inline view shows this alone
     absent_excerpt: str | None = None  # a missing row: its template text as findings quote it
     partner: str | None = None  # a moved paragraph and the place it belongs point at each other
+    pages: tuple[int, ...] = ()  # the pages of a PDF letter that begin within this row (page breaks)
 
 
 @dataclass(frozen=True)
