@@ -109,3 +109,17 @@ def test_text_that_appears_on_one_page_only_is_not_running_text():
 def test_ligatures_are_spelt_out_and_spaces_collapsed():
     from audit.read_pdf import line_text
     assert line_text("  We \ufb01nd   the e\ufb00ect\ufb02ows  ") == "We find the effectflows"
+
+
+def test_a_word_hyphenated_at_a_line_end_is_joined_by_the_normaliser():
+    from pathlib import Path
+
+    from audit.models import RawLetter
+    from audit.normalise import normalise
+    lines = setting([("We uphold com->", 0, 0), ("plaints when we find some form of fault.", 0, 1),
+                     ("A well->", 0, 1.6), ("established programme.", 0, 1)])
+    text = text_of([lines])
+    assert text == "We uphold com-\nplaints when we find some form of fault.\n\nA well-\nestablished programme.\n"
+    document = normalise(RawLetter(Path("letter.pdf"), text), {"complaints", "well-established"})
+    assert [p.text for p in document.paragraphs] == [
+        "We uphold complaints when we find some form of fault.", "A well-established programme."]
