@@ -223,3 +223,10 @@ def test_the_html_overlay_marks_where_each_page_of_a_pdf_begins(tmp_path):
     marks = re.findall(r'<div id="L(\d+)"[^>]*>(?:(?!<div id=).)*?<span class="page-mark">page (\d) begins', html, re.S)
     assert marks == [("54", "2"), ("108", "3")]  # the rows holding lines 54 and 108, where pages 2 and 3 start
     assert "page-mark" not in text_page.read_text(encoding="utf-8")
+
+
+def test_github_annotations_name_the_page_of_a_pdf_finding(capsys):
+    main(["check", str(converted("002", "pdf")), "--no-config", "-q", "--format", "github"])
+    out = capsys.readouterr().out
+    assert re.search(r"^::warning file=[^:]*002_3e1a7b4ce7d2b570\.pdf,line=\d+,title=letter-audit extra-paragraph::"
+                     r".*\(page 2\)$", out, re.M)

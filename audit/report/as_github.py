@@ -36,7 +36,8 @@ def command(path, finding) -> str:
         "title": f"letter-audit {finding.rule}",
     }
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{COMMANDS.get(finding.severity, 'warning')} {joined}::{escape_data(finding.message)}"
+    page = f" (page {finding.page})" if finding.page is not None else ""  # a PDF's line is in its extracted text
+    return f"::{COMMANDS.get(finding.severity, 'warning')} {joined}::{escape_data(finding.message + page)}"
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
