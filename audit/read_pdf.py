@@ -21,8 +21,8 @@ import ctypes
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .models import RawLetter
 
@@ -46,8 +46,7 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
 _NO_TEXT_LAYER = "no text layer: the PDF holds only images; run OCR first"
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):  # a named tuple: made for every printed line, so made cheaply
     """One printed line: its text and where and how it is set."""
 
     page: int
@@ -120,6 +119,9 @@ def _page_lines(page, number: int) -> list[_Line]:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range().translate(_GENERATED)
+        handle = textpage.raw  # the bare handle: no wrapper conversion on each of the calls below
+        char_box, char_origin, font_size = (pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin,
+                                            pdfium_c.FPDFText_GetFontSize)
         height = page.get_height()
         count = textpage.count_chars()
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
@@ -138,13 +140,13 @@ def _page_lines(page, number: int) -> list[_Line]:
             last = end - 1 - (len(piece) - len(piece.rstrip()))
             if last >= count:  # text and character indices disagree (characters outside the BMP)
                 first, last = min(first, count - 1), count - 1
-            pdfium_c.FPDFText_GetCharBox(textpage, last, box_left, box_right, box_bottom, box_top)
+            char_box(handle, last, box_left, box_right, box_bottom, box_top)
             right = box_right.value
-            pdfium_c.FPDFText_GetCharOrigin(textpage, first, origin_x, origin_y)
+            char_origin(handle, first, origin_x, origin_y)
             left = origin_x.value
             if last - first < HEADING_CHARS:
-                size = pdfium_c.FPDFText_GetFontSize(textpage, first)
-                bold = _is_bold(textpage, first, name, flags) and (last == first or _is_bold(textpage, last, name, flags))
+                size = font_size(handle, first)
+                bold = _is_bold(handle, first, name, flags) and (last == first or _is_bold(handle, last, name, flags))
             else:  # a line this long is body text: spare PDFium the questions about its font
                 size, bold = 0.0, False
             out.append(_Line(number, line_text(stripped), left, right, origin_y.value, size, bold, height))
