@@ -1,0 +1,184 @@
+"""Arithmetic that ties the fields together: found on a sample, counted on every letter.
+
+Candidates are few and cheap to test: two fields equal, one the sum of two others, one not
+above another, a percentage that rounds to a ratio of two counts, a date in the batch's year.
+A relation is kept when it holds in (nearly) every letter where its fields were read; the
+letters that break it are listed, as they are the batch's likely errors.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import combinations, permutations
+from pathlib import Path
+
+BREAK_SHARE = 0.05  # a relation may break in this share of the letters (rounded down)
+MIN_LETTERS = 5  # fewer letters than this say nothing about a relation
+
+
+@dataclass
+class Relation:
+    kind: str  # equal | sum | le | rate | year
+    fields: tuple[str, ...]
+    offset: int = 0  # for `year`: the field's year is the batch's year plus this
+    applies: int = 0  # letters in which all its fields were read
+    breakers: list[Path] = field(default_factory=list)
+
+    @property
+    def holds(self) -> int:
+        return self.applies - len(self.breakers)
+
+    def test(self, values: dict, year: int | None) -> bool | None:
+        """Whether the relation holds in one letter; None when it does not apply there."""
+        found = [values.get(name) for name in self.fields]
+        if any(v is None for v in found):
+            return None
+        if self.kind == "equal":
+            return found[0] == found[1]
+        if self.kind == "sum":
+            return found[0] == found[1] + found[2]
+        if self.kind == "le":
+            return found[0] <= found[1]
+        if self.kind == "rate":
+            rate, part, whole = found
+            if whole == 0:
+                return None
+            return abs(rate - 100 * part / whole) <= _half_unit(rate)
+        if self.kind == "year":
+            return year is not None and found[0].year == year + self.offset
+        raise ValueError(self.kind)
+
+    def count(self, letters: list[tuple[Path, dict]], year: int | None) -> None:
+        self.applies, self.breakers = 0, []
+        for path, values in letters:
+            outcome = self.test(values, year)
+            if outcome is None:
+                continue
+            self.applies += 1
+            if not outcome:
+                self.breakers.append(path)
+
+    @property
+    def kept(self) -> bool:
+        return self.applies >= MIN_LETTERS and len(self.breakers) <= int(BREAK_SHARE * self.applies)
+
+    @property
+    def expr(self) -> str:
+        f = self.fields
+        if self.kind == "equal":
+            return f"{f[0]} == {f[1]}"
+        if self.kind == "sum":
+            return f"{f[0]} == {f[1]} + {f[2]}"
+        if self.kind == "le":
+            return f"{f[0]} <= {f[1]}"
+        if self.kind == "rate":
+            return f"{f[2]} == 0 or rounds_to({f[0]}, 100 * {f[1]} / {f[2]})"
+        return f"year({f[0]}) == {self._year}"
+
+    @property
+    def _year(self) -> str:
+        return "year" + (f" {'+' if self.offset > 0 else '-'} {abs(self.offset)}" if self.offset else "")
+
+    @property
+    def message(self) -> str:
+        f, label = self.fields, [name.replace("_", " ") for name in self.fields]
+        if self.kind == "equal":
+            return (f"The {label[0]} is {{{f[0]}}} but the {label[1]} is {{{f[1]}}}; "
+                    "in the other letters they are the same.")
+        if self.kind == "sum":
+            return (f"The {label[0]} is {{{f[0]}}}, but the {label[1]} ({{{f[1]}}}) plus "
+                    f"the {label[2]} ({{{f[2]}}}) makes {{={f[1]} + {f[2]}}}.")
+        if self.kind == "le":
+            return f"The {label[0]} ({{{f[0]}}}) is more than the {label[1]} ({{{f[1]}}})."
+        if self.kind == "rate":
+            return (f"The {label[0]} is {{{f[0]}}}, but {{{f[1]}}} ({label[1]}) of {{{f[2]}}} ({label[2]}) "
+                    f"is {{=round(100 * {f[1]} / {f[2]})}}%.")
+        return f"The {label[0]} is {{{f[0]}}}, but in the other letters it falls in {{={self._year}}}."
+
+
+def _half_unit(rate: Decimal) -> Decimal:
+    exponent = rate.as_tuple().exponent if isinstance(rate, Decimal) else 0
+    return Decimal(5) * Decimal(10) ** (min(exponent, 0) - 1)
+
+
+def batch_year(letters: list[tuple[Path, dict]], kinds: dict[str, str]) -> int | None:
+    years = Counter(v.year for _, values in letters for name, v in values.items()
+                    if kinds.get(name) == "date" and isinstance(v, date))
+    return years.most_common(1)[0][0] if years else None
+
+
+def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int | None) -> list[Relation]:
+    """Relations that hold in (nearly) all of the sampled letters, without the ones others imply."""
+    numbers = [n for n, k in kinds.items() if k in ("int", "decimal", "money")]
+    rates = [n for n, k in kinds.items() if k == "percent"]
+    dates = [n for n, k in kinds.items() if k == "date"]
+    texts = [n for n, k in kinds.items() if k not in ("int", "decimal", "money", "percent", "date", "agreement")]
+
+    def kept(relation: Relation) -> bool:
+        relation.count(letters, year)
+        return relation.kept
+
+    found: list[Relation] = []
+    for group in (numbers, rates, dates, texts):
+        for a, b in combinations(group, 2):
+            if kinds[a] == kinds[b] and _varies(letters, a, b) and kept(r := Relation("equal", (a, b))):
+                found.append(r)
+    equal = {frozenset(r.fields) for r in found}
+    for a in numbers:
+        for b, c in combinations([n for n in numbers if n != a], 2):
+            if {frozenset((a, b)), frozenset((a, c))} & equal or not _nonzero(letters, b, c):
+                continue
+            if kept(r := Relation("sum", (a, b, c))):
+                found.append(r)
+    found += _order(letters, numbers, equal, found, kept)
+    for rate in rates:
+        if len({values.get(rate) for _, values in letters} - {None}) < 3:
+            continue
+        best = None
+        for part, whole in permutations(numbers, 2):
+            relation = Relation("rate", (rate, part, whole))
+            if kept(relation) and (best is None or relation.holds > best.holds):
+                best = relation
+        if best:
+            found.append(best)
+    for name in dates:
+        for offset in (0, -1, 1):
+            if kept(r := Relation("year", (name,), offset)):
+                found.append(r)
+                break
+    return found
+
+
+def _varies(letters, *names) -> bool:
+    return all(len({values.get(n) for _, values in letters} - {None}) >= 2 for n in names)
+
+
+def _nonzero(letters, *names) -> bool:
+    return all(sum(1 for _, values in letters if values.get(n)) >= 0.1 * len(letters) for n in names)
+
+
+def _order(letters, numbers, equal, found, kept) -> list[Relation]:
+    """`a <= b` relations, minus those that follow from others: a part is never above its sum,
+    and a <= c follows from a <= b <= c."""
+    edges = set()
+    for a, b in permutations(numbers, 2):
+        if frozenset((a, b)) in equal:
+            continue
+        low = [values[a] for _, values in letters if values.get(a) is not None]
+        high = [values[b] for _, values in letters if values.get(b) is not None]
+        if not low or not high or max(low) <= min(high):
+            continue  # true by the sizes of the numbers alone, not by what they count
+        if kept(Relation("le", (a, b))):
+            edges.add((a, b))
+    implied = {(part, r.fields[0]) for r in found if r.kind == "sum" for part in r.fields[1:]}
+    known = edges | implied
+    reduced = [(a, b) for a, b in edges - implied
+               if not any((a, c) in known and (c, b) in known for c in numbers if c not in (a, b))]
+    result = []
+    for a, b in sorted(reduced, key=lambda e: (numbers.index(e[0]), numbers.index(e[1]))):
+        relation = Relation("le", (a, b))
+        relation.count(letters, None)
+        result.append(relation)
+    return result
