@@ -9,11 +9,11 @@ extra and missing paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from .models import Document, Paragraph
+from .models import Alignment, Document, Pair, Paragraph
 from .normalise import _merge
 from .template import Template, TemplateParagraph, _compile_paragraph
 
@@ -22,35 +22,22 @@ STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not
 GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
 
 
-@dataclass(frozen=True)
-class Pair:
-    """One row of the letter laid over its template."""
-
-    kind: str  # exact | changed | moved | free | extra | duplicate | missing
-    para: Paragraph | None  # None when the template paragraph is missing
-    template: TemplateParagraph | None  # None for a paragraph the template does not have
-    match: re.Match | None = None  # when a placeholder paragraph matched exactly
-    score: float = 100.0
-    duplicate_of: int | None = None  # for a duplicate: the line of the first copy
-
-
-@dataclass
-class Alignment:
-    template: Template
-    document: Document
-    pairs: list[Pair] = field(default_factory=list)
-    missing_sections: list[str] = field(default_factory=list)
-    fast: bool = True  # aligned by the exact, in-step walk alone
-
-    @property
-    def coverage(self) -> float:
-        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved"))
-        wanted = sum(1 for p in self.template.paragraphs if not p.free)
-        return found / wanted if wanted else 0.0
-
-
 def align(document: Document, template: Template) -> Alignment:
     return _in_step(document, template) or _full(document, template)
+
+
+def _placed(pairs: list[Pair]) -> tuple[Pair, ...]:
+    """Each row with the line and section where it stands in the letter (the in-step walk
+    knows them as it goes)."""
+    line, section, placed = 1, None, []
+    for pair in pairs:
+        if pair.para is not None:
+            line = pair.para.line
+            if pair.template is not None:
+                section = pair.template.section
+        placed.append(replace(pair, line=line,
+                              section=pair.template.section if pair.template is not None else section))
+    return tuple(placed)
 
 
 def _in_step(document: Document, template: Template) -> Alignment | None:
@@ -64,17 +51,18 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             if following is not None and following.matches(para.text):
                 j += 1
             else:
-                pairs.append(Pair("free", para, expected))
+                pairs.append(Pair("free", para, expected, line=para.line, section=expected.section))
                 i += 1
             continue
         found = expected.matches(para.text)
         if not found:
             return None
-        pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None))
+        pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+                          line=para.line, section=expected.section))
         i, j = i + 1, j + 1
     if i < len(letter) or any(not p.free for p in canon[j:]):
         return None
-    return Alignment(template, document, pairs)
+    return Alignment(template, document, tuple(pairs))
 
 
 def _full(document: Document, template: Template) -> Alignment:
@@ -128,7 +116,7 @@ def _full(document: Document, template: Template) -> Alignment:
         title for title, section in template.sections.items()
         if section.required and title not in present
     ]
-    return Alignment(template, document, rows, missing_sections, fast=False)
+    return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False)
 
 
 def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> list[list[float]]:

@@ -3,53 +3,20 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
-from .align import Alignment, Pair
 from .diffs import word_diff
-from .models import Value
+from .models import Alignment, Disagreement, Fields, Pair, Value
 from .template import Slot, Template, TemplateParagraph
+
+Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
 MONTHS = {name: number for number, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}
 _DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A number and the noun after it that do not agree ("1 detailed investigations")."""
-
-    number: str
-    noun: str
-    expected: str
-    line: int
-    section: str | None
-    excerpt: str
-
-
-@dataclass
-class Extraction:
-    values: dict[str, list[Value]] = field(default_factory=dict)  # every occurrence, in letter order
-    disagreements: list[Disagreement] = field(default_factory=list)
-
-    def first(self, name: str) -> Value | None:
-        found = self.values.get(name)
-        return found[0] if found else None
-
-    def in_paragraph(self, name: str, paragraph: int) -> Value | None:
-        """The value of a field as read from the paragraph starting at line `paragraph`."""
-        return next((v for v in self.values.get(name, ()) if v.paragraph == paragraph), None)
-
-    def environment(self, constants: dict[str, Any]) -> dict[str, Any]:
-        env = dict(constants)
-        env.update({name: found[0].value for name, found in self.values.items()})
-        return env
-
-    def as_json(self, template: Template) -> dict[str, Any]:
-        return {name: (v.json() if (v := self.first(name)) else None) for name in template.fields}
 
 
 def convert(kind: str, raw: str) -> Any:
@@ -71,42 +38,44 @@ def convert(kind: str, raw: str) -> Any:
     return text
 
 
-def extract(alignment: Alignment) -> Extraction:
-    result = Extraction()
+def extract(alignment: Alignment) -> Fields:
+    found: Found = {}
+    disagreements: list[Disagreement] = []
     for pair in alignment.pairs:
         if pair.match is not None:
-            _from_match(pair, result)
+            _from_match(pair, found, disagreements)
         elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
-            _from_diff(pair, alignment.template, result)
-    return result
+            _from_diff(pair, alignment.template, found)
+    return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements))
 
 
-def _record(result: Extraction, slot: Slot, raw: str, line: int, paragraph: int) -> Any:
-    value = convert(slot.type, raw)
+def _record(found: Found, slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+    try:
+        value = convert(slot.type, raw)
+    except ValueError:  # a number too long to be one
+        value = None
     if value is not None:
-        found = Value(slot.field, value, " ".join(raw.split()), line, paragraph)
-        result.values.setdefault(slot.field, []).append(found)
+        quoted = Value(slot.field, value, " ".join(raw.split()), line, pair.para.line, pair.section)
+        found.setdefault(slot.field, []).append(quoted)
     return value
 
 
-def _from_match(pair: Pair, result: Extraction) -> None:
+def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement]) -> None:
     numbers: dict[str, Any] = {}
     for slot in pair.template.slots:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
         if slot.field is not None:
-            numbers[slot.group] = _record(result, slot, raw, line, pair.para.line)
+            numbers[slot.group] = _record(found, slot, raw, line, pair)
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
         expected = singular if number == 1 else plural
         if number is not None and raw != expected:
-            result.disagreements.append(Disagreement(
-                pair.match.group(slot.number_group), raw, expected, line,
-                pair.template.section, pair.para.text))
+            disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
 
 
-def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
+def _from_diff(pair: Pair, template: Template, result: Found) -> None:
     """Boilerplate around the placeholders changed: line the words up and read what stands
     where each placeholder stood."""
     slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
@@ -127,7 +96,7 @@ def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
 
 
 def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str, offset: int,
-                   result: Extraction) -> None:
+                   result: Found) -> None:
     """Values for placeholders that stood where `text` was inserted, taken in order: one
     placeholder takes the whole insertion if it fits its type, several take successive matches."""
     lead = len(text) - len(text.lstrip())
@@ -136,11 +105,11 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
         pattern = re.compile(template.types[slot.type])
         found = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
         if found:
-            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line)
+            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair)
             position = found.end()
 
 
-def expected_text(t: TemplateParagraph, extraction: Extraction | None, paragraph: int) -> str:
+def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int) -> str:
     """The template paragraph as this letter should read: the values read from the letter
     paragraph starting at line `paragraph` filled in, each noun in the form its number asks
     for. A diff against it shows only edits of the boilerplate."""

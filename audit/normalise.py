@@ -80,7 +80,7 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
             kept[-1] = _merge(kept[-1], para, vocabulary)  # cut in two by a page break
         else:
             kept.append(para)
-    return Document(raw.path, tuple(kept), tuple(artifacts), raw.encoding)
+    return Document(raw.path, tuple(kept), tuple(artifacts), raw.encoding, raw.page_starts)
 
 
 def _join(block: list[tuple[int, str]], vocabulary: Collection[str]) -> Paragraph:

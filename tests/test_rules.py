@@ -3,7 +3,9 @@
 A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the whole
 `repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
-no other warning or error); `pass` cases must not raise the rule at all.
+no other warning or error); `pass` cases must not raise the rule at all. A file may give its
+own `template` (its text) instead of the shipped ones. No case may raise internal-error
+(but the cases of internal-error itself): a rule that crashes fails its cases, pass or fail.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 import yaml
 
 from audit.rules import all_rules
+from audit.settings import Settings
 
 from support import audit_text, edit, seed_text
 
@@ -24,6 +27,7 @@ def load_cases():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for kind in ("fail", "pass"):
             for case in spec.get(kind, []):
+                case = {**case, "template": spec.get("template")}
                 yield pytest.param(spec["rule"], kind, case, id=f"{spec['rule']}:{kind}:{case['name']}")
 
 
@@ -42,7 +46,13 @@ def build_letter(case: dict) -> bytes:
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
     assert rule in all_rules(), f"{rule} is not a known rule"
-    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"))
+    settings = None
+    if case["template"]:
+        (tmp_path / "template.md").write_text(case["template"], encoding="utf-8")
+        settings = Settings(template_paths=[tmp_path / "template.md"])
+    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"), settings)
+    if rule != "internal-error":
+        assert not [f.message for f in result.findings if f.rule == "internal-error"]
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]

@@ -1,7 +1,8 @@
 """The rule catalogue: one module per rule, its docstring is its documentation.
 
 A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
-(how a reviewer checks a finding) and check(ctx) -> iterable of Finding. The first
+(how a reviewer checks a finding) and check(letter) -> iterable of Issue, each anchored to
+what it is about (audit/rules/base.py derives line, section and excerpt from the anchor). The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
 BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
 instead (see audit/batch.py).
@@ -12,9 +13,9 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from .base import LetterContext, RuleInfo
+from .base import RuleInfo, run_rules
 
-__all__ = ["LetterContext", "RuleInfo", "all_rules"]
+__all__ = ["RuleInfo", "all_rules", "run_rules"]
 
 
 @lru_cache(maxsize=1)

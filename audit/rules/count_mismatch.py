@@ -15,12 +15,12 @@ Good::
     2 upheld decisions ... 0 satisfactory remedy decisions ...
     Statistics are based on a total of 2 compliance outcomes
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "count-mismatch"
 SEVERITY = "error"
 HINT = "Check each figure against the source data; at least one of them is wrong."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

@@ -48,7 +48,8 @@ def check_batch(results, batch):
                 ID, SEVERITY,
                 f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
                 result.lines.get(column, 1), template.section_of_field(column),
-                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")
+                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}",
+                evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)})
 
 
 def _same(kind, actual, expected):

@@ -13,12 +13,12 @@ Good::
     ... for the year ending 31 March 2020 ...
     ... for the period between 1 April 2019 to 31 March 2020
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "date-mismatch"
 SEVERITY = "error"
 HINT = "Check every date and period in the letter against the reporting year."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

@@ -14,26 +14,26 @@ Good::
     Statistics are based on a total of 1 detailed investigation
 """
 from ..language import agreement_matcher, number_value, pipeline
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue, excerpt
 
 ID = "grammar-number"
 SEVERITY = "warning"
 HINT = "Correct the noun (or the number, if the number is the mistake)."
 
 
-def check(ctx):
-    if ctx.extraction is None:
+def check(letter):
+    if letter.fields is None:
         return
-    for d in ctx.extraction.disagreements:
-        yield Finding(ID, SEVERITY, f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
-                      d.line, d.section, excerpt(d.excerpt))
+    for d in letter.fields.disagreements:
+        yield Issue(f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
+                    d.line, {"number": d.number, "noun": d.noun, "expected": d.expected},
+                    excerpt=excerpt(d.pair.para.text))
     # text the template does not explain: read it with spaCy (loaded only for such letters)
-    unexplained = [p for p in ctx.alignment.pairs
+    unexplained = [p for p in letter.alignment.pairs
                    if p.kind in ("extra", "changed", "duplicate") and p.match is None]
     if not unexplained:
         return
-    forms = tuple(sorted({slot.forms for p in ctx.template.paragraphs for slot in p.slots if slot.forms}))
+    forms = tuple(sorted({slot.forms for p in letter.template.paragraphs for slot in p.slots if slot.forms}))
     if not forms:
         return
     to_plural = {s.lower(): p.lower() for s, p in forms}
@@ -50,7 +50,7 @@ def check(ctx):
             word = noun.text.lower()
             expected = to_singular.get(word, word) if value == 1 else to_plural.get(word, word)
             if expected != word:
-                yield Finding(ID, SEVERITY,
-                              f'"{doc[start:end].text}" does not agree: with {number.text} it should be "{expected}".',
-                              pair.para.line_at(number.idx), pair.template.section if pair.template else None,
-                              excerpt(pair.para.text))
+                yield Issue(f'"{doc[start:end].text}" does not agree: with {number.text} it should be "{expected}".',
+                            pair.para.line_at(number.idx),
+                            {"number": number.text, "noun": noun.text, "expected": expected},
+                            excerpt=excerpt(pair.para.text))

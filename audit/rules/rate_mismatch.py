@@ -14,12 +14,12 @@ Good::
 
     100% of complaints we investigated were upheld.
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "rate-mismatch"
 SEVERITY = "error"
 HINT = "Recompute the percentage from the counts in the letter and in the source data."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

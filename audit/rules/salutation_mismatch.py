@@ -13,12 +13,12 @@ Good::
     Mr Williams Chief Executive Ipswich Borough Council
     Dear Mr Williams
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "salutation-mismatch"
 SEVERITY = "error"
 HINT = "Check the address block and the salutation against the recipient list."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

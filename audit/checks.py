@@ -1,0 +1,107 @@
+"""The arithmetic and consistency a template declares, evaluated over one letter's fields.
+
+A field quoted twice with different values, or a check whose expression does not hold, is a
+CheckFailure for the rule the template names. A check that cannot be evaluated at all (a
+type error, a division by zero its guard did not catch) is a failure of rule internal-error:
+never a silent skip, since a skipped check would pass the letter. A check whose fields the
+letter does not quote is skipped: other rules report what is missing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .expr import Missing
+from .models import Fields, Value
+
+INTERNAL_ERROR = "internal-error"
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    rule: str
+    message: str
+    anchors: tuple[Value, ...]  # the quotations it is about, the one to point at first
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def excerpt(self) -> str:
+        if "values" in self.evidence:  # a field quoted differently, in the letter's order
+            return "; ".join(f"line {q['line']}: {q['value']}" for q in self.evidence["values"])
+        return "; ".join(f"{v.field} = {v.raw} (line {v.line})" for v in self.anchors)
+
+
+def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
+    failures = []
+    for spec in template.fields.values():
+        values = fields.values.get(spec.name, ())
+        if spec.conflict and len({v.value for v in values}) > 1:
+            quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
+            odd = _odd_one_out(values)
+            failures.append(CheckFailure(
+                spec.conflict, f"{spec.name} is quoted with different values: {quoted}.",
+                (odd, *(v for v in values if v is not odd)),
+                {"field": spec.name, "values": [_quoted(v) for v in values]}))
+    env = fields.environment(template.constants)
+    for check in template.checks:
+        if any(env.get(name) is None for name in check.names):
+            continue
+        shown = [v for n in check.named if n in template.fields if (v := fields.first(n))]
+        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+        try:
+            holds = check.evaluate(env)
+        except Missing:
+            continue
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            failures.append(CheckFailure(
+                INTERNAL_ERROR,
+                f"The check `{check.source}` of template {template.name} could not be evaluated "
+                f"({type(exc).__name__}: {exc}) with " + (", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values")
+                + ". The template's check needs a guard or a fix.",
+                tuple(shown), {**evidence, "exception": f"{type(exc).__name__}: {exc}"}))
+            continue
+        if not holds:
+            # point at the field the message names first: the figure it calls into question
+            failures.append(CheckFailure(check.rule, render(check, fields, env), tuple(shown),
+                                         {**evidence, "computed": _computed(check, env)}))
+    return failures
+
+
+def render(check, fields: Fields, env: dict[str, Any]) -> str:
+    """The check's message: each field as the letter wrote it, each {=expression} computed."""
+    out = []
+    for kind, part in check.message:
+        if kind == "text":
+            out.append(part)
+        elif kind == "field":
+            found = fields.first(part)
+            out.append(found.raw if found else str(env.get(part, f"{{{part}}}")))
+        else:
+            out.append(_show(_safe(part, env)))
+    return "".join(out)
+
+
+def _computed(check, env) -> list:
+    return [_show(_safe(part, env)) for kind, part in check.message if kind == "value"]
+
+
+def _safe(evaluator, env):
+    try:
+        return evaluator(env)
+    except (Missing, ArithmeticError, TypeError, ValueError):
+        return "?"
+
+
+def _show(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _quoted(value: Value) -> dict:
+    return {"value": value.raw, "line": value.line}
+
+
+def _odd_one_out(values: tuple[Value, ...]) -> Value:
+    """The first value that differs from the one most often quoted."""
+    usual = Counter(v.value for v in values).most_common(1)[0][0]
+    return next(v for v in values if v.value != usual)
