@@ -221,7 +221,7 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 continue
             start = max((h.end for h in holes[:number] if h.kind != "agreement"), default=0)
             end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
-            base = name_from(text[start:hole.start], text[hole.end:end],
+            base = name_from(text[start:hole.start], _plural(text, holes, hole.end, end),
                              hole.kind, previous.name if previous is not None and previous.kind == hole.kind else None,
                              list(hole.values.values()))
             hole.name = _unique(base, hole, block.section, fields)
@@ -232,6 +232,16 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
             previous = hole
     return fields
+
+
+def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
+    """The text between two offsets with each agreeing noun in its plural, for naming."""
+    parts, position = [], start
+    for hole in holes:
+        if hole.kind == "agreement" and start <= hole.start < end:
+            parts += [text[position:hole.start], hole.forms[1]]
+            position = hole.end
+    return "".join(parts) + text[position:end]
 
 
 def _unique(base: str, hole: Hole, section: str, fields: dict[str, FieldInfo]) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 import re
 
-from ..template import BUILTIN_TYPES
 from .values import PERSON_PATTERN
 
 SHOWN_BREAKERS = 10
+BASES = ("text", "free", "int", "decimal", "money", "percent", "date", "person")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -88,7 +88,7 @@ def _literal(text: str) -> str:
 
 def _own_type(field: str) -> str:
     name = f"{field}_text"
-    return name if name not in BUILTIN_TYPES else f"{name}_2"
+    return name if name not in BASES else f"{name}_2"
 
 
 def _string(value: str) -> str:

@@ -10,10 +10,10 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from ..extract import MONTHS
-from ..template import BUILTIN_TYPES
-
 TYPE_SHARE = 0.95  # share of the values that must have a type's shape
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
 
 _SHAPES = {
     "int": re.compile(r"\d{1,3}(?:,\d{3})+|\d+"),
@@ -21,7 +21,7 @@ _SHAPES = {
     "money": re.compile(r"[£$€]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?"
                         r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?\s?(?:GBP|USD|EUR)"),
     "percent": re.compile(r"\d{1,3}(?:\.\d+)?\s?%"),
-    "date": re.compile(BUILTIN_TYPES["date"]),
+    "date": re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(_MONTH_NAMES) + r")\s+\d{4}"),
 }
 # A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Councillor|Rev)"
@@ -89,13 +89,17 @@ def parse_date(text: str) -> date | None:
 
 
 def ending_pattern(values: list[str]) -> str | None:
-    """A pattern for text that ends in one of few words ("Chief Executive", "Managing Director"):
-    lets a text placeholder stand right before another one and still be read apart from it."""
-    lasts = Counter(v.split()[-1] for v in values if v and v.split())
-    if not lasts or len(lasts) > 6 or any(not _WORD.fullmatch(word) for word in lasts):
+    """A pattern for text made of few words ("Chief Executive", "Managing Director") that
+    lets a text placeholder stand right after a name and before another placeholder and still
+    be read apart from both: the words seen before the last one, then one of the last words seen."""
+    split = [v.split() for v in values if v and v.split()]
+    lasts = {words[-1] for words in split}
+    leads = {word for words in split for word in words[:-1]}
+    if not lasts or len(lasts) > 6 or len(leads) > 20 or not all(_WORD.fullmatch(w) for w in lasts | leads):
         return None
-    words = "|".join(re.escape(w) for w in sorted(lasts, key=len, reverse=True))
-    return rf"(?:[\w'&.,-]+\s+)*?(?:{words})"
+    alternatives = lambda words: "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
+    lead = rf"(?:(?:{alternatives(leads)})\s+)*" if leads else ""
+    return rf"{lead}(?:{alternatives(lasts)})"
 
 
 def words_of(text: str) -> list[str]:

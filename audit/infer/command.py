@@ -1,0 +1,65 @@
+"""`letter-audit template infer PATH... -o FILE [--name NAME]`: infer, write atomically, summarise on stderr."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..read import iter_letter_paths
+from . import Inference, InferenceError, infer_template
+from .render import render
+
+
+def run_infer(paths: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None]) -> int:
+    """`progress(total)` gives a bar (with `step()` per letter audited and `close()`), or None."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise InferenceError(f"no such file or directory: {path}")
+    letters = list(iter_letter_paths(paths))
+    if not letters:
+        raise InferenceError(f"no letters found in {' '.join(map(str, paths))}; looked for .txt and .md")
+    if output.resolve() in {p.resolve() for p in letters}:
+        raise InferenceError(f"{output} is one of the letters; letters are only ever read")
+    bar = progress(len(letters))
+    inference = infer_template(letters, name or output.stem, bar.step if bar else None)
+    if bar:
+        bar.close()
+    write_atomically(output, render(inference))
+    print(summary(inference, output), file=sys.stderr)
+    return 0
+
+
+def write_atomically(output: Path, text: str) -> None:
+    """Written whole or not at all: a temporary file beside the target, then renamed over it."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except OSError as exc:
+        raise InferenceError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def summary(inference: Inference, output: Path) -> str:
+    used = len(inference.sample) - len(inference.outliers)
+    sections = inference.sections
+    paragraphs = sum(1 for b in inference.blocks if b.kind != "heading")
+    broken = sum(1 for r in inference.relations if r.breakers)
+    lines = [f"letter-audit: learned from {used} of {len(inference.paths)} letters"
+             + (f" (a sample); {len(inference.outliers)} unlike the others left out" if len(inference.sample) < len(inference.paths)
+                else f"; {len(inference.outliers)} unlike the others left out")
+             + (f"; {len(inference.unreadable)} unreadable" if inference.unreadable else ""),
+             f"  {len(sections)} sections ({sum(1 for s in sections if s.optional)} optional), {paragraphs} paragraphs, "
+             f"{len(inference.fields)} fields, {len(inference.relations)} checks"
+             + (f" ({broken} broken by some letters: likely errors)" if broken else "")]
+    if inference.key_field:
+        lines.append(f"  key field: {inference.key_field}")
+    verified = inference.verification
+    if verified:
+        lines.append(f"  audited with it: {verified.matching} of {verified.letters} letters have every paragraph as "
+                     f"written; {len(verified.deviating)} differ; {len(verified.unrecognised)} match nothing")
+    lines.append(f"wrote {output}; review it, then run: letter-audit check PATH --template {output}")
+    return "\n".join(lines)
