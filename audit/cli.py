@@ -60,15 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list the rules")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id", metavar="ID")
-    add_template_commands(commands)
+    template = commands.add_parser("template", help="work with template files")
+    template_commands = template.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
+    add_infer_command(template_commands)
     return parser
 
 
-def add_template_commands(commands) -> None:
-    """`letter-audit template ...`: commands that write or check template files."""
-    template = commands.add_parser("template", help="infer or check templates")
-    actions = template.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
-    infer = actions.add_parser("infer", help="write a template inferred from a batch of letters")
+def add_infer_command(template_commands) -> None:
+    infer = template_commands.add_parser("infer", help="write a template inferred from a batch of letters")
     infer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
@@ -76,17 +75,22 @@ def add_template_commands(commands) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
+    if args.template_command == "infer":
+        return run_template_infer(args)
+    raise UsageError(f"unknown template command {args.template_command!r}")
+
+
+def run_template_infer(args: argparse.Namespace) -> int:
+    """`template infer PATH... -o FILE`: audit/infer/command.py."""
     from .infer import InferenceError
     from .infer.command import run_infer
 
     def progress(total: int):
         return _Progress(total) if _show_progress(args, total) else None
     try:
-        if args.template_command == "infer":
-            return run_infer(args.paths, args.output, args.name, progress)
+        return run_infer(args.paths, args.output, args.name, progress)
     except InferenceError as exc:
         raise UsageError(str(exc)) from None
-    raise UsageError(f"unknown template command {args.template_command!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ what holds in the whole batch, and write the template again with those counts.
 """
 from __future__ import annotations
 
+import keyword
 import re
 import tempfile
 from collections import Counter
@@ -31,6 +32,7 @@ PARAGRAPH_SHARE = 0.5  # a paragraph in at least this share of its section's let
 REQUIRED_SHARE = 0.9  # a section in fewer letters than this is optional
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
 HEADING_WORDS = 10
+RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "true", "false", "none"}
 DEVIATIONS = {"missing-section", "missing-paragraph", "boilerplate-changed", "extra-paragraph", "paragraph-moved"}
 _MARKED_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ ]")
 _WHOLE_WORD = re.compile(r"(?<![A-Za-z-])[A-Za-z]+(?:-[A-Za-z]+)*(?![A-Za-z-])")
@@ -101,8 +103,8 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     letters, unreadable = read_letters(sample)
     if not letters:
         raise InferenceError("none of the letters holds readable text")
-    columns = align_letters(letters)
-    far = outliers(columns, letters)
+    columns, far = align_letters(letters)
+    far |= outliers(columns, letters)
     for column in columns:
         for letter in far:
             column.members.pop(letter, None)
@@ -158,17 +160,36 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
         else:
             sections[-1][1].append(column)
     blocks = []
-    for heading, body in sections:
+    for heading, body in _close_optional(sections, letters, used, least):
         title = majority[id(heading)] if heading else "Letter head"
         holders = {i for c in ([heading] if heading else []) + [c for c in body if id(c) in present] for i in c.members}
         if heading is None and not holders:
             continue
-        optional = heading is not None and len(holders) < REQUIRED_SHARE * used
         if heading is not None:
+            holders = set(heading.members)
+            optional = len(holders) < REQUIRED_SHARE * used
             note = f"present in {len(holders)} of {used} letters" if len(holders) < used else ""
             blocks.append(Block("heading", Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least)
     return blocks
+
+
+def _close_optional(sections, letters: list[Letter], used: int, least: float):
+    """An optional section ends where paragraphs that the letters without it hold begin (the
+    closing of a letter after an optional last section): the first of them, when it is plain
+    boilerplate, heads a new, required section."""
+    result = []
+    for heading, body in sections:
+        support = len(heading.members) if heading else used
+        if heading is not None and support < REQUIRED_SHARE * used:
+            wider = next((k for k, c in enumerate(body) if len(c.members) >= least
+                          and len(c.members) >= REQUIRED_SHARE * used > support), None)
+            texts = Counter(body[wider].texts(letters).values()) if wider is not None else Counter()
+            if texts and texts.most_common(1)[0][1] >= 0.95 * sum(texts.values()):
+                result += [(heading, body[:wider]), (body[wider], body[wider + 1:])]
+                continue
+        result.append((heading, body))
+    return result
 
 
 def _section_blocks(body: list[Column], letters: list[Letter], title: str, holders: int, least: float):
@@ -221,6 +242,8 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 continue
             start = max((h.end for h in holes[:number] if h.kind != "agreement"), default=0)
             end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
+            noun = next((h for h in holes[number + 1:number + 2] if h.kind == "agreement"), None)
+            end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
             base = name_from(text[start:hole.start], _plural(text, holes, hole.end, end),
                              hole.kind, previous.name if previous is not None and previous.kind == hole.kind else None,
                              list(hole.values.values()))
@@ -245,6 +268,8 @@ def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
 
 
 def _unique(base: str, hole: Hole, section: str, fields: dict[str, FieldInfo]) -> str:
+    if keyword.iskeyword(base) or base in RESERVED:
+        base = f"{base}_value"  # a check could not name it
     slug = next((w for w in re.findall(r"[a-z]+", section.lower()) if len(w) > 3), "section")
     for name in (base, f"{slug}_{base}", *(f"{base}_{n}" for n in range(2, 1000))):
         known = fields.get(name)
@@ -281,7 +306,9 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
-        for letter in audit_batch(inference.paths, Settings(template_paths=[draft])):
+        settings = Settings(template_paths=[draft])
+        _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
+        for letter in audit_batch(inference.paths, settings):
             result.letters += 1
             if on_letter:
                 on_letter()

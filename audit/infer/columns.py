@@ -20,6 +20,8 @@ PAIR_SCORE = 60  # this similar (digits aside) and a paragraph is taken for the 
 LONE_SCORE = 20  # enough for the only paragraph between two anchors where one column is unfilled
 CORE_SUPPORT = 0.5  # a column most letters fill
 OUTLIER_SHARE = 0.5  # a letter filling less than this share of the core columns is far from the rest
+FAR_SCORE = 50  # a letter this unlike the most typical one, sharing few of its paragraphs, is not lined up
+MAX_CELLS = 40_000  # a gap larger than this is not scored pairwise: its paragraphs open columns
 _DIGITS = re.compile(r"\d+")
 
 
@@ -45,18 +47,20 @@ def key(text: str) -> str:
     return _DIGITS.sub("0", text.lower())
 
 
-def align_letters(letters: list[Letter]) -> list[Column]:
-    """Columns in letter order; every letter paragraph is in exactly one column."""
+def align_letters(letters: list[Letter]) -> tuple[list[Column], set[int]]:
+    """Columns in letter order, each letter paragraph in exactly one of them; and the letters
+    too unlike the most typical one to line up (another kind of document), left out."""
     if not letters:
-        return []
+        return [], set()
     pivot = _pivot(letters)
+    far = _far(letters, pivot)
     columns = [Column({pivot: i}) for i in range(len(letters[pivot].paragraphs))]
     texts = [p.text for p in letters[pivot].paragraphs]  # each column's representative text
     known = {}  # key -> column (the first one), grown as letters are added
     for index, text in enumerate(texts):
         known.setdefault(key(text), columns[index])
     for number, letter in enumerate(letters):
-        if number == pivot:
+        if number == pivot or number in far:
             continue
         position = {id(c): i for i, c in enumerate(columns)}
         pairs = _pairs(letter, columns, texts, known, position)
@@ -64,7 +68,27 @@ def align_letters(letters: list[Letter]) -> list[Column]:
         for column in columns:
             if number in column.members:
                 known.setdefault(key(letter.paragraphs[column.members[number]].text), column)
-    return columns
+    return columns, far
+
+
+def _far(letters: list[Letter], pivot: int) -> set[int]:
+    """Cheap test before any lining up: few paragraphs in common with the most typical letter,
+    and unlike it as a whole (or many times its length)."""
+    typical = letters[pivot]
+    keys = {key(p.text) for p in typical.paragraphs}
+    whole = key(" ".join(p.text for p in typical.paragraphs))
+    far = set()
+    for number, letter in enumerate(letters):
+        if number == pivot:
+            continue
+        if len(letter.paragraphs) > 4 * len(typical.paragraphs) + 10:
+            far.add(number)
+            continue
+        shared = sum(1 for p in letter.paragraphs if key(p.text) in keys)
+        if shared < 0.2 * min(len(keys), len(letter.paragraphs)) and fuzz.ratio(
+                key(" ".join(p.text for p in letter.paragraphs)), whole) < FAR_SCORE:
+            far.add(number)
+    return far
 
 
 def _pivot(letters: list[Letter]) -> int:
@@ -97,7 +121,7 @@ def _pairs(letter: Letter, columns, texts, known, position) -> list[tuple[int, i
 
 
 def _fill_gap(letter: Letter, paragraphs: range, columns: range, texts: list[str]) -> list[tuple[int, int]]:
-    if not paragraphs or not columns:
+    if not paragraphs or not columns or len(paragraphs) * len(columns) > MAX_CELLS:
         return []
     scores = process.cdist([key(letter.paragraphs[p].text) for p in paragraphs],
                            [key(texts[c]) for c in columns], scorer=fuzz.ratio)

@@ -46,13 +46,14 @@ def write_atomically(output: Path, text: str) -> None:
 def summary(inference: Inference, output: Path) -> str:
     used = len(inference.sample) - len(inference.outliers)
     sections = inference.sections
+    headless = 0 if inference.blocks and inference.blocks[0].kind == "heading" else 1  # the letter head
     paragraphs = sum(1 for b in inference.blocks if b.kind != "heading")
     broken = sum(1 for r in inference.relations if r.breakers)
     lines = [f"letter-audit: learned from {used} of {len(inference.paths)} letters"
              + (f" (a sample); {len(inference.outliers)} unlike the others left out" if len(inference.sample) < len(inference.paths)
                 else f"; {len(inference.outliers)} unlike the others left out")
              + (f"; {len(inference.unreadable)} unreadable" if inference.unreadable else ""),
-             f"  {len(sections)} sections ({sum(1 for s in sections if s.optional)} optional), {paragraphs} paragraphs, "
+             f"  {len(sections) + headless} sections ({sum(1 for s in sections if s.optional)} optional), {paragraphs} paragraphs, "
              f"{len(inference.fields)} fields, {len(inference.relations)} checks"
              + (f" ({broken} broken by some letters: likely errors)" if broken else "")]
     if inference.key_field:

@@ -79,7 +79,7 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     need = keep_threshold(len(texts))
     constant = [kept_by[i] >= need for i in range(len(base))]
     runs = _widen(_runs(constant), base, readings, majority)
-    holes = [_hole(run, base, readings, majority) for run in runs]
+    holes = [hole for run in runs for hole in _holes(run, base, readings, majority)]
     for hole in holes:
         hole.kind = type_of(list(hole.values.values()))
     holes = _agreements(holes, base, constant, readings)
@@ -138,6 +138,48 @@ def _runs(constant: list[bool]) -> list[tuple[int, int]]:
     return runs
 
 
+def _pieces(run_tokens: list[re.Match]) -> list[tuple[int, int]]:
+    """A run cut where numbers and words meet: "1 payment" is a count, then its noun."""
+    pieces, start = [], 0
+    for i in range(1, len(run_tokens) + 1):
+        if i == len(run_tokens) or _is_number(run_tokens[i]) != _is_number(run_tokens[i - 1]):
+            pieces.append((start, i))
+            start = i
+    return pieces
+
+
+def _is_number(token: re.Match) -> bool:
+    return token.group()[:1].isdigit() or token.group()[:1] in "£$€"
+
+
+def _holes(run, base, readings, majority) -> list[Hole]:
+    """One hole for the run, or one per piece when a text run mixes numbers and words and each
+    letter's value has as many pieces."""
+    whole = _values(run, base, readings, majority)
+    pieces = _pieces(base[run[0]:run[1]])
+    if len(pieces) == 1 or type_of(list(whole.values())) != "text":
+        return [Hole(base[run[0]].start(), base[run[1] - 1].end(), whole)]
+    values: list[dict[int, str]] = [{} for _ in pieces]
+    for reading in readings:
+        own = _own_tokens(run, len(base), reading)
+        parts = _pieces(own) if own else []
+        if len(parts) != len(pieces):
+            continue
+        for k, (a, b) in enumerate(parts):
+            for letter in reading.letters:
+                values[k][letter] = reading.text[own[a].start():own[b - 1].end()]
+    return [Hole(base[run[0] + a].start(), base[run[0] + b - 1].end(), values[k]) for k, (a, b) in enumerate(pieces)]
+
+
+def _own_tokens(run, count: int, reading: _Reading) -> list[re.Match] | None:
+    start, end = run
+    if start > 0 and start - 1 not in reading.kept or end < count and end not in reading.kept:
+        return None
+    left = reading.kept[start - 1] + 1 if start > 0 else 0
+    right = reading.kept[end] if end < count else len(reading.tokens)
+    return reading.tokens[left:right]
+
+
 def _widen(runs, base, readings, majority):
     """A date or an amount is one value: a run that takes part of one ("31 March" of
     "31 March 2020", the year kept by all) is widened to all of it when every letter's value
@@ -170,10 +212,6 @@ def _values(run, base, readings, majority) -> dict[int, str]:
         for letter in reading.letters:
             values[letter] = value
     return values
-
-
-def _hole(run, base, readings, majority) -> Hole:
-    return Hole(base[run[0]].start(), base[run[1] - 1].end(), _values(run, base, readings, majority))
 
 
 def _agreements(holes, base, constant, readings) -> list[Hole]:
