@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..normalise import clean_text, normalise
+from ..normalise import normalise
 from ..pipeline import audit_batch
 from ..read import read_letter
 from ..settings import Settings
@@ -134,10 +134,9 @@ def read_letters(paths: list[Path]) -> tuple[list[Letter], list[Path]]:
     letters = []
     for raw in raws:
         document = normalise(raw, vocabulary)
-        lines = clean_text(raw.text).split("\n")  # clean_text keeps every line where it was
-        raw_lines = raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as normalise counts them
         marked = frozenset(i for i, p in enumerate(document.paragraphs)
-                           if p.line <= len(lines) and _MARKED_HEADING.match(raw_lines[p.line - 1]))
+                           if p.line <= len(lines) and _MARKED_HEADING.match(lines[p.line - 1]))
         if document.paragraphs:
             letters.append(Letter(raw.path, document.paragraphs, marked))
         else:
@@ -200,9 +199,8 @@ def _section_blocks(body: list[Column], letters: list[Letter], title: str, holde
             continue
         rare = {i for c in pending for i in c.members}
         if pending and len(rare) >= max(2, FREE_SHARE * holders):
-            example = " ".join(letters[next(iter(pending[0].members))].paragraphs[pending[0].members[
-                next(iter(pending[0].members))]].text.split()[:8])
-            blocks.append(Block("free", Wording(f'paragraphs found in {len(rare)} letters, e.g. "{example} ..."',
+            example = _opening(next(iter(pending[0].texts(letters).values())))
+            blocks.append(Block("free", Wording(f'paragraphs found in {len(rare)} letters, e.g. "{example}"',
                                                 free=True), title, len(rare)))
         pending = []
         if column is None:
@@ -211,10 +209,15 @@ def _section_blocks(body: list[Column], letters: list[Letter], title: str, holde
         shared = wording(members)
         kind = "free" if shared.free else "text"
         if shared.free:
-            shared = Wording(f'varies from letter to letter, e.g. "{" ".join(shared.text.split()[:8])} ..."', free=True)
+            shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
         note = f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else ""
         blocks.append(Block(kind, shared, title, len(column.members), note))
     return blocks
+
+
+def _opening(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
 
 
 def _is_heading(column: Column, letters: list[Letter], text: str, following: str) -> bool:
@@ -306,7 +309,7 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
-        settings = Settings(template_paths=[draft])
+        settings = Settings(template_paths=[draft], select=set(DEVIATIONS))  # only the rules counted here
         _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
         for letter in audit_batch(inference.paths, settings):
             result.letters += 1

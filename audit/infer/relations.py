@@ -84,18 +84,17 @@ class Relation:
     @property
     def message(self) -> str:
         f, label = self.fields, [name.replace("_", " ") for name in self.fields]
+        gives = f"The letter gives {label[0]} as {{{f[0]}}}"
         if self.kind == "equal":
-            return (f"The {label[0]} is {{{f[0]}}} but the {label[1]} is {{{f[1]}}}; "
-                    "in the other letters they are the same.")
+            return f"{gives} but {label[1]} as {{{f[1]}}}; in the other letters they are the same."
         if self.kind == "sum":
-            return (f"The {label[0]} is {{{f[0]}}}, but the {label[1]} ({{{f[1]}}}) plus "
-                    f"the {label[2]} ({{{f[2]}}}) makes {{={f[1]} + {f[2]}}}.")
+            return f"{gives}, but {label[1]} ({{{f[1]}}}) plus {label[2]} ({{{f[2]}}}) makes {{={f[1]} + {f[2]}}}."
         if self.kind == "le":
-            return f"The {label[0]} ({{{f[0]}}}) is more than the {label[1]} ({{{f[1]}}})."
+            return f"{gives}, more than {label[1]} ({{{f[1]}}}); in the other letters it is never more."
         if self.kind == "rate":
-            return (f"The {label[0]} is {{{f[0]}}}, but {{{f[1]}}} ({label[1]}) of {{{f[2]}}} ({label[2]}) "
+            return (f"{gives}, but {{{f[1]}}} of {{{f[2]}}} ({label[1]} of {label[2]}) "
                     f"is {{=round(100 * {f[1]} / {f[2]})}}%.")
-        return f"The {label[0]} is {{{f[0]}}}, but in the other letters it falls in {{={self._year}}}."
+        return f"{gives}, but in the other letters it falls in {{={self._year}}}."
 
 
 def _half_unit(rate: Decimal) -> Decimal:
