@@ -47,13 +47,17 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     for check in template.checks:
         if any(env.get(name) is None for name in check.names):
             continue
-        shown = [v for n in check.named if n in template.fields if (v := fields.first(n))]
-        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
         try:
-            holds = check.evaluate(env)
+            holds, exc = check.evaluate(env), None
         except Missing:
             continue
-        except (ArithmeticError, TypeError, ValueError) as exc:
+        except (ArithmeticError, TypeError, ValueError) as error:
+            holds, exc = False, error
+        if holds:
+            continue
+        shown = [v for n in check.named if n in template.fields if (v := fields.first(n))]
+        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+        if exc is not None:
             failures.append(CheckFailure(
                 INTERNAL_ERROR,
                 f"The check `{check.source}` of template {template.name} could not be evaluated "
@@ -61,10 +65,9 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
                 + ". The template's check needs a guard or a fix.",
                 tuple(shown), {**evidence, "exception": f"{type(exc).__name__}: {exc}"}))
             continue
-        if not holds:
-            # point at the field the message names first: the figure it calls into question
-            failures.append(CheckFailure(check.rule, render(check, fields, env), tuple(shown),
-                                         {**evidence, "computed": _computed(check, env)}))
+        # point at the field the message names first: the figure it calls into question
+        failures.append(CheckFailure(check.rule, render(check, fields, env), tuple(shown),
+                                     {**evidence, "computed": _computed(check, env)}))
     return failures
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 from .expr import Evaluator, ExpressionError, compile_expression
 
 BUILTIN_TYPES = {
-    "int": r"\d{1,3}(?:,\d{3})+|\d+",
-    "percent": r"\d{1,3}(?:\.\d+)?\s?%",
+    "int": r"\d{1,3}(?:,\d{3}){1,5}|\d{1,15}",  # bounded: a longer run of digits is no count
+    "percent": r"\d{1,3}(?:\.\d{1,6})?\s?%",
     "date": r"\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August"
             r"|September|October|November|December)\s+\d{4}",
     "text": r".+?",
 }
 NUMERIC_TYPES = {"int", "percent"}
+MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
@@ -59,10 +60,16 @@ class TemplateParagraph:
     free: bool = False  # a place where any text is tolerated
     regex: re.Pattern | None = None  # None when the paragraph is plain boilerplate
     slots: tuple[Slot, ...] = ()
+    bounds: tuple[str, str, int] = ("", "", 0)  # text a match starts and ends with; its longest length
 
     def matches(self, text: str) -> re.Match | bool | None:
         if self.regex is None:
             return text == self.text
+        # cheap tests first: the regex sees only text of a length it can match, so its work
+        # per paragraph is bounded whatever the letter holds
+        prefix, suffix, longest = self.bounds
+        if len(text) > longest or not text.startswith(prefix) or not text.endswith(suffix):
+            return None
         return self.regex.fullmatch(text)
 
 
@@ -275,7 +282,11 @@ def _compile_paragraph(index, section, text, heading, types, fields) -> Template
         regex = re.compile("".join(pattern))
     except re.error as exc:
         raise TemplateError(f"paragraph {text[:40]!r} does not compile: {exc}") from None
-    return TemplateParagraph(index, section, text, "".join(skeleton), heading, False, regex, tuple(slots))
+    literal = _PLACEHOLDER.sub("", text)
+    prefix = re.match(r"\S*", text[:text.find("{{")]).group(0)
+    suffix = re.search(r"\S*$", text[position:]).group(0)
+    bounds = (prefix, suffix, 2 * len(literal) + MAX_FIELD_CHARS * len(slots))
+    return TemplateParagraph(index, section, text, "".join(skeleton), heading, False, regex, tuple(slots), bounds)
 
 
 def _literal_pattern(literal: str) -> str:

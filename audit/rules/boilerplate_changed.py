@@ -38,6 +38,8 @@ def check(letter):
 def _sentence_changes(expected: str, actual: str) -> str:
     """Whole sentences dropped or added, in words; empty when sentences were reworded."""
     before, after = sentences(expected), sentences(actual)
+    if before is None or after is None:
+        return ""
     dropped = [s for s in before if s not in after]
     added = [s for s in after if s not in before]
     if bool(dropped) == bool(added):
