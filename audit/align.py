@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from .models import Document, Paragraph
 from .normalise import _merge
-from .template import Template, TemplateParagraph, _compile_paragraph
+from .template import Template, TemplateParagraph, merge_paragraphs
 
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
@@ -151,7 +151,7 @@ def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> list[lis
 
 
 def _fuzzy_text(t: TemplateParagraph) -> str:
-    return re.sub(r"⟨[^⟩]*⟩", "", t.skeleton) if t.regex is not None else t.text
+    return t.literal_text if t.regex is not None else t.text
 
 
 def _best_order_keeping_pairs(scores: list[list[float]]) -> list[tuple[int, int]]:
@@ -252,5 +252,4 @@ def _insert_missing(template, pairs, paired_template) -> list[Pair]:
 
 def merged_template(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
     """Two template paragraphs as one, for a letter that ran them together."""
-    return _compile_paragraph(first.index, first.section, f"{first.text} {second.text}", False,
-                              template.types, dict(template.fields))
+    return merge_paragraphs(template, first, second)

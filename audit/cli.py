@@ -92,8 +92,10 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
                        help="record the current warning and error findings in FILE as accepted")
     check.add_argument("--data", type=Path, metavar="FILE",
                        help="check the letters' figures against this CSV or Excel table (one row per letter)")
-    check.add_argument("--authority-types", type=Path, metavar="FILE",
-                       help="CSV of authority,type: letters to authorities of one type are peers")
+    check.add_argument("--peer-groups", type=Path, metavar="FILE",
+                       help="CSV of key,group: letters whose key is in one group are peers (inconsistent-value)")
+    check.add_argument("--authority-types", type=Path, metavar="FILE", dest="authority_types",
+                       help="deprecated name of --peer-groups")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -113,9 +115,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "exclude": args.exclude,
         "baseline": args.baseline,
         "data": args.data,
-        "authority_types": args.authority_types,
+        "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+
+
+def _deprecated_peer_groups(path: Path | None) -> Path | None:
+    if path is not None:
+        print("letter-audit: note: --authority-types is now called --peer-groups; the old option still "
+              "works but is deprecated", file=sys.stderr)
+    return path
 
 
 def _config(args: argparse.Namespace):
@@ -152,7 +161,7 @@ def run_check(args: argparse.Namespace) -> int:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {path}")
     _ = settings.templates  # load now: a broken template is a usage error, before any letter is read
-    batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
+    batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None

@@ -1,5 +1,5 @@
 """Source data for a batch: the table the letters' figures came from (--data) and the
-authority-type table that says which letters are peers (--authority-types).
+peer-group table that says which letters are peers (--peer-groups).
 
 Both are CSV or Excel (.xlsx) files with a header row. Column names are matched to the
 template's field names after lower-casing and turning spaces and hyphens into
@@ -199,33 +199,38 @@ def load_data(path: Path, templates: list[Template]) -> DataTable:
 
 
 @dataclass
-class AuthorityTypes:
-    """--authority-types: the kind of each authority (county, district, ...); letters to
-    authorities of one kind are peers for inconsistent-average."""
+class PeerGroups:
+    """--peer-groups: the group of each letter's key (a CSV of key,group); letters whose keys
+    are in one group are peers for inconsistent-value."""
 
     path: Path
     rows: list[Row]
     name_column: str
+    group_column: str
     index: NameIndex = field(init=False)
 
     def __post_init__(self):
         self.index = NameIndex([row.cells[self.name_column] for row in self.rows])
 
-    def type_of(self, name: str | None) -> str | None:
+    def group_of(self, name: str | None) -> str | None:
         if not name:
             return None
         found = self.index.match(name)
-        return self.rows[found.index].cells["type"] if found else None
+        return self.rows[found.index].cells[self.group_column] if found else None
 
 
-def load_authority_types(path: Path) -> AuthorityTypes:
+GROUP_COLUMNS = ("group", "type")  # "type": the column name of the deprecated --authority-types files
+
+
+def load_peer_groups(path: Path) -> PeerGroups:
     columns, rows = read_table(path)
-    if "type" not in columns or len(columns) < 2:
-        raise DataError(f"{path}: needs a header row with a name column and a 'type' column "
-                        f"(e.g. authority,type)")
-    name_column = next(c for c in columns if c != "type")
-    rows = [row for row in rows if name_column in row.cells and "type" in row.cells]
-    return AuthorityTypes(path, rows, name_column)
+    group_column = next((c for c in GROUP_COLUMNS if c in columns), None)
+    if group_column is None or len(columns) < 2:
+        raise DataError(f"{path}: needs a header row with a key column and a 'group' column "
+                        f"(e.g. recipient,group)")
+    name_column = next(c for c in columns if c != group_column)
+    rows = [row for row in rows if name_column in row.cells and group_column in row.cells]
+    return PeerGroups(path, rows, name_column, group_column)
 
 
 @dataclass

@@ -1,22 +1,16 @@
 """Stage 4: turn the placeholder text of aligned paragraphs into typed field values."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from .align import Alignment, Pair
 from .diffs import word_diff
 from .models import Value
 from .template import Slot, Template, TemplateParagraph
-
-MONTHS = {name: number for number, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
-_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
-
+from .types import InvalidValue
+from .types import convert as convert_base
 
 @dataclass(frozen=True)
 class Disagreement:
@@ -30,10 +24,23 @@ class Disagreement:
     excerpt: str
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A placeholder's text that is not a value of the field's type ("150.50" for an int)."""
+
+    field: str
+    type: str
+    raw: str
+    reason: str
+    line: int
+    section: str | None
+
+
 @dataclass
 class Extraction:
     values: dict[str, list[Value]] = field(default_factory=dict)  # every occurrence, in letter order
     disagreements: list[Disagreement] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
     def first(self, name: str) -> Value | None:
         found = self.values.get(name)
@@ -53,22 +60,12 @@ class Extraction:
 
 
 def convert(kind: str, raw: str) -> Any:
-    """Typed value of a placeholder's text; None when the text is not a valid value."""
-    text = " ".join(raw.split())
-    if kind == "int":
-        return int(text.replace(",", ""))
-    if kind == "percent":
-        return math.floor(float(text.rstrip("%").strip()) + 0.5)
-    if kind == "date":
-        found = _DATE.fullmatch(text)
-        month = MONTHS.get(found.group(2).lower()) if found else None
-        if not month:
-            return None
-        try:
-            return date(int(found.group(3)), month, int(found.group(1)))
-        except ValueError:
-            return None
-    return text
+    """Typed value of a placeholder's text for a built-in type; None when the text is not a
+    valid value (audit/types.py)."""
+    try:
+        return convert_base(kind, raw)
+    except InvalidValue:
+        return None
 
 
 def extract(alignment: Alignment) -> Extraction:
@@ -81,11 +78,14 @@ def extract(alignment: Alignment) -> Extraction:
     return result
 
 
-def _record(result: Extraction, slot: Slot, raw: str, line: int, paragraph: int) -> Any:
-    value = convert(slot.type, raw)
-    if value is not None:
-        found = Value(slot.field, value, " ".join(raw.split()), line, paragraph)
-        result.values.setdefault(slot.field, []).append(found)
+def _record(result: Extraction, slot: Slot, raw: str, line: int, paragraph: int, section: str | None) -> Any:
+    try:
+        value = convert_base(slot.base, raw)
+    except InvalidValue as exc:
+        result.unreadable.append(Unreadable(slot.field, slot.type, " ".join(raw.split()), str(exc), line, section))
+        return None
+    found = Value(slot.field, value, " ".join(raw.split()), line, paragraph)
+    result.values.setdefault(slot.field, []).append(found)
     return value
 
 
@@ -95,7 +95,7 @@ def _from_match(pair: Pair, result: Extraction) -> None:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
         if slot.field is not None:
-            numbers[slot.group] = _record(result, slot, raw, line, pair.para.line)
+            numbers[slot.group] = _record(result, slot, raw, line, pair.para.line, pair.template.section)
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
@@ -110,9 +110,8 @@ def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
     """Boilerplate around the placeholders changed: line the words up and read what stands
     where each placeholder stood."""
     slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
-    marked = pair.template.text
-    for marker, slot in slots.items():
-        marked = re.sub(r"\{\{\s*" + re.escape(slot.field) + r"(?::[^}]*)?\s*\}\}", marker, marked, count=1)
+    markers = {id(slot): marker for marker, slot in slots.items()}
+    marked = "".join(p if isinstance(p, str) else markers.get(id(p), p.label) for p in pair.template.parts)
     offset, pending = 0, []
     for op, text in word_diff(marked, pair.para.text) + [("=", "")]:
         if op == "-":
@@ -136,7 +135,8 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
         pattern = re.compile(template.types[slot.type])
         found = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
         if found:
-            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line)
+            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line,
+                    pair.template.section)
             position = found.end()
 
 
@@ -146,13 +146,15 @@ def expected_text(t: TemplateParagraph, extraction: Extraction | None, paragraph
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
-    text, numbers = t.skeleton, {}
-    for slot in t.slots:
-        if slot.field:
-            value = extraction.in_paragraph(slot.field, paragraph) if extraction else None
-            numbers[slot.group] = value.value if value else None
-            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
+    out, numbers = [], {}
+    for part in t.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part.field:
+            value = extraction.in_paragraph(part.field, paragraph) if extraction else None
+            numbers[part.group] = value.value if value else None
+            out.append(value.raw if value else part.label)
         else:
-            singular, plural = slot.forms
-            text = text.replace(f"{singular}/{plural}", singular if numbers.get(slot.number_group) == 1 else plural, 1)
-    return text
+            singular, plural = part.forms
+            out.append(singular if numbers.get(part.number_group) == 1 else plural)
+    return "".join(out)

@@ -54,13 +54,15 @@ class Value:
     """A typed value pulled out of a letter, with the words it came from."""
 
     field: str
-    value: Any  # int, str or datetime.date
+    value: Any  # int, Decimal, Money, str or datetime.date (audit/types.py)
     raw: str
     line: int
     paragraph: int = 0  # first line of the paragraph it was read from
 
     def json(self) -> Any:
-        return self.value.isoformat() if isinstance(self.value, date) else self.value
+        from .types import json_value  # models stay import-free for the stages
+
+        return json_value(self.value)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Rule cases are data: tests/rules/<rule-id>.yml holds letters that must and must not trigger it.
 
 A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the whole
-`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
+`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it;
+`template` (a path from the repository root) audits it with that template instead of the shipped ones. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
 no other warning or error); `pass` cases must not raise the rule at all.
 """
@@ -12,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.rules import all_rules
+from audit.rules import all_rules, builtin_rules
+from audit.settings import Settings
 
-from support import audit_text, edit, seed_text
+from support import ROOT, audit_text, edit, seed_text
 
 CASE_DIR = Path(__file__).parent / "rules"
 
@@ -41,8 +43,9 @@ def build_letter(case: dict) -> bytes:
 
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
-    assert rule in all_rules(), f"{rule} is not a known rule"
-    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"))
+    assert rule in all_rules() or rule in Settings().rules, f"{rule} is not a known rule"
+    settings = Settings(template_paths=[ROOT / case["template"]]) if "template" in case else None
+    _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"), settings)
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]
@@ -65,5 +68,6 @@ def test_every_rule_has_cases_both_ways():
     for param in load_cases():
         rule, kind, _ = param.values
         covered.setdefault(rule, set()).add(kind)
-    per_letter = {rule_id for rule_id, rule in all_rules().items() if not rule.batch}
+    per_letter = {rule_id for rule_id, rule in builtin_rules().items() if not rule.batch}
+    per_letter |= set(Settings().rules) - set(builtin_rules())  # the rules the shipped template declares
     assert {rule for rule, kinds in covered.items() if kinds == {"pass", "fail"}} >= per_letter

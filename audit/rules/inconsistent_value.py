@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from ..data import show
 from ..models import Finding
 
-ID = "inconsistent-average"
+ID = "inconsistent-value"
 SEVERITY = "warning"
 HINT = "Averages come from the same figures for every similar authority: check this letter's against the source data."
 BATCH = True
@@ -53,7 +53,7 @@ def _peer_groups(letters, field, others, batch):
     for result in letters:
         if result.fields.get(field) is None:
             continue
-        kind = batch.authority_types.type_of(result.key) if batch.authority_types else None
+        kind = batch.peer_groups.group_of(result.key) if batch.peer_groups else None
         if kind is not None:
             groups[("type", kind)].append(result)
             continue

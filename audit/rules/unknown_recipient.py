@@ -15,7 +15,7 @@ Good::
 """
 from ..models import Finding
 
-ID = "unknown-authority"
+ID = "unknown-recipient"
 SEVERITY = "warning"
 HINT = "Check the authority's name in the letter against the data file, or add its row to the data."
 BATCH = True
