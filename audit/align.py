@@ -41,6 +41,7 @@ class Alignment:
     pairs: list[Pair] = field(default_factory=list)
     missing_sections: list[str] = field(default_factory=list)
     fast: bool = True  # aligned by the exact, in-step walk alone
+    omitted_sections: list[str] = field(default_factory=list)  # optional sections left out: nothing to report
 
     @property
     def coverage(self) -> float:
@@ -56,6 +57,7 @@ def align(document: Document, template: Template) -> Alignment:
 def _in_step(document: Document, template: Template) -> Alignment | None:
     letter, canon = document.paragraphs, template.paragraphs
     pairs: list[Pair] = []
+    omitted: list[str] = []
     i = j = 0
     while i < len(letter) and j < len(canon):
         expected, para = canon[j], letter[i]
@@ -68,13 +70,25 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
                 i += 1
             continue
         found = expected.matches(para.text)
+        if not found and _optional_heading(template, expected):
+            omitted.append(expected.section)
+            j = template.sections[expected.section].paragraphs[-1] + 1
+            continue
         if not found:
             return None
         pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None))
         i, j = i + 1, j + 1
+    while j < len(canon) and _optional_heading(template, canon[j]):
+        omitted.append(canon[j].section)
+        j = template.sections[canon[j].section].paragraphs[-1] + 1
     if i < len(letter) or any(not p.free for p in canon[j:]):
         return None
-    return Alignment(template, document, pairs)
+    return Alignment(template, document, pairs, omitted_sections=omitted)
+
+
+def _optional_heading(template: Template, t: TemplateParagraph) -> bool:
+    section = template.sections.get(t.section)
+    return t.heading and section is not None and not section.required and section.paragraphs[0] == t.index
 
 
 def _full(document: Document, template: Template) -> Alignment:
@@ -124,11 +138,11 @@ def _full(document: Document, template: Template) -> Alignment:
 
     rows = _insert_missing(template, pairs, paired_template)
     present = {p.template.section for p in rows if p.kind in ("exact", "changed", "moved")}
-    missing_sections = [
-        title for title, section in template.sections.items()
-        if section.required and title not in present
-    ]
-    return Alignment(template, document, rows, missing_sections, fast=False)
+    missing_sections = [title for title, section in template.sections.items()
+                        if section.required and title not in present]
+    omitted = [title for title, section in template.sections.items()
+               if not section.required and title not in present]
+    return Alignment(template, document, rows, missing_sections, fast=False, omitted_sections=omitted)
 
 
 def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> list[list[float]]:

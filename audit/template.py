@@ -199,7 +199,7 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
     templates, problems, names = [], [], {}
     for path in files:
         try:
-            template = load_template(path.resolve())
+            template = load_template(path)
         except TemplateError as exc:
             problems.extend(exc.problems)
             continue

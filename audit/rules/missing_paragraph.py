@@ -2,7 +2,8 @@
 
 Every paragraph of the template must appear in the letter, the signature block
 included. A missing paragraph inside a section that is missing altogether is reported
-by missing-section instead.
+by missing-section instead; an optional section (``# Heading {optional}``) left out
+altogether raises nothing, while one that is partly there raises this rule for what it lacks.
 
 Bad::
 
@@ -25,7 +26,7 @@ HINT = "Look at the named place in the letter and restore the paragraph from the
 def check(ctx):
     if ctx.alignment is None:
         return
-    gone = set(ctx.alignment.missing_sections)
+    gone = {*ctx.alignment.missing_sections, *ctx.alignment.omitted_sections}
     line = 1
     for pair in ctx.alignment.pairs:
         if pair.para is not None:
