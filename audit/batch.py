@@ -32,7 +32,8 @@ class BatchContext:
         """Read the data and peer-group tables now: a bad file is a usage error, found
         before any letter is read."""
         data = load_data(settings.data, settings.templates) if settings.data else None
-        groups = load_peer_groups(settings.peer_groups) if settings.peer_groups else None
+        fuzzy = any(t.key_match == "fuzzy" for t in settings.templates)
+        groups = load_peer_groups(settings.peer_groups, fuzzy) if settings.peer_groups else None
         return cls(settings, data, groups)
 
     @cached_property

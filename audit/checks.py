@@ -74,10 +74,11 @@ def _evaluate(template: Template, check: Check, env: dict[str, Any],
         return None
     except Exception as exc:  # noqa: BLE001 - a template's check that cannot run is reported, never skipped
         values = ", ".join(f"{v.field} = {v.raw}" for v in anchors) or "no values"
+        reason = "division by zero" if isinstance(exc, ZeroDivisionError) else f"{type(exc).__name__}: {exc}"
         return CheckFailure(
             "internal-error",
             f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not be "
-            f"evaluated with {values}: {type(exc).__name__}: {exc}.", anchors,
+            f"evaluated with {values}: {reason}.", anchors,
             {**evidence, "template": template.name, "exception": f"{type(exc).__name__}: {exc}"})
     if holds:
         return None

@@ -274,8 +274,8 @@ def run_rule(args: argparse.Namespace) -> int:
     if rule is None:
         raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`, or "
                          f"`letter-audit rule ID -t TEMPLATE` for a template's own rule)")
-    where = f", declared by the template {rule.template}" if rule.template else ""
-    print(f"{rule.id} ({rule.severity}{where})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}")
+    where = f"\n\nDeclared by the template {rule.template}." if rule.template else ""
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}{where}")
     return 0
 
 

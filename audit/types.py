@@ -50,7 +50,7 @@ _DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
 
 
 class InvalidValue(ValueError):
-    """The text is not a value of the type; the message says why, in plain words."""
+    """The text is not a value of the type; the message says what it is not ("not a whole number")."""
 
 
 class CurrencyMismatch(ArithmeticError):
@@ -149,8 +149,8 @@ class Money:
     def __ge__(self, other: Any) -> bool:
         return self.amount >= self._amount_of(other)
 
-    def json(self) -> dict[str, str]:
-        return {"amount": str(self.amount), "currency": self.currency}
+    def json(self) -> str:
+        return str(self)
 
 
 def convert(base: str, raw: str) -> Any:
@@ -158,13 +158,13 @@ def convert(base: str, raw: str) -> Any:
     text = " ".join(raw.split())
     if base == "int":
         if not _STRICT_INT.fullmatch(text):
-            raise InvalidValue(f"“{text}” is not a whole number")
+            raise InvalidValue("not a whole number")
         return int(text.replace(",", ""))
     if base == "decimal":
         return _decimal(text)
     if base == "percent":
         if not text.endswith("%"):
-            raise InvalidValue(f"“{text}” is not a percentage")
+            raise InvalidValue("not a percentage")
         return _decimal(text[:-1].strip())
     if base == "money":
         return money(text)
@@ -172,21 +172,21 @@ def convert(base: str, raw: str) -> Any:
         found = _DATE.fullmatch(text)
         month = MONTHS.get(found.group(2).lower()) if found else None
         if not month:
-            raise InvalidValue(f"“{text}” is not a date like 22 July 2020")
+            raise InvalidValue("not a date like 22 July 2020")
         try:
             return date(int(found.group(3)), month, int(found.group(1)))
         except ValueError:
-            raise InvalidValue(f"“{text}” is not a date of the calendar") from None
+            raise InvalidValue("not a date of the calendar") from None
     return text
 
 
 def _decimal(text: str) -> Decimal:
     if not _STRICT_NUMBER.fullmatch(text):
-        raise InvalidValue(f"“{text}” is not a number")
+        raise InvalidValue("not a number")
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise InvalidValue(f"“{text}” is not a number") from None
+        raise InvalidValue("not a number") from None
 
 
 def money(text: str) -> Money:
@@ -201,7 +201,7 @@ def money(text: str) -> Money:
         amount, code = text[:-3], text[-3:]
     if code.upper() in CODES:
         return Money(_decimal(sign + amount.strip()), code.upper())
-    raise InvalidValue(f"“{text}” is not an amount of money with its currency (£12.50, 12.50 GBP)")
+    raise InvalidValue("not an amount of money with its currency (£12.50 or 12.50 GBP)")
 
 
 def show(value: Any) -> str:
@@ -221,7 +221,8 @@ def show(value: Any) -> str:
 
 
 def json_value(value: Any) -> Any:
-    """A typed value as JSON holds it: numbers as numbers, money as amount and currency."""
+    """A typed value as JSON holds it: numbers as numbers, money as written with its currency
+    ("£1,234.50"; types.money reads it back)."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

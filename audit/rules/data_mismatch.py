@@ -14,7 +14,7 @@ Good::
 
     3 upheld decisions
 """
-from ..data import letter_value, show, typed
+from ..data import letter_value, same, show, typed
 from ..models import Finding
 from ..names import normalise_name
 
@@ -40,18 +40,12 @@ def check_batch(results, batch):
             said = result.fields.get(column)
             if said is None:
                 continue
-            kind = template.fields[column].type
+            kind = template.fields[column].base
             expected, actual = typed(kind, text), letter_value(kind, said)
-            if _same(kind, actual, expected):
+            if same(kind, actual, expected):
                 continue
             yield result, Finding(
                 ID, SEVERITY,
                 f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
                 result.lines.get(column, 1), template.section_of_field(column),
                 f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")
-
-
-def _same(kind, actual, expected):
-    if kind in ("int", "percent", "date"):
-        return actual == expected
-    return normalise_name(actual) == normalise_name(expected)

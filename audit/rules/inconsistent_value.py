@@ -75,7 +75,7 @@ def _odd_ones(template, field, description, members):
     majority, quoted = ranked[0]
     if quoted < MIN_MAJORITY or (len(ranked) > 1 and ranked[1][1] == quoted):
         return
-    kind = template.fields[field].type
+    kind = template.fields[field].base
     for result in members:
         value = result.fields[field]
         if value == majority or counts[value] * RATIO > quoted:

@@ -25,9 +25,10 @@ def check(ctx):
     if ctx.extraction is None:
         return
     for bad in ctx.extraction.unreadable:
-        yield Finding(ID, SEVERITY, f"{bad.field} should be {_kind(ctx, bad.type)}, but the letter has "
-                                    f"“{bad.raw}”: {bad.reason}.", bad.line, bad.section,
-                      excerpt(f"{bad.field} = {bad.raw}"))
+        kind = _kind(ctx, bad.type)
+        why = "" if kind.startswith(bad.reason.removeprefix("not ")) else f", which is {bad.reason}"
+        yield Finding(ID, SEVERITY, f"{bad.field} should be {kind}, but the letter has “{bad.raw}”{why}.",
+                      bad.line, bad.section, excerpt(f"{bad.field} = {bad.raw}"))
 
 
 def _kind(ctx, type_name: str) -> str:
