@@ -205,7 +205,8 @@ def _kind(node: ast.AST, types: Mapping[str, str], source: str) -> str:
         op = type(node.op)
         if op in (ast.Add, ast.Sub):
             if left != right:
-                raise refuse(f"adds {_SHOWN[left]} and {_SHOWN[right]}")
+                raise refuse(f"adds {_SHOWN[left]} and {_SHOWN[right]}" if op is ast.Add
+                             else f"subtracts {_SHOWN[right]} from {_SHOWN[left]}")
             return left
         if op is ast.Mult:
             if left == right == "money":
