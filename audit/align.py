@@ -9,11 +9,11 @@ extra and missing paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from .models import Document, Paragraph
+from .models import Alignment, Document, Pair, Paragraph
 from .normalise import _merge
 from .template import Template, TemplateParagraph, merge_paragraphs
 
@@ -22,36 +22,22 @@ STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not
 GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
 
 
-@dataclass(frozen=True)
-class Pair:
-    """One row of the letter laid over its template."""
-
-    kind: str  # exact | changed | moved | free | extra | duplicate | missing
-    para: Paragraph | None  # None when the template paragraph is missing
-    template: TemplateParagraph | None  # None for a paragraph the template does not have
-    match: re.Match | None = None  # when a placeholder paragraph matched exactly
-    score: float = 100.0
-    duplicate_of: int | None = None  # for a duplicate: the line of the first copy
-
-
-@dataclass
-class Alignment:
-    template: Template
-    document: Document
-    pairs: list[Pair] = field(default_factory=list)
-    missing_sections: list[str] = field(default_factory=list)
-    fast: bool = True  # aligned by the exact, in-step walk alone
-    omitted_sections: list[str] = field(default_factory=list)  # optional sections left out: nothing to report
-
-    @property
-    def coverage(self) -> float:
-        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved"))
-        wanted = sum(1 for p in self.template.paragraphs if not p.free)
-        return found / wanted if wanted else 0.0
-
-
 def align(document: Document, template: Template) -> Alignment:
     return _in_step(document, template) or _full(document, template)
+
+
+def _placed(pairs: list[Pair]) -> tuple[Pair, ...]:
+    """Each row with the line and section where it stands in the letter (the in-step walk
+    knows them as it goes)."""
+    line, section, placed = 1, None, []
+    for pair in pairs:
+        if pair.para is not None:
+            line = pair.para.line
+            if pair.template is not None:
+                section = pair.template.section
+        placed.append(Pair(pair.kind, pair.para, pair.template, pair.match, pair.score, pair.duplicate_of, line,
+                           pair.template.section if pair.template is not None else section))
+    return tuple(placed)
 
 
 def _in_step(document: Document, template: Template) -> Alignment | None:
@@ -66,7 +52,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             if following is not None and following.matches(para.text):
                 j += 1
             else:
-                pairs.append(Pair("free", para, expected))
+                pairs.append(Pair("free", para, expected, line=para.line, section=expected.section))
                 i += 1
             continue
         found = expected.matches(para.text)
@@ -76,14 +62,15 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             continue
         if not found:
             return None
-        pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None))
+        pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+                          line=para.line, section=expected.section))
         i, j = i + 1, j + 1
     while j < len(canon) and _optional_heading(template, canon[j]):
         omitted.append(canon[j].section)
         j = template.sections[canon[j].section].paragraphs[-1] + 1
     if i < len(letter) or any(not p.free for p in canon[j:]):
         return None
-    return Alignment(template, document, pairs, omitted_sections=omitted)
+    return Alignment(template, document, tuple(pairs), omitted_sections=tuple(omitted))
 
 
 def _optional_heading(template: Template, t: TemplateParagraph) -> bool:
@@ -105,22 +92,29 @@ def _full(document: Document, template: Template) -> Alignment:
     last_paired = -1  # template index of the last letter paragraph paired in order
     first_line: dict[int, int] = {}
     cursor = -1  # the template paragraph the letter has reached
+    strongest = scores.max(axis=1) if len(canon) else np.zeros(len(letter))
+    following = iter(chosen)  # the pairs after the letter's position, in order
+    upcoming = next(following, None)
     for i, para in enumerate(letter):
         if para is None:
             continue
+        while upcoming is not None and upcoming[0] <= i:
+            upcoming = next(following, None)
         if i in by_letter:
             t = canon[by_letter[i]]
             pairs.append(_pair(para, t, scores[i][by_letter[i]]))
             first_line.setdefault(t.index, para.line)
             last_paired = cursor = t.index
             continue
-        next_paired = next((canon[j].index for k, j in chosen if k > i), len(template.paragraphs))
+        next_paired = canon[upcoming[1]].index if upcoming is not None else len(template.paragraphs)
         free = next((t for t in template.paragraphs[last_paired + 1:next_paired] if t.free), None)
-        # the most similar template paragraph; of equals (one shape in three sections), the next
-        # one after where the letter stands
-        best = max(range(len(canon)), default=None,
-                   key=lambda j: (scores[i][j], -((canon[j].index - cursor - 1) % len(template.paragraphs))))
-        similar = canon[best] if best is not None and scores[i][best] >= STRONG_SCORE else None
+        similar = best = None
+        if strongest[i] >= STRONG_SCORE:
+            # the most similar template paragraph; of equals (one shape in three sections), the
+            # next one after where the letter stands
+            best = min(np.flatnonzero(scores[i] == strongest[i]),
+                       key=lambda j: (canon[j].index - cursor - 1) % len(template.paragraphs))
+            similar = canon[best]
         if similar is not None:
             cursor = similar.index
         if free is not None:
@@ -142,25 +136,25 @@ def _full(document: Document, template: Template) -> Alignment:
                         if section.required and title not in present]
     omitted = [title for title, section in template.sections.items()
                if not section.required and title not in present]
-    return Alignment(template, document, rows, missing_sections, fast=False, omitted_sections=omitted)
+    return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False,
+                     omitted_sections=tuple(omitted))
 
 
-def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> list[list[float]]:
-    fuzzy = process.cdist(
+def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> np.ndarray:
+    """Similarity (0-100) of every letter paragraph to every template paragraph; 100 only for
+    an exact match (a placeholder paragraph's regex matching counts as exact)."""
+    scores = process.cdist(
         [p.text for p in letter], [_fuzzy_text(t) for t in canon],
-        scorer=fuzz.ratio, processor=str.casefold, score_cutoff=PAIR_SCORE, workers=1,
+        scorer=fuzz.ratio, processor=str.casefold, score_cutoff=PAIR_SCORE, workers=1, dtype=np.float64,
     )
-    scores = fuzzy.tolist()
-    literals = [(j, t) for j, t in enumerate(canon) if t.regex is None]
-    for i, para in enumerate(letter):  # 100 means identical; a change of letter case is a change
-        for j, t in literals:
-            if scores[i][j] == 100.0 and para.text != t.text:
-                scores[i][j] = 99.0
-    patterns = [(j, t) for j, t in enumerate(canon) if t.regex is not None]
-    for i, para in enumerate(letter):
-        for j, t in patterns:
-            if t.regex.fullmatch(para.text):
-                scores[i][j] = 100.0
+    for i, j in zip(*np.nonzero(scores == 100.0)):  # a change of letter case is a change
+        if canon[j].regex is None and letter[i].text != canon[j].text:
+            scores[i, j] = 99.0
+    for j, t in enumerate(canon):
+        if t.regex is not None:
+            for i, para in enumerate(letter):
+                if t.matches(para.text):
+                    scores[i, j] = 100.0
     return scores
 
 
@@ -168,26 +162,31 @@ def _fuzzy_text(t: TemplateParagraph) -> str:
     return t.literal_text if t.regex is not None else t.text
 
 
-def _best_order_keeping_pairs(scores: list[list[float]]) -> list[tuple[int, int]]:
-    """Maximum-weight alignment keeping both orders (Needleman-Wunsch without gap costs)."""
-    n, m = len(scores), len(scores[0]) if scores else 0
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        row, above, weights = best[i], best[i - 1], scores[i - 1]
-        for j in range(1, m + 1):
-            w = weights[j - 1]
-            # exact matches weigh far more than near misses
-            diagonal = above[j - 1] + (w * 2 if w == 100.0 else w) if w >= PAIR_SCORE else -1.0
-            row[j] = max(above[j], row[j - 1], diagonal)
-    chosen, i, j = [], n, m
-    while i and j:
-        if best[i][j] == best[i - 1][j]:
-            i -= 1
-        elif best[i][j] == best[i][j - 1]:
+def _best_order_keeping_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
+    """Maximum-weight alignment keeping both orders (Needleman-Wunsch without gap costs).
+
+    A row is best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + weight), computed a
+    row at a time as a running maximum. A letter paragraph like no template paragraph leaves
+    its row as the one above, so only rows with a candidate are computed and kept: time and
+    memory grow with the letter's plausible paragraphs times the template's."""
+    n, m = scores.shape if scores.size else (len(scores), 0)
+    weights = np.where(scores >= PAIR_SCORE, np.where(scores == 100.0, scores * 2, scores), -1.0)
+    rows = [i for i in range(n) if m and weights[i].max() >= 0]
+    best = np.zeros((len(rows) + 1, m + 1))
+    for k, i in enumerate(rows, start=1):
+        above = best[k - 1]
+        best[k, 1:] = np.maximum(above[1:], above[:-1] + weights[i])
+        np.maximum.accumulate(best[k], out=best[k])
+    chosen, k, j = [], len(rows), m
+    while k and j:
+        i = rows[k - 1]
+        if best[k, j] == best[k - 1, j]:
+            k -= 1
+        elif best[k, j] == best[k, j - 1]:
             j -= 1
         else:
-            chosen.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
+            chosen.append((i, j - 1))
+            k, j = k - 1, j - 1
     return chosen[::-1]
 
 
@@ -251,17 +250,22 @@ def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
 
 def _insert_missing(template, pairs, paired_template) -> list[Pair]:
     """Put each missing template paragraph where it should stand: after its nearest placed predecessor."""
-    missing = [t for t in template.paragraphs if not t.free and t.index not in paired_template]
-    if not missing:
+    last_row = {row.template.index: k for k, row in enumerate(pairs)
+                if row.template is not None and row.kind != "duplicate"}
+    before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
+    reach = 0  # the row after the last one placed from an earlier template paragraph
+    for t in template.paragraphs:
+        if not t.free and t.index not in paired_template:
+            before.setdefault(reach, []).append(Pair("missing", None, t, score=0.0))
+        if t.index in last_row:
+            reach = max(reach, last_row[t.index] + 1)
+    if not before:
         return pairs
-    rows = list(pairs)
-    for t in missing:
-        position = 0
-        for k, row in enumerate(rows):
-            if row.template is not None and row.template.index < t.index and row.kind != "duplicate":
-                position = k + 1
-        rows.insert(position, Pair("missing", None, t, score=0.0))
-    return rows
+    rows = []
+    for k, row in enumerate(pairs):
+        rows += before.get(k, ())
+        rows.append(row)
+    return rows + before.get(len(pairs), [])
 
 
 def merged_template(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:

@@ -4,12 +4,13 @@
 suppresses exactly those in later runs, reports any others as usual, and says on stderr
 which entries no longer occur so the file can be pruned.
 
-Findings are recognised by a fingerprint that survives edits elsewhere in the letter:
-a hash of the rule, the letter's identity (its template and key field, e.g. the
-authority; the file name when the letter has none) and the evidence (the finding's
-excerpt, or its message, with any line numbers taken out). Never the line itself. The
-same fingerprint is the SARIF result's partialFingerprints, so code-scanning tools and the
-baseline agree on what is "the same finding".
+Findings are recognised by a fingerprint that survives edits elsewhere in the letter and
+rewording of messages: a hash of the rule, the letter's identity (its template and key
+field; the file name when the letter has none) and the finding's structured evidence with
+every line and page number left out. Never the line, never the message. The same
+fingerprint is the SARIF result's partialFingerprints, so code-scanning tools and the
+baseline agree on what is "the same finding". Baselines of version 1 (fingerprints of the
+excerpt or message text) are still read and matched as they were written.
 
 The file is TOML, one [[finding]] table per finding, sorted by letter and rule, without
 line numbers, so it diffs well and can be reviewed and committed. Keys other than those
@@ -30,8 +31,10 @@ from .models import LetterResult
 from .names import normalise_name
 from .settings import SettingsError
 
-FORMAT_VERSION = 1
-FINGERPRINT_KEY = "letterAudit/v1"  # the key of SARIF partialFingerprints
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+FINGERPRINT_KEY = "letterAudit/v2"  # the key of SARIF partialFingerprints
+LOCATION_KEYS = frozenset({"line", "end_line", "first_line", "page", "traceback"})  # not identity
 RECORDED = ("error", "warning")  # severities a baseline records
 NOTE_CHARS = 200
 _LINE_REF = re.compile(
@@ -56,17 +59,26 @@ def letter_identity(result: LetterResult) -> str:
     return result.path.name
 
 
-def evidence(finding) -> str:
-    return without_lines(finding.excerpt or finding.message)
+def identity_of(value):
+    """Evidence without its locations: what stays the same when lines move."""
+    if isinstance(value, dict):
+        return {k: identity_of(v) for k, v in value.items() if k not in LOCATION_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [identity_of(v) for v in value]
+    return value
 
 
-def fingerprint(result: LetterResult, finding) -> str:
+def fingerprint(result: LetterResult, finding, version: int = FORMAT_VERSION) -> str:
     """The stable identity of one finding (shared by the baseline and SARIF)."""
-    material = "\x1f".join((finding.rule, letter_identity(result), evidence(finding)))
+    if version == 1 or not finding.evidence:
+        evidence = without_lines(finding.excerpt or finding.message)
+    else:
+        evidence = json.dumps(identity_of(dict(finding.evidence)), sort_keys=True, ensure_ascii=False, default=str)
+    material = "\x1f".join((finding.rule, letter_identity(result), evidence))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
 
 
-def fingerprints(results: list[LetterResult]) -> list[list[str]]:
+def fingerprints(results: list[LetterResult], version: int = FORMAT_VERSION) -> list[list[str]]:
     """The fingerprint of every finding, per result. Two findings alike in every respect
     (the same paragraph pasted twice) are told apart by a count: fp, fp-2, fp-3."""
     seen: Counter = Counter()
@@ -74,7 +86,7 @@ def fingerprints(results: list[LetterResult]) -> list[list[str]]:
     for result in results:
         prints = []
         for finding in result.findings:
-            base = fingerprint(result, finding)
+            base = fingerprint(result, finding, version)
             seen[base] += 1
             prints.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
         out.append(prints)
@@ -105,6 +117,7 @@ class Outcome:
 class Baseline:
     path: Path
     entries: list[Entry]
+    version: int = FORMAT_VERSION
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":
@@ -116,9 +129,10 @@ class Baseline:
             raise BaselineError(f"baseline {path} cannot be read ({exc})") from None
         except tomllib.TOMLDecodeError as exc:
             raise BaselineError(f"baseline {path} is not valid TOML ({exc})") from None
-        if data.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-            raise BaselineError(f"baseline {path} has version {data.get('version')!r}; this letter-audit "
-                                f"reads version {FORMAT_VERSION}")
+        version = data.get("version", FORMAT_VERSION)
+        if version not in READABLE_VERSIONS:
+            raise BaselineError(f"baseline {path} has version {version!r}; this letter-audit "
+                                f"reads versions {' and '.join(map(str, READABLE_VERSIONS))}")
         raw = data.get("finding", [])
         if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
             raise BaselineError(f"baseline {path}: [[finding]] must be a list of tables")
@@ -129,13 +143,13 @@ class Baseline:
             known = {k: str(item.get(k, "")) for k in ("rule", "letter", "file", "note")}
             extra = {k: v for k, v in item.items() if k not in known and k != "fingerprint"}
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
-        return cls(path, entries)
+        return cls(path, entries, version)
 
     def apply(self, results: list[LetterResult]) -> Outcome:
         """Drop the findings the baseline holds; say which of its entries matched nothing."""
         wanted = Counter(e.fingerprint for e in self.entries)
         kept_results, suppressed = [], 0
-        for result, prints in zip(results, fingerprints(results)):
+        for result, prints in zip(results, fingerprints(results, self.version)):
             kept = []
             for finding, print_ in zip(result.findings, prints):
                 if wanted[print_] > 0:
@@ -155,17 +169,21 @@ class Baseline:
 
 
 def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:
+    """The entries to record; keys a reviewer added to `previous` carry over, matched by the
+    fingerprints `previous` was written with (so an older baseline is migrated, reasons kept)."""
     extras = {e.fingerprint: e.extra for e in previous.entries} if previous else {}
+    current = fingerprints(results)
+    earlier = fingerprints(results, previous.version) if previous else current
     entries = []
-    for result, prints in zip(results, fingerprints(results)):
-        for finding, print_ in zip(result.findings, prints):
+    for result, prints, old_prints in zip(results, current, earlier):
+        for finding, print_, old in zip(result.findings, prints, old_prints):
             if finding.severity not in RECORDED:
                 continue
             note = without_lines(finding.message)
             if len(note) > NOTE_CHARS:
                 note = note[: NOTE_CHARS - 3] + "..."
             entries.append(Entry(print_, finding.rule, result.key or result.path.name,
-                                 result.path.as_posix(), note, dict(extras.get(print_, {}))))
+                                 result.path.as_posix(), note, dict(extras.get(old, {}))))
     entries.sort(key=lambda e: (e.letter.casefold(), e.file, e.rule, e.note, e.fingerprint))
     return entries
 
@@ -202,6 +220,10 @@ def write_baseline(path: Path, results: list[LetterResult], previous: Baseline |
 def report(outcome: Outcome, baseline: Baseline, stream=None) -> None:
     """Say on stderr what the baseline suppressed and which of its entries are stale."""
     stream = stream or sys.stderr
+    if baseline.version != FORMAT_VERSION:
+        stream.write(f"letter-audit: the baseline {baseline.path} was written by an earlier letter-audit "
+                     f"(version {baseline.version}); it still applies. Rerun with --write-baseline "
+                     f"{baseline.path} to update it.\n")
     if outcome.suppressed:
         stream.write(f"letter-audit: {outcome.suppressed} accepted finding{'s' * (outcome.suppressed != 1)} "
                      f"suppressed by the baseline {baseline.path}\n")

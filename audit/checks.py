@@ -1,109 +1,117 @@
-"""Evaluate what a template declares about one letter: its checks and its field conflicts.
+"""The arithmetic and consistency a template declares, evaluated over one letter's fields.
 
-One function, `evaluate_checks`, from the template and the letter's quoted values to the
-failures. A check that does not hold is a failure of its rule; money of two currencies in
-one check is a failure too, with a message that says so. A check that cannot be evaluated
-at all (a type error, a division by zero its guard does not cover) is never skipped: it
-becomes a failure of `internal-error` naming the template, the check and the values.
-A check whose fields the letter does not quote is not evaluated: the missing text is
-reported by the rules about missing and changed paragraphs.
+A field quoted twice with different values (rule `field-conflict`, or the one the field
+names), or a check whose expression does not hold (its rule, `check-failed` by default), is
+a CheckFailure. Money of two currencies in one check fails it, with a message that says so.
+A check that cannot be evaluated at all (a type error, a division by zero its guard did not
+catch) is a failure of rule internal-error naming the template, the check and the values:
+never a silent skip, since a skipped check would pass the letter. A check whose fields the
+letter does not quote is skipped: other rules report what is missing.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from .expr import Missing
-from .models import Value
-from .template import Check, Template
-from .types import CurrencyMismatch, json_value, show
+from .models import Fields, Value
+from .types import CurrencyMismatch, show
+
+INTERNAL_ERROR = "internal-error"
+FIELD_CONFLICT = "field-conflict"
 
 
 @dataclass(frozen=True)
 class CheckFailure:
     rule: str
     message: str
-    anchors: tuple[Value, ...]  # the quoted values it is about, the one in question first
-    evidence: dict[str, Any] = field(default_factory=dict)
+    anchors: tuple[Value, ...]  # the quotations it is about, the one to point at first
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def excerpt(self) -> str:
+        if "values" in self.evidence:  # a field quoted differently, in the letter's order
+            return "; ".join(f"line {q['line']}: {q['value']}" for q in self.evidence["values"])
         return "; ".join(f"{v.field} = {v.raw} (line {v.line})" for v in self.anchors)
 
 
-def evaluate_checks(template: Template, fields_by_name: dict[str, list[Value]]) -> list[CheckFailure]:
-    failures = [f for spec in template.fields.values() if (f := _conflict(spec, fields_by_name.get(spec.name, [])))]
-    env = dict(template.constants)
-    env.update({name: values[0].value for name, values in fields_by_name.items() if values})
+def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
+    failures = []
+    for spec in template.fields.values():
+        values = fields.values.get(spec.name, ())
+        if len({v.value for v in values}) > 1:
+            quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
+            odd = _odd_one_out(values)
+            failures.append(CheckFailure(
+                spec.conflict or FIELD_CONFLICT, f"{spec.name} is quoted with different values: {quoted}.",
+                (odd, *(v for v in values if v is not odd)),
+                {"field": spec.name, "values": [_quoted(v) for v in values]}))
+    env = fields.environment(template.constants)
     for check in template.checks:
         if any(env.get(name) is None for name in check.names):
             continue
-        failure = _evaluate(template, check, env, fields_by_name)
-        if failure is not None:
-            failures.append(failure)
+        shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
+        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+        try:
+            holds = check.evaluate(env)
+        except Missing:
+            continue
+        except CurrencyMismatch as exc:
+            failures.append(CheckFailure(
+                check.rule, f"{render(check, fields, env)} (The check “{check.source}” cannot hold: it mixes "
+                            f"currencies, {exc}.)", shown, {**evidence, "problem": str(exc)}))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never skipped
+            reason = "division by zero" if isinstance(exc, ZeroDivisionError) else f"{type(exc).__name__}: {exc}"
+            values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
+            failures.append(CheckFailure(
+                INTERNAL_ERROR,
+                f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not "
+                f"be evaluated with {values}: {reason}. The template's check needs a guard or a fix.",
+                shown, {**evidence, "template": template.name, "exception": f"{type(exc).__name__}: {exc}"}))
+            continue
+        if holds:
+            continue
+        # point at the field the message names first: the figure it calls into question
+        failures.append(CheckFailure(check.rule, render(check, fields, env), shown,
+                                     {**evidence, "computed": _computed(check, env)}))
     return failures
 
 
-def _conflict(spec, values: list[Value]) -> CheckFailure | None:
-    if len({v.value for v in values}) < 2:
-        return None
-    usual = Counter(v.value for v in values).most_common(1)[0][0]
-    odd = next(v for v in values if v.value != usual)
-    quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
-    return CheckFailure(
-        spec.conflict or "field-conflict", f"{spec.name} is quoted with different values: {quoted}.",
-        (odd, *(v for v in values if v is not odd)),
-        {"field": spec.name, "values": [{"value": v.raw, "line": v.line} for v in values]})
-
-
-def _evaluate(template: Template, check: Check, env: dict[str, Any],
-              fields_by_name: dict[str, list[Value]]) -> CheckFailure | None:
-    anchors = tuple(values[0] for n in check.named if n in template.fields if (values := fields_by_name.get(n)))
-    evidence = {
-        "expression": check.source,
-        "fields": [{"field": v.field, "value": v.raw, "line": v.line} for v in anchors],
-    }
-    try:
-        holds = check.evaluate(env)
-    except CurrencyMismatch as exc:
-        return CheckFailure(check.rule, f"{render(check, env, fields_by_name)} (The check “{check.source}” "
-                                        f"cannot hold: it mixes currencies, {exc}.)", anchors,
-                            {**evidence, "problem": str(exc)})
-    except Missing:
-        return None
-    except Exception as exc:  # noqa: BLE001 - a template's check that cannot run is reported, never skipped
-        values = ", ".join(f"{v.field} = {v.raw}" for v in anchors) or "no values"
-        reason = "division by zero" if isinstance(exc, ZeroDivisionError) else f"{type(exc).__name__}: {exc}"
-        return CheckFailure(
-            "internal-error",
-            f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not be "
-            f"evaluated with {values}: {reason}.", anchors,
-            {**evidence, "template": template.name, "exception": f"{type(exc).__name__}: {exc}"})
-    if holds:
-        return None
-    computed = [json_value(v) for kind, part in check.message if kind == "value" if (v := _value(part, env)) is not None]
-    return CheckFailure(check.rule, render(check, env, fields_by_name), anchors,
-                        {**evidence, "computed": computed} if computed else evidence)
-
-
-def render(check: Check, env: dict[str, Any], fields_by_name: dict[str, list[Value]]) -> str:
+def render(check, fields: Fields, env: dict[str, Any]) -> str:
     """The check's message: each field as the letter wrote it, each {=expression} computed."""
     out = []
     for kind, part in check.message:
         if kind == "text":
             out.append(part)
         elif kind == "field":
-            found = fields_by_name.get(part)
-            out.append(found[0].raw if found else show(env.get(part, f"{{{part}}}")))
+            found = fields.first(part)
+            out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
         else:
-            value = _value(part, env)
+            value = _safe(part, env)
             out.append("?" if value is None else show(value))
     return "".join(out)
 
 
-def _value(evaluate, env: dict[str, Any]) -> Any:
+def _computed(check, env) -> list:
+    """Each {=expression} of the message, as the message shows it ("?" when it cannot be computed)."""
+    return [("?" if (value := _safe(part, env)) is None else show(value))
+            for kind, part in check.message if kind == "value"]
+
+
+def _safe(evaluator, env):
     try:
-        return evaluate(env)
+        return evaluator(env)
     except Exception:  # noqa: BLE001 - a message's computed part is shown as "?" when it cannot be computed
         return None
+
+
+def _quoted(value: Value) -> dict:
+    return {"value": value.raw, "line": value.line}
+
+
+def _odd_one_out(values: tuple[Value, ...]) -> Value:
+    """The first value that differs from the one most often quoted."""
+    usual = Counter(v.value for v in values).most_common(1)[0][0]
+    return next(v for v in values if v.value != usual)

@@ -1,62 +1,21 @@
-"""Stage 4: turn the placeholder text of aligned paragraphs into typed field values."""
+"""Stage 4: turn the placeholder text of aligned paragraphs into typed field values.
+
+Each placeholder's text is read by its field's base type (audit/types.py). Text that stands
+where a value belongs but is not such a value ("150.50" for an int) is kept as Unreadable,
+reported by invalid-value: never half read.
+"""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-from .align import Alignment, Pair
 from .diffs import word_diff
-from .models import Value
+from .models import Alignment, Disagreement, Fields, Pair, Unreadable, Value
 from .template import Slot, Template, TemplateParagraph
 from .types import InvalidValue
 from .types import convert as convert_base
 
-@dataclass(frozen=True)
-class Disagreement:
-    """A number and the noun after it that do not agree ("1 detailed investigations")."""
-
-    number: str
-    noun: str
-    expected: str
-    line: int
-    section: str | None
-    excerpt: str
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A placeholder's text that is not a value of the field's type ("150.50" for an int)."""
-
-    field: str
-    type: str
-    raw: str
-    reason: str
-    line: int
-    section: str | None
-
-
-@dataclass
-class Extraction:
-    values: dict[str, list[Value]] = field(default_factory=dict)  # every occurrence, in letter order
-    disagreements: list[Disagreement] = field(default_factory=list)
-    unreadable: list[Unreadable] = field(default_factory=list)
-
-    def first(self, name: str) -> Value | None:
-        found = self.values.get(name)
-        return found[0] if found else None
-
-    def in_paragraph(self, name: str, paragraph: int) -> Value | None:
-        """The value of a field as read from the paragraph starting at line `paragraph`."""
-        return next((v for v in self.values.get(name, ()) if v.paragraph == paragraph), None)
-
-    def environment(self, constants: dict[str, Any]) -> dict[str, Any]:
-        env = dict(constants)
-        env.update({name: found[0].value for name, found in self.values.items()})
-        return env
-
-    def as_json(self, template: Template) -> dict[str, Any]:
-        return {name: (v.json() if (v := self.first(name)) else None) for name in template.fields}
+Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
 
 def convert(kind: str, raw: str) -> Any:
@@ -68,45 +27,49 @@ def convert(kind: str, raw: str) -> Any:
         return None
 
 
-def extract(alignment: Alignment) -> Extraction:
-    result = Extraction()
+def extract(alignment: Alignment) -> Fields:
+    found: Found = {}
+    disagreements: list[Disagreement] = []
+    unreadable: list[Unreadable] = []
     for pair in alignment.pairs:
         if pair.match is not None:
-            _from_match(pair, result)
+            _from_match(pair, found, disagreements, unreadable)
         elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
-            _from_diff(pair, alignment.template, result)
-    return result
+            _from_diff(pair, alignment.template, found, unreadable)
+    return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
+                  tuple(unreadable))
 
 
-def _record(result: Extraction, slot: Slot, raw: str, line: int, paragraph: int, section: str | None) -> Any:
+def _record(found: Found, unreadable: list[Unreadable], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+    text = " ".join(raw.split())
     try:
         value = convert_base(slot.base, raw)
     except InvalidValue as exc:
-        result.unreadable.append(Unreadable(slot.field, slot.type, " ".join(raw.split()), str(exc), line, section))
+        unreadable.append(Unreadable(slot.field, slot.type, text, str(exc), line, pair.section))
         return None
-    found = Value(slot.field, value, " ".join(raw.split()), line, paragraph)
-    result.values.setdefault(slot.field, []).append(found)
+    except ValueError:  # a number too long to be one
+        unreadable.append(Unreadable(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
+        return None
+    found.setdefault(slot.field, []).append(Value(slot.field, value, text, line, pair.para.line, pair.section))
     return value
 
 
-def _from_match(pair: Pair, result: Extraction) -> None:
+def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unreadable: list[Unreadable]) -> None:
     numbers: dict[str, Any] = {}
     for slot in pair.template.slots:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
         if slot.field is not None:
-            numbers[slot.group] = _record(result, slot, raw, line, pair.para.line, pair.template.section)
+            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair)
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
         expected = singular if number == 1 else plural
         if number is not None and raw != expected:
-            result.disagreements.append(Disagreement(
-                pair.match.group(slot.number_group), raw, expected, line,
-                pair.template.section, pair.para.text))
+            disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
 
 
-def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
+def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[Unreadable]) -> None:
     """Boilerplate around the placeholders changed: line the words up and read what stands
     where each placeholder stood."""
     slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
@@ -117,7 +80,7 @@ def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
         if op == "-":
             pending.extend(m for m in slots if m in text)
         elif op == "+" and pending:
-            _read_inserted(pair, template, [slots[m] for m in pending], text, offset, result)
+            _read_inserted(pair, template, [slots[m] for m in pending], text, offset, found, unreadable)
             pending = []
         elif op == "=":
             pending = []
@@ -126,21 +89,20 @@ def _from_diff(pair: Pair, template: Template, result: Extraction) -> None:
 
 
 def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str, offset: int,
-                   result: Extraction) -> None:
+                   found: Found, unreadable: list[Unreadable]) -> None:
     """Values for placeholders that stood where `text` was inserted, taken in order: one
     placeholder takes the whole insertion if it fits its type, several take successive matches."""
     lead = len(text) - len(text.lstrip())
     stripped, position = text.strip(), 0
     for slot in slots:
-        pattern = re.compile(template.types[slot.type])
-        found = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
-        if found:
-            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair.para.line,
-                    pair.template.section)
-            position = found.end()
+        pattern = template.compiled_type(slot.type)
+        match = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
+        if match:
+            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair)
+            position = match.end()
 
 
-def expected_text(t: TemplateParagraph, extraction: Extraction | None, paragraph: int) -> str:
+def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int) -> str:
     """The template paragraph as this letter should read: the values read from the letter
     paragraph starting at line `paragraph` filled in, each noun in the form its number asks
     for. A diff against it shows only edits of the boilerplate."""

@@ -1,16 +1,28 @@
-"""The plain records that flow between the pipeline stages.
+"""The immutable records that flow between the pipeline stages (docs/architecture.md).
 
-read -> RawLetter -> normalise -> Document -> align -> Alignment -> extract -> Fields -> rules -> Finding
+read -> RawLetter -> normalise -> Document -> align -> Alignment -> extract -> Fields
+     -> Letter (all of the above) -> rules -> Issue (anchored) -> Finding -> LetterResult
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping, Union
+
+if TYPE_CHECKING:
+    from .template import Template, TemplateParagraph
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+EXCERPT_CHARS = 160
+
+
+def page_at(page_starts: tuple[int, ...], line: int) -> int | None:
+    """The 1-based page holding `line`, when the reader knew pages (PDF); else None."""
+    return bisect_right(page_starts, line) or None if page_starts else None
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,8 @@ class RawLetter:
     text: str | None
     encoding: str | None = None
     error: str | None = None
+    page_starts: tuple[int, ...] = ()  # line of the text where each page starts (PDF)
+    artifacts: tuple[tuple[int, str, str], ...] = ()  # (line, kind, text) a reader dropped (running header)
 
 
 @dataclass(frozen=True)
@@ -32,13 +46,13 @@ class Paragraph:
     line_starts: tuple[tuple[int, int], ...]  # (offset in text, original line) per joined line
     artifact: str | None = None  # why the normaliser set it aside (e.g. "page number")
 
+    @property
+    def end_line(self) -> int:
+        return self.line_starts[-1][1] if self.line_starts else self.line
+
     def line_at(self, offset: int) -> int:
-        line = self.line
-        for start, original in self.line_starts:
-            if start > offset:
-                break
-            line = original
-        return line
+        k = bisect_right(self.line_starts, (offset, float("inf")))
+        return self.line_starts[k - 1][1] if k else self.line
 
 
 @dataclass(frozen=True)
@@ -47,22 +61,145 @@ class Document:
     paragraphs: tuple[Paragraph, ...]  # paragraphs the letter is made of
     artifacts: tuple[Paragraph, ...]  # converter residue set aside (page numbers, ...)
     encoding: str | None = None
+    page_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One row of the letter laid over its template. `line` and `section` say where it stands:
+    for a missing paragraph, after the letter line before it, in the template's section."""
+
+    kind: str  # exact | changed | moved | free | extra | duplicate | missing
+    para: Paragraph | None  # None when the template paragraph is missing
+    template: "TemplateParagraph | None"  # None for a paragraph the template does not have
+    match: re.Match | None = None  # when a placeholder paragraph matched exactly
+    score: float = 100.0
+    duplicate_of: int | None = None  # for a duplicate: the line of the first copy
+    line: int = 1
+    section: str | None = None
+
+    @property
+    def end_line(self) -> int:
+        return self.para.end_line if self.para is not None else self.line
+
+
+@dataclass(frozen=True)
+class Alignment:
+    template: "Template"
+    document: Document
+    pairs: tuple[Pair, ...] = ()
+    missing_sections: tuple[str, ...] = ()
+    fast: bool = True  # aligned by the exact, in-step walk alone
+    omitted_sections: tuple[str, ...] = ()  # optional sections left out altogether: nothing to report
+
+    @property
+    def coverage(self) -> float:
+        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved"))
+        wanted = sum(1 for p in self.template.paragraphs if not p.free)
+        return found / wanted if wanted else 0.0
 
 
 @dataclass(frozen=True)
 class Value:
-    """A typed value pulled out of a letter, with the words it came from."""
+    """One quotation of a field: the typed value, the words it came from, and where."""
 
     field: str
     value: Any  # int, Decimal, Money, str or datetime.date (audit/types.py)
     raw: str
     line: int
     paragraph: int = 0  # first line of the paragraph it was read from
+    section: str | None = None
 
     def json(self) -> Any:
         from .types import json_value  # models stay import-free for the stages
 
         return json_value(self.value)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A placeholder's text that is not a value of the field's type ("150.50" for an int)."""
+
+    field: str
+    type: str
+    raw: str
+    reason: str  # what it is not: "not a whole number"
+    line: int
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A number and the noun after it that do not agree ("1 detailed investigations")."""
+
+    number: str
+    noun: str
+    expected: str
+    line: int
+    pair: Pair
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Every quotation of every field, in letter order."""
+
+    values: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    disagreements: tuple[Disagreement, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()  # placeholder text that is not a value of its type
+
+    def first(self, name: str) -> Value | None:
+        found = self.values.get(name)
+        return found[0] if found else None
+
+    def in_paragraph(self, name: str, paragraph: int) -> Value | None:
+        """The value of a field as read from the paragraph starting at line `paragraph`."""
+        return next((v for v in self.values.get(name, ()) if v.paragraph == paragraph), None)
+
+    def environment(self, constants: dict[str, Any]) -> dict[str, Any]:
+        env = dict(constants)
+        env.update({name: found[0].value for name, found in self.values.items()})
+        return env
+
+    def as_json(self, template: "Template") -> dict[str, Any]:
+        return {name: (v.json() if (v := self.first(name)) else None) for name in template.fields}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything the stages learnt about one letter: what every rule sees. A stage that did
+    not run leaves its record None (an unreadable file has no document)."""
+
+    raw: RawLetter
+    document: Document | None = None
+    template: "Template | None" = None
+    alignment: Alignment | None = None
+    fields: Fields | None = None
+    unrecognised: str | None = None  # why no template fits
+
+    def section_at(self, line: int) -> str | None:
+        """The template section the letter is in at `line`."""
+        section = None
+        for pair in self.alignment.pairs if self.alignment else ():
+            if pair.para is not None and pair.para.line <= line and pair.template is not None:
+                section = pair.template.section
+        return section
+
+
+# What a finding is about: a row of the alignment, a paragraph (an artifact), a quoted value,
+# a line of the file (batch findings about a data file), or None (the file as a whole).
+Anchor = Union[Pair, Paragraph, Value, int, None]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a rule reports: the message and what it is about. The framework turns it into a
+    Finding, deriving line, end line, page, section and excerpt from the anchor."""
+
+    message: str
+    anchor: Anchor = None
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    diff: tuple[tuple[str, str], ...] | None = None
+    excerpt: str | None = None  # when the anchor's own text is not the evidence to show
 
 
 @dataclass(frozen=True)
@@ -74,6 +211,9 @@ class Finding:
     section: str | None = None
     excerpt: str = ""
     diff: tuple[tuple[str, str], ...] | None = None  # ("=", "+", "-", text) word-level diff
+    end_line: int | None = None
+    page: int | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def json(self) -> dict:
         record = {
@@ -81,12 +221,20 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "line": self.line,
+            "end_line": self.end_line if self.end_line is not None else self.line,
+            **({"page": self.page} if self.page is not None else {}),
             "section": self.section,
             "excerpt": self.excerpt,
+            "evidence": dict(self.evidence),
         }
         if self.diff is not None:
             record["diff"] = [list(op) for op in self.diff]
         return record
+
+
+def excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
 
 
 @dataclass(eq=False)  # compared by identity: comparing every field of two letters is never meant
@@ -97,7 +245,7 @@ class LetterResult:
     template: str | None
     fields: dict[str, Any]
     findings: list[Finding] = field(default_factory=list)
-    key: str | None = None  # the letter's identity: its template's key field (e.g. the authority)
+    key: str | None = None  # the letter's identity: its template's key field (e.g. the recipient)
     content_hash: str | None = None  # hash of the normalised paragraphs, for duplicate-letter
     lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
     kind: str = "letter"  # or "batch": a pseudo-result holding findings about the whole batch

@@ -63,44 +63,60 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
             blocks[-1].append((number, line))
         elif blocks[-1]:
             blocks.append([])
-    paragraphs = [_join(block, vocabulary) for block in blocks if block]
+    paragraphs = [_join(block, vocabulary) for block in blocks if block]  # hard-wrapped lines joined
 
-    kept: list[Paragraph] = []
+    groups: list[list[Paragraph]] = []  # paragraphs a page break cut in two, to join once
     artifacts: list[Paragraph] = []
     for index, para in enumerate(paragraphs):
         if _PAGE_NUMBER.fullmatch(para.text):
             following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-            starts_block = not kept or kept[-1].text.endswith(_SENTENCE_END)
+            starts_block = not groups or groups[-1][-1].text.endswith(_SENTENCE_END)
             if following and following.text[:1].islower() and starts_block:
-                kept.append(para)  # a number standing apart from its noun: "2" / "upheld decisions"
+                groups.append([para])  # a number standing apart from its noun: "2" / "upheld decisions"
             else:
                 artifacts.append(Paragraph(para.text, para.line, para.line_starts, "page number"))
             continue
-        if kept and para.text[:1].islower() and not kept[-1].text.endswith(_SENTENCE_END):
-            kept[-1] = _merge(kept[-1], para, vocabulary)  # cut in two by a page break
+        if groups and para.text[:1].islower() and not groups[-1][-1].text.endswith(_SENTENCE_END):
+            groups[-1].append(para)  # cut in two by a page break
         else:
-            kept.append(para)
-    return Document(raw.path, tuple(kept), tuple(artifacts), raw.encoding)
+            groups.append([para])
+    kept = tuple(_joined([(p.text, p.line_starts) for p in group], vocabulary) for group in groups)
+    return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts)
 
 
 def _join(block: list[tuple[int, str]], vocabulary: Collection[str]) -> Paragraph:
-    para = Paragraph(block[0][1], block[0][0], ((0, block[0][0]),))
-    for number, line in block[1:]:
-        para = _merge(para, Paragraph(line, number, ((0, number),)), vocabulary)
-    return para
+    return _joined([(line, ((0, number),)) for number, line in block], vocabulary)
 
 
 def _merge(first: Paragraph, second: Paragraph, vocabulary: Collection[str]) -> Paragraph:
-    text, glue = first.text, " "
-    if text.endswith("-") and (tail := _WORD_START.match(second.text)):
-        head = _HYPHENATED.search(text[-60:])
-        if head and _is_split_word(head.group(1), tail.group(1), vocabulary):
-            text, glue = text[:-1], ""
-        elif head:
-            glue = ""  # a compound broken after its hyphen: keep the hyphen, drop the space
-    offset = len(text) + len(glue)
-    starts = first.line_starts + tuple((offset + start, line) for start, line in second.line_starts)
-    return Paragraph(text + glue + second.text, first.line, starts)
+    return _joined([(first.text, first.line_starts), (second.text, second.line_starts)], vocabulary)
+
+
+def _joined(pieces: list[tuple[str, tuple[tuple[int, int], ...]]], vocabulary: Collection[str]) -> Paragraph:
+    """Pieces (text, line starts): the lines of a paragraph, or the halves of one cut by a page
+    break, as one paragraph, in time linear in their length. A hyphen at a piece's end joins a
+    split word ("com-" + "plaints") or keeps a compound ("well-" + "established")."""
+    first_line = pieces[0][1][0][1]
+    if len(pieces) == 1:
+        return Paragraph(pieces[0][0], first_line, pieces[0][1])
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length, tail = 0, ""  # tail: the end of the text so far, enough to see a hyphenated word
+    for text, piece_starts in pieces:
+        glue = " " if parts else ""
+        if tail.endswith("-") and (word := _WORD_START.match(text)):
+            head = _HYPHENATED.search(tail)
+            if head and _is_split_word(head.group(1), word.group(1), vocabulary):
+                parts[-1], length, tail, glue = parts[-1][:-1], length - 1, tail[:-1], ""
+            elif head:
+                glue = ""  # a compound broken after its hyphen: keep the hyphen, drop the space
+        offset = length + len(glue)
+        for start, line in piece_starts:
+            starts.append((offset + start, line))
+        parts.append(glue + text)
+        length = offset + len(text)
+        tail = (tail + glue + text)[-60:]
+    return Paragraph("".join(parts), first_line, tuple(starts))
 
 
 def _is_split_word(left: str, right: str, vocabulary: Collection[str]) -> bool:

@@ -1,4 +1,10 @@
-"""One letter from file to findings, and a batch of letters streamed through it."""
+"""One letter from file to findings, and a batch of letters streamed through it.
+
+read -> normalise -> align (against the best-fitting template) -> extract -> rules. Each
+stage takes the records of the one before and returns new ones (audit/models.py); a stage
+that raises ends the letter's understanding there with an internal-error finding, and the
+rules still run on what is known (docs/architecture.md).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,12 +12,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from .align import Alignment, align
+from .align import align
 from .extract import extract
-from .models import Document, Finding, LetterResult
+from .models import Alignment, Document, Finding, Letter, LetterResult
 from .normalise import normalise
 from .read import read_letter
-from .rules import LetterContext
+from .rules import run_rules
+from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
 from .workers import map_in_workers, worth_sharing
@@ -19,22 +26,36 @@ from .workers import map_in_workers, worth_sharing
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 
 
-def audit_letter(path: Path, settings: Settings) -> tuple[LetterContext, LetterResult]:
+def audit_letter(path: Path, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    ctx = LetterContext(read_letter(path))
+    letter, crashed = understand(read_letter(path), settings)
+    findings = run_rules(letter, settings.active_rules, settings.severity_of)
+    if crashed is not None:
+        findings.insert(0, crashed)
+    return letter, summarise(letter, findings)
+
+
+def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
+    """The letter's records as far as the stages get; a stage that raises is the Finding."""
+    letter = Letter(raw)
+    if raw.text is None:
+        return letter, None
+    stage = "normalise"
     try:
-        if ctx.raw.text is not None:
-            _understand(ctx, settings)
-        findings = _run_rules(ctx, settings)
-    except Exception as exc:  # a bug must not stop the batch; say so on the letter
-        findings = [Finding("unrecognised-document", "error",
-                            f"The letter could not be audited because of an internal error "
-                            f"({type(exc).__name__}: {exc}); please report it.", 1)]
-    fields = ctx.extraction.as_json(ctx.template) if ctx.extraction else {}
-    template = ctx.template.name if ctx.template else None
-    result = LetterResult(path, template, fields, findings)
-    _keep_for_batch(ctx, result)
-    return ctx, result
+        document = normalise(raw, settings.vocabulary)
+        letter = Letter(raw, document)
+        if not document.paragraphs:
+            return replace(letter, unrecognised="The file is empty: it holds no text."), None
+        stage = "align"
+        alignment = choose_template(document, settings.templates)
+        if alignment.coverage < MIN_COVERAGE:
+            return replace(letter, unrecognised=(
+                f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
+                f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')), None
+        stage = "extract"
+        return Letter(raw, document, alignment.template, alignment, extract(alignment)), None
+    except Exception as exc:  # noqa: BLE001 - a bug is reported on the letter, never a pass
+        return letter, crash_finding(f"The {stage} stage", exc)
 
 
 def audit_batch(paths: list[Path], settings: Settings) -> Iterator[LetterResult]:
@@ -59,36 +80,24 @@ def _audit_in_worker(path: Path) -> LetterResult:
     return audit_letter(path, _worker_settings)[1]
 
 
-def _keep_for_batch(ctx: LetterContext, result: LetterResult) -> None:
-    """What the batch rules need of a letter, kept small: its key, where each field stands and
-    a hash of its text (the paragraphs the template explains; free text such as an image
+def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
+    """What the batch keeps of a letter: its fields, where each is quoted, its findings, its key
+    and a hash of its text (the paragraphs the template explains; free text such as an image
     description is left out, so two exports of one letter hash alike)."""
-    if ctx.extraction is not None:
-        result.lines = {name: found[0].line for name, found in ctx.extraction.values.items() if found}
-        key = ctx.template.key_field
-        if key and result.fields.get(key) is not None:
-            result.key = str(result.fields[key])
-    if ctx.document is not None and ctx.document.paragraphs:
-        if ctx.alignment is not None:
-            texts = [p.para.text for p in ctx.alignment.pairs if p.para is not None and p.kind != "free"]
+    template = letter.template
+    fields = letter.fields.as_json(template) if letter.fields is not None else {}
+    result = LetterResult(letter.raw.path, template.name if template else None, fields, findings)
+    if letter.fields is not None:
+        result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
+        if template.key_field and fields.get(template.key_field) is not None:
+            result.key = str(fields[template.key_field])
+    if letter.document is not None and letter.document.paragraphs:
+        if letter.alignment is not None:
+            texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != "free"]
         else:
-            texts = [p.text for p in ctx.document.paragraphs]
+            texts = [p.text for p in letter.document.paragraphs]
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _understand(ctx: LetterContext, settings: Settings) -> None:
-    document = ctx.document = normalise(ctx.raw, settings.vocabulary)
-    if not document.paragraphs:
-        ctx.unrecognised = "The file is empty: it holds no text."
-        return
-    alignment = choose_template(document, settings.templates)
-    if alignment.coverage < MIN_COVERAGE:
-        ctx.unrecognised = (
-            f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
-            f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')
-        return
-    ctx.template, ctx.alignment = alignment.template, alignment
-    ctx.extraction = extract(alignment)
+    return result
 
 
 def choose_template(document: Document, templates: list[Template]) -> Alignment:
@@ -99,15 +108,3 @@ def choose_template(document: Document, templates: list[Template]) -> Alignment:
     if len(hits) == 1 or hits[0][0] > hits[1][0]:
         return align(document, hits[0][1])
     return max((align(document, t) for _, t in hits), key=lambda a: a.coverage)
-
-
-def _run_rules(ctx: LetterContext, settings: Settings) -> list[Finding]:
-    findings = []
-    for rule in settings.active_rules:
-        if rule.check is None:
-            continue
-        severity = settings.severity_of(rule.id, rule.severity)
-        for finding in rule.check(ctx):
-            findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
-    findings.sort(key=lambda f: f.line)
-    return findings

@@ -81,8 +81,9 @@ class Settings:
 
     @cached_property
     def active_rules(self):
-        return [rule for rule_id, rule in self.rules.items()
-                if (not self.select or rule_id in self.select) and rule_id not in self.ignore]
+        """The rules this run applies; internal-error always: a failure is never hidden."""
+        return [rule for rule_id, rule in self.rules.items() if rule_id == "internal-error"
+                or ((not self.select or rule_id in self.select) and rule_id not in self.ignore)]
 
     def severity_of(self, rule_id: str, default: str) -> str:
         return self.severity.get(rule_id, default)

@@ -31,6 +31,7 @@ from .types import BASE_PATTERNS, BASES, ValueType
 SEVERITIES = ("error", "warning", "info")
 AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
 NUMERIC_TYPES = {"int", "percent", "decimal", "money"}  # kept for callers sorting columns
+MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -81,10 +82,16 @@ class TemplateParagraph:
     slots: tuple[Slot, ...] = ()
     parts: tuple[Part, ...] = ()  # literal text and slots, in order
     line: int = 0  # line of the template file where the paragraph starts
+    bounds: tuple[str, str, int] = ("", "", 0)  # text a match starts and ends with; its longest length
 
     def matches(self, text: str) -> re.Match | bool | None:
         if self.regex is None:
             return text == self.text
+        # cheap tests first: the regex sees only text of a length it can match, so its work
+        # per paragraph is bounded whatever the letter holds
+        prefix, suffix, longest = self.bounds
+        if len(text) > longest or not text.startswith(prefix) or not text.endswith(suffix):
+            return None
         return self.regex.fullmatch(text)
 
     @property
@@ -161,6 +168,10 @@ class Template:
         """Names a check may use besides the fields."""
         return {"year": self.year}
 
+    def compiled_type(self, name: str) -> re.Pattern:
+        """The compiled pattern of a type (cached: compiled once per process)."""
+        return _compiled(self.types[name])
+
     def base_of(self, name: str) -> str:
         """The base type of a field (text for a name the template does not know)."""
         spec = self.fields.get(name)
@@ -177,6 +188,11 @@ class Template:
         placed = sum(1 for p in self.paragraphs if not p.free)
         return (f"{len(self.sections)} sections, {placed} paragraphs, {len(self.fields)} fields, "
                 f"{len(self.checks)} checks")
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def default_template_dir() -> Path:
@@ -675,7 +691,12 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
         return f"the paragraph {_quote(text[:40])} does not compile to a pattern: {exc}"
     slots = tuple(p for p in numbered if isinstance(p, Slot))
     skeleton = "".join(p if isinstance(p, str) else p.label for p in numbered)
-    return TemplateParagraph(index, section, text, skeleton, heading, False, regex, slots, tuple(numbered), line)
+    literal = "".join(p for p in numbered if isinstance(p, str))
+    prefix = re.match(r"\S*", numbered[0]).group(0) if isinstance(numbered[0], str) else ""
+    suffix = re.search(r"\S*$", numbered[-1]).group(0) if isinstance(numbered[-1], str) else ""
+    bounds = (prefix, suffix, 2 * len(literal) + MAX_FIELD_CHARS * len(slots))
+    return TemplateParagraph(index, section, text, skeleton, heading, False, regex, slots, tuple(numbered), line,
+                             bounds)
 
 
 def merge_paragraphs(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:

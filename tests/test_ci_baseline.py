@@ -143,3 +143,47 @@ def test_unusable_baseline_is_a_usage_error(batch, capsys, content, message):
     code, out, err = run(capsys, "letters", "--baseline", "baseline.toml")
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def reword_every_message(monkeypatch):
+    """Every per-letter finding of the run gets a new message, as a release rewording them would."""
+    from audit import pipeline
+    original = pipeline.run_rules
+
+    def reworded(*args):
+        from dataclasses import replace
+        return [replace(f, message=f"Reworded: {f.rule} at {f.line}.") for f in original(*args)]
+    monkeypatch.setattr(pipeline, "run_rules", reworded)
+
+
+def test_rewording_messages_keeps_the_baseline(batch, capsys, monkeypatch):
+    run(capsys, "letters", "--write-baseline", "baseline.toml")
+    reword_every_message(monkeypatch)
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    shown = [f["message"] for letter in json.loads(out)["letters"] for f in letter["findings"]]
+    assert shown and all(m.startswith("Reworded:") for m in shown)  # the info findings, not recorded
+    assert code == 0 and failing(out) == set() and "stale" not in err
+
+
+def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(batch, capsys):
+    from audit import baseline
+    from audit.pipeline import audit_batch
+    from audit.settings import Settings
+    results = list(audit_batch(sorted(Path("letters").iterdir()), Settings()))
+    old = baseline.entries_for(results)
+    prints = {id(f): p for r, ps in zip(results, baseline.fingerprints(results, 1)) for f, p in zip(r.findings, ps)}
+    v1 = [baseline.Entry(prints[id(f)], e.rule, e.letter, e.file, e.note, {"reason": "signed off"})
+          for r in results for f in r.findings if f.severity in ("error", "warning")
+          for e in [next(x for x in old if x.fingerprint == baseline.fingerprint(r, f))]]
+    Path("baseline.toml").write_text(baseline.render(v1).replace("version = 2", "version = 1"), encoding="utf-8")
+
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and failing(out) == set()
+    assert "earlier letter-audit (version 1); it still applies" in err
+
+    run(capsys, "letters", "--baseline", "baseline.toml", "--write-baseline", "baseline.toml")
+    rewritten = tomllib.loads(Path("baseline.toml").read_text(encoding="utf-8"))
+    assert rewritten["version"] == 2 and len(rewritten["finding"]) == 8
+    assert all(e["reason"] == "signed off" for e in rewritten["finding"])
+    code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
+    assert code == 0 and "earlier letter-audit" not in err

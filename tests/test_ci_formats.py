@@ -116,7 +116,7 @@ def test_sarif_is_valid_and_lists_every_rule_once(batch, capsys):
     count = next(r for r in results if r["ruleId"] == "count-mismatch")
     assert count["locations"][0]["physicalLocation"]["region"]["startLine"] == 77
     assert count["level"] == "error"
-    prints = [r["partialFingerprints"]["letterAudit/v1"] for r in results]
+    prints = [r["partialFingerprints"]["letterAudit/v2"] for r in results]
     assert len(set(prints)) == len(prints)  # every finding told apart
 
 
@@ -131,19 +131,19 @@ def test_sarif_fingerprints_survive_unrelated_lines_moving(batch, capsys):
     after = results()
 
     def by_print(rs):
-        return {r["partialFingerprints"]["letterAudit/v1"]: r for r in rs}
+        return {r["partialFingerprints"]["letterAudit/v2"]: r for r in rs}
 
     assert by_print(before).keys() == by_print(after).keys()
     moved = [r for r in after if r["ruleId"] == "count-mismatch"][0]
     assert moved["locations"][0]["physicalLocation"]["region"]["startLine"] == 80  # the line did move
-    assert by_print(before)[moved["partialFingerprints"]["letterAudit/v1"]]["ruleId"] == "count-mismatch"
+    assert by_print(before)[moved["partialFingerprints"]["letterAudit/v2"]]["ruleId"] == "count-mismatch"
 
 
 def test_sarif_fingerprint_changes_with_the_evidence(batch, capsys):
     def count_print():
         _, out, _ = run(capsys, "letters", "--format", "sarif", "--select", "count-mismatch")
         [result] = json.loads(out)["runs"][0]["results"]
-        return result["partialFingerprints"]["letterAudit/v1"]
+        return result["partialFingerprints"]["letterAudit/v2"]
 
     first = count_print()
     letter = batch / LETTER_001

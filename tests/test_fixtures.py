@@ -83,3 +83,8 @@ def test_converter_residue_is_info_only(results):
 def test_statuses(results):
     assert {seed: r.status for seed, r in results.items()} == {
         "000": "pass", "001": "fail", "002": "fail", "003": "fail", "004": "pass"}
+
+
+@pytest.mark.parametrize("seed", sorted(HEADERS))
+def test_no_internal_error_on_any_seed(results, seed):
+    assert not [f.message for f in results[seed].findings if f.rule == "internal-error"]

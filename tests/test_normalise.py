@@ -55,7 +55,7 @@ def test_value_lines_inside_a_wrapped_paragraph(tmp_path):
     ctx, _ = audit_text(tmp_path, text)
     lines = text.split("\n")
     for name in ("year_end", "period_end", "investigations"):
-        value = ctx.extraction.first(name)
+        value = ctx.fields.first(name)
         assert value.raw.split()[0] in lines[value.line - 1], name
 
 

@@ -1,10 +1,13 @@
 """Rule cases are data: tests/rules/<rule-id>.yml holds letters that must and must not trigger it.
 
 A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the whole
-`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it;
-`template` (a path from the repository root) audits it with that template instead of the shipped ones. `fail` cases list the
+`repeat`ed), or gives its own `text` or `bytes_hex`; `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
-no other warning or error); `pass` cases must not raise the rule at all.
+no other warning or error; a `pass` case with `expect: {only: true}` must raise no warning or
+error at all); `pass` cases must not raise the rule at all. A file may give its own `template`
+(its text) instead of the shipped ones, a case a `template_file` (a path from the repository
+root); a `seed` with a / is a letter's path from the repository root. No case may raise internal-error
+(but the cases of internal-error itself): a rule that crashes fails its cases, pass or fail.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ def load_cases():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for kind in ("fail", "pass"):
             for case in spec.get(kind, []):
+                case = {**case, "template": spec.get("template")}
                 yield pytest.param(spec["rule"], kind, case, id=f"{spec['rule']}:{kind}:{case['name']}")
 
 
@@ -48,9 +52,16 @@ def build_letter(case: dict) -> bytes:
 
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
-    assert rule in all_rules() or rule in Settings().rules, f"{rule} is not a known rule"
-    settings = Settings(template_paths=[ROOT / case["template"]]) if "template" in case else None
+    settings = None
+    if case["template"]:
+        (tmp_path / "template.md").write_text(case["template"], encoding="utf-8")
+        settings = Settings(template_paths=[tmp_path / "template.md"])
+    elif "template_file" in case:
+        settings = Settings(template_paths=[ROOT / case["template_file"]])
+    assert rule in (settings or Settings()).rules, f"{rule} is not a known rule"
     _, result = audit_text(tmp_path, build_letter(case), case.get("file", "letter.txt"), settings)
+    if rule != "internal-error":
+        assert not [f.message for f in result.findings if f.rule == "internal-error"]
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]

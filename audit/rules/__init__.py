@@ -2,7 +2,8 @@
 and the rules templates declare ([rules.ID] in a template's header).
 
 A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
-(how a reviewer checks a finding) and check(ctx) -> iterable of Finding. The first
+(how a reviewer checks a finding) and check(letter) -> iterable of Issue, each anchored to
+what it is about (audit/rules/base.py derives line, section and excerpt from the anchor). The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
 BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
 instead (see audit/batch.py).
@@ -18,10 +19,10 @@ import pkgutil
 import sys
 from functools import lru_cache, partial
 
-from .base import LetterContext, RuleInfo, declared_findings
+from .base import RuleInfo, declared_issues, run_rules
 
-__all__ = ["ALIASES", "LetterContext", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id",
-           "register_declared_rules"]
+__all__ = ["ALIASES", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id", "register_declared_rules",
+           "run_rules"]
 
 # old id -> current id
 ALIASES = {
@@ -58,7 +59,7 @@ def declared_rule_info(rule) -> RuleInfo:
     doc = rule.explanation or f"Declared by the template {rule.template!r}."
     hint = rule.hint or "Check the figures the message names against the source data."
     return RuleInfo(rule.id, rule.severity, rule.summary, doc, hint,
-                    partial(declared_findings, rule=rule.id, severity=rule.severity), template=rule.template)
+                    partial(declared_issues, rule=rule.id), template=rule.template)
 
 
 def register_declared_rules(templates) -> None:

@@ -1,66 +1,27 @@
-"""What every rule sees of a letter, and the evaluation of the checks a template declares."""
+"""The rule framework: run each rule on a letter in isolation and turn what it reports into findings.
+
+A rule yields Issues anchored to what they are about (a row of the alignment, a paragraph,
+a quoted value, a line); the framework derives line, end line, page, section and excerpt
+from the anchor, once, for every rule alike. A rule that raises yields one internal-error
+finding naming it, and the other rules still run: a bug never passes a letter and never
+hides its other findings.
+"""
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
-from ..align import Alignment
-from ..checks import evaluate_checks
-from ..extract import Extraction
-from ..models import Document, Finding, RawLetter, Value
-from ..template import Template
+from ..checks import CheckFailure, evaluate_checks
+from ..models import Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
 
-EXCERPT_CHARS = 160
+INTERNAL_ERROR = "internal-error"
 
 
-@dataclass
-class LetterContext:
-    raw: RawLetter
-    document: Document | None = None
-    template: Template | None = None
-    alignment: Alignment | None = None
-    extraction: Extraction | None = None
-    unrecognised: str | None = None  # why no template fits
-
-    @cached_property
-    def declared_problems(self) -> list:
-        """The failed checks and field conflicts of the letter (audit/checks.py)."""
-        if self.extraction is None:
-            return []
-        return evaluate_checks(self.template, self.extraction.values)
-
-
-def excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
-
-
-def declared_findings(ctx: LetterContext, rule: str, severity: str) -> list[Finding]:
-    """Findings for the checks and field conflicts that a template assigns to `rule`."""
-    findings = []
-    for failure in ctx.declared_problems:
-        if failure.rule == rule:
-            line = failure.anchors[0].line if failure.anchors else 1
-            findings.append(Finding(rule, severity, failure.message, line, section_at(ctx, line), failure.excerpt))
-    return findings
-
-
-def section_at(ctx: LetterContext, line: int) -> str | None:
-    """The template section the letter is in at `line`."""
-    if ctx.alignment is None:
-        return None
-    section = None
-    for pair in ctx.alignment.pairs:
-        if pair.para is not None and pair.para.line <= line and pair.template is not None:
-            section = pair.template.section
-    return section
-
-
-@dataclass
+@dataclass(frozen=True)
 class RuleInfo:
-    """A rule as the catalogue shows it; `check` yields findings for one letter, `check_batch`
-    (batch rules) yields (result, finding) pairs for the whole batch."""
+    """A rule as the catalogue shows it; `check` yields Issues for one letter, `check_batch`
+    (batch rules) yields (result, Finding) pairs for the whole batch."""
 
     id: str
     severity: str
@@ -71,3 +32,77 @@ class RuleInfo:
     batch: bool = False
     check_batch: Any = field(default=None, repr=False)
     template: str | None = None  # the template that declares the rule; None for a built-in rule
+
+
+def run_rules(letter: Letter, rules, severity_of) -> list[Finding]:
+    """Every rule's findings for the letter, sorted by line; `severity_of(rule_id, default)`."""
+    page_starts = letter.document.page_starts if letter.document else letter.raw.page_starts
+    findings = []
+    for rule in rules:
+        if rule.check is None:
+            continue
+        severity = severity_of(rule.id, rule.severity)
+        try:
+            for issue in rule.check(letter):
+                findings.append(to_finding(rule.id, severity, issue, page_starts))
+        except Exception as exc:  # noqa: BLE001 - a crashing rule is reported, never lost
+            findings.append(crash_finding(f"The rule {rule.id}", exc))
+    findings.sort(key=lambda f: f.line)
+    return findings
+
+
+def crash_finding(what: str, exc: BaseException) -> Finding:
+    """The finding that stands for a rule (or a stage) that raised on this letter: always an
+    error, whatever --select, --ignore or --severity say, since it means nothing was checked."""
+    return Finding(
+        INTERNAL_ERROR, "error",
+        f"{what} failed on this letter ({type(exc).__name__}: {_short(exc)}); what it checks was "
+        "not checked here. This is a bug in letter-audit or in the template: please report it.",
+        1, evidence={"rule": what, "exception": f"{type(exc).__name__}: {_short(exc)}",
+                     "traceback": traceback.format_exc(limit=20)})
+
+
+def to_finding(rule: str, severity: str, issue: Issue, page_starts: tuple[int, ...] = ()) -> Finding:
+    line, end_line, section, shown = locate(issue.anchor)
+    return Finding(rule, severity, issue.message, line, section,
+                   issue.excerpt if issue.excerpt is not None else shown, issue.diff,
+                   end_line, page_at(page_starts, line), issue.evidence)
+
+
+def locate(anchor) -> tuple[int, int, str | None, str]:
+    """(line, end line, section, excerpt) of what an issue is about."""
+    if isinstance(anchor, Pair):
+        text = anchor.para.text if anchor.para is not None else anchor.template.skeleton
+        return anchor.line, anchor.end_line, anchor.section, excerpt(text)
+    if isinstance(anchor, Paragraph):
+        return anchor.line, anchor.end_line, None, excerpt(anchor.text)
+    if isinstance(anchor, Value):
+        return anchor.line, anchor.line, anchor.section, f"{anchor.field} = {anchor.raw}"
+    if isinstance(anchor, int):
+        return anchor, anchor, None, ""
+    return 1, 1, None, ""
+
+
+_last: tuple[Letter | None, list[CheckFailure]] = (None, [])
+
+
+def check_failures(letter: Letter) -> list[CheckFailure]:
+    """The template's checks evaluated once per letter, shared by every rule they name."""
+    global _last
+    if _last[0] is not letter:
+        failures = evaluate_checks(letter.template, letter.fields) if letter.fields is not None else []
+        _last = (letter, failures)
+    return _last[1]
+
+
+def declared_issues(letter: Letter, rule: str):
+    """Issues for the checks and field conflicts that a template assigns to `rule`."""
+    for failure in check_failures(letter):
+        if failure.rule == rule:
+            yield Issue(failure.message, failure.anchors[0] if failure.anchors else None,
+                        failure.evidence, excerpt=failure.excerpt)
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -15,31 +15,31 @@ Good::
 from ..diffs import describe, word_diff
 from ..extract import expected_text
 from ..language import sentences
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue
 
 ID = "boilerplate-changed"
 SEVERITY = "warning"
 HINT = "Read the diff: restore the template's wording unless the change was approved."
 
 
-def check(ctx):
-    if ctx.alignment is None:
+def check(letter):
+    if letter.alignment is None:
         return
-    for pair in ctx.alignment.pairs:
+    for pair in letter.alignment.pairs:
         if pair.kind == "changed" or (pair.kind == "moved" and pair.score < 100.0):
-            expected = expected_text(pair.template, ctx.extraction, pair.para.line)
+            expected = expected_text(pair.template, letter.fields, pair.para.line)
             diff = word_diff(expected, pair.para.text)
-            yield Finding(ID, SEVERITY,
-                          f"Boilerplate at line {pair.para.line} differs from the template: "
-                          f"{_sentence_changes(expected, pair.para.text) or describe(diff)}."
-                          f"{_unread_fields(ctx, pair)}",
-                          pair.para.line, pair.template.section, excerpt(pair.para.text), tuple(diff))
+            yield Issue(f"Boilerplate at line {pair.para.line} differs from the template: "
+                        f"{_sentence_changes(expected, pair.para.text) or describe(diff)}."
+                        f"{_unread_fields(letter, pair)}",
+                        pair, {"template": expected, "text": pair.para.text}, tuple(diff))
 
 
 def _sentence_changes(expected: str, actual: str) -> str:
     """Whole sentences dropped or added, in words; empty when sentences were reworded."""
     before, after = sentences(expected), sentences(actual)
+    if before is None or after is None:
+        return ""
     dropped = [s for s in before if s not in after]
     added = [s for s in after if s not in before]
     if bool(dropped) == bool(added):
@@ -49,10 +49,10 @@ def _sentence_changes(expected: str, actual: str) -> str:
             + "; ".join(f'"{s}"' for s in changed))
 
 
-def _unread_fields(ctx, pair):
+def _unread_fields(letter, pair):
     """Placeholders of the paragraph whose value could not be read from the letter."""
     unread = [(slot.field, slot.type) for slot in pair.template.slots
-              if slot.field and not (ctx.extraction and ctx.extraction.in_paragraph(slot.field, pair.para.line))]
+              if slot.field and not (letter.fields and letter.fields.in_paragraph(slot.field, pair.para.line))]
     if not unread:
         return ""
     named = ", ".join(f"{name} (a {kind})" for name, kind in unread)

@@ -12,12 +12,12 @@ Good::
 
     Charge £150.50, credit £45.25, refund £105.25
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "check-failed"
 SEVERITY = "error"
 HINT = "Check the figures the message names against the source data; at least one of them is wrong."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

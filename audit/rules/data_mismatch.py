@@ -16,7 +16,6 @@ Good::
 """
 from ..data import letter_value, same, show, typed
 from ..models import Finding
-from ..names import normalise_name
 
 ID = "data-mismatch"
 SEVERITY = "error"
@@ -48,4 +47,5 @@ def check_batch(results, batch):
                 ID, SEVERITY,
                 f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
                 result.lines.get(column, 1), template.section_of_field(column),
-                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")
+                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}",
+                evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)})

@@ -53,7 +53,8 @@ def check_batch(results, batch):
         line = result.lines.get(template.key_field, 1) if template and template.key_field else 1
         what = "identical text" if n_copies else "same recipient"
         yield result, Finding(ID, SEVERITY, f"This letter duplicates {'; '.join(parts)}.", line, None,
-                              f"{what}: {result.key or result.content_hash}")
+                              f"{what}: {result.key or result.content_hash}",
+                              evidence={"duplicate": what, "of": result.key or result.content_hash})
 
 
 def _key(result):

@@ -12,8 +12,7 @@ Good: every paragraph of the letter is one of the template's, once.
 Three or more repeated paragraphs in a row (a passage, or the whole letter, pasted
 twice) are reported once, with the lines they span.
 """
-from ..models import Finding
-from .base import excerpt, section_at
+from ..models import Issue, excerpt
 
 ID = "extra-paragraph"
 SEVERITY = "warning"
@@ -23,33 +22,31 @@ HINT = "Confirm with the author that the paragraph was meant for this recipient;
 RUN = 3  # this many repeated paragraphs in a row are one repeated passage, one finding
 
 
-def check(ctx):
-    if ctx.alignment is None:
+def check(letter):
+    if letter.alignment is None:
         return
-    pairs = ctx.alignment.pairs
+    pairs = letter.alignment.pairs
     covered = set()
     for first, last in _repeated_passages(pairs):
         covered.update(range(first, last + 1))
         copies = sum(1 for p in pairs[first:last + 1] if p.kind == "duplicate")
         start, end = pairs[first], pairs[last]
         origin = f", first from line {start.duplicate_of}" if start.duplicate_of else ""
-        yield Finding(ID, SEVERITY,
-                      f"Lines {start.para.line}-{end.para.line} repeat {copies} paragraphs that the letter "
-                      f'already has{origin}: "{excerpt(start.para.text)}" ...',
-                      start.para.line, start.template.section, excerpt(start.para.text))
+        yield Issue(f"Lines {start.para.line}-{end.para.line} repeat {copies} paragraphs that the letter "
+                    f'already has{origin}: "{excerpt(start.para.text)}" ...',
+                    start, {"repeated": [p.para.text for p in pairs[first:last + 1] if p.kind == "duplicate"],
+                            "line": start.para.line, "end_line": end.para.line})
     for k, pair in enumerate(pairs):
         if k in covered:
             continue
         if pair.kind == "extra":
-            yield Finding(ID, SEVERITY,
-                          f'Paragraph at line {pair.para.line} is not in the template: "{excerpt(pair.para.text)}"',
-                          pair.para.line, section_at(ctx, pair.para.line), excerpt(pair.para.text))
+            yield Issue(f'Paragraph at line {pair.para.line} is not in the template: "{excerpt(pair.para.text)}"',
+                        pair, {"text": pair.para.text})
         elif pair.kind == "duplicate":
             origin = f" (first copy at line {pair.duplicate_of})" if pair.duplicate_of else ""
-            yield Finding(ID, SEVERITY,
-                          f"Paragraph at line {pair.para.line} repeats a template paragraph{origin}: "
-                          f'"{excerpt(pair.para.text)}"',
-                          pair.para.line, pair.template.section, excerpt(pair.para.text))
+            yield Issue(f"Paragraph at line {pair.para.line} repeats a template paragraph{origin}: "
+                        f'"{excerpt(pair.para.text)}"',
+                        pair, {"text": pair.para.text, "first_line": pair.duplicate_of})
 
 
 def _repeated_passages(pairs):

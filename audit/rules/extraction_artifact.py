@@ -11,25 +11,26 @@ Bad (if it were counted as text)::
 
 Good: the page number is reported here and ignored.
 """
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue, excerpt
 
 ID = "extraction-artifact"
 SEVERITY = "info"
 HINT = "Nothing to do unless the ignored text is real letter content."
 
 
-def check(ctx):
-    if ctx.document is None:
+def check(letter):
+    for line, kind, text in letter.raw.artifacts:
+        yield Issue(f'Ignored a {kind} at line {line}: "{excerpt(text)}"', line,
+                    {"kind": kind, "text": text}, excerpt=excerpt(text))
+    if letter.document is None:
         return
-    for para in ctx.document.artifacts:
-        yield Finding(ID, SEVERITY, f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"',
-                      para.line, None, para.text)
-    if ctx.alignment is None:
+    for para in letter.document.artifacts:
+        yield Issue(f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"', para,
+                    {"kind": para.artifact, "text": para.text}, excerpt=para.text)
+    if letter.alignment is None:
         return
-    for pair in ctx.alignment.pairs:
+    for pair in letter.alignment.pairs:
         if pair.kind == "free":
-            yield Finding(ID, SEVERITY,
-                          f'Ignored text where the template allows a {pair.template.text} '
-                          f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
-                          pair.para.line, pair.template.section, excerpt(pair.para.text))
+            yield Issue(f'Ignored text where the template allows a {pair.template.text} '
+                        f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
+                        pair, {"kind": pair.template.text, "text": pair.para.text})

@@ -13,12 +13,12 @@ Good::
 
     Your account AB123456 ... the balance of account AB123456 ...
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "field-conflict"
 SEVERITY = "error"
 HINT = "Find which quotation is right (the source data says) and correct the other."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

@@ -13,44 +13,50 @@ Good::
 
     Statistics are based on a total of 1 detailed investigation
 """
-from ..language import agreement_matcher, number_value, pipeline
-from ..models import Finding
-from .base import excerpt
+from itertools import islice
+
+from ..language import agreement_matcher, candidate_spans, number_value, pipeline
+from ..models import Issue, excerpt
 
 ID = "grammar-number"
 SEVERITY = "warning"
 HINT = "Correct the noun (or the number, if the number is the mistake)."
+MAX_SPANS = 500  # number-noun candidates read per letter: bounds the work on a hostile file
 
 
-def check(ctx):
-    if ctx.extraction is None:
+def check(letter):
+    if letter.fields is None:
         return
-    for d in ctx.extraction.disagreements:
-        yield Finding(ID, SEVERITY, f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
-                      d.line, d.section, excerpt(d.excerpt))
-    # text the template does not explain: read it with spaCy (loaded only for such letters)
-    unexplained = [p for p in ctx.alignment.pairs
+    for d in letter.fields.disagreements:
+        yield Issue(f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
+                    d.line, {"number": d.number, "noun": d.noun, "expected": d.expected},
+                    excerpt=excerpt(d.pair.para.text))
+    # text the template does not explain: find number ... noun candidates with a regex, and
+    # let spaCy (loaded only when there is one) read just those short spans
+    unexplained = [p for p in letter.alignment.pairs
                    if p.kind in ("extra", "changed", "duplicate") and p.match is None]
-    if not unexplained:
+    forms = tuple(sorted({slot.forms for p in letter.template.paragraphs for slot in p.slots if slot.forms}))
+    if not unexplained or not forms:
         return
-    forms = tuple(sorted({slot.forms for p in ctx.template.paragraphs for slot in p.slots if slot.forms}))
-    if not forms:
+    spans = [(pair, found.start(), found.end()) for pair in unexplained
+             for found in islice(candidate_spans(forms).finditer(pair.para.text), MAX_SPANS)][:MAX_SPANS]
+    if not spans:
         return
     to_plural = {s.lower(): p.lower() for s, p in forms}
     to_singular = {p.lower(): s.lower() for s, p in forms}
-    for pair in unexplained:
-        doc = pipeline()(pair.para.text)
-        seen = set()
-        for _, start, end in agreement_matcher(forms)(doc):
-            number, noun = doc[start], doc[end - 1]
+    matcher = agreement_matcher(forms)
+    texts = (pair.para.text[start:end] for pair, start, end in spans)
+    for (pair, start, _), doc in zip(spans, pipeline().pipe(texts)):
+        for _, first, last in matcher(doc):
+            number, noun = doc[first], doc[last - 1]
             value = number_value(number.text)
-            if value is None or noun.i in seen:
+            if value is None:
                 continue
-            seen.add(noun.i)
             word = noun.text.lower()
             expected = to_singular.get(word, word) if value == 1 else to_plural.get(word, word)
             if expected != word:
-                yield Finding(ID, SEVERITY,
-                              f'"{doc[start:end].text}" does not agree: with {number.text} it should be "{expected}".',
-                              pair.para.line_at(number.idx), pair.template.section if pair.template else None,
-                              excerpt(pair.para.text))
+                yield Issue(f'"{doc[first:last].text}" does not agree: with {number.text} it should be "{expected}".',
+                            pair.para.line_at(start + number.idx),
+                            {"number": number.text, "noun": noun.text, "expected": expected},
+                            excerpt=excerpt(pair.para.text))
+                break

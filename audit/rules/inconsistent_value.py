@@ -85,4 +85,5 @@ def _odd_ones(template, field, description, members):
             ID, SEVERITY,
             f"{field} is {show(kind, value)} here, but {quoted} of {len(members)} peer letters "
             f"({description}) quote {show(kind, majority)}{alike}.",
-            result.lines.get(field, 1), template.section_of_field(field), f"{field} = {show(kind, value)}")
+            result.lines.get(field, 1), template.section_of_field(field), f"{field} = {show(kind, value)}",
+            evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)})

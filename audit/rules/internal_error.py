@@ -1,24 +1,26 @@
-"""The audit of a letter could not be completed: a check or a rule failed to run.
+"""letter-audit could not check part of this letter: a rule, a stage or a template check failed.
 
-This is a fault of the tool or of a template, never of the letter, and never a pass:
-the letter's other findings are still reported. A template check that cannot be
-evaluated (a type error, a division by zero its guard does not cover) names the
-template, the check and the values it was given.
+Never a verdict on the letter: whatever the failed part checks was not checked, so the
+letter cannot pass. The other rules still ran and their findings stand. The message names
+what failed and the exception; the JSON report holds the traceback under ``evidence``.
+A template check that cannot be evaluated (a division by zero its guard does not catch,
+a date added to a number) is reported here too, naming the template, the check and the
+values, instead of being skipped.
 
-Bad::
+Bad (a check without a guard, and a letter with no investigations)::
 
-    (a template check divides by a count that is zero in this letter)
+    expr = "upheld_rate == round(100 * upheld_decisions / investigations)"
 
 Good::
 
-    investigations == 0 or rounds_to(upheld_rate, 100 * upheld_decisions / investigations)
+    expr = "investigations == 0 or upheld_rate == round(100 * upheld_decisions / investigations)"
 """
-from .base import declared_findings
+from .base import declared_issues
 
 ID = "internal-error"
 SEVERITY = "error"
-HINT = "Report it with the message; for a template check, guard the expression (x == 0 or ...)."
+HINT = "Report it with the JSON report's evidence; check the named part of the letter by hand meanwhile."
 
 
-def check(ctx):
-    return declared_findings(ctx, ID, SEVERITY)
+def check(letter):
+    return declared_issues(letter, ID)

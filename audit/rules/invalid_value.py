@@ -13,27 +13,27 @@ Good::
 
     a total of £150
 """
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue
 
 ID = "invalid-value"
 SEVERITY = "error"
 HINT = "Correct the value in the letter (or the field's type in the template, if the letter is right)."
 
 
-def check(ctx):
-    if ctx.extraction is None:
+def check(letter):
+    if letter.fields is None:
         return
-    for bad in ctx.extraction.unreadable:
-        kind = _kind(ctx, bad.type)
+    for bad in letter.fields.unreadable:
+        kind = _kind(letter.template, bad.type)
         why = "" if kind.startswith(bad.reason.removeprefix("not ")) else f", which is {bad.reason}"
-        yield Finding(ID, SEVERITY, f"{bad.field} should be {kind}, but the letter has “{bad.raw}”{why}.",
-                      bad.line, bad.section, excerpt(f"{bad.field} = {bad.raw}"))
+        yield Issue(f"{bad.field} should be {kind}, but the letter has “{bad.raw}”{why}.", bad.line,
+                    {"field": bad.field, "type": bad.type, "value": bad.raw, "problem": bad.reason},
+                    excerpt=f"{bad.field} = {bad.raw}")
 
 
-def _kind(ctx, type_name: str) -> str:
+def _kind(template, type_name: str) -> str:
     from ..types import DESCRIPTIONS
 
-    base = ctx.template.bases.get(type_name, type_name)
+    base = template.bases.get(type_name, type_name)
     described = DESCRIPTIONS.get(base, base)
     return described if type_name == base else f"{described} ({type_name})"

@@ -27,4 +27,4 @@ def check_batch(results, batch):
         name = row.cells[table.key]
         yield carrier, Finding(ID, SEVERITY,
                                f'No letter in the batch for {table.key} "{name}" ({table.path.name} line {row.line}).',
-                               row.line, None, name)
+                               row.line, None, name, evidence={"key": name, "data": table.path.name})

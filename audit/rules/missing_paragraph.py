@@ -15,25 +15,20 @@ Good::
     Yours sincerely,
     Michael King Local Government and Social Care Ombudsman
 """
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue, excerpt
 
 ID = "missing-paragraph"
 SEVERITY = "error"
 HINT = "Look at the named place in the letter and restore the paragraph from the template."
 
 
-def check(ctx):
-    if ctx.alignment is None:
+def check(letter):
+    if letter.alignment is None:
         return
-    gone = {*ctx.alignment.missing_sections, *ctx.alignment.omitted_sections}
-    line = 1
-    for pair in ctx.alignment.pairs:
-        if pair.para is not None:
-            line = pair.para.line
+    gone = {*letter.alignment.missing_sections, *letter.alignment.omitted_sections}
+    for pair in letter.alignment.pairs:
         if pair.kind == "missing" and pair.template.section not in gone:
             what = "heading" if pair.template.heading else "paragraph"
             legend = " (⟨…⟩ stands for a value each letter fills in)" if pair.template.slots else ""
-            yield Finding(ID, SEVERITY,
-                          f'A template {what} is missing after line {line}: "{excerpt(pair.template.skeleton)}"'
-                          f"{legend}.", line, pair.template.section, excerpt(pair.template.skeleton))
+            yield Issue(f'A template {what} is missing after line {pair.line}: "{excerpt(pair.template.skeleton)}"'
+                        f"{legend}.", pair, {"template": pair.template.skeleton, "section": pair.section})

@@ -18,30 +18,19 @@ Good::
     Complaints upheld
     100% of complaints we investigated were upheld.
 """
-from ..models import Finding
+from ..models import Issue
 
 ID = "missing-section"
 SEVERITY = "error"
 HINT = "Compare the letter with the template; if the section was never generated, re-run the mail merge for this letter."
 
 
-def check(ctx):
-    if ctx.alignment is None:
+def check(letter):
+    if letter.alignment is None:
         return
-    for title in ctx.alignment.missing_sections:
-        section = ctx.template.sections[title]
-        line = _line_where_it_should_stand(ctx.alignment, section.paragraphs[0])
-        yield Finding(ID, SEVERITY,
-                      f'The section "{title}" ({len(section.paragraphs)} paragraphs in the template) '
-                      f"is missing: none of its paragraphs is in the letter.",
-                      line, title, f"expected: {title}")
-
-
-def _line_where_it_should_stand(alignment, index):
-    line = 1
-    for pair in alignment.pairs:
-        if pair.para is not None:
-            line = pair.para.line
-        if pair.template is not None and pair.template.index >= index and pair.kind == "missing":
-            return line
-    return line
+    for title in letter.alignment.missing_sections:
+        section = letter.template.sections[title]
+        where = next((p for p in letter.alignment.pairs if p.kind == "missing" and p.template.section == title), None)
+        yield Issue(f'The section "{title}" ({len(section.paragraphs)} paragraphs in the template) '
+                    f"is missing: none of its paragraphs is in the letter.",
+                    where, {"section": title}, excerpt=f"expected: {title}")

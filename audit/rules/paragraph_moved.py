@@ -14,20 +14,18 @@ Good::
     ...
     Yours sincerely,
 """
-from ..models import Finding
-from .base import excerpt
+from ..models import Issue, excerpt
 
 ID = "paragraph-moved"
 SEVERITY = "warning"
 HINT = "Put the paragraph back where the template has it, or confirm the new order was intended."
 
 
-def check(ctx):
-    if ctx.alignment is None:
+def check(letter):
+    if letter.alignment is None:
         return
-    for pair in ctx.alignment.pairs:
+    for pair in letter.alignment.pairs:
         if pair.kind == "moved":
-            yield Finding(ID, SEVERITY,
-                          f'Paragraph at line {pair.para.line} is out of the template\'s order; it belongs in '
-                          f'"{pair.template.section}": "{excerpt(pair.para.text)}"',
-                          pair.para.line, pair.template.section, excerpt(pair.para.text))
+            yield Issue(f'Paragraph at line {pair.para.line} is out of the template\'s order; it belongs in '
+                        f'"{pair.template.section}": "{excerpt(pair.para.text)}"',
+                        pair, {"text": pair.para.text, "section": pair.template.section})

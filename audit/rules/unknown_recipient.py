@@ -33,4 +33,5 @@ def check_batch(results, batch):
         template = batch.template_of(result)
         yield result, Finding(
             ID, SEVERITY, f'{table.key} "{result.key}" matches no row of {table.path.name}{hint}.',
-            result.lines.get(template.key_field, 1), None, f"{table.key} = {result.key}")
+            result.lines.get(template.key_field, 1), None, f"{table.key} = {result.key}",
+            evidence={"key": result.key, "closest": table.where(table.rows[closest.index]) if closest else None})

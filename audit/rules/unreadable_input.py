@@ -8,13 +8,13 @@ Bad: a PDF or Word file saved with a .txt name.
 
 Good: the letter exported as plain text or Markdown.
 """
-from ..models import Finding
+from ..models import Issue
 
 ID = "unreadable-input"
 SEVERITY = "error"
 HINT = "Open the file: re-export it as plain text (UTF-8) or Markdown."
 
 
-def check(ctx):
-    if ctx.raw.error:
-        yield Finding(ID, SEVERITY, f"The file {ctx.raw.error}.", 1)
+def check(letter):
+    if letter.raw.error:
+        yield Issue(f"The file {letter.raw.error}.", 1, {"reason": letter.raw.error})

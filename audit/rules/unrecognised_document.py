@@ -10,14 +10,14 @@ Bad::
 
 Good: a letter whose paragraphs are mostly a template's boilerplate.
 """
-from ..models import Finding
+from ..models import Issue
 
 ID = "unrecognised-document"
 SEVERITY = "error"
 HINT = "Check that the file belongs to this batch and is a complete letter; or add a template for its kind."
 
 
-def check(ctx):
-    if ctx.unrecognised:
-        yield Finding(ID, SEVERITY, ctx.unrecognised, 1, None,
-                      ctx.document.paragraphs[0].text[:160] if ctx.document and ctx.document.paragraphs else "")
+def check(letter):
+    if letter.unrecognised:
+        first = letter.document.paragraphs[0].text[:160] if letter.document and letter.document.paragraphs else ""
+        yield Issue(letter.unrecognised, 1, {"reason": letter.unrecognised}, excerpt=first)

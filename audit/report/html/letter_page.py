@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from ...models import SEVERITIES, LetterResult
-from ...rules import LetterContext, all_rules
+from ...models import SEVERITIES, Letter, LetterResult
+from ...rules import all_rules
 from .overlay import lay_over
 from .views import FieldView, FindingView, LetterPage, Link
 
 
-def letter_page(number: int, total: int, result: LetterResult, ctx: LetterContext, shown_path: str,
+def letter_page(number: int, total: int, result: LetterResult, ctx: Letter, shown_path: str,
                 previous: Link | None, following: Link | None, notice: str | None = None) -> LetterPage:
     """`result` holds the findings to show (batch rules may have added some); `ctx` the text."""
     rows, targets = lay_over(ctx, result.findings)
@@ -20,7 +20,7 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: LetterContex
     anchors = {row.line: row.anchor for row in rows if row.line is not None}
     fields = []
     for name, value in result.fields.items():
-        found = ctx.extraction.first(name) if ctx.extraction else None
+        found = ctx.fields.first(name) if ctx.fields else None
         kind = ctx.template.fields[name].type if ctx.template and name in ctx.template.fields else None
         fields.append(FieldView(name, shown_value(value, kind), anchors.get(_row_line(rows, found.line)) if found else None))
     return LetterPage(
@@ -55,7 +55,7 @@ def _row_line(rows, line: int) -> int | None:
     return None
 
 
-def _notice(ctx: LetterContext) -> str | None:
+def _notice(ctx: Letter) -> str | None:
     if ctx.raw.text is None:
         return "The file could not be read, so there is no text to show."
     if ctx.alignment is None:

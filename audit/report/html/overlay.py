@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ...align import Pair
 from ...diffs import word_diff
-from ...extract import Extraction, expected_text
-from ...models import Finding, Paragraph
-from ...rules import LetterContext
-from ...rules.base import excerpt
+from ...extract import expected_text
+from ...models import Fields, Finding, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Marker, Row, Segment
 
@@ -18,7 +15,7 @@ _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 ABOUT_ABSENT_TEXT = {"missing-paragraph", "missing-section"}
 
 
-def lay_over(ctx: LetterContext, findings: list[Finding]) -> tuple[list[Row], list[str]]:
+def lay_over(ctx: Letter, findings: list[Finding]) -> tuple[list[Row], list[str]]:
     """The letter's rows, and for each finding the anchor of the row it is about (the rows carry
     markers of their findings)."""
     placed = _placed_rows(ctx)
@@ -35,11 +32,11 @@ def lay_over(ctx: LetterContext, findings: list[Finding]) -> tuple[list[Row], li
     return rows, targets
 
 
-def _placed_rows(ctx: LetterContext) -> list[tuple[Row, TemplateParagraph | None]]:
+def _placed_rows(ctx: Letter) -> list[tuple[Row, TemplateParagraph | None]]:
     """Every paragraph of the letter in order, with the template paragraphs it lacks where they
     belong and ignored converter residue (page numbers) by line; each with its template paragraph."""
     if ctx.alignment is not None:
-        placed = [(_row(pair, ctx.extraction, ctx.alignment.missing_sections, k), pair.template)
+        placed = [(_row(pair, ctx.fields, ctx.alignment.missing_sections, k), pair.template)
                   for k, pair in enumerate(ctx.alignment.pairs)]
     elif ctx.document is not None:
         placed = [(_plain_row(p, "unmatched", None), None) for p in ctx.document.paragraphs]
@@ -50,7 +47,7 @@ def _placed_rows(ctx: LetterContext) -> list[tuple[Row, TemplateParagraph | None
     return placed
 
 
-def _row(pair: Pair, extraction: Extraction | None, missing_sections: list[str], k: int) -> Row:
+def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
     t, para = pair.template, pair.para
     if pair.kind == "missing":
         skeleton = _slot_segments(t)
@@ -121,7 +118,7 @@ def _value_segments(pair: Pair) -> list[Segment]:
     return segments
 
 
-def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Extraction | None,
+def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Fields | None,
                  paragraph: int) -> list[Segment]:
     """In edited placeholder paragraphs, mark the values the letter kept where the template
     has them: each value's first whole-word occurrence in unchanged text, in slot order."""

@@ -9,9 +9,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from ...models import LetterResult
+from ...models import Letter, LetterResult
 from ...pipeline import audit_letter
-from ...rules import LetterContext
 from ...settings import Settings
 from ...workers import map_in_workers, worth_sharing
 from .letter_page import letter_page
@@ -43,7 +42,7 @@ class PageWriter:
         try:
             page = page_of(ctx, job.shown_path, job.previous, job.next)
         except Exception as exc:  # a bug must not stop the report: the page still lists the findings
-            page = page_of(LetterContext(ctx.raw), job.shown_path, job.previous, job.next,
+            page = page_of(Letter(ctx.raw), job.shown_path, job.previous, job.next,
                            notice=f"The letter could not be laid over its template because of an internal "
                                   f"error ({type(exc).__name__}: {exc}); please report it.")
         html = self.template.render(page=page, static="../static", home="../index.html")
