@@ -31,7 +31,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?")
 
 
 class DataError(SettingsError):
-    """A data or authority-type file that cannot be used (exit code 2)."""
+    """A data or peer-group file that cannot be used (exit code 2)."""
 
 
 @dataclass(frozen=True)

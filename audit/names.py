@@ -1,10 +1,11 @@
-"""Matching the names that say whom a letter is for (authorities, ...) across files.
+"""Matching the names that say whom a letter is for (a template's key field) across files.
 
-The same council is written "Telford & Wrekin Council" in the letter and "TELFORD AND
-WREKIN COUNCIL" in the data; "St. Helens" and "St Helens"; "King's Lynn" and "Kings Lynn".
+The same recipient is written "Smith & Sons Ltd" in the letter and "SMITH AND SONS LTD"
+in the data; "St. Helens" and "St Helens"; "King's Lynn" and "Kings Lynn".
 Names are compared after normalising case, "&"/"and" and punctuation, and only then, for
 typing slips, fuzzily (rapidfuzz) under rules strict enough that "North Kesteven" never
-passes for "South Kesteven".
+passes for "South Kesteven". A template whose keys are codes (account numbers) asks for
+exact matching instead (`key_match = "exact"`): only surrounding and repeated spaces aside.
 """
 from __future__ import annotations
 

@@ -1,18 +1,19 @@
 """A figure in the letter differs from the source data (--data).
 
-With ``--data FILE`` (CSV or Excel, one row per authority, columns named like the
+With ``--data FILE`` (CSV or Excel, one row per letter, columns named like the
 template's fields), each letter is matched to its row by the template's key field
-(authority names are compared ignoring case, "&"/"and" and punctuation, and tolerating a
-slip of the keyboard) and every field the data holds is compared with what the letter
-says. The message names the field, the letter's value, the data's value and the row.
+(exactly, or with ``key_match = "fuzzy"`` ignoring case, "&"/"and" and punctuation and
+tolerating a slip of the keyboard) and every field the data holds is compared with what
+the letter says, read with the field's type. The message names the field, the letter's
+value, the data's value and the row.
 
-Bad (the data has upheld_decisions = 3 for this authority)::
+Bad (the data has refund = 105.25 for this account)::
 
-    2 upheld decisions
+    We will refund £150.25, the amount you have overpaid.
 
 Good::
 
-    3 upheld decisions
+    We will refund £105.25, the amount you have overpaid.
 """
 from ..data import letter_value, same, show, typed
 from ..models import Finding

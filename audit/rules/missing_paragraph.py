@@ -13,7 +13,7 @@ Bad::
 Good::
 
     Yours sincerely,
-    Michael King Local Government and Social Care Ombudsman
+    Revenues Manager
 """
 from ..models import Issue, excerpt
 
