@@ -15,9 +15,9 @@ from .pipeline import audit_batch
 from .read import iter_letter_paths
 from .report import Summary, formats
 from .report.html import ReportError, default_report_dir, write_html
-from .rules import all_rules
+from .rules import builtin_rules
 from .settings import FAIL_ON, Settings, SettingsError, rule_ids
-from .template import TemplateError
+from .template import TemplateError, load_template, load_templates
 
 PROGRESS_MIN_LETTERS = 20
 
@@ -57,11 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--html", nargs="?", const=default_report_dir(), type=Path, metavar="DIR",
                        help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
-    commands.add_parser("rules", help="list the rules")
+    rules = commands.add_parser("rules", help="list the rules: built-in ones and those templates declare")
+    rules.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
+                       help="list this template's rules too (repeatable; default: the shipped templates)")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id", metavar="ID")
+    rule.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
+                      help="look the rule up in this template too (default: the shipped templates)")
     template = commands.add_parser("template", help="work with template files")
     template_commands = template.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
+    template_check = template_commands.add_parser(
+        "check", help="validate template files: every problem as FILE:LINE, exit 2 if there is one")
+    template_check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add_infer_command(template_commands)
     return parser
 
@@ -72,12 +79,6 @@ def add_infer_command(template_commands) -> None:
     infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
     infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-
-
-def run_template(args: argparse.Namespace) -> int:
-    if args.template_command == "infer":
-        return run_template_infer(args)
-    raise UsageError(f"unknown template command {args.template_command!r}")
 
 
 def run_template_infer(args: argparse.Namespace) -> int:
@@ -97,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"check": run_check, "rules": run_rules, "rule": run_rule, "template": run_template}[args.command](args)
-    except (UsageError, SettingsError, TemplateError, ReportError) as exc:
+    except TemplateError as exc:
+        for problem in exc.problems:
+            print(f"letter-audit: error: {problem}", file=sys.stderr)
+        return 2
+    except (UsageError, SettingsError, ReportError) as exc:
         print(f"letter-audit: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -122,8 +127,10 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
                        help="record the current warning and error findings in FILE as accepted")
     check.add_argument("--data", type=Path, metavar="FILE",
                        help="check the letters' figures against this CSV or Excel table (one row per letter)")
-    check.add_argument("--authority-types", type=Path, metavar="FILE",
-                       help="CSV of authority,type: letters to authorities of one type are peers")
+    check.add_argument("--peer-groups", type=Path, metavar="FILE",
+                       help="CSV of key,group: letters whose key is in one group are peers (inconsistent-value)")
+    check.add_argument("--authority-types", type=Path, metavar="FILE", dest="authority_types",
+                       help="deprecated name of --peer-groups")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -143,9 +150,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "exclude": args.exclude,
         "baseline": args.baseline,
         "data": args.data,
-        "authority_types": args.authority_types,
+        "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+
+
+def _deprecated_peer_groups(path: Path | None) -> Path | None:
+    if path is not None:
+        print("letter-audit: note: --authority-types is now called --peer-groups; the old option still "
+              "works but is deprecated", file=sys.stderr)
+    return path
 
 
 def _config(args: argparse.Namespace):
@@ -181,8 +195,10 @@ def run_check(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {path}")
-    _ = settings.templates  # load now: a broken template is a usage error, before any letter is read
-    batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
+    for template in settings.templates:  # load now: a broken template stops the run before any letter is read
+        for warning in template.warnings:
+            print(f"letter-audit: {warning}", file=sys.stderr)
+    batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
@@ -259,14 +275,52 @@ class _Progress:
 
 
 def run_rules(args: argparse.Namespace) -> int:
-    for rule in all_rules().values():
+    for rule in builtin_rules().values():
         print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
+    for template in load_templates(args.template):
+        if template.rules:
+            print(f"\nDeclared by the template {template.name} ({template.path.name}):")
+        for rule in template.rules.values():
+            print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
     return 0
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    rule = all_rules().get(args.rule_id)
+    from .rules import canonical_rule_id, declared_rule_info
+
+    rule_id = canonical_rule_id(args.rule_id)
+    rule = builtin_rules().get(rule_id)
     if rule is None:
-        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`)")
-    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}")
+        declared = [t.rules[rule_id] for t in load_templates(args.template) if rule_id in t.rules]
+        rule = declared_rule_info(declared[0]) if declared else None
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`, or "
+                         f"`letter-audit rule ID -t TEMPLATE` for a template's own rule)")
+    where = f"\n\nDeclared by the template {rule.template}." if rule.template else ""
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}{where}")
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """`template check FILE...`: every problem of every file at once; exit 2 if there is one."""
+    if args.template_command == "infer":
+        return run_template_infer(args)
+    problems, names = [], {}
+    for path in args.files:
+        try:
+            template = load_template(path) if path.is_file() else None
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            continue
+        if template is None:
+            problems.append(f"{path}: no such template file")
+            continue
+        if template.name in names:
+            problems.append(f"{path}:1: the name {template.name!r} is also the name of {names[template.name]}")
+        names.setdefault(template.name, path)
+        for warning in template.warnings:
+            print(f"letter-audit: {warning}", file=sys.stderr)
+        print(f"{path}: ok ({template.summary()})")
+    if problems:
+        raise TemplateError(problems[0], problems)
     return 0

@@ -54,7 +54,7 @@ def test_another_kind_of_letter_needs_only_a_template(tmp_path):
                              "resident": "Ms Rivers", "expiry": "2024-05-31"}
     _, wrong = audit_text(tmp_path, PERMIT_LETTER.format(total=60), settings=settings)
     [finding] = wrong.findings
-    assert finding.rule == "count-mismatch" and finding.line == 7
+    assert finding.rule == "fee-mismatch" and finding.line == 7
     assert finding.message == "The total fee is given as £60, but 2 vehicles at £40 make £80."
 
 
@@ -83,13 +83,13 @@ def test_best_template_is_chosen_per_letter(tmp_path):
 
 @pytest.mark.parametrize("source, problem", [
     ("+++\nname = \n+++\nHello", "not valid TOML"),
-    ("+++\n[fields]\nx = { type = \"money\" }\n+++\n{{x}}", "unknown type 'money'"),
-    ("Total {{n:int}} {{a|b}} and {{c|d}}", None),
-    ("{{a|b}} first", "no number placeholder before it"),
-    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"__import__('os').system('true')\"\n+++\nHi", "not allowed"),
-    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"a.__class__\"\n+++\nHi", "not allowed"),
-    ("+++\n[[checks]]\nexpr = \"a == b\"\n+++\nHi", "lacks 'rule'"),
-    ("+++\n[fields]\nx = { type = \"int\" }\n+++\nCount {{x:date}}", "contradicts the header"),
+    ("+++\nname = 't'\n[fields]\nx = { type = \"moneys\" }\n+++\n{{x}}", "unknown type 'moneys'"),
+    ("+++\nname = 't'\n+++\nTotal {{n:int}} {{a|b}} and {{c|d}}", None),
+    ("+++\nname = 't'\n+++\n{{a|b}} first", "no number placeholder before it"),
+    ("+++\nname = 't'\n[[checks]]\nexpr = \"__import__('os').system('true')\"\n+++\nHi", "not allowed"),
+    ("+++\nname = 't'\n[[checks]]\nexpr = \"a.__class__\"\n+++\nHi", "not allowed"),
+    ("+++\nname = 't'\n[[checks]]\nrule = \"check-failed\"\n+++\nHi", "lacks 'expr'"),
+    ("+++\nname = 't'\n[fields]\nx = { type = \"int\" }\n+++\nCount {{x:date}}", "contradicts the header"),
     ("+++\nname = 'x'\n", "never closed"),
 ])
 def test_template_errors_name_the_problem(source, problem):
@@ -128,8 +128,8 @@ def test_missing_and_edited_seed_still_uses_the_template(tmp_path):
 
 
 def test_a_template_naming_an_unknown_rule_is_refused(tmp_path):
-    source = PARKING.read_text(encoding="utf-8").replace('rule = "count-mismatch"', 'rule = "count-mismatc"')
+    source = PARKING.read_text(encoding="utf-8").replace('rule = "fee-mismatch"', 'rule = "fee-mismatc"')
     broken = tmp_path / "broken.md"
     broken.write_text(source, encoding="utf-8")
-    with pytest.raises(TemplateError, match="names the rule 'count-mismatc', which does not exist"):
+    with pytest.raises(TemplateError, match="names the rule 'fee-mismatc', which is neither built in nor declared"):
         Settings(template_paths=[broken]).templates

@@ -9,7 +9,6 @@ from ...models import Fields, Finding, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Marker, Row, Segment
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")  # as in the template syntax
 _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 # Findings about template text the letter lacks name the line after which it is missing;
 # they point at the struck-out row of that text, which stands after that line.
@@ -89,15 +88,13 @@ def _slot_segments(t: TemplateParagraph) -> list[Segment]:
     """The template paragraph with each placeholder as a labelled slot."""
     if t.regex is None:
         return [Segment("text", t.text)]
-    segments, position = [], 0
-    for slot, found in zip(t.slots, PLACEHOLDER.finditer(t.text)):
-        if found.start() > position:
-            segments.append(Segment("text", t.text[position:found.start()]))
-        label = slot.field or "singular or plural, agreeing with the number"
-        segments.append(Segment("slot", slot.field or "|".join(slot.forms), label))
-        position = found.end()
-    if position < len(t.text):
-        segments.append(Segment("text", t.text[position:]))
+    segments = []
+    for part in t.parts:
+        if isinstance(part, str):
+            segments.append(Segment("text", part))
+        else:
+            label = part.field or "singular or plural, agreeing with the number"
+            segments.append(Segment("slot", part.field or "|".join(part.forms), label))
     return segments
 
 
