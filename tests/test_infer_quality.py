@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from audit.cli import main
 from audit.infer import infer_template
 from audit.infer.render import render
 from audit.infer.values import parse
@@ -144,6 +145,12 @@ def test_round_trip_letters_agreeing_with_the_majority_audit_clean(batch):
     for letter in dropped:
         assert "missing-section" in {f.rule for f in results[letter["path"]].findings}, letter["path"]
     assert inference.verification.matching == len(agreeing)
+
+
+def test_template_check_accepts_the_inferred_template(batch, capsys):
+    _, _, template, _ = batch
+    assert main(["template", "check", str(template)]) == 0
+    assert f"{template}: ok (7 sections, " in capsys.readouterr().out
 
 
 def test_the_five_seed_letters_give_a_usable_template(tmp_path):

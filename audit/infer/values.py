@@ -24,7 +24,7 @@ _SHAPES = {
     "date": re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(_MONTH_NAMES) + r")\s+\d{4}"),
 }
 # A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
-HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Councillor|Rev)"
+HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Rev)"
 PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*)+?"
 _PERSON = re.compile(HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*){1,3}")  # stricter than the pattern: for typing
 NUMERIC = ("int", "decimal", "money", "percent")
@@ -128,7 +128,7 @@ def name_from(before: str, after: str, kind: str, previous: str | None = None, v
         return _join(after_words)
     common = Counter(w for v in values for w in set(words_of(v)) if w not in STOPWORDS and len(w) > 2)
     if kind == "text" and common and common.most_common(1)[0][1] >= len(values) / 2:
-        return common.most_common(1)[0][0]  # "Ipswich Borough Council", "Kent County Council" -> council
+        return common.most_common(1)[0][0]  # "North Water Board", "East Water Board" -> board
     return {"int": "number", "decimal": "number", "money": "amount"}.get(kind, kind)
 
 
