@@ -111,6 +111,8 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     columns = [c for c in columns if c.members]
     used = len(letters) - len(far)
     blocks = build_blocks(columns, letters, used)
+    if not any(block.kind == "text" for block in blocks):
+        raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
     fields = name_fields(blocks)
     values = [(letters[i].path, {n: parse(f.kind, f.values.get(i)) for n, f in fields.items()})
               for i in range(len(letters)) if i not in far]
@@ -151,10 +153,12 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
     present = {id(c) for c in columns if len(c.members) >= least}
     majority = {id(c): Counter(c.texts(letters).values()).most_common(1)[0][0] for c in columns}
     sections: list[tuple[Column | None, list[Column]]] = [(None, [])]
+    titles = {"Letter head"}  # a section's heading is unique: a repeated one is an ordinary paragraph
     for index, column in enumerate(columns):
         following = next((c for c in columns[index + 1:] if id(c) in present), None)
-        if id(column) in present and _is_heading(column, letters, majority[id(column)],
-                                              majority[id(following)] if following else ""):
+        if id(column) in present and majority[id(column)] not in titles and _is_heading(
+                column, letters, majority[id(column)], majority[id(following)] if following else ""):
+            titles.add(majority[id(column)])
             sections.append((column, []))
         else:
             sections[-1][1].append(column)

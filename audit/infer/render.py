@@ -7,15 +7,20 @@ import re
 from .values import PERSON_PATTERN
 
 SHOWN_BREAKERS = 10
+# Wording a template cannot hold as text, written as a field whose type is exactly that text
+MARKERS = {"comment_open": (r"<!\-\-", "<!-- in the wording, which as text would open a comment"),
+           "open_brace": (r"\{", "a { right before a value, which as text would make {{{")}
 BASES = ("text", "free", "int", "decimal", "money", "percent", "date", "person")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def render(inference, checks: bool = True) -> str:
-    return "+++\n" + "\n".join(_header(inference, checks)) + "\n+++\n\n" + "\n\n".join(_body(inference)) + "\n"
+    body = "\n\n".join(_body(inference))
+    markers = [name for name in MARKERS if "{{%s}}" % name in body]
+    return "+++\n" + "\n".join(_header(inference, checks, markers)) + "\n+++\n\n" + body + "\n"
 
 
-def _header(inference, checks: bool) -> list[str]:
+def _header(inference, checks: bool, markers: list[str]) -> list[str]:
     used = len(inference.sample) - len(inference.outliers)
     lines = [f"# Inferred by `letter-audit template infer` from {used} letters"
              + (f" (a sample of the {len(inference.paths)} given)" if len(inference.sample) < len(inference.paths) else "")
@@ -36,7 +41,7 @@ def _header(inference, checks: bool) -> list[str]:
                      + (f" but {duplicates} values shared by several letters" if duplicates else ""))
     if inference.overview:
         lines.append("overview_fields = [" + ", ".join(_string(n) for n in inference.overview) + "]")
-    types = {}
+    types = {name: MARKERS[name][0] for name in markers}
     for name, info in inference.fields.items():
         if info.kind == "person":
             types["person"] = PERSON_PATTERN
@@ -50,6 +55,7 @@ def _header(inference, checks: bool) -> list[str]:
         kind = _own_type(name) if info.pattern else info.kind
         examples = ", ".join(_CONTROL.sub(" ", json.dumps(v, ensure_ascii=False)) for v in info.examples)
         lines.append(f"{name} = {{ type = {_string(kind)} }}  # e.g. {examples}")
+    lines += [f'{name} = {{ type = "{name}" }}  # {MARKERS[name][1]}' for name in markers]
     if checks:
         for relation in inference.relations:
             lines += ["", f"# holds in {relation.holds} of {relation.applies} letters"
@@ -64,7 +70,7 @@ def _body(inference) -> list[str]:
         if block.note:
             paragraphs.append(f"<!-- {_comment(block.note)} -->")
         if block.kind == "heading":
-            paragraphs.append(f"# {block.wording.text}" + (" {optional}" if block.optional else ""))
+            paragraphs.append(f"# {_literal(block.wording.text)}" + (" {optional}" if block.optional else ""))
         elif block.kind == "free":
             paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")
         else:
@@ -75,7 +81,8 @@ def _body(inference) -> list[str]:
 def _paragraph(wording) -> str:
     text, parts, position = wording.text, [], 0
     for hole in wording.holes:
-        parts.append(_literal(text[position:hole.start]))
+        literal = _literal(text[position:hole.start])
+        parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)
         parts.append("{{%s|%s}}" % hole.forms if hole.kind == "agreement" else "{{%s}}" % hole.name)
         position = hole.end
     parts.append(_literal(text[position:]))
@@ -83,7 +90,7 @@ def _paragraph(wording) -> str:
 
 
 def _literal(text: str) -> str:
-    return text.replace("{{", "\\{{")
+    return text.replace("{{", "\\{{").replace("<!--", "{{comment_open}}")
 
 
 def _own_type(field: str) -> str:
