@@ -2,16 +2,20 @@
 an optional section, a varying note, singular/plural nouns, and a stray file of minutes."""
 from __future__ import annotations
 
+import os
 import random
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.cli import main
-from audit.infer import infer_template
+from audit.infer import InferenceError, infer_template
 from audit.infer.render import render
 from audit.infer.values import ending_pattern, name_from, type_of
 from audit.read import iter_letter_paths
+from audit.template import parse_template
 
 NOTES = ["Your case officer checked the payments against the bank statements you sent us in the spring.",
          "We apologise for the delay while we waited for the valuation office to confirm your band.",
@@ -133,3 +137,29 @@ def test_command_never_writes_onto_a_letter_and_needs_letters(refunds, tmp_path,
     assert main(["template", "infer", str(tmp_path / "empty"), "-o", str(tmp_path / "t.md")]) == 2
     assert "no letters found" in capsys.readouterr().err
     assert not (tmp_path / "t.md").exists()
+
+
+WORDS = ["the", "of", "refund", "£12.50", "1", "2", "45%", "22 July 2020", "Mr Smith", "Dear", "#", "{{", "}}",
+         "<!--", "-->", "+++", "\\", "'", "payment", "payments", "{", "-", ":", ".", "\n", "\n\n"]
+paragraph_text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=15).map(" ".join)
+
+
+@settings(max_examples=int(os.environ.get("LETTER_AUDIT_FUZZ_EXAMPLES", "40")) // 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(paragraph_text, min_size=1, max_size=6), st.lists(st.tuples(st.integers(0, 5), paragraph_text),
+                                                                    max_size=8), st.integers(1, 6))
+def test_any_batch_gives_a_template_that_loads_or_a_plain_error(tmp_path_factory, shared, edits, count):
+    """Whatever the letters hold (braces, comment marks, headings, nothing in common), the
+    command writes a template that loads and audits them, or says plainly why it cannot."""
+    folder = tmp_path_factory.mktemp("batch")
+    for number in range(count):
+        paragraphs = list(shared)
+        for where, text in edits[number::count]:
+            paragraphs.insert(where % (len(paragraphs) + 1), text)
+        (folder / f"letter-{number}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    try:
+        inference = infer_template(sorted(folder.iterdir()), "fuzz")
+    except InferenceError:
+        return
+    parse_template(render(inference), folder / "t.md")
+    assert inference.verification.letters == count

@@ -162,9 +162,12 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
             sections.append((column, []))
         else:
             sections[-1][1].append(column)
-    blocks = []
+    blocks, headings = [], {"Letter head"}
     for heading, body in _close_optional(sections, letters, used, least):
         title = majority[id(heading)] if heading else "Letter head"
+        if heading is not None and title in headings:  # the parts of a section cut in two keep one heading
+            heading, body = None, [heading, *body]
+        headings.add(title)
         holders = {i for c in ([heading] if heading else []) + [c for c in body if id(c) in present] for i in c.members}
         if heading is None and not holders:
             continue
