@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..read import iter_letter_paths
 from . import Inference, InferenceError, infer_template
-from .render import render
+from .render import file_names, render
 
 
 def run_infer(paths: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None]) -> int:
@@ -56,6 +56,8 @@ def summary(inference: Inference, output: Path) -> str:
              f"  {len(sections) + headless} sections ({sum(1 for s in sections if s.optional)} optional), {paragraphs} paragraphs, "
              f"{len(inference.fields)} fields, {len(inference.relations)} checks"
              + (f" ({broken} broken by some letters: likely errors)" if broken else "")]
+    if inference.outliers:
+        lines.append(f"  left out as unlike the others: {file_names(inference.outliers)}")
     if inference.key_field:
         lines.append(f"  key field: {inference.key_field}")
     verified = inference.verification

@@ -27,7 +27,7 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
              + ".",
              "# Review it before use: rename fields, delete checks that are coincidences, mark what may vary."]
     if inference.outliers:
-        lines.append(f"# Left out as unlike the others: {_names(inference.outliers)}.")
+        lines.append(f"# Left out as unlike the others: {file_names(inference.outliers)}.")
     verified = inference.verification
     if verified:
         lines.append(f"# Audited with it, {verified.matching} of {verified.letters} letters have every paragraph "
@@ -59,7 +59,7 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
     if checks:
         for relation in inference.relations:
             lines += ["", f"# holds in {relation.holds} of {relation.applies} letters"
-                      + (f"; breaks in {_names(relation.breakers)}" if relation.breakers else ""),
+                      + (f"; breaks in {file_names(relation.breakers)}" if relation.breakers else ""),
                       "[[checks]]", f"expr = {_string(relation.expr)}", f"message = {_string(relation.message)}"]
     return lines
 
@@ -106,6 +106,6 @@ def _comment(text: str) -> str:
     return " ".join(text.replace("--", "-").replace(">", "›").split())
 
 
-def _names(paths) -> str:
+def file_names(paths) -> str:
     shown = ", ".join(path.name for path in paths[:SHOWN_BREAKERS])
     return shown + (f" and {len(paths) - SHOWN_BREAKERS} more" if len(paths) > SHOWN_BREAKERS else "")
