@@ -56,7 +56,7 @@ class BatchContext:
 
 def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[LetterResult]:
     """Add the batch rules' findings to the results (honouring select, ignore and severity);
-    returns the results followed by any pseudo-results that received findings."""
+    returns the pseudo-results about the batch as a whole that received findings."""
     batch.letters = [r for r in results if r.kind == "letter"]
     touched = set()
     for rule in batch.settings.active_rules:
@@ -65,9 +65,18 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[Le
         severity = batch.settings.severity_of(rule.id, rule.severity)
         for result, finding in rule.check_batch(batch.letters, batch):
             result.findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
-            touched.add(id(result))
-    for result in [*results, *batch._pseudo.values()]:
-        if id(result) in touched:
-            result.findings.sort(key=lambda f: f.line)
-    known = {id(r) for r in results}
-    return [*results, *(r for r in batch._pseudo.values() if r.findings and id(r) not in known)]
+            touched.add(result)  # results compare and hash by identity
+    for result in touched:
+        result.findings.sort(key=lambda f: f.line)
+    return [r for r in batch._pseudo.values() if r.findings]
+
+
+def fields_needed(batch: BatchContext):
+    """For a letter's result, the fields the batch rules will read: its template's key and
+    peer fields, and with --data every field (the data may hold any column)."""
+    def needed(result: LetterResult):
+        template = batch.template_of(result)
+        if batch.data is not None or template is None:
+            return None
+        return {template.key_field, *(name for name, spec in template.fields.items() if spec.peer)}
+    return needed

@@ -171,7 +171,7 @@ def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(bat
     from audit.settings import Settings
     results = list(audit_batch(sorted(Path("letters").iterdir()), Settings()))
     old = baseline.entries_for(results)
-    prints = {id(f): p for r, ps in zip(results, baseline.fingerprints(results, 1)) for f, p in zip(r.findings, ps)}
+    prints = {id(f): p for r, ps in baseline.fingerprinted(results, 1) for f, p in zip(r.findings, ps)}
     v1 = [baseline.Entry(prints[id(f)], e.rule, e.letter, e.file, e.note, {"reason": "signed off"})
           for r in results for f in r.findings if f.severity in ("error", "warning")
           for e in [next(x for x in old if x.fingerprint == baseline.fingerprint(r, f))]]
