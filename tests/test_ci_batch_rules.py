@@ -126,11 +126,8 @@ def test_peer_groups_table_decides_peers_and_the_old_option_is_an_alias(folder, 
         make_letter(folder, f"{i}.txt", name)
     make_letter(folder, "metro.txt", "Wigan Metropolitan Borough Council", upheld=52)
     groups = tmp_path / "groups.csv"
-    groups.write_text("Authority,Group
-" + "".join(f"{n},District
-" for n in names)
-                      + "Wigan Metropolitan Borough Council,Metropolitan Borough
-", encoding="utf-8")
+    groups.write_text("Authority,Group\n" + "".join(f"{n},District\n" for n in names)
+                      + "Wigan Metropolitan Borough Council,Metropolitan Borough\n", encoding="utf-8")
     code, report, err = run(capsys, "letters", "--peer-groups", groups)
     assert code == 0 and findings(report, "inconsistent-value") == [] and "deprecated" not in err
     code, report, err = run(capsys, "letters", "--authority-types", groups)
