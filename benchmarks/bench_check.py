@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit.template import _PLACEHOLDER, load_template  # noqa: E402
+from audit.template import load_template  # noqa: E402
 
 TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
 SURNAMES = ["Williams", "Elliott", "Jackson", "Cooper-Smith", "Scrutton", "Patel", "O'Neill", "Hughes"]
@@ -56,18 +55,16 @@ def render(template, values: dict[str, str], drop_section: str | None = None, ex
     for para in template.paragraphs:
         if para.free or para.section == drop_section:
             continue
-        number = None
-
-        def fill(match: re.Match) -> str:
-            nonlocal number
-            inner = match.group(1)
-            if "|" in inner:
-                singular, plural = (s.strip() for s in inner.split("|"))
-                return singular if number == "1" else plural
-            value = values[inner.split(":")[0].strip()]
-            number = value
-            return value
-        lines.append(_PLACEHOLDER.sub(fill, para.text))
+        number, out = None, []
+        for part in para.parts or (para.text,):  # the template's compiled parts: text and slots
+            if isinstance(part, str):
+                out.append(part)
+            elif part.field is None:
+                out.append(part.forms[0] if number == "1" else part.forms[1])
+            else:
+                number = values[part.field]
+                out.append(number)
+        lines.append("".join(out))
         if extra and para.text.startswith("Yours sincerely"):
             lines.insert(-1, extra)
     return "\n\n".join(lines) + "\n"

@@ -212,3 +212,17 @@ def test_expressions_whose_types_do_not_fit_are_refused_before_any_letter(expres
     types = {"fee": "money", "rate": "percent", "when": "date", "name": "text"}
     with pytest.raises(ExpressionError, match=re.escape(words)):
         compile_expression(expression, types)
+
+
+def test_a_body_that_starts_with_a_heading_has_no_empty_first_section(tmp_path):
+    source = ('+++\nname = "heading-first"\n[types.fee]\nbase = "money"\n[fields]\nfee = { type = "fee" }\n+++\n\n'
+              '# Your fee\n\nThe fee is {{fee}}.\n\n# Paying\n\nPay online.\n')
+    path = tmp_path / "t.md"
+    path.write_text(source, encoding="utf-8")
+    template = load_template(path)
+    assert list(template.sections) == ["Your fee", "Paying"] and template.bases["fee"] == "money"
+    _, result = audit_text(tmp_path, "Your fee\n\nThe fee is £12.50.\n\nPaying\n\nPay online.\n",
+                           settings=Settings(template_paths=[path]))
+    assert result.status == "pass" and result.fields == {"fee": "£12.50"}
+    _, result = audit_text(tmp_path, "Your fee\n\nThe fee is £12.50.\n", settings=Settings(template_paths=[path]))
+    assert [f.rule for f in result.findings] == ["missing-section"]
