@@ -24,6 +24,7 @@ import re
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -80,19 +81,19 @@ def fingerprint(result: LetterResult, finding, version: int = FORMAT_VERSION) ->
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
 
 
-def fingerprints(results: list[LetterResult], version: int = FORMAT_VERSION) -> list[list[str]]:
-    """The fingerprint of every finding, per result. Two findings alike in every respect
-    (the same paragraph pasted twice) are told apart by a count: fp, fp-2, fp-3."""
+def fingerprinted(results: Iterable[LetterResult], version: int = FORMAT_VERSION
+                  ) -> Iterator[tuple[LetterResult, list[str]]]:
+    """Each result with the fingerprint of each of its findings, in one pass. Two findings
+    alike in every respect (the same paragraph pasted twice) are told apart by a count:
+    fp, fp-2, fp-3."""
     seen: Counter = Counter()
-    out = []
     for result in results:
         prints = []
         for finding in result.findings:
             base = fingerprint(result, finding, version)
             seen[base] += 1
             prints.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-        out.append(prints)
-    return out
+        yield result, prints
 
 
 @dataclass
@@ -110,7 +111,6 @@ class Entry:
 
 @dataclass
 class Outcome:
-    results: list[LetterResult]
     suppressed: int
     stale: list[Entry]
 
@@ -120,6 +120,7 @@ class Baseline:
     path: Path
     entries: list[Entry]
     version: int = FORMAT_VERSION
+    outcome: Outcome | None = None  # of the last full pass of filter()
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":
@@ -149,11 +150,12 @@ class Baseline:
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
         return cls(path, entries, version)
 
-    def apply(self, results: list[LetterResult]) -> Outcome:
-        """Drop the findings the baseline holds; say which of its entries matched nothing."""
+    def filter(self, results: Iterable[LetterResult]) -> Iterator[LetterResult]:
+        """The results without the findings the baseline holds. Once the results are all read,
+        `outcome` says how many were suppressed and which entries matched nothing."""
         wanted = Counter(e.fingerprint for e in self.entries)
-        kept_results, suppressed = [], 0
-        for result, prints in zip(results, fingerprints(results, self.version)):
+        suppressed = 0
+        for result, prints in fingerprinted(results, self.version):
             kept = []
             for finding, print_ in zip(result.findings, prints):
                 old = _OLD_IDS.get(finding.rule)  # a baseline written under the rule's old id
@@ -168,23 +170,23 @@ class Baseline:
                     kept.append(finding)
             if result.kind != "letter" and not kept:
                 continue  # a batch-level carrier left empty
-            kept_results.append(result if len(kept) == len(result.findings) else replace(result, findings=kept))
+            yield result if len(kept) == len(result.findings) else replace(result, findings=kept)
         stale = []
         for entry in self.entries:
             if wanted[entry.fingerprint] > 0:
                 wanted[entry.fingerprint] -= 1
                 stale.append(entry)
-        return Outcome(kept_results, suppressed, stale)
+        self.outcome = Outcome(suppressed, stale)
 
 
 def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:
     """The entries to record; keys a reviewer added to `previous` carry over, matched by the
     fingerprints `previous` was written with (so an older baseline is migrated, reasons kept)."""
     extras = {e.fingerprint: e.extra for e in previous.entries} if previous else {}
-    current = fingerprints(results)
-    earlier = fingerprints(results, previous.version) if previous else current
+    current = fingerprinted(results)
+    earlier = fingerprinted(results, previous.version) if previous else None
     entries = []
-    for result, prints, old_prints in zip(results, current, earlier):
+    for (result, prints), (_, old_prints) in zip(current, earlier or fingerprinted(results)):
         for finding, print_, old in zip(result.findings, prints, old_prints):
             if finding.severity not in RECORDED:
                 continue

@@ -56,7 +56,7 @@ class BatchContext:
 
 def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[LetterResult]:
     """Add the batch rules' findings to the results (honouring select, ignore and severity);
-    returns the results followed by any pseudo-results that received findings."""
+    returns the pseudo-results about the batch as a whole that received findings."""
     batch.letters = [r for r in results if r.kind == "letter"]
     touched = set()
     for rule in batch.settings.active_rules:
@@ -70,4 +70,15 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[Le
         if id(result) in touched:
             result.findings.sort(key=lambda f: f.line)
     known = {id(r) for r in results}
-    return [*results, *(r for r in batch._pseudo.values() if r.findings and id(r) not in known)]
+    return [r for r in batch._pseudo.values() if r.findings and id(r) not in known]
+
+
+def fields_needed(batch: BatchContext):
+    """For a letter's result, the fields the batch rules will read: its template's key and
+    peer fields, and with --data every field (the data may hold any column)."""
+    def needed(result: LetterResult):
+        template = batch.template_of(result)
+        if batch.data is not None or template is None:
+            return None
+        return {template.key_field, *(name for name, spec in template.fields.items() if spec.peer)}
+    return needed

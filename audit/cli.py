@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from . import baseline as baselines
-from .batch import BatchContext, run_batch_rules
+from .batch import BatchContext, fields_needed, run_batch_rules
 from .config import describe, find_config, load_config, resolve_settings
 from .models import SEVERITY_RANK
 from .pipeline import audit_batch
@@ -17,6 +17,7 @@ from .report import Summary, formats
 from .report.html import ReportError, default_report_dir, write_html
 from .rules import builtin_rules
 from .settings import FAIL_ON, Settings, SettingsError, rule_ids
+from .spool import Spool
 from .template import TemplateError, load_template, load_templates, template_files
 
 PROGRESS_MIN_LETTERS = 20
@@ -181,28 +182,47 @@ def run_check(args: argparse.Namespace) -> int:
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = list(iter_letter_paths(args.paths, settings.exclude))
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
-    results = []
-    for result in audit_batch(paths, settings):
-        results.append(result)
+    spool = Spool(fields_needed(batch))
+    try:
+        for result in audit_batch(paths, settings):
+            spool.add(result)
+            if progress:
+                progress.step()
         if progress:
-            progress.step()
-    if progress:
-        progress.close()
-    results = run_batch_rules(results, batch)
-    if args.write_baseline:
-        baseline = baselines.write_baseline(args.write_baseline, results, previous=baseline)
-        print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline {args.write_baseline}",
-              file=sys.stderr)
-    if baseline:
-        outcome = baseline.apply(results)
-        baselines.report(outcome, baseline)
-        results = outcome.results
-    summary = Summary.of(results)
-    for fmt, output in [(formats()[args.format], args.output), *outputs]:
-        write_report(fmt, results, summary, output)
-    if args.html:
-        print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
-    return exit_code(results, settings.fail_on)
+            progress.close()
+        spool.about_batch = run_batch_rules(spool.kept, batch)
+        if args.write_baseline:
+            baseline = baselines.write_baseline(args.write_baseline, spool, previous=baseline)
+            print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline {args.write_baseline}",
+                  file=sys.stderr)
+        results = Results(spool, baseline)
+        summary = Summary.of(results)
+        if baseline:
+            baselines.report(baseline.outcome, baseline)
+        for fmt, output in [(formats()[args.format], args.output), *outputs]:
+            write_report(fmt, results, summary, output)
+        if args.html:
+            print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
+        return exit_code(results, settings.fail_on)
+    finally:
+        spool.close()
+
+
+class Results:
+    """The batch's results as every output reads them: the spool, less what the baseline
+    accepted. Each iteration is one pass over the spool."""
+
+    def __init__(self, spool: Spool, baseline=None):
+        self.spool, self.baseline = spool, baseline
+        self._length: int | None = None
+
+    def __iter__(self):
+        return self.baseline.filter(self.spool) if self.baseline else iter(self.spool)
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = len(self.spool) if not self.baseline else sum(1 for _ in self)
+        return self._length
 
 
 def _baseline(path: Path | None, writing: bool):

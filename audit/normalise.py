@@ -23,11 +23,15 @@ _CHARS = str.maketrans({
 })
 
 # Markdown and HTML formatting. Replacements keep every line end, so line numbers hold.
-# Each pattern runs only when its trigger character occurs: most letters have little markup.
-_MARKUP = [
-    ("#>", re.compile(r"^[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)", re.M), ""),  # headings, quotes
-    ("-*+\u2022\u25aa\u25cf.)", re.compile(r"^[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+", re.M), ""),  # bullets
-    ("-*_", re.compile(r"^[ ]*(?:[-*_][ ]*){3,}$", re.M), ""),  # horizontal rules
+# Markup that opens a line is looked for only on lines starting with one of its characters;
+# inline markup only when its trigger character occurs: most letters have little markup.
+_LINE_MARKUP = (
+    re.compile(r"[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)"),  # headings, quotes
+    re.compile(r"[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+"),  # bullets
+    re.compile(r"[ ]*(?:[-*_][ ]*){3,}$"),  # horizontal rules
+)
+_LINE_TRIGGERS = frozenset("#>-*+_\u2022\u25aa\u25cf0123456789")
+_INLINE_MARKUP = [
     ("[", re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)"), r"\1"),  # links keep their text (wrapped too)
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
@@ -42,12 +46,20 @@ _WORD_START = re.compile(r"^([A-Za-z]+)")
 def clean_text(text: str) -> str:
     """Character- and markup-level clean-up that keeps line ends where they are."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARS)
-    for triggers, pattern, repl in _MARKUP:
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if line.lstrip(" ")[:1] in _LINE_TRIGGERS:
+            for pattern in _LINE_MARKUP:
+                if found := pattern.match(line):
+                    line = line[found.end():]
+            lines[number] = line
+    text = "\n".join(lines)
+    for triggers, pattern, repl in _INLINE_MARKUP:
         if any(char in text for char in triggers):
             text = pattern.sub(repl, text)
     if "&" in text:
         text = html.unescape(text)
-    return text
+    return _SPACES.sub(" ", text) if "  " in text else text
 
 
 def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
@@ -57,7 +69,7 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
     splits one word ("com-" + "plaints") or joins two ("well-" + "established").
     """
     blocks: list[list[tuple[int, str]]] = [[]]
-    for number, line in enumerate(_SPACES.sub(" ", clean_text(raw.text or "")).split("\n"), start=1):
+    for number, line in enumerate(clean_text(raw.text or "").split("\n"), start=1):
         line = line.strip()
         if line:
             blocks[-1].append((number, line))
@@ -80,7 +92,8 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
             groups[-1].append(para)  # cut in two by a page break
         else:
             groups.append([para])
-    kept = tuple(_joined([(p.text, p.line_starts) for p in group], vocabulary) for group in groups)
+    kept = tuple(group[0] if len(group) == 1 else _joined([(p.text, p.line_starts) for p in group], vocabulary)
+                 for group in groups)
     return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts)
 
 

@@ -171,7 +171,7 @@ def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(bat
     from audit.settings import Settings
     results = list(audit_batch(sorted(Path("letters").iterdir()), Settings()))
     old = baseline.entries_for(results)
-    prints = {id(f): p for r, ps in zip(results, baseline.fingerprints(results, 1)) for f, p in zip(r.findings, ps)}
+    prints = {id(f): p for r, ps in baseline.fingerprinted(results, 1) for f, p in zip(r.findings, ps)}
     v1 = [baseline.Entry(prints[id(f)], e.rule, e.letter, e.file, e.note, {"reason": "signed off"})
           for r in results for f in r.findings if f.severity in ("error", "warning")
           for e in [next(x for x in old if x.fingerprint == baseline.fingerprint(r, f))]]
@@ -202,5 +202,5 @@ def test_a_baseline_written_under_a_renamed_rules_old_id_still_suppresses_it(tmp
     baseline = Baseline.load(path)
     assert "'unknown-authority' in the baseline" in capsys.readouterr().err
     assert [e.rule for e in baseline.entries] == ["unknown-recipient"]
-    outcome = baseline.apply([result])
-    assert outcome.suppressed == 1 and outcome.stale == [] and outcome.results[0].findings == []
+    [kept] = list(baseline.filter([result]))
+    assert baseline.outcome.suppressed == 1 and baseline.outcome.stale == [] and kept.findings == []

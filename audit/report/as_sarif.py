@@ -3,7 +3,7 @@
 One run; every rule of the catalogue once in tool.driver.rules (summary, explanation,
 default level); every finding a result with ruleId, level (error, warning, note), the
 message, its file (a URI relative to the working directory, under %SRCROOT%) and line, and
-partialFingerprints from audit.baseline.fingerprints, which ignore line numbers, so a
+partialFingerprints from audit.baseline.fingerprinted, which ignore line numbers, so a
 finding keeps its identity when unrelated lines move.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .. import __version__
-from ..baseline import FINGERPRINT_KEY, fingerprints
+from ..baseline import FINGERPRINT_KEY, fingerprinted
 from ..rules import all_rules
 from .locations import artifact_uri
 
@@ -58,7 +58,7 @@ def document(results) -> dict:
     rules = list(all_rules().values())
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     records = [result_record(result, finding, print_, rule_index)
-               for result, prints in zip(results, fingerprints(results))
+               for result, prints in fingerprinted(results)
                for finding, print_ in zip(result.findings, prints)]
     return {
         "$schema": SCHEMA,

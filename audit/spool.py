@@ -1,0 +1,75 @@
+"""The batch's results, kept on disk once the batch is large, so memory stays flat.
+
+Each letter's result (fields, findings) is written to an anonymous temporary file as it
+arrives; in memory stays only what the batch rules need of it (Spool.kept: its key, text
+hash, template and the fields batch rules compare). Reading the spool yields every result
+again, in order, with the batch rules' findings merged in: every output format reads it
+so, one pass each (passes are independent: each reads the file at its own offsets). Small
+batches never touch the disk.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from .models import LetterResult
+
+SPILL_AT = 2000  # letters kept whole in memory before results go to disk
+
+
+class Spool:
+    def __init__(self, needed_fields: Callable[[LetterResult], object] | None = None, spill_at: int | None = None):
+        """`needed_fields(result)`: the names of the fields batch rules read (None: all)."""
+        self.kept: list[LetterResult] = []  # what batch rules need of each letter, in order
+        self.about_batch: list[LetterResult] = []  # results about the batch itself (a data file)
+        self._memory: list[LetterResult] = []
+        self._file = None
+        self._offsets = array("q")  # start of each spilled result in the file, then the end
+        self._needed = needed_fields
+        self._spill_at = SPILL_AT if spill_at is None else spill_at
+
+    def add(self, result: LetterResult) -> None:
+        if len(self._memory) < self._spill_at:
+            self._memory.append(result)
+            self.kept.append(replace(result, findings=[]))
+            return
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="letter-audit-")
+            self._offsets.append(0)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+        self.kept.append(self._compact(result))
+
+    def _compact(self, result: LetterResult) -> LetterResult:
+        names = self._needed(result) if self._needed else None
+        if names is None:
+            return replace(result, findings=[])
+        return replace(result, findings=[], fields={n: v for n, v in result.fields.items() if n in names},
+                       lines={n: v for n, v in result.lines.items() if n in names})
+
+    def __len__(self) -> int:
+        return len(self.kept) + len(self.about_batch)
+
+    def __iter__(self) -> Iterator[LetterResult]:
+        """Every result in order, with the findings batch rules added to its kept record."""
+        if self._file is not None:
+            self._file.flush()
+        for index, kept in enumerate(self.kept):
+            result = self._memory[index] if index < len(self._memory) else self._load(index - len(self._memory))
+            if kept.findings:
+                result = replace(result, findings=sorted([*result.findings, *kept.findings], key=lambda f: f.line))
+            yield result
+        yield from self.about_batch
+
+    def _load(self, spilled: int) -> LetterResult:
+        start, end = self._offsets[spilled], self._offsets[spilled + 1]
+        return pickle.loads(os.pread(self._file.fileno(), end - start, start))
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
