@@ -65,12 +65,10 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[Le
         severity = batch.settings.severity_of(rule.id, rule.severity)
         for result, finding in rule.check_batch(batch.letters, batch):
             result.findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
-            touched.add(id(result))
-    for result in [*results, *batch._pseudo.values()]:
-        if id(result) in touched:
-            result.findings.sort(key=lambda f: f.line)
-    known = {id(r) for r in results}
-    return [r for r in batch._pseudo.values() if r.findings and id(r) not in known]
+            touched.add(result)  # results compare and hash by identity
+    for result in touched:
+        result.findings.sort(key=lambda f: f.line)
+    return [r for r in batch._pseudo.values() if r.findings]
 
 
 def fields_needed(batch: BatchContext):

@@ -93,14 +93,29 @@ def run(count: int, html: bool) -> None:
             command += ["--html", str(folder / "_report")]
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
+        main_peak = 0  # the main process's own peak resident set (VmHWM), read until it exits
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            main_peak = max(main_peak, _peak_kib(process.pid))
+            time.sleep(0.05)
         elapsed = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         cpu = usage.ru_utime + usage.ru_stime  # of the whole process tree: steadier than wall time
         print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  cpu {cpu:6.2f} s  "
-              f"peak RSS {usage.ru_maxrss / 1024:6.1f} MiB  exit {code}{'  (with --html)' if html else ''}")
+              f"main peak RSS {main_peak / 1024:6.1f} MiB  largest process {usage.ru_maxrss / 1024:6.1f} MiB  "
+              f"exit {code}{'  (with --html)' if html else ''}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _peak_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except OSError:
+        return 0
 
 
 def main() -> None:
