@@ -226,6 +226,9 @@ def show(value: Any) -> str:
 def json_value(value: Any) -> Any:
     """A typed value as JSON holds it: numbers as numbers, money as written with its currency
     ("£1,234.50"; types.money reads it back)."""
+    kind = type(value)
+    if kind is int or kind is str or value is None:
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
