@@ -136,6 +136,8 @@ def _full(document: Document, template: Template) -> Alignment:
                         if section.required and title not in present]
     omitted = [title for title, section in template.sections.items()
                if not section.required and title not in present]
+    # an optional section left out is not missing: its paragraphs get no rows, as in the in-step walk
+    rows = [p for p in rows if p.kind != "missing" or p.template.section not in omitted]
     return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False,
                      omitted_sections=tuple(omitted))
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .models import LetterResult
 from .names import normalise_name
+from .rules import ALIASES, canonical_rule_id
 from .settings import SettingsError
 
 FORMAT_VERSION = 2
@@ -38,6 +39,7 @@ FINGERPRINT_KEY = "letterAudit/v2"  # the key of SARIF partialFingerprints
 LOCATION_KEYS = frozenset({"line", "end_line", "first_line", "page", "traceback"})  # not identity
 RECORDED = ("error", "warning")  # severities a baseline records
 NOTE_CHARS = 200
+_OLD_IDS = {new: old for old, new in ALIASES.items()}  # renamed rule -> the id old baselines hold
 _LINE_REF = re.compile(
     r"\s*\(\s*lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*\)"  # (line 12)
     r"|\s*\b(?:at|after|before|on|from)\s+lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*"  # at line 12
@@ -143,6 +145,8 @@ class Baseline:
                 raise BaselineError(f"baseline {path}: finding {number} has no fingerprint")
             known = {k: str(item.get(k, "")) for k in ("rule", "letter", "file", "note")}
             extra = {k: v for k, v in item.items() if k not in known and k != "fingerprint"}
+            if known["rule"] in ALIASES:  # written before the rule was renamed: still matches
+                known["rule"] = canonical_rule_id(known["rule"], where=f"the baseline {path}")
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
         return cls(path, entries, version)
 
@@ -154,8 +158,13 @@ class Baseline:
         for result, prints in fingerprinted(results, self.version):
             kept = []
             for finding, print_ in zip(result.findings, prints):
+                old = _OLD_IDS.get(finding.rule)  # a baseline written under the rule's old id
+                old_print = fingerprint(result, replace(finding, rule=old), self.version) if old else None
                 if wanted[print_] > 0:
                     wanted[print_] -= 1
+                    suppressed += 1
+                elif old_print and wanted[old_print] > 0:
+                    wanted[old_print] -= 1
                     suppressed += 1
                 else:
                     kept.append(finding)

@@ -40,7 +40,7 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     failures = []
     for spec in template.fields.values():
         values = fields.values.get(spec.name, ())
-        if len({v.value for v in values}) > 1:
+        if len(values) > 1 and len({v.value for v in values}) > 1:
             quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
             odd = _odd_one_out(values)
             failures.append(CheckFailure(
@@ -51,32 +51,37 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     for check in template.checks:
         if any(env.get(name) is None for name in check.names):
             continue
-        shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
-        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
         try:
-            holds = check.evaluate(env)
+            if check.evaluate(env):
+                continue
+            problem = None
         except Missing:
             continue
-        except CurrencyMismatch as exc:
-            failures.append(CheckFailure(
-                check.rule, f"{render(check, fields, env)} (The check “{check.source}” cannot hold: it mixes "
-                            f"currencies, {exc}.)", shown, {**evidence, "problem": str(exc)}))
-            continue
         except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never skipped
-            reason = "division by zero" if isinstance(exc, ZeroDivisionError) else f"{type(exc).__name__}: {exc}"
-            values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
-            failures.append(CheckFailure(
-                INTERNAL_ERROR,
-                f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not "
-                f"be evaluated with {values}: {reason}. The template's check needs a guard or a fix.",
-                shown, {**evidence, "template": template.name, "exception": f"{type(exc).__name__}: {exc}"}))
-            continue
-        if holds:
-            continue
-        # point at the field the message names first: the figure it calls into question
-        failures.append(CheckFailure(check.rule, render(check, fields, env), shown,
-                                     {**evidence, "computed": _computed(check, env)}))
+            problem = exc
+        failures.append(_failure(template, check, fields, env, problem))
     return failures
+
+
+def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exception | None) -> CheckFailure:
+    """The failure of a check that does not hold (problem None), mixes currencies or cannot run;
+    its evidence is built only now, for the few checks that fail."""
+    # point at the field the message names first: the figure it calls into question
+    shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
+    evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+    if problem is None:
+        return CheckFailure(check.rule, render(check, fields, env), shown,
+                            {**evidence, "computed": _computed(check, env)})
+    if isinstance(problem, CurrencyMismatch):
+        return CheckFailure(check.rule, f"{render(check, fields, env)} (The check “{check.source}” cannot hold: it "
+                                        f"mixes currencies, {problem}.)", shown, {**evidence, "problem": str(problem)})
+    reason = "division by zero" if isinstance(problem, ZeroDivisionError) else f"{type(problem).__name__}: {problem}"
+    values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
+    return CheckFailure(
+        INTERNAL_ERROR,
+        f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not "
+        f"be evaluated with {values}: {reason}. The template's check needs a guard or a fix.",
+        shown, {**evidence, "template": template.name, "exception": f"{type(problem).__name__}: {problem}"})
 
 
 def render(check, fields: Fields, env: dict[str, Any]) -> str:

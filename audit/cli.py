@@ -18,7 +18,7 @@ from .report.html import ReportError, default_report_dir, write_html
 from .rules import builtin_rules
 from .settings import FAIL_ON, Settings, SettingsError, rule_ids
 from .spool import Spool
-from .template import TemplateError, load_template, load_templates
+from .template import TemplateError, load_template, load_templates, template_files
 
 PROGRESS_MIN_LETTERS = 20
 
@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     template_commands = template.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
     template_check = template_commands.add_parser(
         "check", help="validate template files: every problem as FILE:LINE, exit 2 if there is one")
-    template_check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    template_check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                                help="template files, or folders of them (*.md)")
     add_infer_command(template_commands)
     return parser
 
@@ -326,7 +327,10 @@ def run_template(args: argparse.Namespace) -> int:
     if args.template_command == "infer":
         return run_template_infer(args)
     problems, names = [], {}
-    for path in args.files:
+    files = [p for path in args.files for p in (template_files([path]) if path.is_dir() else [path])]
+    if not files:
+        raise UsageError(f"no template files (*.md) in {', '.join(map(str, args.files))}")
+    for path in files:
         try:
             template = load_template(path) if path.is_file() else None
         except TemplateError as exc:

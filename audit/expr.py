@@ -35,7 +35,10 @@ class Missing(LookupError):
 
 
 def _number(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+    kind = type(value)
+    if kind is Decimal:
+        return value
+    if kind is bool or not isinstance(value, (int, Decimal)):
         raise TypeError(f"{value!r} is not a number")
     return Decimal(value)
 

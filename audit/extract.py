@@ -6,7 +6,6 @@ reported by invalid-value: never half read.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -19,7 +18,6 @@ from .types import convert as convert_base
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
 
-@lru_cache(maxsize=4096)  # letters of a batch share most of their dates and many figures
 def convert(kind: str, raw: str) -> Any:
     """Typed value of a placeholder's text for a built-in type; None when the text is not a
     valid value (audit/types.py)."""

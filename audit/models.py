@@ -12,6 +12,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Union
 
+from .types import json_value
+
 if TYPE_CHECKING:
     from .template import Template, TemplateParagraph
 
@@ -110,8 +112,6 @@ class Value(NamedTuple):
     section: str | None = None
 
     def json(self) -> Any:
-        from .types import json_value  # models stay import-free for the stages
-
         return json_value(self.value)
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 # bounded: a longer run of digits is no figure of a letter, and the patterns stay linear
@@ -154,6 +155,7 @@ class Money:
         return str(self)
 
 
+@lru_cache(maxsize=4096)  # letters of a batch share most of their dates and many figures
 def convert(base: str, raw: str) -> Any:
     """The typed value of a placeholder's text; raises InvalidValue when it does not fit."""
     text = " ".join(raw.split())
@@ -224,6 +226,9 @@ def show(value: Any) -> str:
 def json_value(value: Any) -> Any:
     """A typed value as JSON holds it: numbers as numbers, money as written with its currency
     ("£1,234.50"; types.money reads it back)."""
+    kind = type(value)
+    if kind is int or kind is str or value is None:
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

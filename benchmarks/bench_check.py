@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,6 @@ TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
 SURNAMES = ["Williams", "Elliott", "Jackson", "Cooper-Smith", "Scrutton", "Patel", "O'Neill", "Hughes"]
 PLACES = ["Ipswich Borough", "Ashfield District", "Cambridge City", "Kent County", "Leeds City", "Rochford District"]
 TITLES = ["Chief Executive", "Managing Director", "Interim Chief Executive"]
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 
 
 def consistent_values(rng: random.Random, index: int) -> dict[str, str]:
@@ -60,21 +58,19 @@ def render(template, values: dict[str, str], drop_section: str | None = None, ex
     for para in template.paragraphs:
         if para.free or para.section == drop_section:
             continue
-        number = None
-
-        def fill(match: re.Match) -> str:
-            nonlocal number
-            inner = match.group(1)
-            if "|" in inner:
-                singular, plural = (s.strip() for s in inner.split("|"))
-                return singular if number == "1" else plural
-            value = values[inner.split(":")[0].strip()]
-            number = value
-            return value
-        text = PLACEHOLDER.sub(fill, para.text)
-        if address_lines and not PLACEHOLDER.sub("", para.text).strip():
-            text = "\n".join(PLACEHOLDER.sub(fill, part) for part in para.text.split())
-        lines.append(text)
+        number, out = None, []
+        parts = para.parts or (para.text,)
+        for part in parts:  # the template's compiled parts: text and slots
+            if isinstance(part, str):
+                out.append(part)
+            elif part.field is None:
+                out.append(part.forms[0] if number == "1" else part.forms[1])
+            else:
+                number = values[part.field]
+                out.append(number)
+        if address_lines and len(parts) > 1 and all(not isinstance(p, str) or not p.strip() for p in parts):
+            out = ["\n" if isinstance(p, str) else o for p, o in zip(parts, out)]  # one value a line
+        lines.append("".join(out))
         if extra and para.text.startswith("Yours sincerely"):
             lines.insert(-1, extra)
     return "\n\n".join(lines) + "\n"

@@ -119,6 +119,22 @@ def test_authority_types_table_decides_peers(folder, capsys, tmp_path):
     assert "District letters" in found[0][1]["message"] and "quote 45%" in found[0][1]["message"]
 
 
+def test_peer_groups_table_decides_peers_and_the_old_option_is_an_alias(folder, capsys, tmp_path):
+    names = ["Adur District Council", "Babergh District Council", "Craven District Council",
+             "Dacorum District Council"]
+    for i, name in enumerate(names):
+        make_letter(folder, f"{i}.txt", name)
+    make_letter(folder, "metro.txt", "Wigan Metropolitan Borough Council", upheld=52)
+    groups = tmp_path / "groups.csv"
+    groups.write_text("Authority,Group\n" + "".join(f"{n},District\n" for n in names)
+                      + "Wigan Metropolitan Borough Council,Metropolitan Borough\n", encoding="utf-8")
+    code, report, err = run(capsys, "letters", "--peer-groups", groups)
+    assert code == 0 and findings(report, "inconsistent-value") == [] and "deprecated" not in err
+    code, report, err = run(capsys, "letters", "--authority-types", groups)
+    assert code == 0 and findings(report, "inconsistent-value") == []
+    assert "--authority-types is now called --peer-groups" in err
+
+
 def test_batch_rules_honour_ignore_select_and_severity(folder, capsys):
     for i in range(3):
         make_letter(folder, f"{i}.txt", f"Council {i}")

@@ -125,3 +125,21 @@ def test_an_int_column_with_a_blank_cell_stays_whole_numbers(refund_batch, capsy
     letters = [refund_batch / "letters" / n for n in ("01_clean_direct_debit.txt", "02_clean_no_direct_debit.txt")]
     code, out, _ = run(capsys, *letters, "--data", "data.csv", "--format", "json")
     assert code == 0, out
+
+
+def test_an_optional_section_left_out_has_no_missing_rows_whichever_way_the_letter_was_aligned(tmp_path):
+    from audit.align import align
+    from audit.normalise import normalise
+    from audit.read import read_letter
+    from audit.template import load_template
+
+    template = load_template(TEMPLATE)
+    text = (LETTERS / "02_clean_no_direct_debit.txt").read_text(encoding="utf-8")
+    # an extra paragraph forces the full alignment instead of the in-step walk
+    edited = text.replace("Yours sincerely,", "Thank you for your patience.\n\nYours sincerely,")
+    for letter, fast in ((text, True), (edited, False)):
+        path = tmp_path / "letter.txt"
+        path.write_text(letter, encoding="utf-8")
+        alignment = align(normalise(read_letter(path), template.vocabulary), template)
+        assert alignment.fast is fast and alignment.omitted_sections == ("Direct Debit",)
+        assert not [p for p in alignment.pairs if p.kind == "missing"]

@@ -30,7 +30,7 @@ ALIASES = {
     "unknown-authority": "unknown-recipient",
 }
 _declared: dict[str, RuleInfo] = {}
-_noted: set[str] = set()
+_noted: set[tuple[str, str]] = set()  # (old id, where): each note once per process
 
 
 @lru_cache(maxsize=1)
@@ -73,8 +73,8 @@ def canonical_rule_id(rule_id: str, where: str = "") -> str:
     new = ALIASES.get(rule_id)
     if new is None:
         return rule_id
-    if rule_id not in _noted:
-        _noted.add(rule_id)
+    if (rule_id, where) not in _noted:
+        _noted.add((rule_id, where))
         place = f" in {where}" if where else ""
         print(f"letter-audit: note: the rule {rule_id!r}{place} is now called {new!r}; "
               f"the old id still works but is deprecated", file=sys.stderr)
