@@ -244,6 +244,7 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
     """Name every hole from the words around it; a hole with the name of an earlier field and
     the same values in the letters is that field again (a figure quoted twice)."""
     fields: dict[str, FieldInfo] = {}
+    origin: dict[str, tuple[str, str]] = {}  # field -> (the name its words gave, its section's word)
     for block in blocks:
         text, holes = block.wording.text, block.wording.holes
         previous = None
@@ -260,11 +261,39 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
             hole.name = _unique(base, hole, block.section, fields)
             if hole.name not in fields:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
+                origin[hole.name] = (base, _slug(block.section))
             follows = number + 1 < len(holes) and not text[hole.end:holes[number + 1].start].strip()
             if hole.kind == "text" and follows and holes[number + 1].kind != "agreement":
                 hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
             previous = hole
-    return fields
+    return _tidy_names(blocks, fields, origin)
+
+
+def _tidy_names(blocks: list[Block], fields: dict[str, FieldInfo], origin) -> dict[str, FieldInfo]:
+    """Names read as a set: when later fields of one name took their section's word, the first
+    takes its own too (average_rate -> complaints_average_rate beside compliance_average_rate);
+    the start of a range whose end is `period_end` is `period_start`."""
+    renames = {}
+    for name, (base, slug) in origin.items():
+        if name == base and any(o[0] == base and other != name for other, o in origin.items()):
+            renames[name] = f"{slug}_{base}"
+        elif f"{name}_end" in fields:
+            renames[name] = f"{name}_start"
+    renames = {old: new for old, new in renames.items() if new not in fields and keyword.iskeyword(new) is False}
+    if len(set(renames.values())) < len(renames):
+        return fields
+    for block in blocks:
+        for hole in block.wording.holes:
+            hole.name = renames.get(hole.name, hole.name)
+    tidy = {}
+    for name, info in fields.items():
+        info.name = renames.get(name, name)
+        tidy[info.name] = info
+    return tidy
+
+
+def _slug(section: str) -> str:
+    return next((w for w in re.findall(r"[a-z]+", section.lower()) if len(w) > 3), "section")
 
 
 def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
@@ -280,8 +309,7 @@ def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
 def _unique(base: str, hole: Hole, section: str, fields: dict[str, FieldInfo]) -> str:
     if keyword.iskeyword(base) or base in RESERVED:
         base = f"{base}_value"  # a check could not name it
-    slug = next((w for w in re.findall(r"[a-z]+", section.lower()) if len(w) > 3), "section")
-    for name in (base, f"{slug}_{base}", *(f"{base}_{n}" for n in range(2, 1000))):
+    for name in (base, f"{_slug(section)}_{base}", *(f"{base}_{n}" for n in range(2, 1000))):
         known = fields.get(name)
         if known is None or (known.kind == hole.kind and _same_values(known.values, hole.values)):
             return name
