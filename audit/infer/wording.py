@@ -66,6 +66,7 @@ def keep_threshold(count: int) -> int:
 
 
 def wording(members: dict[int, Paragraph]) -> Wording:
+    """The shared wording of one column's paragraphs (letter index -> its paragraph)."""
     texts = {letter: para.text for letter, para in members.items()}
     majority = _majority(texts)
     if len(set(texts.values())) == 1:
@@ -79,7 +80,7 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     need = keep_threshold(len(texts))
     constant = [kept_by[i] >= need for i in range(len(base))]
     runs = _widen(_runs(constant), base, readings, majority)
-    holes = [hole for run in runs for hole in _holes(run, base, readings, majority)]
+    holes = [hole for run in runs for hole in _holes(run, base, readings)]
     for hole in holes:
         hole.kind = type_of(list(hole.values.values()))
     holes = _agreements(holes, base, constant, readings)
@@ -152,10 +153,10 @@ def _is_number(token: re.Match) -> bool:
     return token.group()[:1].isdigit() or token.group()[:1] in "£$€"
 
 
-def _holes(run, base, readings, majority) -> list[Hole]:
+def _holes(run, base, readings) -> list[Hole]:
     """One hole for the run, or one per piece when a text run mixes numbers and words and each
     letter's value has as many pieces."""
-    whole = _values(run, base, readings, majority)
+    whole = _values(run, base, readings)
     pieces = _pieces(base[run[0]:run[1]])
     if len(pieces) == 1 or type_of(list(whole.values())) != "text":
         return [Hole(base[run[0]].start(), base[run[1] - 1].end(), whole)]
@@ -194,13 +195,13 @@ def _widen(runs, base, readings, majority):
             if not touching:
                 continue
             wide = (min(first, touching[0][0]), max(last + 1, touching[-1][1]))
-            values = _values(wide, base, readings, majority)
+            values = _values(wide, base, readings)
             if type_of(list(values.values())) == kind:
                 runs = sorted([r for r in runs if r not in touching] + [wide])
     return runs
 
 
-def _values(run, base, readings, majority) -> dict[int, str]:
+def _values(run, base, readings) -> dict[int, str]:
     start, end = run
     values = {}
     for reading in readings:
