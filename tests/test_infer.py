@@ -133,6 +133,10 @@ def test_command_never_writes_onto_a_letter_and_needs_letters(refunds, tmp_path,
     assert main(["template", "infer", str(folder), "-o", str(letter)]) == 2
     assert letter.read_bytes() == before
     assert "is one of the letters" in capsys.readouterr().err
+    (tmp_path / "taken").mkdir()
+    assert main(["template", "infer", str(folder), "-o", str(tmp_path / "taken"), "--no-progress"]) == 2
+    assert "cannot write" in capsys.readouterr().err and not list((tmp_path / "taken").iterdir())
+    assert list(tmp_path.iterdir()) == [tmp_path / "taken"]  # no temporary file left beside it
     (tmp_path / "empty").mkdir()
     assert main(["template", "infer", str(tmp_path / "empty"), "-o", str(tmp_path / "t.md")]) == 2
     assert "no letters found" in capsys.readouterr().err

@@ -14,6 +14,8 @@ from .render import file_names, render
 
 def run_infer(paths: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None]) -> int:
     """`progress(total)` gives a bar (with `step()` per letter audited and `close()`), or None."""
+    if name is not None and not name.strip():
+        raise InferenceError("--name needs a name")
     for path in paths:
         if not os.path.lexists(path):
             raise InferenceError(f"no such file or directory: {path}")
@@ -33,6 +35,7 @@ def run_infer(paths: list[Path], output: Path, name: str | None, progress: Calla
 
 def write_atomically(output: Path, text: str) -> None:
     """Written whole or not at all: a temporary file beside the target, then renamed over it."""
+    temporary = None
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
@@ -40,6 +43,8 @@ def write_atomically(output: Path, text: str) -> None:
             stream.write(text)
         os.replace(temporary, output)
     except OSError as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         raise InferenceError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
