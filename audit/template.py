@@ -220,7 +220,7 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
             problems.extend(exc.problems)
             continue
         if template.name in names and names[template.name] != template.path:
-            problems.append(f"{template.path}:{_name_line(template.path)}: the name {template.name!r} is "
+            problems.append(f"{template.path}:{name_line(template.path)}: the name {template.name!r} is "
                             f"also the name of {names[template.name]}; two templates of a run need two names")
             continue
         names[template.name] = template.path
@@ -234,7 +234,8 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
     return templates
 
 
-def _name_line(path: Path) -> int:
+def name_line(path: Path) -> int:
+    """The line of a template file that sets its `name` (1 when none does)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):

@@ -104,3 +104,12 @@ def test_the_shipped_and_tutorial_templates_check_clean(capsys):
     assert out.splitlines() == [f"{files[0]}: ok (7 sections, 36 paragraphs, 18 fields, 10 checks)",
                                 f"{files[1]}: ok (4 sections, 14 paragraphs, 7 fields, 2 checks)"]
     assert err == ""
+
+
+def test_template_check_reports_two_templates_with_one_name(tmp_path, capsys):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(template(), encoding="utf-8")
+    assert main(["template", "check", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == f"{tmp_path / 'a.md'}: ok (1 sections, 1 paragraphs, 4 fields, 0 checks)\n"
+    assert f"{tmp_path / 'b.md'}:2: the name 't' is also the name of" in err
