@@ -18,7 +18,7 @@ from .report.html import ReportError, default_report_dir, write_html
 from .rules import builtin_rules
 from .settings import FAIL_ON, Settings, SettingsError, rule_ids
 from .spool import Spool
-from .template import TemplateError, load_template, load_templates, template_files
+from .template import TemplateError, load_template, load_templates, name_line, template_files
 
 PROGRESS_MIN_LETTERS = 20
 
@@ -340,8 +340,10 @@ def run_template(args: argparse.Namespace) -> int:
             problems.append(f"{path}: no such template file")
             continue
         if template.name in names:
-            problems.append(f"{path}:1: the name {template.name!r} is also the name of {names[template.name]}")
-        names.setdefault(template.name, path)
+            problems.append(f"{path}:{name_line(path)}: the name {template.name!r} is also the name of "
+                            f"{names[template.name]}; two templates of a run need two names")
+            continue
+        names[template.name] = path
         for warning in template.warnings:
             print(f"letter-audit: {warning}", file=sys.stderr)
         print(f"{path}: ok ({template.summary()})")

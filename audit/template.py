@@ -220,7 +220,7 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
             problems.extend(exc.problems)
             continue
         if template.name in names and names[template.name] != template.path:
-            problems.append(f"{template.path}:{_name_line(template.path)}: the name {template.name!r} is "
+            problems.append(f"{template.path}:{name_line(template.path)}: the name {template.name!r} is "
                             f"also the name of {names[template.name]}; two templates of a run need two names")
             continue
         names[template.name] = template.path
@@ -234,7 +234,8 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
     return templates
 
 
-def _name_line(path: Path) -> int:
+def name_line(path: Path) -> int:
+    """The line of a template file that sets its `name` (1 when none does)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -289,8 +290,8 @@ class _Parser:
         self.header_lines = header.split("\n")
         if "name" not in meta and header:
             self.problem(1, "the header has no `name` (the id shown in reports)")
-        elif "name" in meta and not str(meta["name"]).strip():
-            self.problem(self._line(r"name\s*="), "`name` is empty")
+        elif "name" in meta and (not isinstance(meta["name"], str) or not meta["name"].strip()):
+            self.problem(self._line(r"name\s*="), f"`name` must be a non-empty string, not {meta['name']!r}")
         types, bases = self._types(meta.get("types", {}))
         fields = self._fields(meta.get("fields", {}), types, bases)
         rules = self._rules(meta.get("rules", {}), str(meta.get("name", self.path.stem)))
@@ -310,7 +311,11 @@ class _Parser:
         checks = self._checks(meta.get("checks", []), names, rules)
         self._conflict_rules(fields, rules)
         key_field, key_match = self._key(meta, fields)
-        overview_fields = tuple(str(name) for name in meta.get("overview_fields", list(fields)[:4]))
+        overview_fields = meta.get("overview_fields", list(fields)[:4])
+        if not isinstance(overview_fields, list):
+            self.problem(self._line(r"overview_fields\s*="), "overview_fields must be a list of field names")
+            overview_fields = []
+        overview_fields = tuple(str(name) for name in overview_fields)
         for name in overview_fields:
             if name not in fields:
                 self.problem(self._line(r"overview_fields\s*="),
@@ -548,6 +553,9 @@ class _Parser:
 
     def _key(self, meta: dict, fields: dict[str, FieldSpec]) -> tuple[str | None, str]:
         key_field = meta.get("key_field")
+        if key_field is not None and not isinstance(key_field, str):
+            self.problem(self._line(r"key_field\s*="), f"key_field must be the name of a field, not {key_field!r}")
+            key_field = None
         if key_field is not None and key_field not in fields:
             self.problem(self._line(r"key_field\s*="),
                          f"key_field {key_field!r} is not a field of the template{_near(str(key_field), fields)}")

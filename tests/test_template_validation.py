@@ -104,3 +104,30 @@ def test_the_shipped_and_tutorial_templates_check_clean(capsys):
     assert out.splitlines() == [f"{files[0]}: ok (7 sections, 36 paragraphs, 18 fields, 10 checks)",
                                 f"{files[1]}: ok (4 sections, 14 paragraphs, 7 fields, 2 checks)"]
     assert err == ""
+
+
+def test_template_check_reports_two_templates_with_one_name(tmp_path, capsys):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(template(), encoding="utf-8")
+    assert main(["template", "check", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == f"{tmp_path / 'a.md'}: ok (1 sections, 1 paragraphs, 4 fields, 0 checks)\n"
+    assert f"{tmp_path / 'b.md'}:2: the name 't' is also the name of" in err
+
+
+HEADER_VALUES = ['5', '"x"', '[1, 2]', '["a"]', '{ a = 1 }', 'true', '1.5', '[{ expr = 1 }]', '{ x = { type = 3 } }',
+                 '{ x = { pattern = 3, base = [1] } }', '{ x = { severity = 1, summary = [] } }',
+                 '[{ expr = "a", rule = 5, message = 7 }]', '{ x = { type = "int", conflict = 5, peer = "y" } }']
+
+
+@pytest.mark.parametrize("key", ["name", "title", "year", "key_field", "key_match", "overview_fields",
+                                 "first_section", "types", "fields", "rules", "checks"])
+def test_a_header_value_of_any_kind_is_a_template_problem_never_a_crash(key):
+    from audit.template import TemplateError, parse_template
+
+    for value in HEADER_VALUES:
+        source = f'+++\nname = "t"\n{key} = {value}\n+++\nHello\n' if key != "name" else f"+++\nname = {value}\n+++\nHello\n"
+        try:
+            parse_template(source)
+        except TemplateError:
+            pass
