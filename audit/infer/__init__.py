@@ -339,8 +339,10 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
 
     result = Verification()
     kinds = {n: f.kind for n, f in inference.fields.items()}
-    values, keys = [], Counter()
+    keys = Counter()
     key_field = inference.key_field
+    for relation in inference.relations:
+        relation.applies, relation.breakers = 0, []
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
@@ -357,12 +359,12 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
                 result.deviating.append(letter.path)
             else:
                 result.matching += 1
-            values.append((letter.path, {n: parse(kinds[n], _raw(letter.fields.get(n))) for n in kinds}))
+            values = {n: parse(kinds[n], _raw(letter.fields.get(n))) for n in kinds}
+            for relation in inference.relations:
+                relation.observe(letter.path, values, inference.year)
             if key_field and letter.fields.get(key_field) is not None:
                 keys[letter.fields[key_field]] += 1
     result.duplicate_keys = sum(1 for count in keys.values() if count > 1)
-    for relation in inference.relations:
-        relation.count(values, inference.year)
     inference.relations = [r for r in inference.relations if r.kept]
     return result
 

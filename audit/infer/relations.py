@@ -53,9 +53,12 @@ class Relation:
     def count(self, letters: list[tuple[Path, dict]], year: int | None) -> None:
         self.applies, self.breakers = 0, []
         for path, values in letters:
-            outcome = self.test(values, year)
-            if outcome is None:
-                continue
+            self.observe(path, values, year)
+
+    def observe(self, path: Path, values: dict, year: int | None) -> None:
+        """Count one more letter (letters are counted as they stream past, never kept)."""
+        outcome = self.test(values, year)
+        if outcome is not None:
             self.applies += 1
             if not outcome:
                 self.breakers.append(path)
