@@ -16,6 +16,9 @@ from pathlib import Path
 
 BREAK_SHARE = 0.05  # a relation may break in this share of the letters (rounded down)
 MIN_LETTERS = 5  # fewer letters than this say nothing about a relation
+PROBE = 20  # candidates are first tried on this many letters; most fail there at once
+PROBE_BREAKS = 0.25  # a candidate broken by more than this share of the probe is dropped
+MAX_FIGURES = 60  # the search for sums and rates is cubic: beyond this many figures it is skipped
 
 
 @dataclass
@@ -118,28 +121,36 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
     dates = [n for n, k in kinds.items() if k == "date"]
     texts = [n for n, k in kinds.items() if k not in ("int", "decimal", "money", "percent", "date", "agreement")]
 
+    probe = letters[:PROBE]
+
     def kept(relation: Relation) -> bool:
+        relation.count(probe, year)
+        if relation.applies >= MIN_LETTERS and len(relation.breakers) > PROBE_BREAKS * relation.applies:
+            return False
         relation.count(letters, year)
         return relation.kept
 
+    varies = {n for n in kinds if len({values.get(n) for _, values in letters} - {None}) >= 2}
+    nonzero = {n for n in numbers if sum(1 for _, values in letters if values.get(n)) >= 0.1 * len(letters)}
     found: list[Relation] = []
     for group in (numbers, rates, dates, texts):
         for a, b in combinations(group, 2):
-            if kinds[a] == kinds[b] and _varies(letters, a, b) and kept(r := Relation("equal", (a, b))):
+            if kinds[a] == kinds[b] and {a, b} <= varies and kept(r := Relation("equal", (a, b))):
                 found.append(r)
     equal = {frozenset(r.fields) for r in found}
-    for a in numbers:
-        for b, c in combinations([n for n in numbers if n != a], 2):
-            if {frozenset((a, b)), frozenset((a, c))} & equal or not _nonzero(letters, b, c):
+    figures = numbers if len(numbers) <= MAX_FIGURES else []
+    for a in figures:
+        for b, c in combinations([n for n in figures if n != a and n in nonzero], 2):
+            if {frozenset((a, b)), frozenset((a, c))} & equal:
                 continue
             if kept(r := Relation("sum", (a, b, c))):
                 found.append(r)
-    found += _order(letters, numbers, equal, found, kept)
+    found += _order(letters, figures, equal, found, kept)
     for rate in rates:
         if len({values.get(rate) for _, values in letters} - {None}) < 3:
             continue
         best = None
-        for part, whole in permutations(numbers, 2):
+        for part, whole in permutations(figures, 2):
             relation = Relation("rate", (rate, part, whole))
             if kept(relation) and (best is None or relation.holds > best.holds):
                 best = relation
@@ -153,25 +164,15 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
     return found
 
 
-def _varies(letters, *names) -> bool:
-    return all(len({values.get(n) for _, values in letters} - {None}) >= 2 for n in names)
-
-
-def _nonzero(letters, *names) -> bool:
-    return all(sum(1 for _, values in letters if values.get(n)) >= 0.1 * len(letters) for n in names)
-
-
 def _order(letters, numbers, equal, found, kept) -> list[Relation]:
     """`a <= b` relations, minus those that follow from others: a part is never above its sum,
     and a <= c follows from a <= b <= c."""
     edges = set()
-    for a, b in permutations(numbers, 2):
-        if frozenset((a, b)) in equal:
-            continue
-        low = [values[a] for _, values in letters if values.get(a) is not None]
-        high = [values[b] for _, values in letters if values.get(b) is not None]
-        if not low or not high or max(low) <= min(high):
-            continue  # true by the sizes of the numbers alone, not by what they count
+    seen = {n: [values[n] for _, values in letters if values.get(n) is not None] for n in numbers}
+    extremes = {n: (min(v), max(v)) for n, v in seen.items() if v}
+    for a, b in permutations([n for n in numbers if n in extremes], 2):
+        if frozenset((a, b)) in equal or extremes[a][1] <= extremes[b][0]:
+            continue  # equal, or true by the sizes of the numbers alone, not by what they count
         if kept(Relation("le", (a, b))):
             edges.add((a, b))
     implied = {(part, r.fields[0]) for r in found if r.kind == "sum" for part in r.fields[1:]}
