@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
-from .types import BASE_PATTERNS, BASES, ValueType
+from .types import BASE_PATTERNS, BASES
 
 SEVERITIES = ("error", "warning", "info")
 AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
