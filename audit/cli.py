@@ -184,8 +184,8 @@ def run_check(args: argparse.Namespace) -> int:
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     spool = Spool(fields_needed(batch))
     try:
-        for result in audit_batch(paths, settings):
-            spool.add(result)
+        for path, result in zip(paths, audit_batch(paths, settings)):
+            spool.add(result, path)
             if progress:
                 progress.step()
         if progress:

@@ -236,7 +236,7 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 3] + "..."
 
 
-@dataclass(eq=False)  # compared by identity: comparing every field of two letters is never meant
+@dataclass(eq=False, slots=True)  # compared by identity: comparing two letters' fields is never meant
 class LetterResult:
     """What the batch keeps of one letter: small, no letter text beyond excerpts."""
 

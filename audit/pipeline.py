@@ -103,6 +103,8 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
 def choose_template(document: Document, templates: list[Template]) -> Alignment:
     """The template sharing the most exact boilerplate with the letter; fuzzy coverage breaks ties
     and decides when no boilerplate matches exactly."""
+    if len(templates) == 1:
+        return align(document, templates[0])
     hits = sorted(((sum(1 for p in document.paragraphs if p.text in t.literal_index), t) for t in templates),
                   key=lambda pair: pair[0], reverse=True)
     if len(hits) == 1 or hits[0][0] > hits[1][0]:

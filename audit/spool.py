@@ -32,7 +32,11 @@ class Spool:
         self._needed = needed_fields
         self._spill_at = SPILL_AT if spill_at is None else spill_at
 
-    def add(self, result: LetterResult) -> None:
+    def add(self, result: LetterResult, path=None) -> None:
+        """`path`: the caller's own path object for the letter, shared instead of the result's
+        copy (a result from a worker process brings its own)."""
+        if path is not None:
+            result.path = path
         if len(self._memory) < self._spill_at:
             self._memory.append(result)
             self.kept.append(replace(result, findings=[]))
