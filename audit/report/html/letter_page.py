@@ -21,7 +21,7 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: Letter, show
     fields = []
     for name, value in result.fields.items():
         found = ctx.fields.first(name) if ctx.fields else None
-        kind = ctx.template.fields[name].type if ctx.template and name in ctx.template.fields else None
+        kind = ctx.template.fields[name].base if ctx.template and name in ctx.template.fields else None
         fields.append(FieldView(name, shown_value(value, kind), anchors.get(_row_line(rows, found.line)) if found else None))
     return LetterPage(
         number=number,
