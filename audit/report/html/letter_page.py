@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from ...models import SEVERITIES, Letter, LetterResult
 from ...rules import all_rules
+from ..escape import shown_path as display_path
 from .overlay import lay_over
 from .views import FieldView, FindingView, LetterPage, Link
 
@@ -27,7 +28,7 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: Letter, show
         number=number,
         total=total,
         path=shown_path,
-        source=str(result.path),
+        source=display_path(result.path),
         title=PurePath(shown_path).name,
         template=ctx.template.title if ctx.template else result.template,
         status=result.status,
