@@ -23,6 +23,7 @@ from .models import RawLetter
 
 DEFAULT_EXTENSIONS = (".txt", ".md", ".pdf", ".docx")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a letter is a few KB, a PDF of one a few hundred
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the same code points in UTF-8 and cp1252
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 TEMPLATE_MARK = b"+++"
 
@@ -307,7 +308,10 @@ def decode(path: Path, data: bytes) -> RawLetter:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        controls = len(CONTROL_CHARS.findall(text))
+        if encoding.startswith("utf-16"):
+            controls = len(CONTROL_CHARS.findall(text))
+        else:  # counted in the bytes, which is quicker
+            controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
         if controls > max(2, len(text) // 100):
             return RawLetter(path, None, error=f"holds {controls} control characters: binary data, not text")
         return RawLetter(path, text, encoding="utf-8" if encoding == "utf-8-sig" else encoding)
