@@ -28,6 +28,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .atomic import write_text as write_text_atomically
+from .report.escape import printable
 from .models import LetterResult
 from .names import normalise_name
 from .rules import ALIASES, canonical_rule_id
@@ -221,8 +223,7 @@ def render(entries: list[Entry]) -> str:
 def write_baseline(path: Path, results: list[LetterResult], previous: Baseline | None = None) -> Baseline:
     entries = entries_for(results, previous)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(entries), encoding="utf-8", newline="\n")
+        write_text_atomically(path, render(entries))
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {path} ({exc.strerror or exc})") from None
     return Baseline(path, entries)
@@ -253,7 +254,8 @@ def _toml(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     # a JSON string is a valid TOML basic string, once DEL (which TOML forbids raw) is escaped
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+    # (a file name's bytes that are not UTF-8 are shown as \xff, as in every report)
+    return json.dumps(printable(str(value)), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _toml_key(key: str) -> str:

@@ -73,8 +73,8 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
         return CheckFailure(check.rule, render(check, fields, env), shown,
                             {**evidence, "computed": _computed(check, env)})
     if isinstance(problem, CurrencyMismatch):
-        return CheckFailure(check.rule, f"{render(check, fields, env)} (The check “{check.source}” cannot hold: it "
-                                        f"mixes currencies, {problem}.)", shown, {**evidence, "problem": str(problem)})
+        return CheckFailure(check.rule, f"The check “{check.source}” cannot hold: {problem}.", shown,
+                            {**evidence, "problem": str(problem)})
     reason = "division by zero" if isinstance(problem, ZeroDivisionError) else f"{type(problem).__name__}: {problem}"
     values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
     return CheckFailure(

@@ -1,30 +1,51 @@
-"""Stage 7: the command line. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+"""Stage 7: the command line. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error.
+
+Only light modules are imported here; the engine (spaCy, numpy, pandas, Jinja) is imported
+once the signal handlers are in place, so Ctrl-C during start-up is a quiet exit 130 too,
+and `--version` or a usage error answers at once.
+"""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from . import baseline as baselines
-from .batch import BatchContext, fields_needed, run_batch_rules
-from .config import describe, find_config, load_config, resolve_settings
+from .atomic import atomic_open
 from .models import SEVERITY_RANK
-from .pipeline import audit_batch
-from .read import iter_letter_paths
-from .report import Summary, formats
-from .report.html import ReportError, default_report_dir, write_html
-from .rules import builtin_rules
-from .settings import FAIL_ON, Settings, SettingsError, rule_ids
-from .spool import Spool
-from .template import TemplateError, load_template, load_templates, name_line, template_files
+from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
+                   parse_size, provide)
+from .report import FORMAT_MODULES
+from .report.escape import shown_path, terminal_safe
+from .report.style import Style, wants_color
+
+if TYPE_CHECKING:
+    from .report import Summary
+    from .settings import Settings
+
+FAIL_ON = ("error", "warning", "info", "never")  # as audit.settings.FAIL_ON
+FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
+HTML_DEFAULT = object()  # --html without DIR: reports/<date-time>/, dated when the run starts
 
 PROGRESS_MIN_LETTERS = 20
+STDIN = "-"
+SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")  # each ends the run with exit status 128 + its number
 
 
 class UsageError(Exception):
     """Reported as one line on stderr, exit code 2."""
+
+
+class Interrupted(BaseException):
+    """A signal asked the run to stop; exit status 128 + signal number."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,12 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="audit letters (files or directories)")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="letter files and folders; - reads one letter from standard input")
     add_ci_options(check)
-    check.add_argument("--template", action="append", type=Path, default=[], metavar="FILE",
+    check.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
                        help="template file or folder (repeatable); default: the templates shipped with the tool")
-    check.add_argument("--format", choices=sorted(formats()), default="text")
-    check.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("-f", "--format", choices=FORMAT_NAMES, default=None,
+                       help="the report on stdout or in --output (default: text)")
+    check.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--fail-on", choices=FAIL_ON, default=None,
                        help="exit 1 when a finding is at least this severe (default: warning)")
     check.add_argument("--select", action="append", default=[], metavar="RULES",
@@ -53,9 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
                        help="change a rule's severity for this run (repeatable)")
     check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files matching this pattern inside directories (repeatable)")
+                       help="skip files and folders whose name (or path's end) matches this pattern "
+                            "inside directories (repeatable)")
+    check.add_argument("--extensions", metavar="LIST",
+                       help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx)")
+    check.add_argument("--max-bytes", metavar="SIZE",
+                       help="larger files are reported unreadable, never read (default: 10 MB)")
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="the name (and so the format) of the letter read from standard input")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text report (default: auto, at a terminal unless NO_COLOR is set)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print the findings only: no summary, progress or notes")
+    check.add_argument("--statistics", action="store_true",
+                       help="print the number of findings per rule instead of the findings")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings reach --fail-on (2 still means a usage error)")
     check.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-    check.add_argument("--html", nargs="?", const=default_report_dir(), type=Path, metavar="DIR",
+    check.add_argument("--html", nargs="?", const=HTML_DEFAULT, type=Path, metavar="DIR",
                        help="also write an HTML report into DIR (default: reports/<date-time>/)")
 
     rules = commands.add_parser("rules", help="list the rules: built-in ones and those templates declare")
@@ -81,6 +119,7 @@ def add_infer_command(template_commands) -> None:
     infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
     infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    infer.set_defaults(quiet=False)  # read by _show_progress
 
 
 def run_template_infer(args: argparse.Namespace) -> int:
@@ -97,21 +136,78 @@ def run_template_infer(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _escape_unencodable(sys.stdout)
+    with _signals_raise():
+        try:
+            return _run(argv)
+        except (Interrupted, KeyboardInterrupt) as exc:
+            if "audit.workers" in sys.modules:
+                sys.modules["audit.workers"].stop_all_workers()
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            with contextlib.suppress(OSError, ValueError):
+                print(f"letter-audit: interrupted ({signal.Signals(signum).name}); "
+                      "no report was left half-written", file=sys.stderr)
+            return 128 + signum
+        except BrokenPipeError:
+            sys.stderr.close()
+            return 1
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        return _usage_error(exc)
+    from .report.html import ReportError
+    from .settings import SettingsError
+    from .template import TemplateError
+
+    try:
         return {"check": run_check, "rules": run_rules, "rule": run_rule, "template": run_template}[args.command](args)
-    except TemplateError as exc:
+    except TemplateError as exc:  # every problem of every template, each as FILE:LINE: problem
         for problem in exc.problems:
-            print(f"letter-audit: error: {problem}", file=sys.stderr)
+            print(f"letter-audit: error: {terminal_safe(problem)}", file=sys.stderr)
         return 2
     except (UsageError, SettingsError, ReportError) as exc:
-        print(f"letter-audit: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 1
+        return _usage_error(exc)
+
+
+def _usage_error(exc: Exception) -> int:
+    print(f"letter-audit: error: {terminal_safe(str(exc))}", file=sys.stderr)
+    return 2
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGINT, SIGTERM and SIGHUP raise Interrupted in the main thread, once: finally-blocks
+    then stop the workers and remove partial outputs. The previous handlers come back after."""
+    previous = {}
+    fired = []
+
+    def handler(signum, frame):
+        if fired:  # a second signal while cleaning up: the first one is being handled
+            return
+        fired.append(signum)
+        raise Interrupted(signum)
+
+    try:
+        for name in SIGNALS:
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                previous[number] = signal.signal(number, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def _escape_unencodable(stream) -> None:
+    """Anything stdout's encoding cannot hold is escaped, never a UnicodeEncodeError half-way."""
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        stream.reconfigure(errors="backslashreplace")
 
 
 def add_ci_options(check: argparse.ArgumentParser) -> None:
@@ -137,6 +233,9 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Defaults, then the configuration file, then the options given on the command line."""
+    from .config import resolve_settings
+    from .settings import rule_ids
+
     severity = {}
     for item in args.severity:
         rule, sep, level = item.partition("=")
@@ -153,6 +252,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "baseline": args.baseline,
         "data": args.data,
         "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
+        "extensions": _option(parse_extensions, args.extensions, "--extensions", "a list of suffixes such as .txt,.md"),
+        "max_bytes": _option(parse_size, args.max_bytes, "--max-bytes", "a size such as 10MB or 500KB"),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
 
@@ -165,6 +266,8 @@ def _deprecated_peer_groups(path: Path | None) -> Path | None:
 
 
 def _config(args: argparse.Namespace):
+    from .config import find_config, load_config
+
     if args.no_config:
         return None
     path = args.config
@@ -174,58 +277,151 @@ def _config(args: argparse.Namespace):
     return load_config(path) if path else None
 
 
-def _output_formats(values: list[str]) -> list[tuple[object, Path]]:
-    outputs = []
-    for value in values:
+def _option(parse, value, option: str, expected: str):
+    if value is None:
+        return None
+    try:
+        parsed = parse(value)
+    except ValueError:
+        parsed = None
+    if not parsed:
+        raise UsageError(f"{option} takes {expected}, not {value!r}")
+    return parsed
+
+
+def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]]]:
+    """The main format and the further (format, file) outputs. `--output-format FORMAT` without
+    a file means `--format FORMAT`, as in ruff."""
+    from .report import formats
+
+    known = formats()
+    main_format, outputs = args.format, []
+    for value in args.output_format:
         name, sep, file = value.partition(":")
-        if not sep or not file:
-            raise UsageError(f"--output-format takes FORMAT:FILE, not {value!r}")
-        if name not in formats():
-            raise UsageError(f"--output-format: unknown format {name!r} (choose from {', '.join(sorted(formats()))})")
-        outputs.append((formats()[name], Path(file)))
-    return outputs
+        if name not in known:
+            raise UsageError(f"--output-format: unknown format {name!r} (choose from {', '.join(sorted(known))})")
+        if not sep:
+            if main_format not in (None, name):
+                raise UsageError(f"--output-format {name} asks for the {name} report on stdout, "
+                                 f"but --format asks for {main_format}")
+            main_format = name
+            continue
+        if not file:
+            raise UsageError(f"--output-format takes FORMAT or FORMAT:FILE, not {value!r}")
+        outputs.append((known[name], Path(file)))
+    return known[main_format or "text"], outputs
+
+
+def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
+    """Every letter to audit: files given, letters found in folders, standard input. A letter
+    template lying among the letters is left out, with a note."""
+    given = list(args.paths) or ([Path(STDIN)] if args.stdin_filename else [])
+    if not given:
+        raise UsageError("the following arguments are required: PATH")
+    if given.count(Path(STDIN)) > 1:
+        raise UsageError("standard input (-) can be read only once")
+    for path in given:
+        if path != Path(STDIN) and not os.path.lexists(path):
+            raise UsageError(f"no such file or directory: {shown_path(path)}")
+    paths = []
+    for given_path in given:
+        if given_path == Path(STDIN):  # even when a file or folder named "-" exists
+            name = Path(args.stdin_filename or STDIN)
+            provide(name, sys.stdin.buffer.read(settings.max_bytes + 1))
+            paths.append(name)
+            continue
+        for path in iter_letter_paths([given_path], settings.exclude, settings.extensions):
+            if looks_like_template(path, settings.max_bytes):
+                if not args.quiet:
+                    print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter "
+                          "template, not a letter", file=sys.stderr)
+                continue
+            paths.append(path)
+    if not paths:
+        folders = ", ".join(shown_path(p) for p in given)
+        raise UsageError(f"no letters found in {folders}; looked for {describe_extensions(settings.extensions)}")
+    return paths
+
+
+def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None) -> None:
+    """An output must never replace a letter, and a report folder must not hold letters."""
+    existing = [output for output in outputs if output is not None and os.path.exists(output)]
+    if existing:
+        identities = {}
+        for path in paths:
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                identities[(info.st_dev, info.st_ino)] = path
+        for output in existing:
+            info = os.stat(output)
+            if (info.st_dev, info.st_ino) in identities:
+                raise UsageError(f"refusing to write a report to {shown_path(output)}: it is the input letter "
+                                 f"{shown_path(identities[(info.st_dev, info.st_ino)])}")
+    if html is not None:
+        folder = os.path.realpath(html)
+        for path in paths:
+            if not is_provided(path) and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+                raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
+                                 f"letter {shown_path(path)}; choose another folder")
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from . import baseline as baselines
+    from .batch import BatchContext, fields_needed, run_batch_rules
+    from .config import describe
+    from .pipeline import audit_batch
+    from .report import Summary
+    from .report.html import default_report_dir, write_html
+    from .spool import Spool
+
     settings = settings_from(args)
+    if args.html is HTML_DEFAULT:
+        args.html = default_report_dir()
     if args.show_settings:
         print(describe(settings))
         return 0
-    if not args.paths:
+    main_format, outputs = _formats(args)
+    if not args.paths and not args.stdin_filename:
         raise UsageError("the following arguments are required: PATH")
-    outputs = _output_formats(args.output_format)
-    for path in args.paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"no such file or directory: {path}")
     for template in settings.templates:  # load now: a broken template stops the run before any letter is read
         for warning in template.warnings:
-            print(f"letter-audit: {warning}", file=sys.stderr)
+            if not args.quiet:
+                print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
-    paths = list(iter_letter_paths(args.paths, settings.exclude))
+    paths = _letter_paths(args, settings)
+    _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     spool = Spool(fields_needed(batch))
     try:
-        for path, result in zip(paths, audit_batch(paths, settings)):
-            spool.add(result, path)
-            if progress:
-                progress.step()
+        with contextlib.closing(audit_batch(paths, settings)) as stream:  # closing stops the workers early
+            for path, result in zip(paths, stream):
+                spool.add(result, path)
+                if progress:
+                    progress.step()
         if progress:
             progress.close()
         spool.about_batch = run_batch_rules(spool.kept, batch)
         if args.write_baseline:
             baseline = baselines.write_baseline(args.write_baseline, spool, previous=baseline)
-            print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline {args.write_baseline}",
-                  file=sys.stderr)
+            if not args.quiet:
+                print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline "
+                      f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
         results = Results(spool, baseline)
         summary = Summary.of(results)
         if baseline:
             baselines.report(baseline.outcome, baseline)
-        for fmt, output in [(formats()[args.format], args.output), *outputs]:
-            write_report(fmt, results, summary, output)
+        if args.statistics:
+            write_output(lambda stream, style: write_statistics(summary, stream, style), args.output, args)
+        else:
+            write_report(main_format, results, summary, args.output, args)
+        for fmt, output in outputs:
+            write_report(fmt, results, summary, output, args)
         if args.html:
-            print(f"HTML report: {write_html(results, settings, args.html)}", file=sys.stderr)
-        return exit_code(results, settings.fail_on)
+            index = write_html(results, settings, args.html)
+            if not args.quiet:
+                print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
+        return 0 if args.exit_zero else exit_code(results, settings.fail_on)
     finally:
         spool.close()
 
@@ -234,7 +430,7 @@ class Results:
     """The batch's results as every output reads them: the spool, less what the baseline
     accepted. Each iteration is one pass over the spool."""
 
-    def __init__(self, spool: Spool, baseline=None):
+    def __init__(self, spool, baseline=None):
         self.spool, self.baseline = spool, baseline
         self._length: int | None = None
 
@@ -248,21 +444,46 @@ class Results:
 
 
 def _baseline(path: Path | None, writing: bool):
+    from . import baseline as baselines
+
     if path is None or (writing and not path.exists()):
         return None  # a baseline about to be written for the first time
     return baselines.Baseline.load(path)
 
 
-def write_report(fmt, results, summary: Summary, output: Path | None) -> None:
+def write_report(fmt, results, summary: Summary, output: Path | None, args: argparse.Namespace | None = None) -> None:
+    if getattr(fmt, "STYLED", False):
+        write_output(lambda stream, style: fmt.write(results, summary, stream, style=style), output, args,
+                     colorable=fmt.NAME == "text")
+    else:
+        write_output(lambda stream, style: fmt.write(results, summary, stream), output, args)
+
+
+def write_output(write, output: Path | None, args: argparse.Namespace | None, colorable: bool = True) -> None:
+    """write(stream, style) to stdout, or whole into the file `output` (never half of it)."""
+    quiet = bool(args and args.quiet)
     if output is None:
-        fmt.write(results, summary, sys.stdout)
+        color = colorable and wants_color(args.color if args else "never", sys.stdout)
+        write(sys.stdout, Style(color=color, quiet=quiet))
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            fmt.write(results, summary, stream)
+        with atomic_open(output, newline="") as stream:
+            write(stream, Style(color=False, quiet=quiet))
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {shown_path(output)}: {exc.strerror or exc}") from None
+
+
+def write_statistics(summary: Summary, stream, style: Style) -> None:
+    """One line per rule, most frequent first: count, rule id, severity, the rule's summary (as ruff)."""
+    from .rules import all_rules
+
+    catalogue = all_rules()
+    rows = sorted(((sum(c.values()), rule, c) for rule, c in summary.rules.items()), key=lambda r: (-r[0], r[1]))
+    for count, rule, counts in rows:
+        severity = max(counts, key=lambda s: SEVERITY_RANK[s])
+        text = catalogue[rule].summary if rule in catalogue else ""
+        stream.write(f"{count:>6}  {style.rule(f'{terminal_safe(rule):<24}')} "
+                     f"{style.severity(severity, f'{severity:<8}')} {terminal_safe(text)}\n")
 
 
 def exit_code(results, fail_on: str) -> int:
@@ -274,7 +495,7 @@ def exit_code(results, fail_on: str) -> int:
 
 
 def _show_progress(args, count: int) -> bool:
-    return (not args.no_progress and count >= PROGRESS_MIN_LETTERS and sys.stderr.isatty()
+    return (not args.no_progress and not args.quiet and count >= PROGRESS_MIN_LETTERS and sys.stderr.isatty()
             and not os.environ.get("CI"))
 
 
@@ -296,6 +517,9 @@ class _Progress:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    from .rules import builtin_rules
+    from .template import load_templates
+
     for rule in builtin_rules().values():
         print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
     for template in load_templates(args.template):
@@ -307,7 +531,8 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from .rules import canonical_rule_id, declared_rule_info
+    from .rules import builtin_rules, canonical_rule_id, declared_rule_info
+    from .template import load_templates
 
     rule_id = canonical_rule_id(args.rule_id)
     rule = builtin_rules().get(rule_id)
@@ -326,6 +551,8 @@ def run_template(args: argparse.Namespace) -> int:
     """`template check FILE...`: every problem of every file at once; exit 2 if there is one."""
     if args.template_command == "infer":
         return run_template_infer(args)
+    from .template import TemplateError, load_template, name_line, template_files
+
     problems, names = [], {}
     files = [p for path in args.files for p in (template_files([path]) if path.is_dir() else [path])]
     if not files:
@@ -345,8 +572,8 @@ def run_template(args: argparse.Namespace) -> int:
             continue
         names[template.name] = path
         for warning in template.warnings:
-            print(f"letter-audit: {warning}", file=sys.stderr)
-        print(f"{path}: ok ({template.summary()})")
+            print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
+        print(f"{terminal_safe(str(path))}: ok ({template.summary()})")
     if problems:
         raise TemplateError(problems[0], problems)
     return 0

@@ -13,6 +13,8 @@ replaces the file's list; --severity entries are merged rule by rule.
     ignore = ["paragraph-moved"]
     severity = { extra-paragraph = "error" }
     exclude = ["drafts/*"]
+    extensions = [".txt", ".md"]          # default: .txt, .md, .pdf and .docx
+    max-bytes = "10 MB"                   # larger files are unreadable-input
     baseline = "letter-audit-baseline.toml"
     data = "data/annual-review-2020.csv"
     peer-groups = "data/peer-groups.csv"
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .read import parse_extensions, parse_size
 from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
 
@@ -46,6 +49,8 @@ KEYS = {
     "ignore": ("ignore", "rules"),
     "severity": ("severity", "table"),
     "exclude": ("exclude", "strings"),
+    "extensions": ("extensions", "extensions"),
+    "max-bytes": ("max_bytes", "size"),
     "baseline": ("baseline", "path"),
     "data": ("data", "path"),
     "peer-groups": ("peer_groups", "path"),
@@ -177,6 +182,13 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
         return strings()
     if kind == "rules":
         return rule_ids(strings())
+    if kind == "extensions":
+        return parse_extensions(strings())
+    if kind == "size":
+        try:
+            return parse_size(value)
+        except ValueError:
+            fail("a number of bytes, such as 10485760 or \"10 MB\"")
     if kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             fail('a table of rule = "level"')

@@ -28,7 +28,7 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(path), settings)
+    letter, crashed = understand(read_letter(path, settings.max_bytes), settings)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)

@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .models import SEVERITIES
+from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
 from .rules import builtin_rules, canonical_rule_id
 from .template import Template, TemplateError, load_templates
 
@@ -40,6 +41,8 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "warning"
     exclude: list[str] = field(default_factory=list)
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # suffixes of the letters searched for in folders
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger files are unreadable-input, never read
     baseline: Path | None = None  # accepted findings (audit/baseline.py)
     data: Path | None = None  # source data to reconcile the letters with (audit/data.py)
     peer_groups: Path | None = None  # key -> group table: peers for inconsistent-value
@@ -59,6 +62,10 @@ class Settings:
         for rule, level in self.severity.items():
             if level not in SEVERITIES:
                 raise SettingsError(f"severity of {rule} must be one of {', '.join(SEVERITIES)}, not {level!r}")
+        if not self.extensions:
+            raise SettingsError("extensions must name at least one suffix, such as .txt")
+        if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
+            raise SettingsError(f"max-bytes must be a positive number of bytes, not {self.max_bytes!r}")
         if self.fail_on not in FAIL_ON:
             raise SettingsError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
 

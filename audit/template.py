@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
-from .types import BASE_PATTERNS, BASES, ValueType
+from .types import BASE_PATTERNS, BASES
 
 SEVERITIES = ("error", "warning", "info")
 AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
-NUMERIC_TYPES = {"int", "percent", "decimal", "money"}  # kept for callers sorting columns
+NUMERIC_TYPES = {"int", "percent", "decimal"}  # base types whose JSON value is a number (columns sort by it)
 MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")

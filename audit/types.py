@@ -59,13 +59,6 @@ class CurrencyMismatch(ArithmeticError):
     """Money of two currencies met in one calculation."""
 
 
-@dataclass(frozen=True)
-class ValueType:
-    name: str
-    base: str
-    pattern: str
-
-
 @dataclass(frozen=True, order=False)
 class Money:
     """An exact amount in a currency (ISO code)."""

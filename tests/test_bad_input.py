@@ -34,13 +34,13 @@ def test_bad_files_do_not_stop_the_batch(tmp_path, capsys, monkeypatch):
     (batch / "z-good.md").write_bytes(SEEDS["003"].read_bytes())
     before = snapshot(batch)
 
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse_locked(self, *args, **kwargs):  # root can read anything; simulate a permission error
-        if self.name == "locked.txt":
+    def refuse_locked(path, *args, **kwargs):  # root can read anything; simulate a permission error
+        if os.path.basename(path) == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
-    monkeypatch.setattr(Path, "open", refuse_locked)
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refuse_locked)
 
     code = main(["check", str(batch), "--format", "json"])
     monkeypatch.undo()

@@ -202,3 +202,31 @@ def test_fuzzy_matching_tolerates_slips_not_other_words():
     assert index.match("West Sussex County Council") is None
     assert index.match("Norwich City Council") is None
     assert index.closest("Norwich City Council") is not None
+
+
+@pytest.mark.parametrize("base, letter, cell, agree", [
+    ("percent", 13, "12.5", True),  # the letter states the exact figure rounded
+    ("percent", 12, "12.5", True),
+    ("percent", 20, "12.5", False),
+    ("percent", 12.5, "12.5%", True),
+    ("int", 12, "12", True),
+    ("money", "£150.50", "150.50", True),  # a bare amount takes the letter's currency
+    ("money", "£150.50", "£150.5", True),
+    ("money", "£150.50", "150.51", False),
+    ("money", "£150.50", "150.50 EUR", False),
+    ("date", "2020-07-22", "22 July 2020", True),
+    ("text", "Smith & Sons", "SMITH AND SONS", True),
+])
+def test_data_cells_are_compared_with_the_letters_values_by_type(base, letter, cell, agree):
+    from audit.data import letter_value, same, typed
+
+    assert same(base, letter_value(base, letter), typed(base, cell)) is agree
+
+
+@pytest.mark.parametrize("base, cell", [("int", "12.0"), ("int", "1.5"), ("percent", "x"), ("money", "£"),
+                                        ("date", "2020-13-01")])
+def test_data_cells_not_of_the_columns_type_are_refused(base, cell):
+    from audit.data import typed
+
+    with pytest.raises(ValueError):
+        typed(base, cell)

@@ -205,9 +205,17 @@ def test_output_format_writes_several_reports_from_one_run(batch, capsys):
     assert Path("reports/letters.csv").read_text(encoding="utf-8").count("\n") == 6
 
 
-@pytest.mark.parametrize("spec", ["junit", "junit:", "nope:out.xml", ":out.xml"])
+@pytest.mark.parametrize("spec", ["junit:", "nope:out.xml", ":out.xml", "nope"])
 def test_output_format_rejects_bad_specs(batch, capsys, spec):
     code, out, err = run(capsys, "letters", "--output-format", spec)
     assert code == 2
     assert err.startswith("letter-audit: error: --output-format") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_output_format_without_a_file_is_the_main_format(batch, capsys):
+    """As in ruff, `--output-format FORMAT` alone picks the report on stdout (issue 11)."""
+    code, out, _ = run(capsys, "letters", "--output-format", "json")
+    assert code == 1 and json.loads(out)["format_version"] == 1
+    code, out, err = run(capsys, "letters", "--output-format", "json", "--format", "csv")
+    assert code == 2 and "--format asks for csv" in err

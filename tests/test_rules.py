@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.rules import all_rules, builtin_rules
+from audit.rules import builtin_rules
 from audit.settings import Settings
 
 from support import ROOT, audit_text, edit, seed_text

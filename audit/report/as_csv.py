@@ -1,5 +1,12 @@
-"""One row per letter: path, template, status, counts per severity, then every field."""
+"""One row per letter: path, template, status, counts per severity, then every field.
+
+Every CSV the tool writes goes through write_table: a cell that a spreadsheet would take
+for a formula (text beginning with =, +, -, @, tab or CR) gets a leading apostrophe;
+numbers stay numbers.
+"""
 from __future__ import annotations
+
+from .escape import csv_cell, shown_path
 
 NAME = "csv"
 
@@ -10,7 +17,7 @@ def table(results):
 
     rows = []
     for result in results:
-        row = {"path": str(result.path), "template": result.template, "status": result.status,
+        row = {"path": shown_path(result.path), "template": result.template, "status": result.status,
                "errors": result.count("error"), "warnings": result.count("warning"), "info": result.count("info")}
         row.update(result.fields)
         rows.append(row)
@@ -24,5 +31,20 @@ def _columns(rows):
     return list(columns) or ["path", "template", "status", "errors", "warnings", "info"]
 
 
+def neutralised(frame):
+    """The table with every text cell safe to open in a spreadsheet (headers included)."""
+    from pandas.api.types import is_numeric_dtype
+
+    frame = frame.rename(columns=lambda name: csv_cell(str(name)))
+    for column in frame.columns:
+        if not is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(csv_cell)
+    return frame
+
+
+def write_table(frame, stream) -> None:
+    neutralised(frame).to_csv(stream, index=False, lineterminator="\n")
+
+
 def write(results, summary, stream) -> None:
-    table(results).to_csv(stream, index=False, lineterminator="\n")
+    write_table(table(results), stream)

@@ -4,19 +4,25 @@
 
 Errors are `::error`, warnings `::warning`, info `::notice`. As the workflow-command
 syntax requires, the message escapes %, CR and LF (%25, %0D, %0A) and the properties
-(file, title) additionally : and , (%3A, %2C).
+(file, title) additionally : and , (%3A, %2C). Other control characters and escape
+sequences are shown escaped (`\x1b`), never sent raw to the log; file names that are not
+UTF-8 show their odd bytes as `\xff`.
 """
 from __future__ import annotations
 
 from . import as_text
+from .escape import terminal_safe
 from .locations import relative_path
+from .style import PLAIN, Style
 
 NAME = "github"
+STYLED = True  # write() takes a Style (--quiet); never coloured
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal_safe(text)
 
 
 def escape_property(text: str) -> str:
@@ -33,8 +39,9 @@ def command(path, finding) -> str:
     return f"::{COMMANDS.get(finding.severity, 'warning')} {joined}::{escape_data(finding.message)}"
 
 
-def write(results, summary, stream) -> None:
+def write(results, summary, stream, style: Style = PLAIN) -> None:
     for result in results:
         for finding in result.findings:
             stream.write(command(result.path, finding) + "\n")
-    as_text.write_summary(summary, stream)
+    if not style.quiet:
+        as_text.write_summary(summary, stream, Style(color=False))

@@ -5,6 +5,7 @@ import json
 
 from .. import __version__
 from ..rules import all_rules
+from .escape import printable, shown_path
 
 NAME = "json"
 FORMAT_VERSION = 1
@@ -15,7 +16,7 @@ def letter_record(result) -> dict:
     catalogue = all_rules()
     return {
         **({"kind": result.kind} if result.kind != "letter" else {}),
-        "path": str(result.path),
+        "path": shown_path(result.path),
         "template": result.template,
         "status": result.status,
         "fields": result.fields,
@@ -24,9 +25,30 @@ def letter_record(result) -> dict:
     }
 
 
+def dumps(record) -> str:
+    """JSON text that UTF-8 can hold: stray undecodable bytes (from a file name quoted in a
+    message) are shown as `\\xff`, as in the paths."""
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(_printable(record), ensure_ascii=False)
+    return text
+
+
+def _printable(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable(v) for v in value]
+    return value
+
+
 def write(results, summary, stream) -> None:
     stream.write('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__}))
     stream.write(f', "format_version": {FORMAT_VERSION}, "letters": [')
     for index, result in enumerate(results):
-        stream.write(("," if index else "") + "\n" + json.dumps(letter_record(result), ensure_ascii=False))
+        stream.write(("," if index else "") + "\n" + dumps(letter_record(result)))
     stream.write('\n], "summary": ' + json.dumps(summary.json()) + "}\n")

@@ -1,28 +1,44 @@
-"""One line per finding, `path:line: severity rule-id message`, then a summary."""
+"""One line per finding, `path:line: severity rule-id message`, then a summary.
+
+Paths and messages are shown with control characters and escape sequences escaped
+(`\\x1b`), so a letter can never drive the terminal it is shown on.
+"""
 from __future__ import annotations
 
 from ..rules import all_rules
+from .escape import shown_path, terminal_safe
+from .style import PLAIN, Style
 
 NAME = "text"
+STYLED = True  # write() takes a Style: colour at a terminal, --quiet
 
 
-def write(results, summary, stream) -> None:
+def finding_line(path, finding, style: Style = PLAIN) -> str:
+    where = style.path(f"{terminal_safe(shown_path(path))}:{finding.line}:")
+    page = getattr(finding, "page", None)
+    suffix = f" (page {page})" if page else ""
+    return (f"{where} {style.severity(finding.severity)} {style.rule(finding.rule)} "
+            f"{terminal_safe(finding.message)}{suffix}")
+
+
+def write(results, summary, stream, style: Style = PLAIN) -> None:
     for result in results:
-        for f in result.findings:
-            stream.write(f"{result.path}:{f.line}: {f.severity} {f.rule} {f.message}\n")
-    write_summary(summary, stream)
+        for finding in result.findings:
+            stream.write(finding_line(result.path, finding, style) + "\n")
+    if not style.quiet:
+        write_summary(summary, stream, style)
 
 
-def write_summary(summary, stream) -> None:
+def write_summary(summary, stream, style: Style = PLAIN) -> None:
     s = summary.json()
-    stream.write(
-        f"\n{plural(s['letters'], 'letter')}: {s['pass']} pass, {s['warn']} warn, {s['fail']} fail; "
-        f"{plural(s['findings']['error'], 'error')}, {plural(s['findings']['warning'], 'warning')}, "
-        f"{s['findings']['info']} info\n")
+    counts = (f"{plural(s['letters'], 'letter')}: {s['pass']} pass, {s['warn']} warn, {s['fail']} fail; "
+              f"{plural(s['findings']['error'], 'error')}, {plural(s['findings']['warning'], 'warning')}, "
+              f"{s['findings']['info']} info")
+    stream.write(f"\n{style.summary(counts)}\n")
     catalogue = all_rules()
     for rule, counts in s["rules"].items():
         hint = catalogue[rule].hint if rule in catalogue else ""
-        stream.write(f"  {rule}: {sum(counts.values())}  ({hint})\n")
+        stream.write(f"  {style.rule(terminal_safe(rule))}: {sum(counts.values())}  ({terminal_safe(hint)})\n")
 
 
 def plural(count: int, noun: str) -> str:

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from .escape import shown_path
+
 
 def _relative(path: Path) -> Path | None:
     try:
@@ -15,14 +17,14 @@ def _relative(path: Path) -> Path | None:
 
 def relative_path(path: Path) -> str:
     """The path relative to the working directory, with forward slashes; absolute when the
-    file lies outside it."""
+    file lies outside it. Bytes of the name that are not UTF-8 are shown as `\\xff`."""
     relative = _relative(path)
-    return relative.as_posix() if relative is not None else Path(os.path.abspath(path)).as_posix()
+    return shown_path(relative.as_posix() if relative is not None else Path(os.path.abspath(path)).as_posix())
 
 
 def artifact_uri(path: Path) -> tuple[str, bool]:
     """(URI, relative?): a relative URI reference under the working directory, else a file:// URI."""
     relative = _relative(path)
     if relative is None:
-        return Path(os.path.abspath(path)).as_uri(), False
-    return quote(relative.as_posix(), safe="/"), True
+        return "file://" + quote(os.fsencode(os.path.abspath(path)), safe="/"), False
+    return quote(os.fsencode(relative.as_posix()), safe="/"), True

@@ -31,6 +31,17 @@ def check(letter):
         return
     for pair in letter.alignment.pairs:
         if pair.kind == "free":
-            yield Issue(f'Ignored text where the template allows a {pair.template.text} '
+            yield Issue(f'Ignored text where the template allows {with_article(pair.template.text)} '
                         f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
                         pair, {"kind": pair.template.text, "text": pair.para.text})
+
+
+_DETERMINERS = {"a", "an", "any", "the", "some", "one", "each", "every", "no", "all", "several", "many"}
+
+
+def with_article(description: str) -> str:
+    """`a signature`, `an image`, but `any text` and `the footer` as written."""
+    first = description.split(maxsplit=1)[0].lower() if description.strip() else ""
+    if first in _DETERMINERS:
+        return description
+    return f"{'an' if first[:1] in 'aeiou' and first else 'a'} {description}"

@@ -1,8 +1,9 @@
 """The file cannot be read as text.
 
-Binary data, bytes that are not UTF-8, UTF-16 or Windows-1252 text, a file too large to
-be a letter, a file without read permission or a broken symbolic link. The rest of the
-batch is still audited.
+Binary data, bytes that are not UTF-8, UTF-16 or Windows-1252 text, a file larger than
+--max-bytes, a file without read permission, a broken symbolic link, a named pipe, socket
+or device (never opened), a folder named like a letter or one that cannot be listed. The
+rest of the batch is still audited.
 
 Bad: a PDF or Word file saved with a .txt name.
 
@@ -16,5 +17,6 @@ HINT = "Open the file: re-export it as plain text (UTF-8) or Markdown."
 
 
 def check(letter):
-    if letter.raw.error:
-        yield Issue(f"The file {letter.raw.error}.", 1, {"reason": letter.raw.error})
+    error = letter.raw.error
+    if error:  # a reason ("is 12 MB, ...") completes "The file ..."; a sentence stands as it is
+        yield Issue(error if error[:1].isupper() else f"The file {error}.", 1, {"reason": error})

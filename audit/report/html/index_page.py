@@ -9,6 +9,7 @@ from ... import __version__
 from ...models import SEVERITIES, LetterResult
 from ...template import NUMERIC_TYPES, Template
 from .. import Summary
+from ..escape import shown_path
 from .views import Bar, BatchFinding, IndexPage
 
 STATUSES = ("pass", "warn", "fail")
@@ -18,13 +19,13 @@ PAGE_ROWS = 100
 def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
     """The folder the letters share, and each letter's path within it. Paths stay as given
     (relative or absolute) unless both kinds are mixed."""
-    for names in ([str(p) for p in paths], [os.path.abspath(p) for p in paths]):
+    for names in ([shown_path(p) for p in paths], [shown_path(os.path.abspath(p)) for p in paths]):
         try:
             root = os.path.commonpath([os.path.dirname(name) or "." for name in names]) or "."
         except ValueError:  # relative and absolute mixed, or different drives
             continue
         return ("" if root == "." else root), [Path(os.path.relpath(name, root)).as_posix() for name in names]
-    return "", [str(p) for p in paths]
+    return "", [shown_path(p) for p in paths]
 
 
 def index_page(letters: list[LetterResult], about_batch: list[LetterResult], templates: dict[str, Template],
@@ -38,7 +39,7 @@ def index_page(letters: list[LetterResult], about_batch: list[LetterResult], tem
         status_bar=_stack([(s, summary.statuses[s]) for s in STATUSES], summary.letters),
         severities={s: findings.severities[s] for s in SEVERITIES},
         rules=_rule_bars(findings),
-        batch_findings=[BatchFinding(str(r.path), f.line, f.severity, f.rule, f.message)
+        batch_findings=[BatchFinding(shown_path(r.path), f.line, f.severity, f.rule, f.message)
                         for r in about_batch for f in r.findings],
         templates=sorted({templates[r.template].title if r.template in templates else r.template
                           for r in letters if r.template}),
@@ -84,7 +85,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
     field_types = {}
     for t in used:
         for name, spec in t.fields.items():
-            field_types.setdefault(name, spec.type)
+            field_types.setdefault(name, spec.base)
 
     columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
                _column("template", "Template", "text"), _column("status", "Status", "status")]

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from ...models import SEVERITIES, Letter, LetterResult
 from ...rules import all_rules
+from ..escape import shown_path as display_path
 from .overlay import lay_over
 from .views import FieldView, FindingView, LetterPage, Link
 
@@ -21,13 +22,13 @@ def letter_page(number: int, total: int, result: LetterResult, ctx: Letter, show
     fields = []
     for name, value in result.fields.items():
         found = ctx.fields.first(name) if ctx.fields else None
-        kind = ctx.template.fields[name].type if ctx.template and name in ctx.template.fields else None
+        kind = ctx.template.fields[name].base if ctx.template and name in ctx.template.fields else None
         fields.append(FieldView(name, shown_value(value, kind), anchors.get(_row_line(rows, found.line)) if found else None))
     return LetterPage(
         number=number,
         total=total,
         path=shown_path,
-        source=str(result.path),
+        source=display_path(result.path),
         title=PurePath(shown_path).name,
         template=ctx.template.title if ctx.template else result.template,
         status=result.status,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
+from ...atomic import atomic_open
 from ...models import Letter, LetterResult
 from ...pipeline import audit_letter
 from ...settings import Settings
@@ -46,7 +47,7 @@ class PageWriter:
                            notice=f"The letter could not be laid over its template because of an internal "
                                   f"error ({type(exc).__name__}: {exc}); please report it.")
         html = self.template.render(page=page, static="../static", home="../index.html")
-        with (self.out_dir / job.href).open("w", encoding="utf-8", newline="\n") as stream:
+        with atomic_open(self.out_dir / job.href) as stream:  # whole, and never through a planted link
             stream.write(html)
 
 

@@ -1,0 +1,60 @@
+"""Text from letters and file names made safe for where it is shown.
+
+Letters and their names are untrusted: a file name may hold bytes that are not UTF-8, a
+letter may hold terminal escape sequences, a field may begin with `=` and become a live
+formula in a spreadsheet. Each output escapes what its medium would act on.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import PurePath
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-](?:\d[\d,]*(?:\.\d+)?|\.\d+)%?")
+
+
+def shown_path(path: PurePath | str) -> str:
+    """A path as text any output can hold: bytes of the name that are not UTF-8 become `\\xff`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def printable(text: str) -> str:
+    """`text` with undecodable bytes (surrogate escapes) shown as `\\xff`; nothing else changed."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def terminal_safe(text: str) -> str:
+    """For a terminal or a CI log: control characters, escape sequences and bidirectional
+    overrides shown as `\\x1b`, `\\n`, `\\u202e`, never sent raw."""
+    return _CONTROLS.sub(_escape_control, printable(text))
+
+
+def _escape_control(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def csv_cell(value):
+    """A spreadsheet cell that cannot be a formula: text beginning with = + - @, tab or CR gets a
+    leading apostrophe (as OWASP advises); numbers, and text that is just a number, stay as they are."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
