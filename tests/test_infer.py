@@ -167,3 +167,16 @@ def test_any_batch_gives_a_template_that_loads_or_a_plain_error(tmp_path_factory
         return
     parse_template(render(inference), folder / "t.md")
     assert inference.verification.letters == count
+
+
+def test_a_template_among_the_letters_is_skipped_not_learned_from(refunds, tmp_path, capsys):
+    folder, _, text = refunds
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for path in folder.glob("refund-*.md"):
+        (letters / path.name).write_bytes(path.read_bytes())
+    (letters / "earlier.md").write_text(text, encoding="utf-8")  # an earlier run's output
+    assert main(["template", "infer", str(letters), "-o", str(tmp_path / "again.md"), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert f"skipped {letters / 'earlier.md'}: it is a letter template" in err
+    assert "learned from 12 of 12 letters" in err

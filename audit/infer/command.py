@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..read import iter_letter_paths
+from ..atomic import atomic_open
+from ..read import DEFAULT_EXTENSIONS, describe_extensions, iter_letter_paths, looks_like_template
 from . import Inference, InferenceError, infer_template
 from .render import file_names, render
 
@@ -19,9 +19,15 @@ def run_infer(paths: list[Path], output: Path, name: str | None, progress: Calla
     for path in paths:
         if not os.path.lexists(path):
             raise InferenceError(f"no such file or directory: {path}")
-    letters = list(iter_letter_paths(paths))
+    letters = []
+    for path in iter_letter_paths(paths):
+        if looks_like_template(path):  # a template lying among the letters, perhaps an earlier output
+            print(f"letter-audit: note: skipped {path}: it is a letter template, not a letter", file=sys.stderr)
+        else:
+            letters.append(path)
     if not letters:
-        raise InferenceError(f"no letters found in {' '.join(map(str, paths))}; looked for .txt and .md")
+        raise InferenceError(f"no letters found in {', '.join(map(str, paths))}; "
+                             f"looked for {describe_extensions(DEFAULT_EXTENSIONS)}")
     if output.resolve() in {p.resolve() for p in letters}:
         raise InferenceError(f"{output} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
@@ -34,17 +40,11 @@ def run_infer(paths: list[Path], output: Path, name: str | None, progress: Calla
 
 
 def write_atomically(output: Path, text: str) -> None:
-    """Written whole or not at all: a temporary file beside the target, then renamed over it."""
-    temporary = None
+    """Written whole or not at all (audit/atomic.py)."""
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with atomic_open(output) as stream:
             stream.write(text)
-        os.replace(temporary, output)
     except OSError as exc:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
         raise InferenceError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
