@@ -548,7 +548,8 @@ def run_rule(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    """`template check FILE...`: every problem of every file at once; exit 2 if there is one."""
+    """`template check FILE...`: every problem of every file at once; exit 2 if there is one.
+    (`template infer` is run_template_infer.)"""
     if args.template_command == "infer":
         return run_template_infer(args)
     from .template import TemplateError, load_template, name_line, template_files

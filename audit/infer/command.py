@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..atomic import atomic_open
+from ..report.escape import shown_path, terminal_safe
 from ..read import DEFAULT_EXTENSIONS, describe_extensions, iter_letter_paths, looks_like_template
 from . import Inference, InferenceError, infer_template
 from .render import file_names, render
@@ -18,18 +19,18 @@ def run_infer(paths: list[Path], output: Path, name: str | None, progress: Calla
         raise InferenceError("--name needs a name")
     for path in paths:
         if not os.path.lexists(path):
-            raise InferenceError(f"no such file or directory: {path}")
+            raise InferenceError(f"no such file or directory: {_shown(path)}")
     letters = []
     for path in iter_letter_paths(paths):
         if looks_like_template(path):  # a template lying among the letters, perhaps an earlier output
-            print(f"letter-audit: note: skipped {path}: it is a letter template, not a letter", file=sys.stderr)
+            print(f"letter-audit: note: skipped {_shown(path)}: it is a letter template, not a letter", file=sys.stderr)
         else:
             letters.append(path)
     if not letters:
-        raise InferenceError(f"no letters found in {', '.join(map(str, paths))}; "
+        raise InferenceError(f"no letters found in {', '.join(map(_shown, paths))}; "
                              f"looked for {describe_extensions(DEFAULT_EXTENSIONS)}")
     if output.resolve() in {p.resolve() for p in letters}:
-        raise InferenceError(f"{output} is one of the letters; letters are only ever read")
+        raise InferenceError(f"{_shown(output)} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
     inference = infer_template(letters, name or output.stem, bar.step if bar else None)
     if bar:
@@ -45,7 +46,7 @@ def write_atomically(output: Path, text: str) -> None:
         with atomic_open(output) as stream:
             stream.write(text)
     except OSError as exc:
-        raise InferenceError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise InferenceError(f"cannot write {_shown(output)}: {exc.strerror or exc}") from None
 
 
 def summary(inference: Inference, output: Path) -> str:
@@ -69,5 +70,9 @@ def summary(inference: Inference, output: Path) -> str:
     if verified:
         lines.append(f"  audited with it: {verified.matching} of {verified.letters} letters have every paragraph as "
                      f"written; {len(verified.deviating)} differ; {len(verified.unrecognised)} match nothing")
-    lines.append(f"wrote {output}; review it, then run: letter-audit check PATH --template {output}")
+    lines.append(f"wrote {_shown(output)}; review it, then run: letter-audit check PATH --template {_shown(output)}")
     return "\n".join(lines)
+
+
+def _shown(path: Path) -> str:
+    return terminal_safe(shown_path(path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..report.escape import shown_path, terminal_safe
 from .values import PERSON_PATTERN
 
 SHOWN_BREAKERS = 10
@@ -107,5 +108,6 @@ def _comment(text: str) -> str:
 
 
 def file_names(paths) -> str:
-    shown = ", ".join(path.name for path in paths[:SHOWN_BREAKERS])
+    """File names for a comment line: never a line end or a control character of a name."""
+    shown = ", ".join(terminal_safe(shown_path(path.name)) for path in paths[:SHOWN_BREAKERS])
     return shown + (f" and {len(paths) - SHOWN_BREAKERS} more" if len(paths) > SHOWN_BREAKERS else "")
