@@ -180,3 +180,17 @@ def test_a_template_among_the_letters_is_skipped_not_learned_from(refunds, tmp_p
     err = capsys.readouterr().err
     assert f"skipped {letters / 'earlier.md'}: it is a letter template" in err
     assert "learned from 12 of 12 letters" in err
+
+
+def test_file_names_never_reach_the_terminal_or_the_template_raw(refunds, tmp_path, capsys):
+    folder, _, _ = refunds
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for path in folder.glob("refund-*.md"):
+        (letters / path.name).write_bytes(path.read_bytes())
+    (letters / "min\x1b[31mutes\nx.txt").write_bytes((folder / "minutes.txt").read_bytes())
+    output = tmp_path / "t.md"
+    assert main(["template", "infer", str(letters), "-o", str(output), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "min\\x1b[31mutes\\nx.txt" in err
+    assert main(["template", "check", str(output)]) == 0
