@@ -97,8 +97,10 @@ class InferenceError(ValueError):
 
 def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
                    verify: bool = True) -> Inference:
+    """Learn from a sample of `paths` (all of them up to SAMPLE), then, with `verify`, audit
+    every letter with the result; `on_letter` is called once per letter audited."""
     if not paths:
-        raise InferenceError("no letters found; looked for .txt and .md files")
+        raise InferenceError("no letters given")
     sample = paths if len(paths) <= SAMPLE else [paths[i * len(paths) // SAMPLE] for i in range(SAMPLE)]
     letters, unreadable = read_letters(sample)
     if not letters:
