@@ -324,9 +324,10 @@ def _same_values(a: dict[int, str], b: dict[int, str]) -> bool:
 
 
 def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | None, list[str]]:
-    """Proposed key: a name-like field read in (nearly) every letter and different in each."""
+    """Proposed key: a name-like field, read in most letters and different in each (a line of
+    an address block is read here only in the letters that print the block in lines)."""
     candidates = [f for f in fields.values() if f.kind in ("text", "person")
-                  and len(f.values) >= 0.9 * used and len(set(f.values.values())) == len(f.values)
+                  and len(f.values) > 0.5 * used and len(set(f.values.values())) == len(f.values)
                   and all(v[:1].isupper() for v in f.values.values())]
     candidates.sort(key=lambda f: f.kind == "person")  # an organisation before a person; stable otherwise
     key = candidates[0].name if candidates else None
