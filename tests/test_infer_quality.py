@@ -169,3 +169,17 @@ def test_the_five_seed_letters_give_a_usable_template(tmp_path):
             assert not rules & DEVIATIONS, (path, rules)
     numbers = {n for n, f in inference.fields.items() if f.kind == "int"}
     assert len(numbers) >= 3  # the statistics vary even among five letters
+
+
+def test_inferred_from_the_tutorials_refund_letters_it_finds_their_errors(tmp_path):
+    """Seven letters of another kind (docs/templates.md's refund letters): the inferred checks
+    catch the wrong refund and the account number quoted two ways, with no template written."""
+    folder = ROOT / "fixtures" / "letters-refund"
+    inference = infer_template(list(iter_letter_paths([folder])), "refund")
+    template = tmp_path / "refund.md"
+    template.write_text(render(inference), encoding="utf-8")
+    settings = Settings(template_paths=[template])
+    failed = {path.name for path in iter_letter_paths([folder])
+              if any(f.rule == "check-failed" for f in audit_letter(path, settings)[1].findings)}
+    assert failed == {"03_refund_wrong.txt", "04_account_conflict.txt"}
+    assert any(f.kind == "money" for f in inference.fields.values())

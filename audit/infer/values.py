@@ -120,8 +120,8 @@ def name_from(before: str, after: str, kind: str, previous: str | None = None, v
         if following[:1] == ["of"] and _leading_content(following[1:]):
             return _join(_leading_content(following[1:]) + ["rate"])
         return _join(before_words + ["rate"]) if before_words else "percent"
-    if kind == "int" and after_words:
-        return _join(after_words)  # a count names what it counts: "2 upheld decisions"
+    if kind in ("int", "decimal") and after_words:
+        return _join(after_words)  # a count names what it counts: "2 upheld decisions", "2.5 working days"
     if before_words:
         return _join(before_words + (["name"] if kind == "person" else []))
     if after_words:
