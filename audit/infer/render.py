@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from ..report.escape import shown_path, terminal_safe
 from .values import PERSON_PATTERN
@@ -109,5 +110,5 @@ def _comment(text: str) -> str:
 
 def file_names(paths) -> str:
     """File names for a comment line: never a line end or a control character of a name."""
-    shown = ", ".join(terminal_safe(shown_path(path.name)) for path in paths[:SHOWN_BREAKERS])
+    shown = ", ".join(terminal_safe(shown_path(Path(path).name)) for path in paths[:SHOWN_BREAKERS])
     return shown + (f" and {len(paths) - SHOWN_BREAKERS} more" if len(paths) > SHOWN_BREAKERS else "")
