@@ -8,6 +8,7 @@ rules still run on what is known (docs/architecture.md).
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,9 +27,9 @@ from .workers import map_in_workers, worth_sharing
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 
 
-def audit_letter(path: Path, settings: Settings) -> tuple[Letter, LetterResult]:
+def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(path, settings.max_bytes), settings)
+    letter, crashed = understand(read_letter(Path(path), settings.max_bytes), settings)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
@@ -86,7 +87,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     description is left out, so two exports of one letter hash alike)."""
     template = letter.template
     fields = letter.fields.as_json(template) if letter.fields is not None else {}
-    result = LetterResult(letter.raw.path, template.name if template else None, fields, findings)
+    result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
         if template.key_field and fields.get(template.key_field) is not None:

@@ -33,10 +33,8 @@ class Spool:
         self._spill_at = SPILL_AT if spill_at is None else spill_at
 
     def add(self, result: LetterResult, path=None) -> None:
-        """`path`: the caller's own path object for the letter, shared instead of the result's
-        copy (a result from a worker process brings its own)."""
-        if path is not None:
-            result.path = path
+        """`path`: the caller's own name for the letter, kept instead of the result's copy (a
+        result from a worker process brings its own)."""
         if len(self._memory) < self._spill_at:
             self._memory.append(result)
             self.kept.append(replace(result, findings=[]))
@@ -47,13 +45,14 @@ class Spool:
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
-        self.kept.append(self._compact(result))
+        self.kept.append(self._compact(result, result.path if path is None else path))
 
-    def _compact(self, result: LetterResult) -> LetterResult:
+    def _compact(self, result: LetterResult, path) -> LetterResult:
         names = self._needed(result) if self._needed else None
         if names is None:
-            return replace(result, findings=[])
-        return replace(result, findings=[], fields={n: v for n, v in result.fields.items() if n in names},
+            return replace(result, path=path, findings=[])
+        return replace(result, path=path, findings=[],
+                       fields={n: v for n, v in result.fields.items() if n in names},
                        lines={n: v for n, v in result.lines.items() if n in names})
 
     def __len__(self) -> int:
