@@ -58,16 +58,16 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[Le
     """Add the batch rules' findings to the results (honouring select, ignore and severity);
     returns the pseudo-results about the batch as a whole that received findings."""
     batch.letters = [r for r in results if r.kind == "letter"]
-    touched = set()
+    touched: dict[LetterResult, list] = {}
     for rule in batch.settings.active_rules:
         if not rule.batch or rule.check_batch is None:
             continue
         severity = batch.settings.severity_of(rule.id, rule.severity)
         for result, finding in rule.check_batch(batch.letters, batch):
-            result.findings.append(finding if finding.severity == severity else replace(finding, severity=severity))
-            touched.add(result)  # results compare and hash by identity
-    for result in touched:
-        result.findings.sort(key=lambda f: f.line)
+            touched.setdefault(result, []).append(finding if finding.severity == severity
+                                                  else replace(finding, severity=severity))
+    for result, found in touched.items():  # results compare and hash by identity
+        result.findings = sorted([*result.findings, *found], key=lambda f: f.line)
     return [r for r in batch._pseudo.values() if r.findings]
 
 

@@ -24,7 +24,7 @@ SPILL_AT = 2000  # letters kept whole in memory before results go to disk
 class Spool:
     def __init__(self, needed_fields: Callable[[LetterResult], object] | None = None, spill_at: int | None = None):
         """`needed_fields(result)`: the names of the fields batch rules read (None: all)."""
-        self.kept: list[LetterResult] = []  # what batch rules need of each letter, in order
+        self.kept: list[LetterResult] = []  # what batch rules need of each letter (its findings: theirs)
         self.about_batch: list[LetterResult] = []  # results about the batch itself (a data file)
         self._memory: list[LetterResult] = []
         self._file = None
@@ -37,7 +37,7 @@ class Spool:
         result from a worker process brings its own)."""
         if len(self._memory) < self._spill_at:
             self._memory.append(result)
-            self.kept.append(replace(result, findings=[]))
+            self.kept.append(replace(result, findings=()))
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="letter-audit-")
@@ -50,8 +50,8 @@ class Spool:
     def _compact(self, result: LetterResult, path) -> LetterResult:
         names = self._needed(result) if self._needed else None
         if names is None:
-            return replace(result, path=path, findings=[])
-        return replace(result, path=path, findings=[],
+            return replace(result, path=path, findings=())
+        return replace(result, path=path, findings=(),
                        fields={n: v for n, v in result.fields.items() if n in names},
                        lines={n: v for n, v in result.lines.items() if n in names})
 

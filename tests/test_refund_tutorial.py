@@ -30,9 +30,21 @@ def test_the_refund_letters_audit_as_the_tutorial_shows(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, _ = run(capsys, "fixtures/letters-refund")
     [shown] = [block for block in re.findall(r"```text\n(.*?)```", TUTORIAL.read_text(encoding="utf-8"), re.S)
-               if block.startswith("$ letter-audit check fixtures/letters-refund --template")]
+               if block.split("\n", 1)[0] == "$ letter-audit check fixtures/letters-refund --template "
+                                                "docs/examples/council-tax-refund.md"]
     assert code == 1
     assert out.strip() == shown.split("\n", 1)[1].strip()
+
+
+def test_the_data_check_shows_as_the_tutorial_shows(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    [shown] = [block for block in re.findall(r"```text\n(.*?)```", TUTORIAL.read_text(encoding="utf-8"), re.S)
+               if block.startswith("$ letter-audit check fixtures/letters-refund --template docs/examples/"
+                                   "council-tax-refund.md --data")]
+    command, _, expected = shown.partition("\n")
+    code = main(["check", "--no-config", *command.split()[3:]])
+    out, _ = capsys.readouterr()
+    assert code == 1 and out.strip() == expected.strip()
 
 
 def test_clean_letters_have_typed_fields(capsys):
