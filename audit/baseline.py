@@ -155,30 +155,39 @@ class Baseline:
     def filter(self, results: Iterable[LetterResult]) -> Iterator[LetterResult]:
         """The results without the findings the baseline holds. Once the results are all read,
         `outcome` says how many were suppressed and which entries matched nothing."""
-        wanted = Counter(e.fingerprint for e in self.entries)
-        suppressed = 0
-        for result, prints in fingerprinted(results, self.version):
-            kept = []
-            for finding, print_ in zip(result.findings, prints):
-                old = _OLD_IDS.get(finding.rule)  # a baseline written under the rule's old id
-                old_print = fingerprint(result, replace(finding, rule=old), self.version) if old else None
-                if wanted[print_] > 0:
-                    wanted[print_] -= 1
-                    suppressed += 1
-                elif old_print and wanted[old_print] > 0:
-                    wanted[old_print] -= 1
-                    suppressed += 1
-                else:
-                    kept.append(finding)
+        for result, held in self.marked(results):
+            kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
             if result.kind != "letter" and not kept:
                 continue  # a batch-level carrier left empty
             yield result if len(kept) == len(result.findings) else replace(result, findings=kept)
+
+    def marked(self, results: Iterable[LetterResult]) -> Iterator[tuple[LetterResult, list[bool]]]:
+        """Each result whole, with per finding whether the baseline holds it (the HTML report
+        shows those as accepted). Once the results are all read, `outcome` is set as by filter."""
+        wanted = Counter(e.fingerprint for e in self.entries)
+        suppressed = 0
+        for result, prints in fingerprinted(results, self.version):
+            held = []
+            for finding, print_ in zip(result.findings, prints):
+                if wanted[print_] <= 0:  # perhaps recorded under the rule's old id
+                    print_ = _old_id_print(result, finding, self.version) or print_
+                held.append(wanted[print_] > 0)
+                if held[-1]:
+                    wanted[print_] -= 1
+                    suppressed += 1
+            yield result, held
         stale = []
         for entry in self.entries:
             if wanted[entry.fingerprint] > 0:
                 wanted[entry.fingerprint] -= 1
                 stale.append(entry)
         self.outcome = Outcome(suppressed, stale)
+
+
+def _old_id_print(result: LetterResult, finding, version: int) -> str | None:
+    """The fingerprint a baseline written before the finding's rule was renamed holds for it."""
+    old = _OLD_IDS.get(finding.rule)
+    return fingerprint(result, replace(finding, rule=old), version) if old else None
 
 
 def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:
@@ -192,13 +201,23 @@ def entries_for(results: list[LetterResult], previous: Baseline | None = None) -
         for finding, print_, old in zip(result.findings, prints, old_prints):
             if finding.severity not in RECORDED:
                 continue
-            note = without_lines(finding.message)
-            if len(note) > NOTE_CHARS:
-                note = note[: NOTE_CHARS - 3] + "..."
-            entries.append(Entry(print_, finding.rule, result.key or result.path.name,
-                                 result.path.as_posix(), note, dict(extras.get(old, {}))))
-    entries.sort(key=lambda e: (e.letter.casefold(), e.file, e.rule, e.note, e.fingerprint))
+            entries.append(entry_for(result, finding, print_, extras.get(old, {})))
+    entries.sort(key=sort_key)
     return entries
+
+
+def entry_for(result: LetterResult, finding, print_: str, extra: dict | None = None) -> Entry:
+    """The baseline entry of one finding whose fingerprint (within its batch) is `print_`."""
+    note = without_lines(finding.message)
+    if len(note) > NOTE_CHARS:
+        note = note[: NOTE_CHARS - 3] + "..."
+    return Entry(print_, finding.rule, result.key or result.path.name, result.path.as_posix(), note,
+                 dict(extra or {}))
+
+
+def sort_key(entry: Entry) -> tuple[str, ...]:
+    """The order of entries in a baseline file."""
+    return (entry.letter.casefold(), entry.file, entry.rule, entry.note, entry.fingerprint)
 
 
 def render(entries: list[Entry]) -> str:

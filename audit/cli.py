@@ -371,7 +371,7 @@ def run_check(args: argparse.Namespace) -> int:
     from .config import describe
     from .pipeline import audit_batch
     from .report import Summary
-    from .report.html import default_report_dir, write_html
+    from .report.html import HtmlReport, default_report_dir
     from .spool import Spool
 
     settings = settings_from(args)
@@ -394,8 +394,11 @@ def run_check(args: argparse.Namespace) -> int:
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     spool = Spool(fields_needed(batch))
+    # each letter's page is written by the process that audits it (HtmlReport.keeper)
+    html = HtmlReport(args.html, paths) if args.html else None
     try:
-        with contextlib.closing(audit_batch(paths, settings)) as stream:  # closing stops the workers early
+        after_letter = html.keeper if html else None
+        with contextlib.closing(audit_batch(paths, settings, after_letter)) as stream:  # closing stops the workers early
             for path, result in zip(paths, stream):
                 spool.add(result, path)
                 if progress:
@@ -418,13 +421,16 @@ def run_check(args: argparse.Namespace) -> int:
             write_report(main_format, results, summary, args.output, args)
         for fmt, output in outputs:
             write_report(fmt, results, summary, output, args)
-        if args.html:
-            index = write_html(results, settings, args.html)
+        if html:
+            # every finding; those the baseline accepted are shown collapsed on their letters' pages
+            index = html.write(spool, settings, baseline)
             if not args.quiet:
                 print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
         return 0 if args.exit_zero else exit_code(results, settings.fail_on)
     finally:
         spool.close()
+        if html:
+            html.close()
 
 
 class Results:

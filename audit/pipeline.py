@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,26 +59,39 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
         return letter, crash_finding(f"The {stage} stage", exc)
 
 
-def audit_batch(paths: list[Path], settings: Settings) -> Iterator[LetterResult]:
+def audit_batch(paths: list[Path], settings: Settings,
+                after_letter: Callable[[Letter, LetterResult], None] | None = None) -> Iterator[LetterResult]:
     """Stream letters one at a time, in order: only the small result of each is kept.
-    A large batch is shared among worker processes."""
+    A large batch is shared among worker processes.
+
+    `after_letter(ctx, result)`, when given, runs in the process that audited the letter, while
+    its text is still at hand (the HTML report keeps a compact view of each page this way);
+    it must be picklable for worker processes."""
     if not worth_sharing(len(paths)):
         for path in paths:
-            yield audit_letter(path, settings)[1]
+            yield _audit(path, settings, after_letter)
         return
-    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (replace(settings),))
+    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter))
+
+
+def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
+    ctx, result = audit_letter(path, settings)
+    if after_letter is not None:
+        after_letter(ctx, result)
+    return result
 
 
 _worker_settings: Settings | None = None
+_worker_after_letter = None
 
 
-def _start_worker(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
+def _start_worker(settings: Settings, after_letter) -> None:
+    global _worker_settings, _worker_after_letter
+    _worker_settings, _worker_after_letter = settings, after_letter
 
 
 def _audit_in_worker(path: Path) -> LetterResult:
-    return audit_letter(path, _worker_settings)[1]
+    return _audit(path, _worker_settings, _worker_after_letter)
 
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:

@@ -1,7 +1,8 @@
 """Benchmark: audit N synthetic, internally consistent letters; report letters/second and peak memory.
 
     python benchmarks/bench_check.py 1000 10000          # JSON output only
-    python benchmarks/bench_check.py --html 10000        # also write the HTML report
+    python benchmarks/bench_check.py --html 10000        # JSON alone, then with the HTML report:
+                                                         # the time ratio and the report's size
 
 Letters are rendered from the default 2020 template with random but consistent figures
 (so they take the fast path, as most letters of a real batch do) plus one deviating
@@ -141,27 +142,40 @@ def run(count: int, html: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
     try:
         write_letters(folder, count)
-        command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
-                   "--output", os.devnull, "--no-progress"]
+        json_time = _check(folder, count, html=False)
         if html:
-            command += ["--html", str(folder / "_report")]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT)
-        main_peak = 0  # the main process's own peak resident set (VmHWM), read until it exits
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            main_peak = max(main_peak, _peak_kib(process.pid))
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        cpu = usage.ru_utime + usage.ru_stime  # of the whole process tree: steadier than wall time
-        print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  cpu {cpu:6.2f} s  "
-              f"main peak RSS {main_peak / 1024:6.1f} MiB  largest process {usage.ru_maxrss / 1024:6.1f} MiB  "
-              f"exit {code}{'  (with --html)' if html else ''}")
+            html_time, html_cpu = _check(folder, count, html=True)
+            report = folder / "_report"
+            size = sum(p.stat().st_size for p in report.rglob("*") if p.is_file())
+            print(f"{count:>7} letters  --html / JSON alone: wall {html_time / json_time[0]:.2f}, "
+                  f"cpu {html_cpu / json_time[1]:.2f}; report {size / 2**20:.1f} MiB, "
+                  f"{size / count / 1024:.1f} KiB per letter")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check(folder: Path, count: int, html: bool) -> tuple[float, float]:
+    """Run the audit once; print and return its wall and CPU time."""
+    command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
+               "--output", os.devnull, "--no-progress"]
+    if html:
+        command += ["--html", str(folder / "_report")]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    main_peak = 0  # the main process's own peak resident set (VmHWM), read until it exits
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        main_peak = max(main_peak, _peak_kib(process.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime  # of the whole process tree: steadier than wall time
+    print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  cpu {cpu:6.2f} s  "
+          f"main peak RSS {main_peak / 1024:6.1f} MiB  largest process {usage.ru_maxrss / 1024:6.1f} MiB  "
+          f"exit {code}{'  (with --html)' if html else ''}")
+    return elapsed, cpu
 
 
 def _peak_kib(pid: int) -> int:

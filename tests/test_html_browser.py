@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from audit.report.html.render import CONTENT_SECURITY_POLICY
-from html_support import LETTERS, page_of, screenshot, write_report
+from html_support import LETTERS, letter_pages, page_of, screenshot, write_report
 
 SORTED_BY_ERRORS = ["002", "003", "001", "000", "004"]  # most errors first; ties in batch order
 
@@ -109,70 +109,127 @@ def test_index_pages_a_large_table(tab, tmp_path):
     assert_quiet(tab)
 
 
-def test_a_finding_leads_to_its_place(tab, fixture_report):
-    tab.goto(page_of(fixture_report, "002").as_uri())
-    findings = tab.locator(".finding-link")
-    assert findings.count() == 5
-
-    findings.nth(0).click()  # extra-paragraph at line 41
-    assert tab.get_attribute("#L41", "class").split().count("is-highlighted") == 1
-    assert in_viewport(tab, "#L41")
-    assert tab.url.endswith("#L41")
-    assert "not in the template" in tab.inner_text("#L41")
-
-    findings.nth(2).click()  # missing-section: the struck-out heading where the section should stand
-    target = findings.nth(2).get_attribute("data-target")
-    row = tab.locator(f"#{target}")
-    assert "is-highlighted" in row.get_attribute("class") and "kind-missing" in row.get_attribute("class")
-    assert in_viewport(tab, f"#{target}")
-    assert row.locator("del.missing").first.inner_text() == "Complaints upheld"
-    assert tab.locator(".is-highlighted").count() == 1
+def test_each_finding_stands_under_the_paragraph_it_is_about(tab, fixture_report):
+    """For every seed finding: its message, severity and rule sit in the row of its paragraph,
+    below the paragraph's text, and the change list at the top links to it."""
+    for page in letter_pages(fixture_report):
+        tab.goto(page.as_uri())
+        data = tab.evaluate("JSON.parse(document.getElementById('page-data').textContent)")
+        for finding in data["findings"]:
+            comment = tab.locator(f"#{finding['id']}")
+            assert comment.locator(".message").inner_text() == finding["message"]
+            assert finding["rule"] in comment.locator(".comment-head").inner_text()
+            row_id = comment.evaluate("c => c.parentElement.id")
+            assert row_id, finding
+            text_box = tab.locator(f"[id='{row_id}'] > p:not(.tmpl)").bounding_box()
+            assert comment.bounding_box()["y"] >= text_box["y"] + text_box["height"] - 1
+            if finding["rule"] not in ("missing-section", "missing-paragraph"):
+                lines = tab.evaluate(f"document.getElementById('{row_id}').dataset.ln")
+                assert int(lines) <= finding["line"]
+            assert tab.locator(f".change-list a[href='#{finding['id']}']").count() == 1
     assert_quiet(tab)
 
 
-def test_keys_walk_through_the_findings(tab, fixture_report):
+def test_the_letter_is_above_the_fold_and_a_change_leads_to_its_place(tab, fixture_report):
+    tab.set_viewport_size({"width": 1366, "height": 768})
     tab.goto(page_of(fixture_report, "002").as_uri())
-    assert tab.is_visible("#key-hint") and "next / previous finding" in tab.inner_text("#key-hint")
-    tab.keyboard.press("j")
+    letter_top = tab.locator("#overlay").bounding_box()["y"]
+    assert letter_top < 300  # the letter, not the fields table, opens the page
+    assert tab.locator("#fields-panel").bounding_box()["x"] > tab.locator("#overlay").bounding_box()["x"]
+
+    tab.locator(".change-list a").nth(0).click()  # extra-paragraph at line 41
     assert "is-current" in tab.get_attribute("#F1", "class")
-    assert "Finding 1 of 5: extra-paragraph" in tab.inner_text("#current-finding")
-    tab.keyboard.press("n")
-    assert "is-highlighted" in tab.get_attribute("#L45", "class") and in_viewport(tab, "#L45")
+    assert in_viewport(tab, "#F1") and tab.url.endswith("#F1")
+    assert "not in the template" in tab.inner_text("#L41")
+    missing = tab.locator(".change-list a").nth(2)  # missing-section
+    missing.click()
+    row = tab.locator("#F3").locator("xpath=..")
+    assert "kind-missing" in row.get_attribute("class")
+    assert row.locator("del.missing").first.inner_text() == "Complaints upheld"
+    assert in_viewport(tab, "#F3")
+    screenshot(tab, "letter-002.png")
+    assert_quiet(tab)
+
+
+def test_the_wrong_value_is_marked_and_linked_to_what_it_contradicts(tab, fixture_report):
+    tab.goto(page_of(fixture_report, "001").as_uri())
+    wrong = tab.locator("#L77 mark.wrong")
+    assert wrong.inner_text().strip("⚠ ") == "1" and wrong.get_attribute("title") == "compliance_outcomes"
+    decoration = wrong.evaluate("m => getComputedStyle(m).textDecorationLine")
+    icon = wrong.evaluate("m => getComputedStyle(m, '::before').content")
+    assert "underline" in decoration and "⚠" in icon  # never colour alone
+    other = tab.locator("#L63 mark.involved")
+    assert other.inner_text() == "2" and other.get_attribute("title") == "upheld_decisions"
+    wrong.focus()
+    assert "is-linked" in other.get_attribute("class") and "is-linked" in wrong.get_attribute("class")
+    quotes = tab.locator("#F1 .quote").all_inner_texts()
+    assert "“2” (upheld_decisions, line 63)" in quotes and "“1” (compliance_outcomes, line 77)" in quotes
+    tab.set_viewport_size({"width": 1366, "height": 768})
+    tab.goto(page_of(fixture_report, "001").as_uri() + "#F1")
+    tab.locator("#L77 mark.wrong").focus()
+    screenshot(tab, "letter.png", "report-letter.png")
+    tab.locator("#F1 .quote").first.click()
+    assert "is-highlighted" in tab.get_attribute("#L63", "class")
+    assert_quiet(tab)
+
+
+def test_keys_move_focus_through_the_findings(tab, fixture_report):
+    tab.goto(page_of(fixture_report, "002").as_uri())
+    tab.keyboard.press("j")
+    assert tab.evaluate("document.activeElement.id") == "F1"
+    tab.keyboard.press("j")
+    assert tab.evaluate("document.activeElement.id") == "F2" and in_viewport(tab, "#F2")
     tab.keyboard.press("k")
-    assert "is-highlighted" in tab.get_attribute("#L41", "class")
-    tab.keyboard.press("p")
-    tab.keyboard.press("p")  # wraps round to the last finding
-    assert "Finding 4 of 5" in tab.inner_text("#current-finding")
+    assert tab.evaluate("document.activeElement.id") == "F1"
+    tab.keyboard.press("k")  # wraps round to the last finding
+    assert tab.evaluate("document.activeElement.id") == "F5"
+    tab.keyboard.press("?")
+    assert tab.is_visible("#keys-panel") and "accept the current finding" in tab.inner_text("#keys-panel")
+    tab.keyboard.press("Escape")
+    assert not tab.is_visible("#keys-panel")
     assert_quiet(tab)
 
 
 def test_side_by_side_puts_the_template_left_of_the_letter(tab, fixture_report):
     tab.goto(page_of(fixture_report, "002").as_uri())
-    assert not tab.is_visible("#L13 .side.template")
-    inline_width = tab.locator("#L13 .side.letter").bounding_box()["width"]
+    assert tab.locator("#L13 .tmpl").count() == 0
+    inline_width = tab.locator("#L13 > p").bounding_box()["width"]
 
     tab.click("button[data-layout=side]")
     assert tab.get_attribute("button[data-layout=side]", "aria-pressed") == "true"
-    template, letter = (tab.locator(f"#L13 .side.{side}").bounding_box() for side in ("template", "letter"))
+    template, letter = (tab.locator(f"#L13 > {side}").bounding_box() for side in ("p.tmpl", "p:not(.tmpl)"))
     assert template["x"] + template["width"] <= letter["x"]
     assert abs(template["y"] - letter["y"]) < 2
     assert letter["width"] < inline_width * 0.7
-    assert tab.is_visible("#L13 .side.template .slot")  # the template shows its placeholders
-    extra_template = tab.locator("#L41 .side.template").inner_text()
-    assert extra_template == ""  # the template has no such paragraph
+    assert tab.inner_text("#L13 .tmpl .slot") == "year_end"  # the template shows its placeholders
+    assert tab.locator("#L41 .tmpl").inner_text() == ""  # the template has no such paragraph
 
     tab.reload()  # the choice is remembered
     assert tab.get_attribute("button[data-layout=side]", "aria-pressed") == "true"
     screenshot(tab, "letter-side-by-side.png")
     tab.click("button[data-layout=inline]")
-    assert not tab.is_visible("#L13 .side.template")
+    assert not tab.is_visible("#L13 .tmpl")
+    assert_quiet(tab)
+
+
+def test_matching_boilerplate_folds_away_and_back(tab, fixture_report):
+    tab.goto(page_of(fixture_report, "001").as_uri())
+    rows = tab.locator("#overlay > div").count()
+    tab.click("#fold-toggle")
+    folds = tab.locator("#overlay > button.fold")
+    assert folds.count() >= 2 and "matching paragraphs" in folds.first.inner_text()
+    assert tab.is_visible("#F1")  # a paragraph with a finding never folds
+    hidden = tab.locator("#overlay > div.folded").count()
+    assert 0 < hidden < rows
+    folds.first.click()
+    assert tab.locator("#overlay > div.folded").count() < hidden
+    tab.click("#fold-toggle")
+    assert tab.locator("#overlay > div.folded").count() == 0 and folds.count() == 0
     assert_quiet(tab)
 
 
 def test_letter_pages_link_through_the_batch_and_print(tab, fixture_report):
     tab.goto(page_of(fixture_report, "002").as_uri())
-    tab.locator(".finding-link").nth(0).click()
-    screenshot(tab, "letter.png", "report-letter.png")
     tab.click("a[rel=next]")
     assert tab.url.endswith(page_of(fixture_report, "003").name)
     tab.click("a[rel=prev]")
@@ -181,8 +238,8 @@ def test_letter_pages_link_through_the_batch_and_print(tab, fixture_report):
     assert "Letter 2 of 5" in tab.inner_text(".letter-nav")
 
     tab.emulate_media(media="print")
-    assert not tab.is_visible(".key-hint") and not tab.is_visible(".topbar")
-    assert not tab.is_visible(".view-switch")
+    assert not tab.is_visible(".topbar") and not tab.is_visible(".view-switch")
+    assert tab.is_visible("#F1 .message")  # the messages print with the letter
     tab.emulate_media(media="screen")
     tab.click(".letter-nav a[href='../index.html']")
     assert tab.url.endswith("index.html")
@@ -201,13 +258,13 @@ def test_markup_in_a_letter_is_shown_as_text_and_never_runs(tab, tmp_path):
 
     tab.goto(page_of(out, "hostile").as_uri())
     assert tab.title() == "hostile.txt (warn) · letter-audit"
-    extra = tab.locator(".row.kind-extra .side.letter")
+    extra = tab.locator("#overlay > .kind-extra > p")
     assert extra.inner_text() == payload
     assert extra.is_visible()
-    assert tab.locator(".row img, .row script").count() == 0
-    finding = tab.locator(".finding-link .message").first.inner_text()
+    assert tab.locator("#overlay img, #overlay script").count() == 0
+    finding = tab.locator(".comment .message").first.inner_text()
     assert "<img src=x onerror=" in finding
-    tab.locator(".finding-link").first.click()
+    tab.locator(".change-list a").first.click()
     tab.wait_for_timeout(100)  # time for anything that might have been scheduled to run
     assert tab.title() == "hostile.txt (warn) · letter-audit"
     assert tab.evaluate("document.querySelectorAll('img').length") == 0

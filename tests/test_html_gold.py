@@ -19,6 +19,7 @@ GOLD = Path(__file__).parent / "gold"
 SCRUB = [
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"), "YYYY-MM-DD HH:MM"),  # when the report was written
     (re.compile(re.escape(f"letter-audit {__version__}")), "letter-audit VERSION"),
+    (re.compile(r'data-report="[0-9a-f]+"|"report":"[0-9a-f]+"'), "REPORT-ID"),  # from the report's folder
 ]
 
 

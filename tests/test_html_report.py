@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from audit import baseline as baselines
 from audit.cli import main
+from audit.rules import all_rules
 from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
 from audit.read import iter_letter_paths
 from audit import workers
-from audit.report.html import write_html
+from audit.report.html import HtmlReport
 from audit.report.html.render import json_data, segments_html
 from audit.report.html.views import Segment
 from audit.settings import Settings
@@ -25,8 +28,11 @@ XSS = "<script>document.title='pwned'</script> and <img src=x onerror=\"alert(1)
 
 def test_report_files(fixture_report):
     assert (fixture_report / "index.html").is_file()
-    assert {p.name for p in (fixture_report / "static").iterdir()} == {"report.css", "index.js", "letter.js"}
+    assert {p.name for p in (fixture_report / "static").iterdir()} == {"report.css", "common.js", "index.js",
+                                                                     "letter.js"}
     assert len(letter_pages(fixture_report)) == 5
+    assert (fixture_report / "rules.html").is_file()
+    assert not list(fixture_report.rglob("*.tmp"))
 
 
 def test_fields_csv_is_the_csv_format_table(tmp_path):
@@ -38,7 +44,7 @@ def test_fields_csv_is_the_csv_format_table(tmp_path):
     assert len(written) == 5 and written["authority"].notna().all()
 
 
-@pytest.mark.parametrize("name", ["index.html", "letters/*.html"])
+@pytest.mark.parametrize("name", ["index.html", "rules.html", "letters/*.html"])
 def test_pages_load_nothing_from_elsewhere_and_run_no_inline_script(fixture_report, name):
     for page in fixture_report.glob(name):
         html = page.read_text(encoding="utf-8")
@@ -63,11 +69,14 @@ def test_index_data_describes_every_letter(fixture_report):
     keys = [column["key"] for column in data["columns"]]
     assert {"number", "letter", "status", "error", "warning", "info", "field:authority"} <= set(keys)
     assert [data["columns"][k]["key"] for k in data["views"]["letters"]][:3] == ["number", "letter", "status"]
-    statuses = [row[2 + keys.index("status")] for row in data["rows"]]
+    statuses = [row[3 + keys.index("status")] for row in data["rows"]]
     assert statuses == ["pass", "fail", "fail", "fail", "pass"]
     rules_of_002 = {data["rules"][k] for k in data["rows"][2][1]}
     assert rules_of_002 == {"extra-paragraph", "extraction-artifact", "missing-section"}
     assert data["rows"][2][0] == "letters/" + page_of(fixture_report, "002").name
+    assert data["rows"][1][2][0].startswith("Compliance outcomes are given as 1")  # its messages
+    assert len(data["rows"][2][2]) == 5 and data["rows"][2][2][0].startswith("The section")  # errors first
+    assert data["baselineHead"] == baselines.render([])
 
 
 def test_json_data_cannot_close_its_script_block():
@@ -121,47 +130,134 @@ def test_html_into_a_file_is_a_usage_error(tmp_path, capsys):
     assert target.read_text(encoding="utf-8") == "not a folder"
 
 
+def report_of(paths, settings, out_dir, extra=()):
+    """The report as the command line writes it: pages by the auditing processes, then the rest."""
+    with HtmlReport(out_dir, paths) as report:
+        results = list(audit_batch(paths, settings, after_letter=report.keeper))
+        report.write([*results, *extra], settings)
+    return results
+
+
+def scrub_report_id(html: str) -> str:
+    return re.sub(r'"report":"[0-9a-f]+"|data-report="[0-9a-f]+"', "REPORT", html)
+
+
 def test_worker_processes_write_the_same_pages(tmp_path, monkeypatch):
     settings = Settings()
-    results = list(audit_batch(list(iter_letter_paths([LETTERS])), settings))
-    write_html(results, settings, tmp_path / "serial")
+    paths = list(iter_letter_paths([LETTERS]))
+    report_of(paths, settings, tmp_path / "serial")
     monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
     monkeypatch.setattr(workers, "processors", lambda: 2)
-    write_html(results, settings, tmp_path / "parallel")
+    report_of(paths, settings, tmp_path / "parallel")
     serial, parallel = letter_pages(tmp_path / "serial"), letter_pages(tmp_path / "parallel")
     assert [p.name for p in serial] == [p.name for p in parallel]
     for a, b in zip(serial, parallel):
-        assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+        assert scrub_report_id(a.read_text(encoding="utf-8")) == scrub_report_id(b.read_text(encoding="utf-8"))
+
+
+def test_pages_are_written_from_the_runs_records_never_by_auditing_again(tmp_path, monkeypatch):
+    """Every page is written by the process that audited its letter; finishing the report reads
+    no letter and runs no rule."""
+    from audit import pipeline, read
+
+    settings = Settings()
+    paths = list(iter_letter_paths([LETTERS]))
+    with HtmlReport(tmp_path, paths) as report:
+        results = list(audit_batch(paths, settings, after_letter=report.keeper))
+        assert len(letter_pages(tmp_path)) == 5  # written while the batch was audited
+        for name in ("audit_letter", "read_letter"):
+            monkeypatch.setattr(pipeline, name, lambda *a: pytest.fail("the report audited a letter again"))
+        monkeypatch.setattr(read, "read_letter", lambda *a: pytest.fail("the report read a letter again"))
+        report.write(results, settings)
+    page = page_of(tmp_path, "001").read_text(encoding="utf-8")
+    assert "Compliance outcomes are given as 1" in page and '<mark class="wrong" tabindex="0" title="compliance_outcomes">1<' in page
 
 
 def test_a_page_that_cannot_be_laid_over_still_lists_its_findings(tmp_path, monkeypatch):
-    from audit.report.html import letter_page
+    from audit.report.html import drafts
 
-    working = letter_page.lay_over
+    working = drafts.lay_over
 
-    def lay_over_with_a_bug(ctx, findings):
+    def lay_over_with_a_bug(ctx):
         if ctx.alignment is not None:
             raise RuntimeError("overlay bug")
-        return working(ctx, findings)
+        return working(ctx)
 
-    monkeypatch.setattr(letter_page, "lay_over", lay_over_with_a_bug)
+    monkeypatch.setattr(drafts, "lay_over", lay_over_with_a_bug)
+    monkeypatch.setattr(drafts, "_rows_in_step", lambda ctx: None)
     write_report(tmp_path, LETTERS)
     page = page_of(tmp_path, "001").read_text(encoding="utf-8")
     assert "internal error (RuntimeError: overlay bug)" in page
-    assert "count-mismatch" in page and 'class="row' not in page
+    assert "count-mismatch" in page and 'id="overlay"' not in page
+
+
+def test_a_page_whose_rows_cannot_be_shown_still_lists_its_findings(tmp_path, monkeypatch):
+    from audit.report.html import letter_page as module
+
+    def broken(rows, findings):
+        raise ValueError("overlay bug")
+
+    monkeypatch.setattr(module, "overlay_html", broken)
+    write_report(tmp_path, LETTERS)
+    page = page_of(tmp_path, "001").read_text(encoding="utf-8")
+    assert "internal error (ValueError: overlay bug)" in page and "count-mismatch" in page
 
 
 def test_findings_about_the_batch_get_no_page_but_a_place_on_the_index(tmp_path):
     settings = Settings()
-    results = list(audit_batch(list(iter_letter_paths([LETTERS])), settings))
     about_batch = LetterResult(Path("data/authorities.csv"), None, {},
                                [Finding("missing-letter", "error", "No letter for <Foo> Council.", 12)])
     about_batch.kind = "batch"  # as batch rules mark the carriers of batch-level findings
-    write_html([*results, about_batch], settings, tmp_path)
+    report_of(list(iter_letter_paths([LETTERS])), settings, tmp_path, extra=[about_batch])
     assert len(letter_pages(tmp_path)) == 5
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "5 letters audited" in index and "Findings about the batch" in index
     assert "data/authorities.csv</span>:12" in index and "No letter for &lt;Foo&gt; Council." in index
+
+
+def test_a_page_is_written_again_when_a_batch_rule_adds_a_finding(tmp_path):
+    letters = tmp_path / "in"
+    letters.mkdir()
+    source = next(LETTERS.glob("000_*")).read_text(encoding="utf-8")
+    (letters / "a.txt").write_text(source, encoding="utf-8")
+    (letters / "b.md").write_text(source, encoding="utf-8")
+    write_report(tmp_path / "out", letters)
+    page = page_of(tmp_path / "out", "a").read_text(encoding="utf-8")
+    assert "duplicate-letter" in page and 'class="comment sev-warning"' in page
+
+
+def test_rules_page_documents_every_rule_findings_link_to(fixture_report):
+    rules = (fixture_report / "rules.html").read_text(encoding="utf-8")
+    for rule in all_rules().values():
+        assert f'id="{rule.id}"' in rules
+    assert "How to check:" in rules and '<figure class="example example-bad">' in rules
+    page = page_of(fixture_report, "001").read_text(encoding="utf-8")
+    assert 'href="../rules.html#count-mismatch"' in page
+
+
+def test_review_data_carries_the_runs_fingerprints_and_baseline_entries(fixture_report):
+    page = page_of(fixture_report, "001").read_text(encoding="utf-8")
+    parsed = parse_scripts(page)
+    data = json.loads(next(text for a, text in parsed.scripts if a.get("id") == "page-data"))
+    (finding,) = data["findings"]
+    results = list(audit_batch(list(iter_letter_paths([Path(os.path.relpath(LETTERS))])), Settings()))
+    (expected,) = baselines.entries_for([r for r in results if r.path.name.startswith("001")])
+    assert finding["fingerprint"] == expected.fingerprint
+    assert finding["baseline"] == baselines.render([expected]).split("\n\n", 1)[1]
+    assert f'data-fp="{expected.fingerprint}"' in page
+
+
+def test_findings_the_baseline_accepted_are_shown_collapsed(tmp_path):
+    baseline = tmp_path / "baseline.toml"
+    main(["check", str(LETTERS), "--write-baseline", str(baseline), "--format", "json",
+          "--output", str(tmp_path / "a.json")])
+    assert main(["check", str(LETTERS), "--baseline", str(baseline), "--html", str(tmp_path / "out"),
+                 "--format", "json", "--output", str(tmp_path / "b.json")]) == 0
+    page = page_of(tmp_path / "out", "001").read_text(encoding="utf-8")
+    assert '<details class="comment accepted sev-error"' in page and "accepted in baseline" in page
+    assert 'class="status status-pass"' in page and 'class="wrong" tabindex' not in page
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "findings: 0 errors, 0 warnings" in index
 
 
 def test_templates_choose_the_overview_columns():
@@ -170,3 +266,14 @@ def test_templates_choose_the_overview_columns():
     assert parse_template(source).overview_fields == ("name", "town", "a", "b")
     with pytest.raises(TemplateError, match="overview_fields names 'nobody'"):
         parse_template(source.replace("name = 't'", "name = 't'\noverview_fields = ['nobody']"))
+
+
+def test_a_value_a_batch_rule_calls_into_question_is_marked_on_the_rewritten_page(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("authority,upheld_decisions\nIpswich Borough Council,3\n", encoding="utf-8")
+    seed = next(LETTERS.glob("000_*"))
+    main(["check", str(seed), "--data", str(data), "--html", str(tmp_path / "out"), "--format", "json",
+          "--output", str(tmp_path / "out.json")])
+    page = letter_pages(tmp_path / "out")[0].read_text(encoding="utf-8")
+    assert "data-mismatch" in page
+    assert '<mark class="wrong" tabindex="0" title="upheld_decisions">2</mark>' in page

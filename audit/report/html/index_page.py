@@ -6,7 +6,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ... import __version__
-from ...models import SEVERITIES, LetterResult
+from ... import baseline as baselines
+from ...models import SEVERITIES, SEVERITY_RANK, LetterResult
 from ...template import NUMERIC_TYPES, Template
 from .. import Summary
 from ..escape import shown_path
@@ -14,6 +15,7 @@ from .views import Bar, BatchFinding, IndexPage
 
 STATUSES = ("pass", "warn", "fail")
 PAGE_ROWS = 100
+MESSAGE_CHARS = 160  # of each message a letter's row carries (shown: the first; searched: all)
 
 
 def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
@@ -78,7 +80,7 @@ def _stack(counts: list[tuple[str, int]], whole: int) -> list[tuple[str, int, fl
 def table_data(results: list[LetterResult], templates: dict[str, Template], hrefs: list[str],
                paths: list[str]) -> dict:
     """Columns, views (which columns each tab shows) and one array per letter:
-    [page href, [rule numbers], value per column]."""
+    [page href, [rule numbers], [its messages, most severe first], value per column]."""
     used = [templates[name] for name in dict.fromkeys(r.template for r in results) if name in templates]
     field_names = list(dict.fromkeys(name for r in results for name in r.fields))
     overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
@@ -106,7 +108,9 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         template = templates[result.template].title if result.template in templates else result.template
         values = [number, path, template, result.status, *(result.count(s) for s in SEVERITIES)]
         values += [result.fields.get(name) for name in field_names]
-        rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), *values])
+        by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
+        messages = list(dict.fromkeys(_short(f.message) for f in by_severity))
+        rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), messages, *values])
     return {
         "columns": columns,
         "views": {"letters": [position[k] for k in letters_view], "fields": [position[k] for k in fields_view]},
@@ -114,7 +118,12 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         "statuses": list(STATUSES),
         "pageRows": PAGE_ROWS,
         "rows": rows,
+        "baselineHead": baselines.render([]),
     }
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - 1] + "…"
 
 
 def _column(key: str, label: str, kind: str, unit: str = "") -> dict:

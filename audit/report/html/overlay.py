@@ -5,9 +5,9 @@ import re
 
 from ...diffs import word_diff
 from ...extract import expected_text
-from ...models import Fields, Finding, Letter, Pair, Paragraph, excerpt
+from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
-from .views import Marker, Row, Segment
+from .views import Row, Segment
 
 _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 # Findings about template text the letter lacks name the line after which it is missing;
@@ -15,39 +15,36 @@ _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 ABOUT_ABSENT_TEXT = {"missing-paragraph", "missing-section"}
 
 
-def lay_over(ctx: Letter, findings: list[Finding]) -> tuple[list[Row], list[str]]:
-    """The letter's rows, and for each finding the anchor of the row it is about (the rows carry
-    markers of their findings)."""
-    placed = _placed_rows(ctx)
-    rows = [row for row, _ in placed]
-    _unique_anchors(rows)
-    targets = []
-    for number, finding in enumerate(findings, start=1):
-        row = _row_for(finding, placed)
-        if row is None:
-            targets.append("letter")
-            continue
-        row.markers.append(Marker(number, finding.rule, finding.severity))
-        targets.append(row.anchor)
-    return rows, targets
-
-
-def _placed_rows(ctx: Letter) -> list[tuple[Row, TemplateParagraph | None]]:
-    """Every paragraph of the letter in order, with the template paragraphs it lacks where they
-    belong and ignored converter residue (page numbers) by line; each with its template paragraph."""
+def lay_over(ctx: Letter) -> list[Row]:
+    """The letter's rows: every paragraph of the letter in order, the template paragraphs it
+    lacks where they belong, a marker where each moved paragraph belongs, and ignored converter
+    residue (page numbers) by line. Computed once, where the letter was audited; findings are
+    placed on the rows later (place_findings), once the batch rules have run."""
     if ctx.alignment is not None:
-        placed = [(_row(pair, ctx.fields, ctx.alignment.missing_sections, k), pair.template)
-                  for k, pair in enumerate(ctx.alignment.pairs)]
+        rows = [pair_row(pair, ctx.fields, ctx.alignment.missing_sections, k)
+                for k, pair in enumerate(ctx.alignment.pairs)]
+        _unique_anchors(rows)
+        _mark_where_moved_paragraphs_belong(rows, list(ctx.alignment.pairs))
     elif ctx.document is not None:
-        placed = [(_plain_row(p, "unmatched", None), None) for p in ctx.document.paragraphs]
+        rows = [_plain_row(p, "unmatched", None) for p in ctx.document.paragraphs]
     else:
         return []
     for para in ctx.document.artifacts:
-        _insert_by_line(placed, (_plain_row(para, "artifact", f"ignored: {para.artifact}"), None))
-    return placed
+        _insert_by_line(rows, _plain_row(para, "artifact", f"ignored: {para.artifact}"))
+    _unique_anchors(rows)
+    return rows
 
 
-def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
+def place_findings(rows: list[Row], findings) -> list[str]:
+    """For each finding, the anchor of the row it is about ("letter" when there is none)."""
+    targets = []
+    for finding in findings:
+        row = _row_for(finding, rows)
+        targets.append(row.anchor if row is not None else "letter")
+    return targets
+
+
+def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
     t, para = pair.template, pair.para
     if pair.kind == "missing":
         skeleton = _slot_segments(t)
@@ -56,7 +53,7 @@ def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...
         note = (f"section “{t.section}” missing" if first_of_section
                 else None if gone else "missing from the letter")
         return Row(f"M{k}", "missing", None, None, t.section, t.heading, note,
-                   skeleton, [Segment("missing", s.text if s.kind == "text" else f"⟨{s.text}⟩") for s in skeleton])
+                   skeleton, _filled_segments(t, extraction), absent_excerpt=excerpt(t.skeleton))
     if pair.kind in ("extra", "duplicate", "free"):
         note = {"extra": "not in the template",
                 "duplicate": f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph",
@@ -65,14 +62,58 @@ def _row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...
         return _text_row(para, pair.kind, t.section if t else None, False, note,
                          template_side, [Segment("text", para.text)])
     note = f"moved: belongs in “{t.section}”" if pair.kind == "moved" else None
-    if pair.match is not None:
-        return _text_row(para, pair.kind, t.section, t.heading, note, _slot_segments(t), _value_segments(pair))
+    if pair.match is not None:  # its template side is the letter's with slots for values (built by the page)
+        return _text_row(para, pair.kind, t.section, t.heading, note, [], _value_segments(pair))
     if pair.kind == "exact":
-        return _text_row(para, "exact", t.section, t.heading, None, [Segment("text", t.text)], [Segment("text", para.text)])
+        return _text_row(para, "exact", t.section, t.heading, None, [], [Segment("text", para.text)])
     expected = expected_text(t, extraction, para.line)
     diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
     diff = _mark_values(diff, t, extraction, para.line)
     return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
+
+
+def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Segment]:
+    """A template paragraph the letter lacks, as it would read in this letter: each placeholder
+    filled with the value the letter gives that field elsewhere (or the field's name in words
+    when it gives none), each singular/plural in the form its number asks for."""
+    if t.regex is None:
+        return [Segment("missing", t.text)]
+    segments, numbers = [], {}
+    for part in t.parts:  # the template's compiled parts: literal text and slots
+        if isinstance(part, str):
+            segments.append(Segment("missing", part))
+        elif part.field:
+            value = extraction.first(part.field) if extraction else None
+            numbers[part.group] = value.value if value else None
+            text = value.raw if value else f"[{part.field.replace('_', ' ')}]"
+            segments.append(Segment("missing", text, part.field))
+        else:
+            singular, plural = part.forms
+            segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
+    return segments
+
+
+def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
+    """After the last row whose template paragraph comes before a moved paragraph's, a row
+    saying the paragraph belongs here; the two rows link to each other."""
+    moved = [(row, pair) for row, pair in zip(rows, pairs) if pair.kind == "moved"]
+    for row, pair in moved:  # `pairs` is the caller's copy: it grows with the rows
+        position = 0
+        for k, (other, other_pair) in enumerate(zip(rows, pairs)):
+            t = other_pair.template
+            if other_pair.kind != "moved" and t is not None and t.index < pair.template.index:
+                position = k + 1
+        ghost = Row(f"{row.anchor}-belongs", "belongs", None, None, pair.template.section, False,
+                    f"line {row.line} belongs here", [], [Segment("text", _first_words(pair.para.text))],
+                    partner=row.anchor)
+        row.partner = ghost.anchor
+        rows.insert(position, ghost)
+        pairs.insert(position, Pair("belongs", None, None))
+
+
+def _first_words(text: str, words: int = 12) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def _text_row(para: Paragraph, kind, section, heading, note, template_side, letter_side) -> Row:
@@ -146,32 +187,32 @@ def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Fields |
     return marked
 
 
-def _insert_by_line(placed: list, item: tuple[Row, None]) -> None:
-    line = item[0].line
-    position = next((k for k, (row, _) in enumerate(placed) if row.line is not None and row.line > line), len(placed))
-    placed.insert(position, item)
+def _insert_by_line(rows: list[Row], row: Row) -> None:
+    position = next((k for k, other in enumerate(rows) if other.line is not None and other.line > row.line), len(rows))
+    rows.insert(position, row)
 
 
-def _row_for(finding: Finding, placed: list[tuple[Row, TemplateParagraph | None]]) -> Row | None:
+def _row_for(finding, rows: list[Row]) -> Row | None:
     covering = None
-    for k, (row, _) in enumerate(placed):
+    for k, row in enumerate(rows):
         if row.line is not None and row.line <= finding.line:
             covering = k
     if finding.rule in ABOUT_ABSENT_TEXT:
         absent = []
-        for row, t in placed[(covering + 1) if covering is not None else 0:]:
+        for row in rows[(covering + 1) if covering is not None else 0:]:
             if row.line is not None:
                 break
-            absent.append((row, t))
-        for row, t in absent:
-            if finding.excerpt and excerpt(t.skeleton) == finding.excerpt:
+            if row.kind == "missing":
+                absent.append(row)
+        for row in absent:
+            if finding.excerpt and row.absent_excerpt == finding.excerpt:
                 return row
-        for row, t in absent:
-            if t.section == finding.section:
+        for row in absent:
+            if row.section == finding.section:
                 return row
     if covering is not None:
-        return placed[covering][0]
-    return placed[0][0] if placed else None
+        return rows[covering]
+    return rows[0] if rows else None
 
 
 def _unique_anchors(rows: list[Row]) -> None:

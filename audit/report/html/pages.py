@@ -1,74 +1,73 @@
-"""Write one page per letter: read and align the letter again, render, write, forget its text.
-
-A large batch is shared out among worker processes (audit/workers.py): re-reading the
-letters is most of the report's work.
-"""
+"""Write a letter's page: where the letter was audited (drafts.PageKeeper), and again after the
+batch when its findings changed (the batch rules added some, the baseline accepted some)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import partial
+import os
 from pathlib import Path
 
-from ...atomic import atomic_open
-from ...models import Letter, LetterResult
-from ...pipeline import audit_letter
-from ...settings import Settings
+from ...models import LetterResult
 from ...workers import map_in_workers, worth_sharing
-from .letter_page import letter_page
+from .drafts import Drafts, ReportPlan
+from .letter_page import PageJob, letter_page
 from .render import environment
-from .views import Link
+from .views import PageDraft
 
 
-@dataclass(frozen=True)
-class PageJob:
-    """What a letter's page needs besides the letter itself; small, so it travels to workers cheaply."""
-
-    number: int
-    total: int
-    result: LetterResult
-    shown_path: str
-    href: str  # relative to the report folder
-    previous: Link | None
-    next: Link | None
-
-
-class PageWriter:
-    def __init__(self, settings: Settings, out_dir: Path):
-        self.settings, self.out_dir = settings, out_dir
-        self.template = environment().get_template("letter.html")
-
-    def write(self, job: PageJob) -> None:
-        ctx, _ = audit_letter(job.result.path, self.settings)
-        page_of = partial(letter_page, job.number, job.total, job.result)
-        try:
-            page = page_of(ctx, job.shown_path, job.previous, job.next)
-        except Exception as exc:  # a bug must not stop the report: the page still lists the findings
-            page = page_of(Letter(ctx.raw), job.shown_path, job.previous, job.next,
-                           notice=f"The letter could not be laid over its template because of an internal "
-                                  f"error ({type(exc).__name__}: {exc}); please report it.")
-        html = self.template.render(page=page, static="../static", home="../index.html")
-        with atomic_open(self.out_dir / job.href) as stream:  # whole, and never through a planted link
-            stream.write(html)
+def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[bool, ...],
+               prints: tuple[str, ...], draft: PageDraft | None) -> None:
+    """Write the page of the k-th letter of the batch (0-based)."""
+    job = PageJob(k + 1, len(plan.hrefs), result, accepted, prints, plan.shown_paths[k], plan.hrefs[k],
+                  plan.link(k - 1), plan.link(k + 1), plan.report_id)
+    template = environment().get_template("letter.html")
+    try:
+        html = template.render(page=letter_page(job, draft), static="../static", home="../index.html")
+    except Exception as exc:  # a bug must not stop the report: the page still lists the findings
+        notice = (f"The letter could not be laid over its template because of an internal error "
+                  f"({type(exc).__name__}: {exc}); please report it.")
+        bare = PageDraft(draft.template if draft else None, notice, (), draft.field_types if draft else {})
+        html = template.render(page=letter_page(job, bare), static="../static", home="../index.html")
+    _write_text(plan.out_dir / plan.hrefs[k], html)
 
 
-def write_pages(jobs: list[PageJob], settings: Settings, out_dir: Path) -> None:
-    if not worth_sharing(len(jobs)):
-        writer = PageWriter(settings, out_dir)
-        for job in jobs:
-            writer.write(job)
+def _write_text(path: Path, text: str) -> None:
+    """Beside the page, then renamed over it: a reader never sees half a page, and a link
+    planted where the page goes is replaced, never followed (the new file is made, not opened)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(text.encode("utf-8", "backslashreplace"))  # an undecodable byte of a file name
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+Rewrite = tuple[int, LetterResult, tuple[bool, ...], tuple[str, ...]]  # k, result, accepted, fingerprints
+
+
+def rewrite_pages(plan: ReportPlan, drafts: Drafts, rewrites: list[Rewrite]) -> None:
+    """Write again the pages whose findings changed after the batch, from their drafts."""
+    if not worth_sharing(len(rewrites)):
+        for item in rewrites:
+            _rewrite(plan, drafts, item)
         return
-    # a fresh copy of the settings: loaded templates hold compiled checks that do not pickle (spawn)
-    for _ in map_in_workers(_write_in_worker, jobs, _start_worker, (replace(settings), out_dir)):
+    for _ in map_in_workers(_rewrite_in_worker, rewrites, _start_worker, (plan, drafts)):
         pass
 
 
-_worker: PageWriter | None = None
+def _rewrite(plan: ReportPlan, drafts: Drafts, item: Rewrite) -> None:
+    k, result, accepted, prints = item
+    write_page(plan, k, result, accepted, prints, drafts.load(result.path))
 
 
-def _start_worker(settings: Settings, out_dir: Path) -> None:
+_worker: tuple[ReportPlan, Drafts] | None = None
+
+
+def _start_worker(plan: ReportPlan, drafts: Drafts) -> None:
     global _worker
-    _worker = PageWriter(settings, out_dir)
+    _worker = (plan, drafts)
 
 
-def _write_in_worker(job: PageJob) -> None:
-    _worker.write(job)
+def _rewrite_in_worker(item: Rewrite) -> None:
+    _rewrite(*_worker, item)

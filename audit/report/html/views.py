@@ -1,11 +1,13 @@
 """View models: the plain data the page templates render, and nothing else.
 
-Every string here is text (letter words, field values, paths) that the templates escape;
-no view model holds markup.
+Every string here is text (letter words, field values, paths) that is escaped where it is
+rendered, except the fields named as HTML (RowHtml.html, LetterPage.overlay and .unplaced),
+which render.py builds from escaped text.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -22,32 +24,35 @@ class Segment:
     label: str | None = None  # the field a value or slot stands for, shown on hover
 
 
-@dataclass(frozen=True)
-class Marker:
-    """A finding shown in the margin of the paragraph it is about."""
-
-    number: int
-    rule: str
-    severity: str
-
-
 @dataclass
 class Row:
     """One paragraph of the letter laid over its template (or a template paragraph it lacks)."""
 
     anchor: str  # element id: L<line> for letter text, M<n> for a missing paragraph
-    kind: str  # exact | changed | moved | free | extra | duplicate | missing | artifact | unmatched
+    kind: str  # exact | changed | moved | belongs | free | extra | duplicate | missing | artifact | unmatched
     line: int | None
     last_line: int | None
     section: str | None
     heading: bool
     note: str | None  # what the reviewer should know about the row, in words
-    template: list[Segment]  # the template's side
+    template: list[Segment]  # the template's side, for rows the letter lacks or tolerates (the page
+    #                          builds the others' from the letter's side, values as their slots)
     letter: list[Segment]  # the letter's side; inline view shows this alone
-    markers: list[Marker] = field(default_factory=list)
+    absent_excerpt: str | None = None  # a missing row: its template text as findings quote it
+    partner: str | None = None  # a moved paragraph and the place it belongs point at each other
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """One place a field a finding calls into question is quoted."""
+
+    field: str
+    text: str
+    line: int | None
+    target: str  # anchor of its row
+
+
+@dataclass
 class FindingView:
     number: int
     rule: str
@@ -57,6 +62,37 @@ class FindingView:
     section: str | None
     target: str  # anchor of the row it points at
     hint: str = ""  # how a reviewer checks it
+    fingerprint: str = ""  # as the baseline and SARIF know it
+    accepted: bool = False  # suppressed by --baseline: shown collapsed
+    fields: tuple[str, ...] = ()  # fields its evidence names: their values are marked wrong
+    quotations: list[Quotation] = field(default_factory=list)
+    diff: str = ""  # for the change list: the words removed and inserted, briefly
+
+
+class RowHtml(NamedTuple):
+    """A row rendered once, where the letter was audited: its HTML without the closing tag (the
+    comments of its findings go before it) and what placing findings on it needs."""
+
+    anchor: str
+    kind: str
+    line: int | None
+    last_line: int | None
+    section: str | None
+    absent_excerpt: str | None
+    values: tuple[tuple[str, str], ...]  # (field, text as written) of the values it shows
+    html: str
+
+
+@dataclass(frozen=True)
+class PageDraft:
+    """What a letter's page needs of the letter itself, made where the letter was audited and
+    kept on disk until the batch is done: its rows, never its findings (the batch rules and the
+    baseline may yet change them)."""
+
+    template: str | None  # title
+    notice: str | None
+    rows: tuple[RowHtml, ...]
+    field_types: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -85,9 +121,13 @@ class LetterPage:
     notice: str | None  # why the letter is not laid over a template
     fields: list[FieldView]
     findings: list[FindingView]
-    rows: list[Row]
+    overlay: str  # the rows' HTML with the findings under them (render.overlay_html)
     previous: Link | None
     next: Link | None
+    report_id: str = ""
+    href: str = ""  # relative to the report folder: the letter's key in the reviewer's decisions
+    data: dict = field(default_factory=dict)  # for the review script, embedded as JSON
+    unplaced: str = ""  # the HTML of the findings no row is about
 
 
 @dataclass(frozen=True)
@@ -125,3 +165,4 @@ class IndexPage:
     generated: str
     version: str
     data: dict  # the table rows, embedded as JSON for the page script
+    report_id: str = ""

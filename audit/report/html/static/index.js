@@ -3,9 +3,10 @@
 (function () {
   "use strict";
 
-  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var LA = window.LetterAudit;
+  var data = LA.data;
   var columns = data.columns;
-  var HREF = 0, RULES = 1, FIRST = 2;  // a row: [page href, [rule numbers], value per column]
+  var HREF = 0, RULES = 1, MESSAGES = 2, FIRST = 3;  // a row: [page href, [rule numbers], [messages], value per column]
   var col = {};
   columns.forEach(function (c, k) { col[c.key] = k; });
   var STATUS_ORDER = { pass: 0, warn: 1, fail: 2 };
@@ -18,10 +19,89 @@
   var pagerState = document.querySelector(".pager-state");
   var tabs = document.querySelectorAll("[data-view]");
 
-  // what the user can search: every value of the row, lower-cased once
+  // what the user can search: every value of the row, its rules and first message, lower-cased once
   var haystacks = data.rows.map(function (row) {
-    return row.slice(FIRST).map(function (v) { return v == null ? "" : String(v); }).join("\u0001").toLowerCase();
+    var rules = row[RULES].map(function (k) { return data.rules[k]; });
+    return row.slice(FIRST).map(function (v) { return v == null ? "" : String(v); })
+      .concat(rules, row[MESSAGES]).join("\u0001").toLowerCase();
   });
+  var reviewState = LA.review();
+  var perLetter = {};  // href -> {accept, fix}
+  function tally() {
+    reviewState = LA.review();
+    perLetter = {};
+    Object.keys(reviewState.findings).forEach(function (fp) {
+      var d = reviewState.findings[fp];
+      if (!d.decision || !d.letter) return;
+      var t = perLetter[d.letter] = perLetter[d.letter] || { accept: 0, fix: 0 };
+      t[d.decision] = (t[d.decision] || 0) + 1;
+    });
+  }
+  tally();
+  var REVIEW_FILTERS = ["todo", "done", "fix", "accepted"];
+
+  // search: words and "quoted phrases" anywhere; field:value, field:>50 (< > <= >= =),
+  // rule:id and status:word
+  function parseQuery(q) {
+    var terms = [], pattern = /(?:([A-Za-z_][\w-]*):("[^"]*"|\S*))|"([^"]*)"?|(\S+)/g, m;
+    while ((m = pattern.exec(q)) !== null) {
+      if (m[1] !== undefined) {
+        var value = m[2].replace(/^"|"$/g, "");
+        terms.push({ key: m[1].toLowerCase(), value: value });
+      } else {
+        var text = (m[3] !== undefined ? m[3] : m[4]).toLowerCase();
+        if (text) terms.push({ text: text });
+      }
+    }
+    return terms;
+  }
+
+  function fieldColumn(key) {
+    if (col.hasOwnProperty("field:" + key)) return col["field:" + key];
+    for (var k = 0; k < columns.length; k++) {
+      if (columns[k].label.toLowerCase().replace(/ /g, "_") === key) return k;
+    }
+    return -1;
+  }
+
+  function matchesTerm(row, i, term) {
+    if (term.text !== undefined) return haystacks[i].indexOf(term.text) >= 0;
+    var value = term.value.toLowerCase();
+    if (term.key === "rule") {
+      return row[RULES].some(function (k) { return data.rules[k].indexOf(value) >= 0; });
+    }
+    if (term.key === "status") return String(row[FIRST + col.status]) === value;
+    var k = fieldColumn(term.key);
+    if (k < 0) return haystacks[i].indexOf((term.key + ":" + value)) >= 0;
+    var cell = row[FIRST + k];
+    if (cell === null || cell === undefined) return false;
+    var comparison = /^(<=|>=|<|>|=)\s*(-?[\d.,]+)%?$/.exec(value);
+    if (comparison && typeof cell === "number") {
+      var n = parseFloat(comparison[2].replace(/,/g, ""));
+      switch (comparison[1]) {
+        case "<": return cell < n;
+        case ">": return cell > n;
+        case "<=": return cell <= n;
+        case ">=": return cell >= n;
+        default: return cell === n;
+      }
+    }
+    return String(cell).toLowerCase().indexOf(value) >= 0;
+  }
+
+  function reviewOf(row) {
+    var letter = reviewState.letters[row[HREF]] || {};
+    return { reviewed: !!letter.reviewed, tally: perLetter[row[HREF]] || { accept: 0, fix: 0 } };
+  }
+
+  function matchesReview(row) {
+    if (!state.review) return true;
+    var r = reviewOf(row);
+    if (state.review === "todo") return !r.reviewed;
+    if (state.review === "done") return r.reviewed;
+    if (state.review === "fix") return r.tally.fix > 0;
+    return r.tally.accept > 0;
+  }
 
   var state = readHash();
 
@@ -36,6 +116,7 @@
       status: (params.get("status") || "").split(",").filter(function (s) { return STATUS_ORDER.hasOwnProperty(s); }),
       rule: data.rules.indexOf(params.get("rule")) >= 0 ? params.get("rule") : "",
       q: params.get("q") || "",
+      review: REVIEW_FILTERS.indexOf(params.get("review")) >= 0 ? params.get("review") : "",
       page: Math.max(0, parseInt(params.get("page") || "1", 10) - 1 || 0)
     };
   }
@@ -48,6 +129,7 @@
     if (state.status.length) params.set("status", state.status.join(","));
     if (state.rule) params.set("rule", state.rule);
     if (state.q) params.set("q", state.q);
+    if (state.review) params.set("review", state.review);
     if (state.page) params.set("page", String(state.page + 1));
     var hash = params.toString();
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
@@ -74,14 +156,15 @@
 
   function visibleRows() {
     var rule = state.rule ? data.rules.indexOf(state.rule) : -1;
-    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var terms = parseQuery(state.q);
     var statusKey = FIRST + col.status;
     var rows = [];
     for (var i = 0; i < data.rows.length; i++) {
       var row = data.rows[i];
       if (state.status.length && state.status.indexOf(row[statusKey]) < 0) continue;
       if (rule >= 0 && row[RULES].indexOf(rule) < 0) continue;
-      if (words.length && !words.every(function (w) { return haystacks[i].indexOf(w) >= 0; })) continue;
+      if (!matchesReview(row)) continue;
+      if (terms.length && !terms.every(function (t) { return matchesTerm(row, i, t); })) continue;
       rows.push(row);
     }
     return rows.sort(compare);
@@ -105,7 +188,26 @@
       th.appendChild(button);
       tr.appendChild(th);
     });
+    if (state.view === "letters") {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.className = "col-review";
+      th.textContent = "Review";
+      tr.appendChild(th);
+    }
     thead.replaceChildren(tr);
+  }
+
+  function reviewCell(row) {
+    var td = document.createElement("td");
+    var r = reviewOf(row);
+    td.className = "progress-cell" + (r.reviewed ? " done" : "");
+    var parts = [];
+    if (r.reviewed) parts.push("✓ reviewed");
+    if (r.tally.accept) parts.push(r.tally.accept + " accepted");
+    if (r.tally.fix) parts.push(r.tally.fix + " to fix");
+    td.textContent = parts.length ? parts.join(" · ") : "–";
+    return td;
   }
 
   function cell(row, c) {
@@ -117,6 +219,24 @@
       a.href = row[HREF];
       a.textContent = value;
       td.appendChild(a);
+      if (state.view === "letters" && row[RULES].length) {
+        var chips = document.createElement("span");
+        chips.className = "chips";
+        row[RULES].forEach(function (k) {
+          var chip = document.createElement("span");
+          chip.className = "rule-chip";
+          chip.textContent = data.rules[k];
+          chips.appendChild(document.createTextNode(" "));
+          chips.appendChild(chip);
+        });
+        td.appendChild(chips);
+      }
+      if (state.view === "letters" && row[MESSAGES].length) {
+        var message = document.createElement("span");
+        message.className = "first-message";
+        message.textContent = row[MESSAGES][0] + (row[MESSAGES].length > 1 ? " (+" + (row[MESSAGES].length - 1) + " more)" : "");
+        td.appendChild(message);
+      }
     } else if (c.kind === "status") {
       var badge = document.createElement("span");
       badge.className = "status status-" + value;
@@ -133,7 +253,13 @@
 
   function render() {
     var view = data.views[state.view];
-    tabs.forEach(function (tab) { tab.setAttribute("aria-selected", String(tab.dataset.view === state.view)); });
+    tabs.forEach(function (tab) {
+      var selected = tab.dataset.view === state.view;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected) document.getElementById("table-panel").setAttribute("aria-labelledby", tab.id);
+    });
+    document.getElementById("table-panel").classList.toggle("view-fields", state.view === "fields");
     renderHead(view);
     var rows = visibleRows();
     var pages = Math.max(1, Math.ceil(rows.length / data.pageRows));
@@ -144,6 +270,7 @@
       var tr = document.createElement("tr");
       tr.className = "status-row-" + row[FIRST + col.status];
       view.forEach(function (k) { tr.appendChild(cell(row, columns[k])); });
+      if (state.view === "letters") tr.appendChild(reviewCell(row));
       fragment.appendChild(tr);
     });
     tbody.replaceChildren(fragment);
@@ -158,11 +285,28 @@
     document.querySelector("[data-page=prev]").disabled = state.page === 0;
     document.querySelector("[data-page=next]").disabled = state.page >= pages - 1;
     writeHash();
+    // a letter page's Previous / Next follow this order
+    var filtered = rows.length !== total;
+    LA.save(LA.orderKey, { hrefs: rows.map(function (row) { return row[HREF]; }), filtered: filtered });
+    showProgress();
+  }
+
+  function showProgress() {
+    var reviewed = data.rows.filter(function (row) { return reviewOf(row).reviewed; }).length;
+    var accepted = 0, fixes = 0;
+    Object.keys(perLetter).forEach(function (href) { accepted += perLetter[href].accept || 0; fixes += perLetter[href].fix || 0; });
+    document.getElementById("review-count").textContent = reviewed.toLocaleString("en-GB") + " / " + data.rows.length.toLocaleString("en-GB");
+    document.getElementById("review-label").textContent = "letters reviewed · " + accepted + " finding" + (accepted === 1 ? "" : "s") +
+      " accepted · " + fixes + " need" + (fixes === 1 ? "s" : "") + " a fix";
+    document.getElementById("review-summary").textContent = reviewed + " of " + data.rows.length + " letters reviewed; " +
+      accepted + " finding" + (accepted === 1 ? "" : "s") + " accepted, " + fixes + " marked as needing a fix. " +
+      "Decisions are kept in this browser for this report.";
   }
 
   function syncForm() {
     form.querySelectorAll("input[name=status]").forEach(function (box) { box.checked = state.status.indexOf(box.value) >= 0; });
     form.elements.rule.value = state.rule;
+    form.elements.review.value = state.review;
     if (form.elements.q.value !== state.q) form.elements.q.value = state.q;
   }
 
@@ -183,6 +327,8 @@
         .map(function (b) { return b.value; });
     } else if (event.target.name === "rule") {
       state.rule = event.target.value;
+    } else if (event.target.name === "review") {
+      state.review = event.target.value;
     }
     state.page = 0;
     render();
@@ -197,17 +343,48 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function (event) {
     event.preventDefault();
-    state.status = []; state.rule = ""; state.q = ""; state.page = 0;
+    state.status = []; state.rule = ""; state.q = ""; state.review = ""; state.page = 0;
     syncForm();
     render();
   });
 
-  tabs.forEach(function (tab) {
-    tab.addEventListener("click", function () {
-      state.view = tab.dataset.view;
-      if (data.views[state.view].indexOf(col[state.sort]) < 0) { state.sort = "number"; state.desc = false; }
-      render();
+  function chooseTab(tab) {
+    state.view = tab.dataset.view;
+    if (data.views[state.view].indexOf(col[state.sort]) < 0) { state.sort = "number"; state.desc = false; }
+    render();
+  }
+  tabs.forEach(function (tab, k) {
+    tab.addEventListener("click", function () { chooseTab(tab); });
+    tab.addEventListener("keydown", function (event) {  // arrow keys move between tabs (ARIA tabs pattern)
+      if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+      var other = tabs[(k + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      other.focus();
+      chooseTab(other);
     });
+  });
+
+  // tiles and chart bars filter the table: show it
+  document.querySelectorAll(".tile[href], .chart-label").forEach(function (link) {
+    link.addEventListener("click", function () {
+      setTimeout(function () { document.getElementById("letters").scrollIntoView({ block: "start" }); }, 0);
+    });
+  });
+
+  // export the decisions
+  var reviewer = document.getElementById("reviewer");
+  reviewer.value = reviewState.reviewer || "";
+  reviewer.addEventListener("change", function () {
+    LA.updateReview(function (value) { value.reviewer = reviewer.value.trim(); });
+  });
+  document.getElementById("export-baseline").addEventListener("click", function () {
+    LA.download("letter-audit-baseline.toml", LA.baselineText(LA.review()), "application/toml");
+  });
+  document.getElementById("export-csv").addEventListener("click", function () {
+    LA.download("letter-audit-decisions.csv", LA.decisionsCsv(LA.review()), "text/csv");
+  });
+  window.addEventListener("storage", function () { tally(); render(); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "/" && !LA.typing(event)) { event.preventDefault(); form.elements.q.focus(); }
   });
 
   document.querySelector(".pager").addEventListener("click", function (event) {

@@ -1,0 +1,165 @@
+// Shared by every page of the report: light/dark theme, the keyboard help, and the reviewer's
+// decisions, kept in the browser (localStorage, keyed by the report's id) so that a reload or
+// another page of the same report sees them. Works from file:// with no server.
+(function () {
+  "use strict";
+
+  var THEME_KEY = "letter-audit.theme";
+  var root = document.documentElement;
+  var reportId = document.body.dataset.report || "";
+  var storeKey = "letter-audit.review." + reportId;
+
+  function load(key, fallback) {
+    try {
+      var text = localStorage.getItem(key);
+      return text ? JSON.parse(text) : fallback;
+    } catch (e) { return fallback; }  // storage off, or a damaged entry
+  }
+
+  function save(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; }
+  }
+
+  // --- the review: {letters: {href: {reviewed}}, findings: {fingerprint: {decision, note, ...}}, reviewer}
+  function review() {
+    var value = load(storeKey, null);
+    if (!value || typeof value !== "object") value = {};
+    value.letters = value.letters || {};
+    value.findings = value.findings || {};
+    return value;
+  }
+
+  function updateReview(change) {
+    var value = review();
+    change(value);
+    save(storeKey, value);
+    return value;
+  }
+
+  // A spreadsheet must never read a cell as a formula (OWASP: prefix a quote).
+  function csvCell(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  var block = document.getElementById("page-data") || document.getElementById("report-data");
+  var data = block ? JSON.parse(block.textContent) : {};
+
+  // The accepted findings as a baseline file: each entry as the report wrote it (audit/baseline.py),
+  // in the order a baseline file keeps them.
+  function baselineText(value) {
+    var accepted = Object.keys(value.findings).map(function (fp) { return value.findings[fp]; })
+      .filter(function (d) { return d.decision === "accept" && d.baseline; });
+    accepted.sort(function (a, b) { return a.order < b.order ? -1 : a.order > b.order ? 1 : 0; });
+    return data.baselineHead + accepted.map(function (d) { return "\n" + d.baseline; }).join("");
+  }
+
+  function decisionsCsv(value) {
+    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer"]];
+    Object.keys(value.findings).forEach(function (fp) {
+      var d = value.findings[fp];
+      if (!d.decision) return;
+      rows.push([d.source || d.path, d.rule, d.line, d.message, d.decision === "accept" ? "accepted" : "needs fix",
+                 d.note || "", value.reviewer || ""]);
+    });
+    return rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+  }
+
+  function download(name, text, type) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: type }));
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+  }
+
+  // --- theme: the system's preference unless the reader chose
+  var themeButton = document.getElementById("theme-button");
+  function systemDark() { return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches; }
+  function applyTheme(theme) {
+    if (theme) root.dataset.theme = theme; else delete root.dataset.theme;
+    var dark = theme ? theme === "dark" : systemDark();
+    if (themeButton) {
+      themeButton.setAttribute("aria-pressed", String(dark));
+      themeButton.textContent = dark ? "Light" : "Dark";
+      themeButton.title = dark ? "Switch to the light theme" : "Switch to the dark theme";
+    }
+  }
+  var chosen = null;
+  try { chosen = localStorage.getItem(THEME_KEY); } catch (e) { chosen = null; }
+  applyTheme(chosen === "dark" || chosen === "light" ? chosen : null);
+  if (themeButton) themeButton.addEventListener("click", function () {
+    var dark = root.dataset.theme ? root.dataset.theme === "dark" : systemDark();
+    var next = dark ? "light" : "dark";
+    try { localStorage.setItem(THEME_KEY, next); } catch (e) { /* the choice lasts this page only */ }
+    applyTheme(next);
+  });
+
+  // --- keyboard help, built on demand (pages stay small)
+  var KEYS = {
+    letter: [["j / k", "next / previous finding"], ["a", "accept the current finding"],
+             ["x", "the current finding needs a fix"], ["r", "mark the letter reviewed"],
+             ["[ / ]", "previous / next letter (as the index filters and sorts them)"], ["?", "show or hide this list"]],
+    index: [["/", "search"], ["?", "show or hide this list"]]
+  };
+  var keysButton = document.getElementById("keys-button");
+  var panel = null;
+  function toggleKeys(show) {
+    if (!panel) {
+      panel = document.createElement("div");
+      panel.className = "keys-panel";
+      panel.id = "keys-panel";
+      panel.setAttribute("role", "dialog");
+      panel.setAttribute("aria-labelledby", "keys-title");
+      var title = document.createElement("h2");
+      title.id = "keys-title";
+      title.textContent = "Keyboard";
+      var table = document.createElement("table");
+      var keys = document.body.classList.contains("letter-page") ? KEYS.letter : KEYS.index;
+      keys.forEach(function (pair) {
+        var tr = table.insertRow();
+        var th = document.createElement("th");
+        th.scope = "row";
+        pair[0].split(" / ").forEach(function (key, k) {
+          if (k) th.appendChild(document.createTextNode(" / "));
+          var kbd = document.createElement("kbd");
+          kbd.textContent = key;
+          th.appendChild(kbd);
+        });
+        tr.appendChild(th);
+        tr.insertCell().textContent = pair[1];
+      });
+      var close = document.createElement("button");
+      close.type = "button";
+      close.textContent = "Close";
+      close.addEventListener("click", function () { toggleKeys(false); });
+      panel.append(title, table, close);
+      panel.hidden = true;
+      document.body.appendChild(panel);
+    }
+    var open = show === undefined ? panel.hidden : show;
+    panel.hidden = !open;
+    if (keysButton) keysButton.setAttribute("aria-expanded", String(open));
+    if (open) panel.querySelector("button").focus();
+    else if (keysButton) keysButton.focus();
+  }
+  if (keysButton) keysButton.addEventListener("click", function () { toggleKeys(); });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    if (event.key === "?") { event.preventDefault(); toggleKeys(); }
+    else if (event.key === "Escape" && panel && !panel.hidden) toggleKeys(false);
+  });
+
+  function typing(event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable;
+  }
+
+  window.LetterAudit = {
+    data: data, reportId: reportId, load: load, save: save, review: review, updateReview: updateReview,
+    baselineText: baselineText, decisionsCsv: decisionsCsv, csvCell: csvCell, download: download, typing: typing,
+    orderKey: "letter-audit.order." + reportId
+  };
+})();

@@ -1,0 +1,202 @@
+"""The report as a reviewer's worksheet, in a real browser from file://: decisions kept across
+reloads and exported (a baseline the command line reads, a decisions CSV), Previous / Next
+following the index's filter, search, and pages that fit a phone and pass axe in both themes."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from audit.cli import main
+from html_support import LETTERS, letter_pages, page_of, screenshot, write_report
+from test_html_browser import assert_quiet, letters_column, wait_for_rows
+
+
+def decide(tab, finding: str, decision: str, note: str = "") -> None:
+    comment = tab.locator(f"#{finding}")
+    if note:
+        comment.locator(".review-note input").fill(note)
+        comment.locator(".review-note input").press("Tab")
+    comment.locator(f"button[data-decision={decision}]").click()
+
+
+def test_decisions_survive_a_reload_and_export_a_baseline_the_cli_reads(tab, tmp_path):
+    out = tmp_path / "report"
+    write_report(out, Path(os.path.relpath(LETTERS)))
+    tab.goto(page_of(out, "001").as_uri())
+    decide(tab, "F1", "accept", note="=HYPERLINK(\"http://x\") checked with casework")
+    tab.check("#reviewed")
+    tab.goto(page_of(out, "002").as_uri())
+    tab.locator("#F1").focus()
+    tab.keyboard.press("a")  # extra-paragraph accepted from the keyboard
+    decide(tab, "F3", "fix", note="section dropped by the mail merge")
+
+    tab.reload()
+    assert tab.get_attribute("#F1 button[data-decision=accept]", "aria-pressed") == "true"
+    assert tab.get_attribute("#F3 button[data-decision=fix]", "aria-pressed") == "true"
+    assert tab.input_value("#F3 .review-note input") == "section dropped by the mail merge"
+    assert "2 of 5 findings decided, 1 needs a fix" in tab.inner_text("#review-progress")
+    tab.goto(page_of(out, "001").as_uri())
+    assert tab.is_checked("#reviewed")
+
+    tab.goto((out / "index.html").as_uri())
+    assert tab.inner_text("#review-count") == "1 / 5"
+    assert "2 findings accepted · 1 needs a fix" in tab.inner_text("#review-label")
+    tab.select_option("select[name=review]", "fix")
+    assert letters_column(tab) == ["002"]
+    tab.select_option("select[name=review]", "done")
+    assert letters_column(tab) == ["001"]
+    tab.select_option("select[name=review]", "")
+    tab.fill("#reviewer", "=Ann Reviewer")
+    tab.locator("#reviewer").press("Tab")
+
+    with tab.expect_download() as download:
+        tab.click("#export-baseline")
+    baseline = tmp_path / "accepted.toml"
+    download.value.save_as(baseline)
+    with tab.expect_download() as download:
+        tab.click("#export-csv")
+    decisions = tmp_path / "decisions.csv"
+    download.value.save_as(decisions)
+    assert_quiet(tab)
+
+    rows = list(csv.DictReader(io.StringIO(decisions.read_text(encoding="utf-8"))))
+    assert [(r["rule"], r["decision"]) for r in sorted(rows, key=lambda r: r["path"] + r["rule"])] == [
+        ("count-mismatch", "accepted"), ("extra-paragraph", "accepted"), ("missing-section", "needs fix")]
+    assert {r["reviewer"] for r in rows} == {"'=Ann Reviewer"}  # never a formula in a spreadsheet
+    assert "'=HYPERLINK(\"http://x\") checked with casework" in {r["note"] for r in rows}
+    assert {r["path"] for r in rows} == {Path(os.path.relpath(p)).as_posix() for n in ("001", "002")
+                                         for p in LETTERS.glob(f"{n}_*")}
+
+    # the next run reads the exported baseline: exactly the two accepted findings are suppressed
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    main(["check", os.path.relpath(LETTERS), "--format", "json", "--output", str(before)])
+    main(["check", os.path.relpath(LETTERS), "--format", "json", "--output", str(after), "--baseline", str(baseline)])
+    def findings(path):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return sorted((Path(l["path"]).name[:3], f["rule"], f["line"]) for l in data["letters"] for f in l["findings"])
+    gone = set(findings(before)) - set(findings(after))
+    assert gone == {("001", "count-mismatch", 77), ("002", "extra-paragraph", 41)}
+    assert len(findings(after)) == len(findings(before)) - 2
+
+
+def test_previous_and_next_follow_the_index_filter_and_sort(tab, fixture_report):
+    tab.goto((fixture_report / "index.html").as_uri() + "#status=fail&sort=error&desc=1")
+    assert letters_column(tab) == ["002", "003", "001"]
+    from playwright.sync_api import expect
+
+    def at(stem: str, position: str):
+        tab.wait_for_url(f"**/{page_of(fixture_report, stem).name}")
+        expect(tab.locator("#position")).to_have_text(f"{position} (as filtered on the index)")  # the script ran
+
+    tab.locator("#letters-table tbody td.col-letter a").first.click()
+    at("002", "Letter 1 of 3")
+    tab.click("#next-letter")
+    at("003", "Letter 2 of 3")
+    tab.keyboard.press("]")
+    at("001", "Letter 3 of 3")
+    assert tab.get_attribute("#next-letter", "aria-disabled") == "true"
+    tab.keyboard.press("[")
+    at("003", "Letter 2 of 3")
+    assert_quiet(tab)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ('"satisfactory remedy decisions makes"', ["001"]),  # a phrase from a message
+    ("authority:cambridge", ["002"]),
+    ("authority:\"Rochford District\"", ["004"]),
+    ("investigations:>1", ["000", "001"]),
+    ("investigations:<=1", ["004"]),
+    ("rule:count-mismatch", ["001"]),
+    ("rule:missing-section status:fail", ["002", "003"]),
+    ("extraction-artifact", ["000", "002"]),  # rules are searched too
+    ('"stray page number"', ["002"]),  # and every message, not only the one shown
+])
+def test_search_takes_phrases_fields_comparisons_and_rules(tab, fixture_report, query, expected):
+    tab.goto((fixture_report / "index.html").as_uri())
+    tab.fill("input[name=q]", query)
+    wait_for_rows(tab, len(expected))
+    assert letters_column(tab) == expected
+    assert_quiet(tab)
+
+
+def test_index_rows_show_their_rules_and_first_message(tab, fixture_report):
+    tab.goto((fixture_report / "index.html").as_uri())
+    row = tab.locator("#letters-table tbody tr").nth(1)
+    assert row.locator(".rule-chip").all_inner_texts() == ["count-mismatch"]
+    assert row.locator(".first-message").inner_text().startswith("Compliance outcomes are given as 1")
+    tab.click("a.tile.status-fail")
+    tab.wait_for_function("document.getElementById('letters').getBoundingClientRect().top < 100")
+    assert_quiet(tab)
+
+
+def horizontal_overflow(tab) -> int:
+    return tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_a_phone_shows_one_column_without_scrolling_sideways(chromium, fixture_report):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                   device_scale_factor=2)
+    tab = context.new_page()
+    try:
+        tab.goto((fixture_report / "index.html").as_uri())
+        assert horizontal_overflow(tab) == 0
+        for page in letter_pages(fixture_report):
+            tab.goto(page.as_uri())
+            assert horizontal_overflow(tab) == 0, page.name
+        tab.goto(page_of(fixture_report, "001").as_uri())
+        tab.click("button[data-layout=side]")  # side by side becomes stacked
+        assert horizontal_overflow(tab) == 0
+        template, letter = (tab.locator(f"#L13 > {side}").bounding_box() for side in ("p.tmpl", "p:not(.tmpl)"))
+        assert template["y"] + template["height"] <= letter["y"] + 1
+        tab.click("button[data-layout=inline]")
+        tab.locator("#F1").scroll_into_view_if_needed()
+        screenshot(tab, "letter-phone.png", "report-phone.png")
+    finally:
+        context.close()
+
+
+def test_dark_mode_follows_the_system_and_the_toggle(chromium, fixture_report):
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, color_scheme="dark")
+    tab = context.new_page()
+    try:
+        tab.goto(page_of(fixture_report, "001").as_uri() + "#F1")
+        background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(14, 19, 24)"
+        screenshot(tab, "letter-dark.png", "report-dark.png")
+        tab.click("#theme-button")
+        assert tab.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(243, 245, 247)"
+        tab.reload()
+        assert tab.evaluate("document.documentElement.dataset.theme") == "light"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_or_critical_accessibility_violation(chromium, fixture_report, scheme):
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("axe-playwright-python is not installed; CI is set, so the accessibility tests must run")
+        pytest.skip("axe-playwright-python is not installed")
+    axe = Axe()
+    context = chromium.new_context(viewport={"width": 1366, "height": 768}, color_scheme=scheme)
+    tab = context.new_page()
+    problems = []
+    try:
+        for page in [fixture_report / "index.html", fixture_report / "rules.html", *letter_pages(fixture_report)]:
+            tab.goto(page.as_uri())
+            tab.wait_for_timeout(50)
+            results = axe.run(tab)
+            for violation in results.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    problems.append(f"{page.name}: {violation['id']} ({violation['impact']}) {targets}")
+    finally:
+        context.close()
+    assert problems == []
