@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from .models import Alignment, Document, Pair, Paragraph
 from .normalise import _merge
-from .template import Template, TemplateParagraph, _compile_paragraph
+from .template import Template, TemplateParagraph, merge_paragraphs
 
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
@@ -43,6 +43,7 @@ def _placed(pairs: list[Pair]) -> tuple[Pair, ...]:
 def _in_step(document: Document, template: Template) -> Alignment | None:
     letter, canon = document.paragraphs, template.paragraphs
     pairs: list[Pair] = []
+    omitted: list[str] = []
     i = j = 0
     while i < len(letter) and j < len(canon):
         expected, para = canon[j], letter[i]
@@ -55,14 +56,26 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
                 i += 1
             continue
         found = expected.matches(para.text)
+        if not found and _optional_heading(template, expected):
+            omitted.append(expected.section)
+            j = template.sections[expected.section].paragraphs[-1] + 1
+            continue
         if not found:
             return None
         pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
                           line=para.line, section=expected.section))
         i, j = i + 1, j + 1
+    while j < len(canon) and _optional_heading(template, canon[j]):
+        omitted.append(canon[j].section)
+        j = template.sections[canon[j].section].paragraphs[-1] + 1
     if i < len(letter) or any(not p.free for p in canon[j:]):
         return None
-    return Alignment(template, document, tuple(pairs))
+    return Alignment(template, document, tuple(pairs), omitted_sections=tuple(omitted))
+
+
+def _optional_heading(template: Template, t: TemplateParagraph) -> bool:
+    section = template.sections.get(t.section)
+    return t.heading and section is not None and not section.required and section.paragraphs[0] == t.index
 
 
 def _full(document: Document, template: Template) -> Alignment:
@@ -119,11 +132,14 @@ def _full(document: Document, template: Template) -> Alignment:
 
     rows = _insert_missing(template, pairs, paired_template)
     present = {p.template.section for p in rows if p.kind in ("exact", "changed", "moved")}
-    missing_sections = [
-        title for title, section in template.sections.items()
-        if section.required and title not in present
-    ]
-    return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False)
+    missing_sections = [title for title, section in template.sections.items()
+                        if section.required and title not in present]
+    omitted = [title for title, section in template.sections.items()
+               if not section.required and title not in present]
+    # an optional section left out is not missing: its paragraphs get no rows, as in the in-step walk
+    rows = [p for p in rows if p.kind != "missing" or p.template.section not in omitted]
+    return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False,
+                     omitted_sections=tuple(omitted))
 
 
 def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> np.ndarray:
@@ -145,7 +161,7 @@ def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> np.ndarr
 
 
 def _fuzzy_text(t: TemplateParagraph) -> str:
-    return re.sub(r"⟨[^⟩]*⟩", "", t.skeleton) if t.regex is not None else t.text
+    return t.literal_text if t.regex is not None else t.text
 
 
 def _best_order_keeping_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
@@ -256,5 +272,4 @@ def _insert_missing(template, pairs, paired_template) -> list[Pair]:
 
 def merged_template(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
     """Two template paragraphs as one, for a letter that ran them together."""
-    return _compile_paragraph(first.index, first.section, f"{first.text} {second.text}", False,
-                              template.types, dict(template.fields))
+    return merge_paragraphs(template, first, second)

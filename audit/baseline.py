@@ -32,6 +32,7 @@ from .atomic import write_text as write_text_atomically
 from .report.escape import printable
 from .models import LetterResult
 from .names import normalise_name
+from .rules import ALIASES, canonical_rule_id
 from .settings import SettingsError
 
 FORMAT_VERSION = 2
@@ -40,6 +41,7 @@ FINGERPRINT_KEY = "letterAudit/v2"  # the key of SARIF partialFingerprints
 LOCATION_KEYS = frozenset({"line", "end_line", "first_line", "page", "traceback"})  # not identity
 RECORDED = ("error", "warning")  # severities a baseline records
 NOTE_CHARS = 200
+_OLD_IDS = {new: old for old, new in ALIASES.items()}  # renamed rule -> the id old baselines hold
 _LINE_REF = re.compile(
     r"\s*\(\s*lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*\)"  # (line 12)
     r"|\s*\b(?:at|after|before|on|from)\s+lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*"  # at line 12
@@ -145,6 +147,8 @@ class Baseline:
                 raise BaselineError(f"baseline {path}: finding {number} has no fingerprint")
             known = {k: str(item.get(k, "")) for k in ("rule", "letter", "file", "note")}
             extra = {k: v for k, v in item.items() if k not in known and k != "fingerprint"}
+            if known["rule"] in ALIASES:  # written before the rule was renamed: still matches
+                known["rule"] = canonical_rule_id(known["rule"], where=f"the baseline {path}")
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
         return cls(path, entries, version)
 
@@ -164,7 +168,9 @@ class Baseline:
         suppressed = 0
         for result, prints in fingerprinted(results, self.version):
             held = []
-            for print_ in prints:
+            for finding, print_ in zip(result.findings, prints):
+                if wanted[print_] <= 0:  # perhaps recorded under the rule's old id
+                    print_ = _old_id_print(result, finding, self.version) or print_
                 held.append(wanted[print_] > 0)
                 if held[-1]:
                     wanted[print_] -= 1
@@ -176,6 +182,12 @@ class Baseline:
                 wanted[entry.fingerprint] -= 1
                 stale.append(entry)
         self.outcome = Outcome(suppressed, stale)
+
+
+def _old_id_print(result: LetterResult, finding, version: int) -> str | None:
+    """The fingerprint a baseline written before the finding's rule was renamed holds for it."""
+    old = _OLD_IDS.get(finding.rule)
+    return fingerprint(result, replace(finding, rule=old), version) if old else None
 
 
 def entries_for(results: list[LetterResult], previous: Baseline | None = None) -> list[Entry]:

@@ -1,7 +1,7 @@
 """Batch rules: checks that need the whole batch, run after every letter has been audited.
 
 A batch rule (BATCH = True in its module) gets the small LetterResults of the batch and a
-BatchContext (settings, templates, the --data table, the --authority-types table) and
+BatchContext (settings, templates, the --data table, the --peer-groups table) and
 yields (result, Finding) pairs. A finding about a letter attaches to that letter; a finding
 about the batch as a whole (a row of the data with no letter) attaches to a pseudo-result
 whose path is the file it concerns (kind "batch"), so that every output format shows it
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from .data import AuthorityTypes, DataTable, Reconciliation, load_authority_types, load_data, reconcile
+from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
 from .models import LetterResult
 from .settings import Settings
 from .template import Template
@@ -23,17 +23,18 @@ from .template import Template
 class BatchContext:
     settings: Settings
     data: DataTable | None = None
-    authority_types: AuthorityTypes | None = None
+    peer_groups: PeerGroups | None = None
     letters: list[LetterResult] = field(default_factory=list)
     _pseudo: dict[Path, LetterResult] = field(default_factory=dict)
 
     @classmethod
     def load(cls, settings: Settings) -> "BatchContext":
-        """Read the data and authority-type tables now: a bad file is a usage error, found
+        """Read the data and peer-group tables now: a bad file is a usage error, found
         before any letter is read."""
         data = load_data(settings.data, settings.templates) if settings.data else None
-        types = load_authority_types(settings.authority_types) if settings.authority_types else None
-        return cls(settings, data, types)
+        fuzzy = any(t.key_match == "fuzzy" for t in settings.templates)
+        groups = load_peer_groups(settings.peer_groups, fuzzy) if settings.peer_groups else None
+        return cls(settings, data, groups)
 
     @cached_property
     def templates(self) -> dict[str, Template]:

@@ -1,8 +1,10 @@
 """The arithmetic and consistency a template declares, evaluated over one letter's fields.
 
-A field quoted twice with different values, or a check whose expression does not hold, is a
-CheckFailure for the rule the template names. A check that cannot be evaluated at all (a
-type error, a division by zero its guard did not catch) is a failure of rule internal-error:
+A field quoted twice with different values (rule `field-conflict`, or the one the field
+names), or a check whose expression does not hold (its rule, `check-failed` by default), is
+a CheckFailure. Money of two currencies in one check fails it, with a message that says so.
+A check that cannot be evaluated at all (a type error, a division by zero its guard did not
+catch) is a failure of rule internal-error naming the template, the check and the values:
 never a silent skip, since a skipped check would pass the letter. A check whose fields the
 letter does not quote is skipped: other rules report what is missing.
 """
@@ -14,8 +16,10 @@ from typing import Any, Mapping
 
 from .expr import Missing
 from .models import Fields, Value
+from .types import CurrencyMismatch, show
 
 INTERNAL_ERROR = "internal-error"
+FIELD_CONFLICT = "field-conflict"
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,11 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     failures = []
     for spec in template.fields.values():
         values = fields.values.get(spec.name, ())
-        if spec.conflict and len({v.value for v in values}) > 1:
+        if len(values) > 1 and len({v.value for v in values}) > 1:
             quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
             odd = _odd_one_out(values)
             failures.append(CheckFailure(
-                spec.conflict, f"{spec.name} is quoted with different values: {quoted}.",
+                spec.conflict or FIELD_CONFLICT, f"{spec.name} is quoted with different values: {quoted}.",
                 (odd, *(v for v in values if v is not odd)),
                 {"field": spec.name, "values": [_quoted(v) for v in values]}))
     env = fields.environment(template.constants)
@@ -48,27 +52,36 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
         if any(env.get(name) is None for name in check.names):
             continue
         try:
-            holds, exc = check.evaluate(env), None
+            if check.evaluate(env):
+                continue
+            problem = None
         except Missing:
             continue
-        except (ArithmeticError, TypeError, ValueError) as error:
-            holds, exc = False, error
-        if holds:
-            continue
-        shown = [v for n in check.named if n in template.fields if (v := fields.first(n))]
-        evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
-        if exc is not None:
-            failures.append(CheckFailure(
-                INTERNAL_ERROR,
-                f"The check `{check.source}` of template {template.name} could not be evaluated "
-                f"({type(exc).__name__}: {exc}) with " + (", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values")
-                + ". The template's check needs a guard or a fix.",
-                tuple(shown), {**evidence, "exception": f"{type(exc).__name__}: {exc}"}))
-            continue
-        # point at the field the message names first: the figure it calls into question
-        failures.append(CheckFailure(check.rule, render(check, fields, env), tuple(shown),
-                                     {**evidence, "computed": _computed(check, env)}))
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never skipped
+            problem = exc
+        failures.append(_failure(template, check, fields, env, problem))
     return failures
+
+
+def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exception | None) -> CheckFailure:
+    """The failure of a check that does not hold (problem None), mixes currencies or cannot run;
+    its evidence is built only now, for the few checks that fail."""
+    # point at the field the message names first: the figure it calls into question
+    shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
+    evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+    if problem is None:
+        return CheckFailure(check.rule, render(check, fields, env), shown,
+                            {**evidence, "computed": _computed(check, env)})
+    if isinstance(problem, CurrencyMismatch):
+        return CheckFailure(check.rule, f"The check “{check.source}” cannot hold: {problem}.", shown,
+                            {**evidence, "problem": str(problem)})
+    reason = "division by zero" if isinstance(problem, ZeroDivisionError) else f"{type(problem).__name__}: {problem}"
+    values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
+    return CheckFailure(
+        INTERNAL_ERROR,
+        f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not "
+        f"be evaluated with {values}: {reason}. The template's check needs a guard or a fix.",
+        shown, {**evidence, "template": template.name, "exception": f"{type(problem).__name__}: {problem}"})
 
 
 def render(check, fields: Fields, env: dict[str, Any]) -> str:
@@ -79,25 +92,24 @@ def render(check, fields: Fields, env: dict[str, Any]) -> str:
             out.append(part)
         elif kind == "field":
             found = fields.first(part)
-            out.append(found.raw if found else str(env.get(part, f"{{{part}}}")))
+            out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
         else:
-            out.append(_show(_safe(part, env)))
+            value = _safe(part, env)
+            out.append("?" if value is None else show(value))
     return "".join(out)
 
 
 def _computed(check, env) -> list:
-    return [_show(_safe(part, env)) for kind, part in check.message if kind == "value"]
+    """Each {=expression} of the message, as the message shows it ("?" when it cannot be computed)."""
+    return [("?" if (value := _safe(part, env)) is None else show(value))
+            for kind, part in check.message if kind == "value"]
 
 
 def _safe(evaluator, env):
     try:
         return evaluator(env)
-    except (Missing, ArithmeticError, TypeError, ValueError):
-        return "?"
-
-
-def _show(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    except Exception:  # noqa: BLE001 - a message's computed part is shown as "?" when it cannot be computed
+        return None
 
 
 def _quoted(value: Value) -> dict:

@@ -99,10 +99,43 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print the text read from a letter, with line numbers and pages")
     extract.add_argument("path", type=Path, metavar="FILE")
 
-    commands.add_parser("rules", help="list the rules")
+    rules = commands.add_parser("rules", help="list the rules: built-in ones and those templates declare")
+    rules.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
+                       help="list this template's rules too (repeatable; default: the shipped templates)")
     rule = commands.add_parser("rule", help="explain one rule")
     rule.add_argument("rule_id", metavar="ID")
+    rule.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
+                      help="look the rule up in this template too (default: the shipped templates)")
+    template = commands.add_parser("template", help="work with template files")
+    template_commands = template.add_subparsers(dest="template_command", required=True, parser_class=_Parser)
+    template_check = template_commands.add_parser(
+        "check", help="validate template files: every problem as FILE:LINE, exit 2 if there is one")
+    template_check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                                help="template files, or folders of them (*.md)")
+    add_infer_command(template_commands)
     return parser
+
+
+def add_infer_command(template_commands) -> None:
+    infer = template_commands.add_parser("infer", help="write a template inferred from a batch of letters")
+    infer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
+    infer.add_argument("--name", help="the template's name (default: the output file's name)")
+    infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    infer.set_defaults(quiet=False)  # read by _show_progress
+
+
+def run_template_infer(args: argparse.Namespace) -> int:
+    """`template infer PATH... -o FILE`: audit/infer/command.py."""
+    from .infer import InferenceError
+    from .infer.command import run_infer
+
+    def progress(total: int):
+        return _Progress(total) if _show_progress(args, total) else None
+    try:
+        return run_infer(args.paths, args.output, args.name, progress)
+    except InferenceError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,8 +166,14 @@ def _run(argv: list[str] | None) -> int:
     from .template import TemplateError
 
     try:
-        return {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule}[args.command](args)
-    except (UsageError, SettingsError, TemplateError, ReportError) as exc:
+        commands = {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule,
+                    "template": run_template}
+        return commands[args.command](args)
+    except TemplateError as exc:  # every problem of every template, each as FILE:LINE: problem
+        for problem in exc.problems:
+            print(f"letter-audit: error: {terminal_safe(problem)}", file=sys.stderr)
+        return 2
+    except (UsageError, SettingsError, ReportError) as exc:
         return _usage_error(exc)
 
 
@@ -191,8 +230,10 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
                        help="record the current warning and error findings in FILE as accepted")
     check.add_argument("--data", type=Path, metavar="FILE",
                        help="check the letters' figures against this CSV or Excel table (one row per letter)")
-    check.add_argument("--authority-types", type=Path, metavar="FILE",
-                       help="CSV of authority,type: letters to authorities of one type are peers")
+    check.add_argument("--peer-groups", type=Path, metavar="FILE",
+                       help="CSV of key,group: letters whose key is in one group are peers (inconsistent-value)")
+    check.add_argument("--authority-types", type=Path, metavar="FILE", dest="authority_types",
+                       help="deprecated name of --peer-groups")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -215,11 +256,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "exclude": args.exclude,
         "baseline": args.baseline,
         "data": args.data,
-        "authority_types": args.authority_types,
+        "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
         "extensions": _option(parse_extensions, args.extensions, "--extensions", "a list of suffixes such as .txt,.md"),
         "max_bytes": _option(parse_size, args.max_bytes, "--max-bytes", "a size such as 10MB or 500KB"),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+
+
+def _deprecated_peer_groups(path: Path | None) -> Path | None:
+    if path is not None:
+        print("letter-audit: note: --authority-types is now called --peer-groups; the old option still "
+              "works but is deprecated", file=sys.stderr)
+    return path
 
 
 def _config(args: argparse.Namespace):
@@ -340,8 +388,11 @@ def run_check(args: argparse.Namespace) -> int:
     main_format, outputs = _formats(args)
     if not args.paths and not args.stdin_filename:
         raise UsageError("the following arguments are required: PATH")
-    _ = settings.templates  # load now: a broken template is a usage error, before any letter is read
-    batch = BatchContext.load(settings)  # likewise a broken --data or --authority-types file
+    for template in settings.templates:  # load now: a broken template stops the run before any letter is read
+        for warning in template.warnings:
+            if not args.quiet:
+                print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
+    batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = _letter_paths(args, settings)
     _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
@@ -494,18 +545,64 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_rules(args: argparse.Namespace) -> int:
-    from .rules import all_rules
+    from .rules import builtin_rules
+    from .template import load_templates
 
-    for rule in all_rules().values():
+    for rule in builtin_rules().values():
         print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
+    for template in load_templates(args.template):
+        if template.rules:
+            print(f"\nDeclared by the template {template.name} ({template.path.name}):")
+        for rule in template.rules.values():
+            print(f"{rule.id:<24} {rule.severity:<8} {rule.summary}")
     return 0
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from .rules import all_rules
+    from .rules import builtin_rules, canonical_rule_id, declared_rule_info
+    from .template import load_templates
 
-    rule = all_rules().get(args.rule_id)
+    rule_id = canonical_rule_id(args.rule_id)
+    rule = builtin_rules().get(rule_id)
     if rule is None:
-        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`)")
-    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}")
+        declared = [t.rules[rule_id] for t in load_templates(args.template) if rule_id in t.rules]
+        rule = declared_rule_info(declared[0]) if declared else None
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`, or "
+                         f"`letter-audit rule ID -t TEMPLATE` for a template's own rule)")
+    where = f"\n\nDeclared by the template {rule.template}." if rule.template else ""
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}{where}")
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """`template check FILE...`: every problem of every file at once; exit 2 if there is one.
+    (`template infer` is run_template_infer.)"""
+    if args.template_command == "infer":
+        return run_template_infer(args)
+    from .template import TemplateError, load_template, name_line, template_files
+
+    problems, names = [], {}
+    files = [p for path in args.files for p in (template_files([path]) if path.is_dir() else [path])]
+    if not files:
+        raise UsageError(f"no template files (*.md) in {', '.join(map(str, args.files))}")
+    for path in files:
+        try:
+            template = load_template(path) if path.is_file() else None
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            continue
+        if template is None:
+            problems.append(f"{path}: no such template file")
+            continue
+        if template.name in names:
+            problems.append(f"{path}:{name_line(path)}: the name {template.name!r} is also the name of "
+                            f"{names[template.name]}; two templates of a run need two names")
+            continue
+        names[template.name] = path
+        for warning in template.warnings:
+            print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
+        print(f"{terminal_safe(str(path))}: ok ({template.summary()})")
+    if problems:
+        raise TemplateError(problems[0], problems)
     return 0

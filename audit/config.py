@@ -17,7 +17,7 @@ replaces the file's list; --severity entries are merged rule by rule.
     max-bytes = "10 MB"                   # larger files are unreadable-input
     baseline = "letter-audit-baseline.toml"
     data = "data/annual-review-2020.csv"
-    authority-types = "data/authority-types.csv"
+    peer-groups = "data/peer-groups.csv"
 
 An unknown key is reported on stderr (and ignored); a value of the wrong kind stops the
 run with exit code 2 and a one-line message naming the file and the key.
@@ -53,8 +53,9 @@ KEYS = {
     "max-bytes": ("max_bytes", "size"),
     "baseline": ("baseline", "path"),
     "data": ("data", "path"),
-    "authority-types": ("authority_types", "path"),
+    "peer-groups": ("peer_groups", "path"),
 }
+DEPRECATED_KEYS = {"authority-types": "peer-groups"}  # old key -> current key
 ATTRIBUTES = {attribute: key for key, (attribute, _) in KEYS.items()}
 
 
@@ -91,6 +92,10 @@ def load_config(path: Path, warnings=None) -> Config:
         raise SettingsError(f"{where}: must be a table of settings")
     config = Config(path)
     for key, value in data.items():
+        if key in DEPRECATED_KEYS:
+            (warnings or sys.stderr).write(f"letter-audit: note: {where}: the key {key!r} is now called "
+                                           f"{DEPRECATED_KEYS[key]!r}; the old key still works but is deprecated\n")
+            key = DEPRECATED_KEYS[key]
         if key not in KEYS:
             config.unknown.append(key)
             close = difflib.get_close_matches(key.replace("_", "-"), KEYS, n=1)

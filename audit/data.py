@@ -1,5 +1,5 @@
 """Source data for a batch: the table the letters' figures came from (--data) and the
-authority-type table that says which letters are peers (--authority-types).
+peer-group table that says which letters are peers (--peer-groups).
 
 Both are CSV or Excel (.xlsx) files with a header row. Column names are matched to the
 template's field names after lower-casing and turning spaces and hyphens into
@@ -8,18 +8,22 @@ from the template (its `key_field`), never from here.
 """
 from __future__ import annotations
 
-import math
+import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .extract import convert
-from .names import NameIndex, NameMatch
+from .names import NameIndex, NameMatch, normalise_name
 from .settings import SettingsError
 from .template import Template
+from .types import InvalidValue, Money, convert, money
+from .types import show as show_value
+
+_BARE_NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 BLANK = {"", "-", "n/a", "na", "none", "null"}
@@ -27,7 +31,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?")
 
 
 class DataError(SettingsError):
-    """A data or authority-type file that cannot be used (exit code 2)."""
+    """A data or peer-group file that cannot be used (exit code 2)."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,26 @@ def read_table(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def _read_csv(path: Path):
-    import pandas as pd
-
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
-    return list(frame.columns), [(index + 2, list(values)) for index, values in enumerate(frame.itertuples(index=False))]
+    """Every row must have as many cells as the header: a trailing comma or a missing cell
+    would otherwise shift or drop values silently."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(f"{path}: the file is empty (a header row is needed)")
+        for number, name in enumerate(header, start=1):
+            if not name.strip():
+                raise DataError(f"{path} line 1: column {number} of the header has no name"
+                                + (" (a trailing comma?)" if number == len(header) else ""))
+        rows, line = [], reader.line_num + 1
+        for values in reader:
+            if values and len(values) != len(header):
+                raise DataError(f"{path} line {line}: {len(values)} cells, but the header has {len(header)} "
+                                f"columns ({'a trailing comma or a cell too many' if len(values) > len(header) else 'a missing cell'}?)")
+            if values:
+                rows.append((line, values))
+            line = reader.line_num + 1
+    return header, rows
 
 
 def _read_excel(path: Path):
@@ -115,41 +135,64 @@ def _excel_text(cell) -> str | None:
     return str(value)
 
 
-def typed(kind: str, text: str) -> Any:
-    """A data cell as the typed value a letter's field holds (see extract.convert); raises
-    ValueError when the cell is not such a value."""
-    text = text.strip()
-    if kind == "int":
-        number = float(text.replace(",", ""))
-        if not number.is_integer():
-            raise ValueError("not a whole number")
-        return int(number)
-    if kind == "percent":
-        number = float(text.rstrip("%").strip().replace(",", ""))
-        if not math.isfinite(number):
-            raise ValueError("not a number")
-        return math.floor(number + 0.5)
-    if kind == "date":
-        iso = _ISO_DATE.fullmatch(text)
-        value = date(*map(int, iso.groups())) if iso else convert("date", text)
-        if value is None:
-            raise ValueError("not a date (use 2020-07-22 or 22 July 2020)")
-        return value.isoformat()
-    return " ".join(text.split())
+def typed(base: str, text: str) -> Any:
+    """A data cell as the typed value of a field of this base type (audit/types.py); raises
+    ValueError when the cell is not such a value. Numbers are exact, never floats: an int
+    column takes whole numbers only."""
+    text = " ".join(text.split())
+    try:
+        if base == "percent":
+            return convert("percent", text if text.endswith("%") else text + "%")
+        if base == "money":
+            return money(text) if not _BARE_NUMBER.fullmatch(text) else Money(convert("decimal", text), "")
+        if base == "date":
+            iso = _ISO_DATE.fullmatch(text)
+            return date(*map(int, iso.groups())) if iso else convert("date", text)
+        if base in ("int", "decimal"):
+            return convert(base, text)
+    except InvalidValue as exc:
+        raise ValueError(str(exc)) from None
+    return text
 
 
-def letter_value(kind: str, value: Any) -> Any:
-    """A letter's field (as LetterResult.fields holds it) in the form typed() gives."""
-    if kind in ("int", "percent", "date"):
+def letter_value(base: str, value: Any) -> Any:
+    """A letter's field (as LetterResult.fields holds it, JSON) as the typed value typed() gives."""
+    if base in ("percent", "decimal"):
+        return Decimal(str(value))
+    if base == "money":
+        return money(str(value))
+    if base == "date":
+        return date.fromisoformat(str(value))
+    if base == "int":
         return value
     return " ".join(str(value).split())
 
 
-def show(kind: str, value: Any) -> str:
-    if kind == "percent":
-        return f"{value}%"
-    if kind in ("int", "date"):
-        return str(value)
+def same(base: str, letter: Any, data: Any) -> bool:
+    """The letter's value agrees with the data's: figures the letter states rounded (a percent
+    as 13, a sum to the penny) agree with the exact figure they round."""
+    if base == "money":
+        if data.currency and letter.currency != data.currency:
+            return False
+        letter, data = letter.amount, data.amount
+        base = "decimal"
+    if base in ("percent", "decimal"):
+        half_unit = Decimal(1).scaleb(letter.as_tuple().exponent) / 2
+        return abs(letter - data) <= half_unit
+    if base in ("int", "date"):
+        return letter == data
+    return normalise_name(letter) == normalise_name(data)
+
+
+def show(base: str, value: Any) -> str:
+    if base == "percent":
+        return f"{show_value(value)}%"
+    if base == "money" and isinstance(value, Money) and not value.currency:
+        return f"{value.amount:,}"  # a bare number of the data, as written
+    if base in ("int", "decimal", "money"):
+        return show_value(value)
+    if base == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
     return f'"{value}"'
 
 
@@ -158,13 +201,14 @@ class DataTable:
     """--data: one row per letter that should exist, keyed by the template's key field."""
 
     path: Path
-    key: str  # the key column, a template field such as authority
+    key: str  # the key column, a template field such as the recipient or an account number
     columns: list[str]
     rows: list[Row]
+    fuzzy: bool = False  # the template's key_match: "fuzzy" tolerates case, punctuation and slips
 
     @cached_property
     def index(self) -> NameIndex:
-        return NameIndex([row.cells[self.key] for row in self.rows])
+        return NameIndex([row.cells[self.key] for row in self.rows], fuzzy=self.fuzzy)
 
     def where(self, row: Row) -> str:
         return f'{self.path.name} line {row.line}, "{row.cells[self.key]}"'
@@ -182,7 +226,8 @@ def load_data(path: Path, templates: list[Template]) -> DataTable:
     for row in rows:
         if key not in row.cells:
             raise DataError(f"{path} line {row.line}: the {key} cell is empty")
-    table = DataTable(path, key, columns, rows)
+    fuzzy = any(t.key_match == "fuzzy" for t in templates if t.key_field == key)
+    table = DataTable(path, key, columns, rows, fuzzy)
     for first, later in table.index.duplicates():
         raise DataError(f"{path}: {rows[first].cells[key]!r} is on line {rows[first].line} "
                         f"and again on line {rows[later].line}")
@@ -191,7 +236,7 @@ def load_data(path: Path, templates: list[Template]) -> DataTable:
         for column, text in row.cells.items():
             if column in specs and column != key:
                 try:
-                    typed(specs[column].type, text)
+                    typed(specs[column].base, text)
                 except ValueError as exc:
                     raise DataError(f"{path} line {row.line}, column {column}: {text!r} is "
                                     f"not a valid {specs[column].type} ({exc})") from None
@@ -199,33 +244,39 @@ def load_data(path: Path, templates: list[Template]) -> DataTable:
 
 
 @dataclass
-class AuthorityTypes:
-    """--authority-types: the kind of each authority (county, district, ...); letters to
-    authorities of one kind are peers for inconsistent-average."""
+class PeerGroups:
+    """--peer-groups: the group of each letter's key (a CSV of key,group); letters whose keys
+    are in one group are peers for inconsistent-value."""
 
     path: Path
     rows: list[Row]
     name_column: str
+    group_column: str
+    fuzzy: bool = False
     index: NameIndex = field(init=False)
 
     def __post_init__(self):
-        self.index = NameIndex([row.cells[self.name_column] for row in self.rows])
+        self.index = NameIndex([row.cells[self.name_column] for row in self.rows], fuzzy=self.fuzzy)
 
-    def type_of(self, name: str | None) -> str | None:
+    def group_of(self, name: str | None) -> str | None:
         if not name:
             return None
         found = self.index.match(name)
-        return self.rows[found.index].cells["type"] if found else None
+        return self.rows[found.index].cells[self.group_column] if found else None
 
 
-def load_authority_types(path: Path) -> AuthorityTypes:
+GROUP_COLUMNS = ("group", "type")  # "type": the column name of the deprecated --authority-types files
+
+
+def load_peer_groups(path: Path, fuzzy: bool = False) -> PeerGroups:
     columns, rows = read_table(path)
-    if "type" not in columns or len(columns) < 2:
-        raise DataError(f"{path}: needs a header row with a name column and a 'type' column "
-                        f"(e.g. authority,type)")
-    name_column = next(c for c in columns if c != "type")
-    rows = [row for row in rows if name_column in row.cells and "type" in row.cells]
-    return AuthorityTypes(path, rows, name_column)
+    group_column = next((c for c in GROUP_COLUMNS if c in columns), None)
+    if group_column is None or len(columns) < 2:
+        raise DataError(f"{path}: needs a header row with a key column and a 'group' column "
+                        f"(e.g. recipient,group)")
+    name_column = next(c for c in columns if c != group_column)
+    rows = [row for row in rows if name_column in row.cells and group_column in row.cells]
+    return PeerGroups(path, rows, name_column, group_column, fuzzy)
 
 
 @dataclass

@@ -3,15 +3,25 @@
 Expressions are parsed with `ast` and only a whitelist of nodes is accepted: numbers and
 strings, field names, + - * / // %, comparisons, and/or/not, and a few functions.
 They compile once to plain Python closures; nothing is ever passed to `eval`.
+
+Arithmetic is exact: whole numbers stay int, everything else is Decimal (1 / 8 is 0.125,
+never 0.12499999), money is an amount with its currency (audit/types.py). When the
+template's field types are given, an expression is also checked before it ever runs:
+unknown names (with the nearest field suggested), unknown functions, and operations its
+types do not allow (money + percent, arithmetic on dates) are refused.
 """
 from __future__ import annotations
 
 import ast
-import math
+import difflib
 import operator
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 from typing import Any
+
+from .types import Money
 
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
@@ -24,10 +34,19 @@ class Missing(LookupError):
     """A name in the expression has no value in this letter."""
 
 
-def _round_half_up(value: float, digits: int = 0) -> float | int:
-    scale = 10**digits
-    rounded = math.floor(value * scale + 0.5) / scale
-    return int(rounded) if digits == 0 else rounded
+def _number(value: Any) -> Decimal:
+    kind = type(value)
+    if kind is Decimal:
+        return value
+    if kind is bool or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"{value!r} is not a number")
+    return Decimal(value)
+
+
+def _round_half_up(value: Any, digits: int = 0) -> Any:
+    if isinstance(value, Money):
+        return Money(_round_half_up(value.amount, digits), value.currency)
+    return _number(value).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
 
 
 def _year(value: Any) -> int:
@@ -36,12 +55,36 @@ def _year(value: Any) -> int:
     raise TypeError(f"year() needs a date, not {value!r}")
 
 
+def _rounds_to(stated: Any, exact: Any) -> bool:
+    """True when `stated` is `exact` rounded to the precision `stated` is written with, by any
+    common convention (half up, half even): within half a unit of its last place."""
+    if isinstance(stated, Money) or isinstance(exact, Money):
+        if not (isinstance(stated, Money) and isinstance(exact, Money)):
+            raise TypeError("rounds_to() compares money with money")
+        stated._same(exact)
+        stated, exact = stated.amount, exact.amount
+    stated, exact = _number(stated), _number(exact)
+    half_unit = Decimal(1).scaleb(stated.as_tuple().exponent) / 2
+    return abs(stated - exact) <= half_unit
+
+
+def _sum(*values: Any) -> Any:
+    return reduce(operator.add, values) if values else 0
+
+
+def _divide(left: Any, right: Any) -> Any:
+    if isinstance(left, Money) or isinstance(right, Money):
+        return operator.truediv(left, right)
+    return _number(left) / _number(right)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "round": _round_half_up, "abs": abs, "min": min, "max": max, "year": _year,
+    "rounds_to": _rounds_to, "sum": _sum,
 }
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Div: _divide, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
 }
 _COMPARE = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
@@ -49,20 +92,30 @@ _COMPARE = {
 }
 
 
-def compile_expression(source: str) -> tuple[Evaluator, frozenset[str]]:
-    """Return an evaluator taking a mapping of names to values, and the names it reads."""
+def compile_expression(source: str, types: Mapping[str, str] | None = None) -> tuple[Evaluator, frozenset[str]]:
+    """Return an evaluator taking a mapping of names to values, and the names it reads.
+    With `types` (name -> base type: int, decimal, money, percent, date, text), unknown
+    names and operations the types do not allow are refused here, before any letter."""
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot parse {source!r}: {exc.msg}") from None
     names: set[str] = set()
-    return _build(tree.body, source, names), frozenset(names)
+    evaluator = _build(tree.body, source, names)
+    if types is not None:
+        for name in sorted(names):
+            if name not in types:
+                near = difflib.get_close_matches(name, list(types), n=1)
+                hint = f" (did you mean `{near[0]}`?)" if near else ""
+                raise ExpressionError(f"{source!r} names `{name}`, which is not a field{hint}")
+        _kind(tree.body, types, source)
+    return evaluator, frozenset(names)
 
 
 def _build(node: ast.AST, source: str, names: set[str]) -> Evaluator:
     build = lambda child: _build(child, source, names)  # noqa: E731
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
-        value = node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(node.value, bool):
+        value = Decimal(repr(node.value)) if isinstance(node.value, float) else node.value
         return lambda env: value
     if isinstance(node, ast.Name):
         name = node.id
@@ -100,8 +153,99 @@ def _build(node: ast.AST, source: str, names: set[str]) -> Evaluator:
                 left = value
             return True
         return compare
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in FUNCTIONS and not node.keywords):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        if node.func.id not in FUNCTIONS:
+            raise ExpressionError(f"{source!r} calls `{node.func.id}`, which is not a function of the "
+                                  f"language (functions: {', '.join(sorted(FUNCTIONS))})")
         function, args = FUNCTIONS[node.func.id], [build(arg) for arg in node.args]
         return lambda env: function(*(arg(env) for arg in args))
     raise ExpressionError(f"{ast.unparse(node)!r} is not allowed in {source!r}")
+
+
+# Static kinds: number (int, decimal, percent, literals), money, date, text, bool
+_KIND_OF_BASE = {"int": "number", "decimal": "number", "percent": "number", "money": "money",
+                 "date": "date", "text": "text", "free": "text", "bool": "bool", "any": "any"}
+_SHOWN = {"number": "a number", "money": "money", "date": "a date", "text": "text", "bool": "a truth value"}
+
+
+def _kind(node: ast.AST, types: Mapping[str, str], source: str) -> str:
+    """The kind of value `node` gives, or ExpressionError when its operands do not fit."""
+    kind = lambda child: _kind(child, types, source)  # noqa: E731
+
+    def refuse(what: str) -> ExpressionError:
+        return ExpressionError(f"{source!r}: {ast.unparse(node)!r} {what}")
+
+    if isinstance(node, ast.Constant):
+        return "text" if isinstance(node.value, str) else "number"
+    if isinstance(node, ast.Name):
+        return _KIND_OF_BASE.get(types[node.id], "text")
+    if isinstance(node, ast.UnaryOp):
+        inner = kind(node.operand)
+        if isinstance(node.op, ast.Not):
+            return "bool"
+        if inner not in ("number", "money", "any"):
+            raise refuse(f"negates {_SHOWN[inner]}")
+        return inner
+    if isinstance(node, ast.BoolOp):
+        for value in node.values:
+            kind(value)
+        return "bool"
+    if isinstance(node, ast.Compare):
+        kinds = [kind(node.left), *(kind(c) for c in node.comparators)]
+        for left, right in zip(kinds, kinds[1:]):
+            if "any" in (left, right) or left == right or {left, right} == {"number", "money"}:
+                continue
+            raise refuse(f"compares {_SHOWN[left]} with {_SHOWN[right]}")
+        return "bool"
+    if isinstance(node, ast.BinOp):
+        left, right = kind(node.left), kind(node.right)
+        if "any" in (left, right):
+            return "any"
+        if "date" in (left, right):
+            raise refuse("does arithmetic on a date (only year(date) is allowed)")
+        if "text" in (left, right) or "bool" in (left, right):
+            raise refuse("does arithmetic on text")
+        op = type(node.op)
+        if op in (ast.Add, ast.Sub):
+            if left != right:
+                raise refuse(f"adds {_SHOWN[left]} and {_SHOWN[right]}" if op is ast.Add
+                             else f"subtracts {_SHOWN[right]} from {_SHOWN[left]}")
+            return left
+        if op is ast.Mult:
+            if left == right == "money":
+                raise refuse("multiplies money by money")
+            return "money" if "money" in (left, right) else "number"
+        if op is ast.Div:
+            if (left, right) == ("number", "money"):
+                raise refuse("divides a number by money")
+            return "money" if (left, right) == ("money", "number") else "number"
+        if "money" in (left, right):
+            raise refuse("uses // or % on money")
+        return "number"
+    if isinstance(node, ast.Call):
+        name, args = node.func.id, [kind(arg) for arg in node.args]
+        if name == "year":
+            if args != ["date"] and args != ["any"]:
+                raise refuse("needs one date")
+            return "number"
+        if name == "rounds_to":
+            if len(args) != 2:
+                raise refuse("needs two values: rounds_to(stated, exact)")
+            if "any" not in args and (args[0] == "money") != (args[1] == "money"):
+                raise refuse(f"compares {_SHOWN[args[0]]} with {_SHOWN[args[1]]}")
+            if any(a not in ("number", "money", "any") for a in args):
+                raise refuse("needs numbers")
+            return "bool"
+        if name == "round" and not 1 <= len(args) <= 2:
+            raise refuse("needs a value and at most a number of decimal places")
+        if not args and name != "sum":
+            raise refuse("needs at least one value")
+        useful = [a for a in args if a != "any"]
+        if any(a not in ("number", "money") for a in useful):
+            raise refuse("needs numbers or money")
+        if name == "round":
+            return args[0]
+        if len(set(useful)) > 1:
+            raise refuse("mixes money and numbers")
+        return useful[0] if useful else ("number" if name == "sum" else "any")
+    return "any"

@@ -1,74 +1,66 @@
-"""Stage 4: turn the placeholder text of aligned paragraphs into typed field values."""
+"""Stage 4: turn the placeholder text of aligned paragraphs into typed field values.
+
+Each placeholder's text is read by its field's base type (audit/types.py). Text that stands
+where a value belongs but is not such a value ("150.50" for an int) is kept as Unreadable,
+reported by invalid-value: never half read.
+"""
 from __future__ import annotations
 
-import math
-import re
-from functools import lru_cache
-from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, Value
+from .models import Alignment, Disagreement, Fields, Pair, Unreadable, Value
 from .template import Slot, Template, TemplateParagraph
+from .types import InvalidValue
+from .types import convert as convert_base
 
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
-MONTHS = {name: number for number, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], start=1)}
-_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
 
-
-@lru_cache(maxsize=4096)  # letters of a batch share most of their dates and many figures
 def convert(kind: str, raw: str) -> Any:
-    """Typed value of a placeholder's text; None when the text is not a valid value."""
-    text = " ".join(raw.split())
-    if kind == "int":
-        return int(text.replace(",", ""))
-    if kind == "percent":
-        return math.floor(float(text.rstrip("%").strip()) + 0.5)
-    if kind == "date":
-        found = _DATE.fullmatch(text)
-        month = MONTHS.get(found.group(2).lower()) if found else None
-        if not month:
-            return None
-        try:
-            return date(int(found.group(3)), month, int(found.group(1)))
-        except ValueError:
-            return None
-    return text
+    """Typed value of a placeholder's text for a built-in type; None when the text is not a
+    valid value (audit/types.py)."""
+    try:
+        return convert_base(kind, raw)
+    except InvalidValue:
+        return None
 
 
 def extract(alignment: Alignment) -> Fields:
     found: Found = {}
     disagreements: list[Disagreement] = []
+    unreadable: list[Unreadable] = []
     for pair in alignment.pairs:
         if pair.match is not None:
-            _from_match(pair, found, disagreements)
+            _from_match(pair, found, disagreements, unreadable)
         elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
-            _from_diff(pair, alignment.template, found)
-    return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements))
+            _from_diff(pair, alignment.template, found, unreadable)
+    return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
+                  tuple(unreadable))
 
 
-def _record(found: Found, slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+def _record(found: Found, unreadable: list[Unreadable], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+    text = " ".join(raw.split())
     try:
-        value = convert(slot.type, raw)
+        value = convert_base(slot.base, raw)
+    except InvalidValue as exc:
+        unreadable.append(Unreadable(slot.field, slot.type, text, str(exc), line, pair.section))
+        return None
     except ValueError:  # a number too long to be one
-        value = None
-    if value is not None:
-        quoted = Value(slot.field, value, " ".join(raw.split()), line, pair.para.line, pair.section)
-        found.setdefault(slot.field, []).append(quoted)
+        unreadable.append(Unreadable(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
+        return None
+    found.setdefault(slot.field, []).append(Value(slot.field, value, text, line, pair.para.line, pair.section))
     return value
 
 
-def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement]) -> None:
+def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unreadable: list[Unreadable]) -> None:
     numbers: dict[str, Any] = {}
     for slot in pair.template.slots:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
         if slot.field is not None:
-            numbers[slot.group] = _record(found, slot, raw, line, pair)
+            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair)
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
@@ -77,19 +69,18 @@ def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement]) -> 
             disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
 
 
-def _from_diff(pair: Pair, template: Template, result: Found) -> None:
+def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[Unreadable]) -> None:
     """Boilerplate around the placeholders changed: line the words up and read what stands
     where each placeholder stood."""
     slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
-    marked = pair.template.text
-    for marker, slot in slots.items():
-        marked = re.sub(r"\{\{\s*" + re.escape(slot.field) + r"(?::[^}]*)?\s*\}\}", marker, marked, count=1)
+    markers = {id(slot): marker for marker, slot in slots.items()}
+    marked = "".join(p if isinstance(p, str) else markers.get(id(p), p.label) for p in pair.template.parts)
     offset, pending = 0, []
     for op, text in word_diff(marked, pair.para.text) + [("=", "")]:
         if op == "-":
             pending.extend(m for m in slots if m in text)
         elif op == "+" and pending:
-            _read_inserted(pair, template, [slots[m] for m in pending], text, offset, result)
+            _read_inserted(pair, template, [slots[m] for m in pending], text, offset, found, unreadable)
             pending = []
         elif op == "=":
             pending = []
@@ -98,17 +89,17 @@ def _from_diff(pair: Pair, template: Template, result: Found) -> None:
 
 
 def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str, offset: int,
-                   result: Found) -> None:
+                   found: Found, unreadable: list[Unreadable]) -> None:
     """Values for placeholders that stood where `text` was inserted, taken in order: one
     placeholder takes the whole insertion if it fits its type, several take successive matches."""
     lead = len(text) - len(text.lstrip())
     stripped, position = text.strip(), 0
     for slot in slots:
-        pattern = re.compile(template.types[slot.type])
-        found = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
-        if found:
-            _record(result, slot, found.group(0), pair.para.line_at(offset + lead + found.start()), pair)
-            position = found.end()
+        pattern = template.compiled_type(slot.type)
+        match = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
+        if match:
+            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair)
+            position = match.end()
 
 
 def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int) -> str:
@@ -117,13 +108,15 @@ def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: in
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
-    text, numbers = t.skeleton, {}
-    for slot in t.slots:
-        if slot.field:
-            value = extraction.in_paragraph(slot.field, paragraph) if extraction else None
-            numbers[slot.group] = value.value if value else None
-            text = text.replace(f"⟨{slot.field}⟩", value.raw if value else f"⟨{slot.field}⟩", 1)
+    out, numbers = [], {}
+    for part in t.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part.field:
+            value = extraction.in_paragraph(part.field, paragraph) if extraction else None
+            numbers[part.group] = value.value if value else None
+            out.append(value.raw if value else part.label)
         else:
-            singular, plural = slot.forms
-            text = text.replace(f"{singular}/{plural}", singular if numbers.get(slot.number_group) == 1 else plural, 1)
-    return text
+            singular, plural = part.forms
+            out.append(singular if numbers.get(part.number_group) == 1 else plural)
+    return "".join(out)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Union
+
+from .types import json_value
 
 if TYPE_CHECKING:
     from .template import Template, TemplateParagraph
@@ -105,6 +106,7 @@ class Alignment:
     pairs: tuple[Pair, ...] = ()
     missing_sections: tuple[str, ...] = ()
     fast: bool = True  # aligned by the exact, in-step walk alone
+    omitted_sections: tuple[str, ...] = ()  # optional sections left out altogether: nothing to report
 
     @property
     def coverage(self) -> float:
@@ -117,14 +119,26 @@ class Value(NamedTuple):
     """One quotation of a field: the typed value, the words it came from, and where."""
 
     field: str
-    value: Any  # int, str or datetime.date
+    value: Any  # int, Decimal, Money, str or datetime.date (audit/types.py)
     raw: str
     line: int
     paragraph: int = 0  # first line of the paragraph it was read from
     section: str | None = None
 
     def json(self) -> Any:
-        return self.value.isoformat() if isinstance(self.value, date) else self.value
+        return json_value(self.value)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A placeholder's text that is not a value of the field's type ("150.50" for an int)."""
+
+    field: str
+    type: str
+    raw: str
+    reason: str  # what it is not: "not a whole number"
+    line: int
+    section: str | None
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,7 @@ class Fields:
 
     values: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     disagreements: tuple[Disagreement, ...] = ()
+    unreadable: tuple[Unreadable, ...] = ()  # placeholder text that is not a value of its type
 
     def first(self, name: str) -> Value | None:
         found = self.values.get(name)

@@ -1,10 +1,11 @@
-"""Matching the names that say whom a letter is for (authorities, ...) across files.
+"""Matching the names that say whom a letter is for (a template's key field) across files.
 
-The same council is written "Telford & Wrekin Council" in the letter and "TELFORD AND
-WREKIN COUNCIL" in the data; "St. Helens" and "St Helens"; "King's Lynn" and "Kings Lynn".
+The same recipient is written "Smith & Sons Ltd" in the letter and "SMITH AND SONS LTD"
+in the data; "St. Helens" and "St Helens"; "King's Lynn" and "Kings Lynn".
 Names are compared after normalising case, "&"/"and" and punctuation, and only then, for
 typing slips, fuzzily (rapidfuzz) under rules strict enough that "North Kesteven" never
-passes for "South Kesteven".
+passes for "South Kesteven". A template whose keys are codes (account numbers) asks for
+exact matching instead (`key_match = "exact"`): only surrounding and repeated spaces aside.
 """
 from __future__ import annotations
 
@@ -45,9 +46,11 @@ class NameMatch:
 class NameIndex:
     """Names to match against, each with its position (a row of a table)."""
 
-    def __init__(self, names: list[str]):
+    def __init__(self, names: list[str], fuzzy: bool = True):
         self.names = list(names)
-        self.normalised = [normalise_name(n) for n in self.names]
+        self.fuzzy = fuzzy
+        # exact matching (account numbers, codes): only surrounding and repeated spaces are ignored
+        self.normalised = [normalise_name(n) if fuzzy else " ".join(str(n).split()) for n in self.names]
         self._by_normalised: dict[str, int] = {}
         for index, norm in enumerate(self.normalised):
             self._by_normalised.setdefault(norm, index)
@@ -58,11 +61,13 @@ class NameIndex:
                 if self._by_normalised[norm] != index]
 
     def match(self, name: str) -> NameMatch | None:
-        norm = normalise_name(name)
+        norm = normalise_name(name) if self.fuzzy else " ".join(str(name).split())
         index = self._by_normalised.get(norm)
         if index is not None:
             how = "exact" if self.names[index].strip() == str(name).strip() else "normalised"
             return NameMatch(index, self.names[index], 100.0, how)
+        if not self.fuzzy:
+            return None
         candidates = process.extract(norm, self.normalised, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_MIN)
         accepted = [c for c in candidates if _words_close(norm, c[0])]
         if not accepted or (len(accepted) > 1 and accepted[1][1] >= accepted[0][1] - 2):
@@ -72,7 +77,8 @@ class NameIndex:
 
     def closest(self, name: str) -> NameMatch | None:
         """The most similar name, however far: for messages about names that did not match."""
-        found = process.extractOne(normalise_name(name), self.normalised, scorer=fuzz.ratio)
+        found = process.extractOne(normalise_name(name) if self.fuzzy else " ".join(str(name).split()),
+                                   self.normalised, scorer=fuzz.ratio)
         if not found:
             return None
         _, score, index = found

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .models import SEVERITIES
 from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
-from .rules import all_rules
+from .rules import builtin_rules, canonical_rule_id
 from .template import Template, TemplateError, load_templates
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -16,6 +16,17 @@ FAIL_ON = ("error", "warning", "info", "never")
 def rule_ids(items: list[str]) -> set[str]:
     """Rule ids from option values or config entries, each possibly comma-separated."""
     return {rule.strip() for item in items for rule in item.split(",") if rule.strip()}
+
+
+def _known_rule_ids(settings: "Settings", wanted: set[str]) -> set[str]:
+    """Built-in ids, and when `wanted` names others, the ids the run's templates declare."""
+    known = set(builtin_rules())
+    if wanted - known:
+        try:
+            known |= {rule for template in settings.templates for rule in template.rules}
+        except TemplateError:  # reported when the run loads its templates; rule ids cannot be judged now
+            return known | wanted
+    return known
 
 
 class SettingsError(ValueError):
@@ -34,15 +45,20 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES  # larger files are unreadable-input, never read
     baseline: Path | None = None  # accepted findings (audit/baseline.py)
     data: Path | None = None  # source data to reconcile the letters with (audit/data.py)
-    authority_types: Path | None = None  # authority -> type table: peers for inconsistent-average
+    peer_groups: Path | None = None  # key -> group table: peers for inconsistent-value
     config_file: Path | None = None  # where the configuration came from, if anywhere
     sources: dict[str, str] = field(default_factory=dict)  # setting -> "default", "command line" or a file
 
     def validate(self) -> None:
-        known = all_rules()
-        for rule in [*self.select, *self.ignore, *self.severity]:
+        self.select = {canonical_rule_id(rule) for rule in self.select}
+        self.ignore = {canonical_rule_id(rule) for rule in self.ignore}
+        self.severity = {canonical_rule_id(rule): level for rule, level in self.severity.items()}
+        named = {*self.select, *self.ignore, *self.severity}
+        known = _known_rule_ids(self, named)
+        for rule in sorted(named):
             if rule not in known:
-                raise SettingsError(f"unknown rule {rule!r} (see `letter-audit rules`)")
+                raise SettingsError(f"unknown rule {rule!r} (see `letter-audit rules`, and "
+                                    f"`letter-audit rules -t TEMPLATE` for a template's own rules)")
         for rule, level in self.severity.items():
             if level not in SEVERITIES:
                 raise SettingsError(f"severity of {rule} must be one of {', '.join(SEVERITIES)}, not {level!r}")
@@ -55,25 +71,25 @@ class Settings:
 
     @cached_property
     def templates(self) -> list[Template]:
-        templates = load_templates(self.template_paths)
-        known = all_rules()
-        for template in templates:
-            named = [(f"check {c.source!r}", c.rule) for c in template.checks]
-            named += [(f"field {f.name!r}", f.conflict) for f in template.fields.values() if f.conflict]
-            for where, rule in named:
-                if rule not in known:
-                    raise TemplateError(f"{template.path}: {where} names the rule {rule!r}, "
-                                        "which does not exist (see `letter-audit rules`)")
-        return templates
+        """The run's templates, compiled and validated (TemplateError lists every problem)."""
+        return load_templates(self.template_paths)
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         return frozenset().union(*(t.vocabulary for t in self.templates))
 
     @cached_property
+    def rules(self) -> dict:
+        """The catalogue of the run: built-in rules and those the templates declare."""
+        from .rules import declared_rule_info
+
+        declared = {rule.id: declared_rule_info(rule) for t in self.templates for rule in t.rules.values()}
+        return dict(sorted({**builtin_rules(), **declared}.items()))
+
+    @cached_property
     def active_rules(self):
         """The rules this run applies; internal-error always: a failure is never hidden."""
-        return [rule for rule_id, rule in all_rules().items() if rule_id == "internal-error"
+        return [rule for rule_id, rule in self.rules.items() if rule_id == "internal-error"
                 or ((not self.select or rule_id in self.select) and rule_id not in self.ignore)]
 
     def severity_of(self, rule_id: str, default: str) -> str:

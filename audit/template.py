@@ -1,42 +1,53 @@
-"""Canonical letter templates: a TOML header and a Markdown-like body, compiled to regexes.
+"""Canonical letter templates: a TOML header and a Markdown-like body, compiled once.
 
-Body syntax (see README "Template format"):
+Body syntax (docs/templates.md):
   blank-line separated paragraphs     boilerplate, matched after normalisation
   # Heading  /  # Heading {optional}  a paragraph that starts a (required or optional) section
   {{field}} or {{field:type}}         a placeholder, extracted as a typed field
   {{singular|plural}}                 a noun that must agree with the number before it
+  \\{{                                 a literal {{ (single braces are always literal)
   <!-- free: description -->          any paragraphs may stand here (image descriptions, ...)
+
+The `{{…}}` syntax is parsed here and nowhere else: each paragraph becomes its `parts`
+(literal text and Slots, in order) and one anchored regex whose named groups map to the
+slots. Extraction, the expected text of a paragraph, the HTML overlay and grammar-number
+all work from these parts. Every problem of a template is collected with the line it is
+on and reported at once (TemplateError), before any letter is read.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
+from .types import BASE_PATTERNS, BASES
 
-BUILTIN_TYPES = {
-    "int": r"\d{1,3}(?:,\d{3}){1,5}|\d{1,15}",  # bounded: a longer run of digits is no count
-    "percent": r"\d{1,3}(?:\.\d{1,6})?\s?%",
-    "date": r"\d{1,2}(?:st|nd|rd|th)?\s+(?:January|February|March|April|May|June|July|August"
-            r"|September|October|November|December)\s+\d{4}",
-    "text": r".+?",
-}
-NUMERIC_TYPES = {"int", "percent"}
+SEVERITIES = ("error", "warning", "info")
+AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
+NUMERIC_TYPES = {"int", "percent", "decimal"}  # base types whose JSON value is a number (columns sort by it)
 MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _MESSAGE_PART = re.compile(r"\{(=?)([^{}]+)\}")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+_RULE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 class TemplateError(ValueError):
-    """A template file that cannot be used; the message names the file and the problem."""
+    """A template file that cannot be used. `problems` holds one `FILE:LINE: problem` line each;
+    str() is all of them, one a line."""
+
+    def __init__(self, message: str, problems: Iterable[str] = ()):
+        self.problems = tuple(problems) or (message,)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -48,18 +59,29 @@ class Slot:
     type: str
     forms: tuple[str, str] | None = None  # (singular, plural)
     number_group: str | None = None  # the numeric slot an alternative agrees with
+    base: str = "text"
+
+    @property
+    def label(self) -> str:
+        """How the template shows the slot: ⟨field⟩, or singular/plural."""
+        return f"⟨{self.field}⟩" if self.field else "/".join(self.forms)
+
+
+Part = str | Slot  # literal text, or a placeholder
 
 
 @dataclass(frozen=True)
 class TemplateParagraph:
     index: int
     section: str
-    text: str  # as written in the template, with {{placeholders}}
-    skeleton: str  # placeholders shown as ⟨field⟩, for diffs and fuzzy matching
+    text: str  # as written in the template (placeholders as {{…}}); plain boilerplate unescaped
+    skeleton: str  # placeholders shown as ⟨field⟩ (and singular/plural), for diffs and fuzzy matching
     heading: bool = False
     free: bool = False  # a place where any text is tolerated
     regex: re.Pattern | None = None  # None when the paragraph is plain boilerplate
     slots: tuple[Slot, ...] = ()
+    parts: tuple[Part, ...] = ()  # literal text and slots, in order
+    line: int = 0  # line of the template file where the paragraph starts
     bounds: tuple[str, str, int] = ("", "", 0)  # text a match starts and ends with; its longest length
 
     def matches(self, text: str) -> re.Match | bool | None:
@@ -72,12 +94,18 @@ class TemplateParagraph:
             return None
         return self.regex.fullmatch(text)
 
+    @property
+    def literal_text(self) -> str:
+        """The boilerplate words alone, placeholders left out."""
+        return "".join(p for p in self.parts if isinstance(p, str)) if self.parts else self.text
+
 
 @dataclass(frozen=True)
 class Section:
     title: str
     required: bool
     paragraphs: tuple[int, ...]
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,7 +113,9 @@ class FieldSpec:
     name: str
     type: str
     conflict: str | None  # rule raised when the field is quoted twice with different values
-    peer: bool = False  # a figure that letters to like authorities must quote alike (inconsistent-average)
+    peer: bool = False  # a figure that similar letters must quote alike (inconsistent-value)
+    base: str = "text"
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,7 +126,21 @@ class Check:
     names: frozenset[str]
     message: tuple[tuple[str, object], ...]  # ("text", str) | ("field", name) | ("value", evaluator)
     named: tuple[str, ...]  # the names the message shows, then those of the expression
+    line: int = 0
+    message_source: str = ""
 
+
+@dataclass(frozen=True)
+class DeclaredRule:
+    """A rule a template declares ([rules.ID]) for its checks and field conflicts."""
+
+    id: str
+    severity: str
+    summary: str
+    explanation: str = ""
+    hint: str = ""
+    template: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,11 +158,24 @@ class Template:
     literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
     key_field: str | None = None  # the field naming whom a letter is for (batch rules, --data)
     overview_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
+    key_match: str = "exact"  # how --data rows are matched to letters by key: exact or fuzzy
+    rules: dict[str, DeclaredRule] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)  # type name -> base type
+    warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
 
     @property
     def constants(self) -> dict[str, object]:
         """Names a check may use besides the fields."""
         return {"year": self.year}
+
+    def compiled_type(self, name: str) -> re.Pattern:
+        """The compiled pattern of a type (cached: compiled once per process)."""
+        return _compiled(self.types[name])
+
+    def base_of(self, name: str) -> str:
+        """The base type of a field (text for a name the template does not know)."""
+        spec = self.fields.get(name)
+        return spec.base if spec else "text"
 
     def section_of_field(self, name: str) -> str | None:
         """The section of the first paragraph holding the field's placeholder."""
@@ -127,6 +184,16 @@ class Template:
                 return paragraph.section
         return None
 
+    def summary(self) -> str:
+        placed = sum(1 for p in self.paragraphs if not p.free)
+        return (f"{len(self.sections)} sections, {placed} paragraphs, {len(self.fields)} fields, "
+                f"{len(self.checks)} checks")
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
 
 def default_template_dir() -> Path:
     """Templates ship inside the installed package; in a source checkout they sit in templates/."""
@@ -134,13 +201,58 @@ def default_template_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
-def load_templates(paths: list[Path] | None = None) -> list[Template]:
+def template_files(paths: list[Path] | None = None) -> list[Path]:
     if not paths:
         paths = sorted(default_template_dir().glob("*.md"))
-    files = [p for path in paths for p in (sorted(path.glob("*.md")) if path.is_dir() else [path])]
+    return [p for path in paths for p in (sorted(path.glob("*.md")) if path.is_dir() else [path])]
+
+
+def load_templates(paths: list[Path] | None = None) -> list[Template]:
+    """Every template of the run; all the problems of all of them at once (TemplateError)."""
+    files = template_files(paths)
     if not files:
         raise TemplateError("no template files found")
-    return [load_template(path.resolve()) for path in files]
+    templates, problems, names = [], [], {}
+    for path in files:
+        try:
+            template = load_template(path)
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            continue
+        if template.name in names and names[template.name] != template.path:
+            problems.append(f"{template.path}:{name_line(template.path)}: the name {template.name!r} is "
+                            f"also the name of {names[template.name]}; two templates of a run need two names")
+            continue
+        names[template.name] = template.path
+        templates.append(template)
+    problems.extend(_rule_conflicts(templates))
+    if problems:
+        raise TemplateError(problems[0], problems)
+    from .rules import register_declared_rules  # the catalogue imports this module
+
+    register_declared_rules(templates)
+    return templates
+
+
+def name_line(path: Path) -> int:
+    """The line of a template file that sets its `name` (1 when none does)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((k for k, line in enumerate(lines, 1) if re.match(r"\s*name\s*=", line)), 1)
+
+
+def _rule_conflicts(templates: list[Template]) -> list[str]:
+    seen: dict[str, DeclaredRule] = {}
+    problems = []
+    for template in templates:
+        for rule in template.rules.values():
+            first = seen.setdefault(rule.id, rule)
+            if (first.severity, first.summary) != (rule.severity, rule.summary):
+                problems.append(f"{template.path}:{rule.line}: the rule {rule.id!r} is declared differently "
+                                f"by the template {first.template!r}; one id, one rule")
+    return problems
 
 
 @lru_cache(maxsize=None)
@@ -149,144 +261,481 @@ def load_template(path: Path) -> Template:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path}: cannot read template ({exc})") from None
-    try:
-        return parse_template(source, path)
-    except TemplateError as exc:
-        raise TemplateError(f"{path}: {exc}") from None
+    return parse_template(source, path)
 
 
 def parse_template(source: str, path: Path = Path("<template>")) -> Template:
-    header, body = _split_front_matter(source)
-    try:
-        meta = tomllib.loads(header)
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"header is not valid TOML: {exc}") from None
-    types = dict(BUILTIN_TYPES)
-    types.update({name: str(pattern) for name, pattern in meta.get("types", {}).items()})
-    fields = {
-        name: FieldSpec(name, spec.get("type", "text"), spec.get("conflict"), spec.get("peer", False))
-        for name, spec in meta.get("fields", {}).items()
-    }
-    for spec in fields.values():
-        if spec.type not in types:
-            raise TemplateError(f"field {spec.name!r} has unknown type {spec.type!r}")
-        if not isinstance(spec.peer, bool):
-            raise TemplateError(f"field {spec.name!r}: peer must be true or false")
-
-    paragraphs: list[TemplateParagraph] = []
-    sections: dict[str, list] = {}
-    section = meta.get("first_section", "Letter head")
-    sections[section] = [True, []]
-    for block in re.split(r"\n\s*\n", _COMMENT.sub(_keep_free_markers, body)):
-        text = " ".join(block.split())
-        if not text:
-            continue
-        heading, free = _HEADING.fullmatch(text), _FREE.fullmatch(text)
-        if heading:
-            text, section = heading.group(1), heading.group(1)
-            sections[section] = [not heading.group(2), []]
-        index = len(paragraphs)
-        if free:
-            para = TemplateParagraph(index, section, free.group(1), f"⟨{free.group(1)}⟩", free=True)
-        else:
-            para = _compile_paragraph(index, section, text, bool(heading), types, fields)
-        paragraphs.append(para)
-        sections[section][1].append(index)
-    if not paragraphs:
-        raise TemplateError("the template has no paragraphs")
-
-    checks = tuple(_compile_check(raw) for raw in meta.get("checks", []))
-    key_field = meta.get("key_field")
-    if key_field is not None and key_field not in fields:
-        raise TemplateError(f"key_field {key_field!r} is not a field of the template")
-    vocabulary = frozenset(
-        word.lower() for p in paragraphs if not p.free for word in _WORDS.findall(_PLACEHOLDER.sub(" ", p.text))
-    )
-    literal_index: dict[str, int] = {}
-    for p in paragraphs:
-        if p.regex is None and not p.free:
-            literal_index.setdefault(p.text, p.index)
-    overview_fields = tuple(str(name) for name in meta.get("overview_fields", list(fields)[:4]))
-    for name in overview_fields:
-        if name not in fields:
-            raise TemplateError(f"overview_fields names {name!r}, which is not a field of the template")
-    return Template(
-        name=str(meta.get("name", path.stem)),
-        title=str(meta.get("title", meta.get("name", path.stem))),
-        path=path,
-        year=meta.get("year"),
-        paragraphs=tuple(paragraphs),
-        sections={title: Section(title, req, tuple(idx)) for title, (req, idx) in sections.items()},
-        fields=fields,
-        types=types,
-        checks=checks,
-        vocabulary=vocabulary,
-        literal_index=literal_index,
-        key_field=key_field,
-        overview_fields=overview_fields,
-    )
+    """The compiled template, or TemplateError listing every problem as FILE:LINE: problem."""
+    return _Parser(source, path).parse()
 
 
-def _split_front_matter(source: str) -> tuple[str, str]:
-    source = source.lstrip("\ufeff")
-    if not source.startswith("+++"):
-        return "", source
-    end = source.find("\n+++", 3)
-    if end < 0:
-        raise TemplateError("the TOML header opened with +++ is never closed")
-    return source[3:end], source[end + 4:]
+class _Parser:
+    def __init__(self, source: str, path: Path):
+        self.path = path
+        self.source = source.lstrip("\ufeff")
+        self.problems: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str]] = []
+        self.header_lines: list[str] = []
 
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
 
-def _keep_free_markers(match: re.Match) -> str:
-    return match.group(0) if _FREE.fullmatch(" ".join(match.group(0).split())) else ""
+    # -- header -----------------------------------------------------------------------------
 
+    def parse(self) -> Template:
+        header, body, body_line = self._split()
+        meta = self._toml(header)
+        if meta is None:
+            self._raise()
+        self.header_lines = header.split("\n")
+        if "name" not in meta and header:
+            self.problem(1, "the header has no `name` (the id shown in reports)")
+        elif "name" in meta and (not isinstance(meta["name"], str) or not meta["name"].strip()):
+            self.problem(self._line(r"name\s*="), f"`name` must be a non-empty string, not {meta['name']!r}")
+        types, bases = self._types(meta.get("types", {}))
+        fields = self._fields(meta.get("fields", {}), types, bases)
+        rules = self._rules(meta.get("rules", {}), str(meta.get("name", self.path.stem)))
+        paragraphs, sections = self._body(body, body_line, types, bases, fields, meta)
+        placed = {slot.field for p in paragraphs for slot in p.slots if slot.field}
+        for spec in fields.values():
+            if spec.name not in placed:
+                self.warnings.append((spec.line, f"warning: the field {spec.name!r} is declared but no "
+                                                 "placeholder uses it"))
+        year = meta.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            self.problem(self._line(r"year\s*="), f"`year` must be a whole number, not {year!r}")
+            year = None
+        names = {name: spec.base for name, spec in fields.items()}
+        if year is not None:
+            names.setdefault("year", "int")
+        checks = self._checks(meta.get("checks", []), names, rules)
+        self._conflict_rules(fields, rules)
+        key_field, key_match = self._key(meta, fields)
+        overview_fields = meta.get("overview_fields", list(fields)[:4])
+        if not isinstance(overview_fields, list):
+            self.problem(self._line(r"overview_fields\s*="), "overview_fields must be a list of field names")
+            overview_fields = []
+        overview_fields = tuple(str(name) for name in overview_fields)
+        for name in overview_fields:
+            if name not in fields:
+                self.problem(self._line(r"overview_fields\s*="),
+                             f"overview_fields names {name!r}, which is not a field of the template{_near(name, fields)}")
+        self._raise()
+        vocabulary = frozenset(word.lower() for p in paragraphs if not p.free for word in _WORDS.findall(p.literal_text))
+        literal_index: dict[str, int] = {}
+        for p in paragraphs:
+            if p.regex is None and not p.free:
+                literal_index.setdefault(p.text, p.index)
+        name = str(meta.get("name", self.path.stem))
+        return Template(
+            name=name,
+            title=str(meta.get("title", name)),
+            path=self.path,
+            year=year,
+            paragraphs=tuple(paragraphs),
+            sections=sections,
+            fields=fields,
+            types=types,
+            checks=checks,
+            vocabulary=vocabulary,
+            literal_index=literal_index,
+            key_field=key_field,
+            overview_fields=overview_fields,
+            key_match=key_match,
+            rules=rules,
+            bases=bases,
+            warnings=tuple(f"{self.path}:{line}: {message}" for line, message in self.warnings),
+        )
 
-def _compile_paragraph(index, section, text, heading, types, fields) -> TemplateParagraph:
-    pattern, skeleton, slots = [], [], []
-    last_number: str | None = None
-    position = 0
-    for number, match in enumerate(_PLACEHOLDER.finditer(text)):
-        literal = text[position:match.start()]
-        pattern.append(_literal_pattern(literal))
-        skeleton.append(literal)
-        position = match.end()
-        group, inner = f"g{number}", match.group(1)
+    def _raise(self) -> None:
+        if self.problems:
+            lines = [f"{self.path}:{line}: {message}" for line, message in sorted(self.problems, key=lambda p: p[0])]
+            raise TemplateError(lines[0], lines)
+
+    def _split(self) -> tuple[str, str, int]:
+        """(header, body, line of the file where the body starts)."""
+        if not self.source.startswith("+++"):
+            self.problem(1, "no TOML header: a template starts with a line `+++`, its header, and another `+++`")
+            return "", self.source, 1
+        end = self.source.find("\n+++", 3)
+        if end < 0:
+            self.problem(1, "the TOML header opened with +++ is never closed")
+            self._raise()
+        header = self.source[3:end]
+        rest = self.source[end + 4:]
+        return header, rest, header.count("\n") + 2
+
+    def _toml(self, header: str) -> dict | None:
+        try:
+            return tomllib.loads(header)
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"at line (\d+)", str(exc))
+            self.problem(int(found.group(1)) if found else 1, f"the header is not valid TOML: {exc}")
+            return None
+
+    def _line(self, pattern: str, after: int = 0, default: int | None = None) -> int:
+        """The file line of the first header line from `after` (a file line) matching `pattern`."""
+        compiled = re.compile(r"\s*" + pattern)
+        for number, text in enumerate(self.header_lines, start=1):
+            if number >= after and compiled.match(text):
+                return number
+        return default if default is not None else (after or 1)
+
+    def _table_line(self, table: str, key: str) -> int:
+        """The line declaring `key` of a TOML table: `[table.key]`, or `key = ...` below `[table]`."""
+        dotted = self._line(rf"\[\s*{re.escape(table)}\s*\.\s*\"?{re.escape(key)}\"?\s*\]", default=0)
+        if dotted:
+            return dotted
+        start = self._line(rf"\[\s*{re.escape(table)}\s*\]", default=1)
+        return self._line(rf"\"?{re.escape(key)}\"?\s*=", after=start, default=start)
+
+    def _types(self, raw: Any) -> tuple[dict[str, str], dict[str, str]]:
+        types = dict(BASE_PATTERNS)
+        bases = {name: name for name in BASES}
+        if not isinstance(raw, dict):
+            self.problem(self._line(r"\[\s*types"), "[types] must be a table")
+            return types, bases
+        for name, spec in raw.items():
+            line = self._table_line("types", name)
+            if name in BASES:
+                self.problem(line, f"the type {name!r} is built in and cannot be redefined")
+                continue
+            if isinstance(spec, str):
+                pattern, base = spec, "text"
+            elif isinstance(spec, dict):
+                base = str(spec.get("base", "text"))
+                pattern = spec.get("pattern", BASE_PATTERNS.get(base))
+                unknown = set(spec) - {"base", "pattern"}
+                if unknown:
+                    self.problem(line, f"the type {name!r} has unknown keys: {', '.join(sorted(unknown))} "
+                                       "(a type has `pattern` and `base`)")
+            else:
+                self.problem(line, f"the type {name!r} must be a regular expression or a table with `pattern` and `base`")
+                continue
+            if base not in BASES:
+                self.problem(line, f"the type {name!r} has the base {base!r}, which is not a built-in type "
+                                   f"({', '.join(BASES)})")
+                continue
+            try:
+                compiled = re.compile(str(pattern))
+            except re.error as exc:
+                self.problem(line, f"the pattern of the type {name!r} does not compile: {exc} (pattern: {pattern!r})")
+                continue
+            if compiled.fullmatch(""):
+                self.problem(line, f"the pattern of the type {name!r} matches the empty string: a placeholder "
+                                   "of this type could stand for nothing")
+                continue
+            types[name], bases[name] = str(pattern), base
+        return types, bases
+
+    def _fields(self, raw: Any, types: dict[str, str], bases: dict[str, str]) -> dict[str, FieldSpec]:
+        fields = {}
+        if not isinstance(raw, dict):
+            self.problem(self._line(r"\[\s*fields"), "[fields] must be a table")
+            return fields
+        for name, spec in raw.items():
+            line = self._table_line("fields", name)
+            if isinstance(spec, str):
+                spec = {"type": spec}
+            if not isinstance(spec, dict):
+                self.problem(line, f"the field {name!r} must be a table such as {{ type = \"int\" }}")
+                continue
+            kind = str(spec.get("type", "text"))
+            if kind not in types:
+                self.problem(line, f"the field {name!r} has unknown type {kind!r}{_near(kind, types)}")
+                continue
+            peer = spec.get("peer", False)
+            if not isinstance(peer, bool):
+                self.problem(line, f"field {name!r}: peer must be true or false")
+            conflict = spec.get("conflict")
+            fields[name] = FieldSpec(name, kind, str(conflict) if conflict else None, peer is True,
+                                     bases[kind], line)
+        return fields
+
+    def _rules(self, raw: Any, template_name: str) -> dict[str, DeclaredRule]:
+        from .rules import builtin_rules  # the catalogue imports this module
+
+        rules = {}
+        if not isinstance(raw, dict):
+            self.problem(self._line(r"\[\s*rules"), "[rules] must hold one table per rule: [rules.my-rule]")
+            return rules
+        for rule_id, spec in raw.items():
+            line = self._table_line("rules", rule_id)
+            if not _RULE_ID.fullmatch(rule_id):
+                self.problem(line, f"the rule id {rule_id!r} must be kebab-case (lower-case words joined by -)")
+                continue
+            if rule_id in builtin_rules():
+                self.problem(line, f"the rule {rule_id!r} is built in; declare a rule with another id")
+                continue
+            if not isinstance(spec, dict):
+                self.problem(line, f"the rule {rule_id!r} must be a table with severity and summary")
+                continue
+            severity = str(spec.get("severity", "error"))
+            if severity not in SEVERITIES:
+                self.problem(line, f"the rule {rule_id!r} has severity {severity!r}; "
+                                   f"choose one of {', '.join(SEVERITIES)}")
+            summary = spec.get("summary")
+            if not isinstance(summary, str) or not summary.strip():
+                self.problem(line, f"the rule {rule_id!r} needs a `summary`: one sentence saying what it finds")
+                continue
+            unknown = set(spec) - {"severity", "summary", "explanation", "hint"}
+            if unknown:
+                self.problem(line, f"the rule {rule_id!r} has unknown keys: {', '.join(sorted(unknown))}")
+            rules[rule_id] = DeclaredRule(rule_id, severity, summary.strip(), str(spec.get("explanation", "")).strip(),
+                                          str(spec.get("hint", "")).strip(), template_name, line)
+        return rules
+
+    def _rule_known(self, rule: str, rules: dict[str, DeclaredRule]) -> bool:
+        from .rules import builtin_rules
+
+        return rule in rules or rule in builtin_rules()
+
+    def _checks(self, raw: Any, names: dict[str, str], rules: dict[str, DeclaredRule]) -> tuple[Check, ...]:
+        if not isinstance(raw, list):
+            self.problem(self._line(r"\[+\s*checks"), "checks must be written as [[checks]] tables")
+            return ()
+        starts = [n for n, text in enumerate(self.header_lines, start=1) if re.match(r"\s*\[\[\s*checks\s*\]\]", text)]
+        checks = []
+        for number, spec in enumerate(raw):
+            start = starts[number] if number < len(starts) else 1
+            check = self._check(spec, start, names, rules)
+            if check is not None:
+                checks.append(check)
+        return tuple(checks)
+
+    def _check(self, spec: Any, start: int, names: dict[str, str], rules: dict[str, DeclaredRule]) -> Check | None:
+        if not isinstance(spec, dict) or "expr" not in spec:
+            self.problem(start, "a [[checks]] entry lacks 'expr' (the condition that must hold)")
+            return None
+        expr = str(spec["expr"])
+        expr_line = self._line(r"expr\s*=", after=start, default=start)
+        rule = str(spec.get("rule", "check-failed"))
+        if not self._rule_known(rule, rules):
+            self.problem(self._line(r"rule\s*=", after=start, default=start),
+                         f"the check names the rule {rule!r}, which is neither built in nor declared in "
+                         f"[rules]{_near(rule, rules)} (see `letter-audit rules`)")
+        try:
+            evaluate, used = compile_expression(expr, names)
+        except ExpressionError as exc:
+            self.problem(expr_line, f"check: {exc}")
+            return None
+        message = str(spec.get("message", f"{expr} does not hold."))
+        message_line = self._line(r"message\s*=", after=start, default=expr_line)
+        parts, position, named, ok = [], 0, [], True
+        for found in _MESSAGE_PART.finditer(message):
+            parts.append(("text", message[position:found.start()]))
+            computed, body = found.groups()
+            if computed:
+                try:
+                    parts.append(("value", compile_expression(body, names)[0]))
+                except ExpressionError as exc:
+                    self.problem(message_line, f"the message holds an invalid {{={body}}}: {exc}")
+                    ok = False
+            else:
+                name = body.strip()
+                if name not in names:
+                    self.problem(message_line, f"the message shows {{{name}}}, which is not a field{_near(name, names)}")
+                    ok = False
+                parts.append(("field", name))
+                named.append(name)
+            position = found.end()
+        parts.append(("text", message[position:]))
+        if not ok:
+            return None
+        named += _NAME.findall(expr)
+        return Check(rule, expr, evaluate, used, tuple(parts), tuple(dict.fromkeys(named)), expr_line, message)
+
+    def _conflict_rules(self, fields: dict[str, FieldSpec], rules: dict[str, DeclaredRule]) -> None:
+        for spec in fields.values():
+            if spec.conflict and not self._rule_known(spec.conflict, rules):
+                self.problem(spec.line, f"the field {spec.name!r} names the rule {spec.conflict!r} for conflicts, "
+                                        f"which is neither built in nor declared in [rules]{_near(spec.conflict, rules)}")
+
+    def _key(self, meta: dict, fields: dict[str, FieldSpec]) -> tuple[str | None, str]:
+        key_field = meta.get("key_field")
+        if key_field is not None and not isinstance(key_field, str):
+            self.problem(self._line(r"key_field\s*="), f"key_field must be the name of a field, not {key_field!r}")
+            key_field = None
+        if key_field is not None and key_field not in fields:
+            self.problem(self._line(r"key_field\s*="),
+                         f"key_field {key_field!r} is not a field of the template{_near(str(key_field), fields)}")
+        key_match = meta.get("key_match", "exact")
+        if key_match not in ("exact", "fuzzy"):
+            self.problem(self._line(r"key_match\s*="), f"key_match must be \"exact\" or \"fuzzy\", not {key_match!r}")
+            key_match = "exact"
+        return key_field, key_match
+
+    # -- body -------------------------------------------------------------------------------
+
+    def _body(self, body: str, first_line: int, types, bases, fields, meta):
+        paragraphs: list[TemplateParagraph] = []
+        sections: dict[str, list] = {}
+        section = str(meta.get("first_section", "Letter head"))
+        sections[section] = [True, [], first_line]
+        for line, text in _blocks(_COMMENT.sub(_keep_free_markers, body), first_line):
+            heading, free = _HEADING.fullmatch(text), _FREE.fullmatch(text)
+            if heading:
+                text = section = heading.group(1)
+                if section in sections:
+                    self.problem(line, f"the section heading {section!r} is used twice (first at line "
+                                       f"{sections[section][2]}); each section needs its own heading")
+                    section = f"{section} ({line})"
+                sections[section] = [not heading.group(2), [], line]
+            index = len(paragraphs)
+            if free:
+                para = TemplateParagraph(index, section, free.group(1), f"⟨{free.group(1)}⟩", free=True, line=line)
+            else:
+                parts = self._placeholders(text, line, types, bases, fields)
+                para = self._assemble(index, section, text, bool(heading), parts, types, line)
+            paragraphs.append(para)
+            sections[section][1].append(index)
+        if not paragraphs:
+            self.problem(first_line, "the template has no paragraphs")
+        compiled = {title: Section(title, req, tuple(idx), line) for title, (req, idx, line) in sections.items() if idx}
+        return paragraphs, compiled
+
+    def _placeholders(self, text: str, line: int, types, bases, fields) -> list[Part]:
+        """Literal text and placeholders of a paragraph, in order; problems noted."""
+        parts: list[Part] = []
+        literal: list[str] = []
+        position, last_number = 0, False
+        while True:
+            start = text.find("{{", position)
+            if start < 0:
+                literal.append(text[position:])
+                break
+            if start > 0 and text[start - 1] == "\\":
+                literal.append(text[position:start - 1] + "{{")
+                position = start + 2
+                continue
+            end = text.find("}}", start + 2)
+            inner = text[start + 2:end] if end >= 0 else ""
+            if end < 0 or "{{" in inner:
+                self.problem(line, f"unclosed {{{{ in {_quote(text[start:start + 40])}: a placeholder ends with }}}} "
+                                   "(write \\{{ for a literal {{)")
+                literal.append(text[position:])
+                break
+            literal.append(text[position:start])
+            position = end + 2
+            inner = inner.strip()
+            if not inner:
+                self.problem(line, "empty placeholder {{}}: name a field, as in {{amount}}")
+                continue
+            if "".join(literal):
+                parts.append("".join(literal))
+            literal = []
+            slot = self._slot(inner, line, types, bases, fields, last_number)
+            if slot is not None:
+                parts.append(slot)
+                if slot.field:
+                    last_number = slot.base in AGREEING_BASES
+        if "".join(literal):
+            parts.append("".join(literal))
+        return parts
+
+    def _slot(self, inner: str, line: int, types, bases, fields, after_number: bool) -> Slot | None:
+        shown = "{{" + inner + "}}"
         if "|" in inner:
             singular, _, plural = (part.strip() for part in inner.partition("|"))
-            if last_number is None:
-                raise TemplateError(f"{{{{{inner}}}}} has no number placeholder before it")
-            slots.append(Slot(group, None, "agreement", (singular, plural), last_number))
-            options = "|".join(re.escape(f) for f in sorted({singular, plural}, key=len, reverse=True))
-            pattern.append(f"(?P<{group}>{options})")
-            skeleton.append(f"{singular}/{plural}")
-            continue
+            if not after_number:
+                self.problem(line, f"{shown} has no number placeholder before it")
+                return None
+            return Slot("", None, "agreement", (singular, plural))
         name, _, kind = (part.strip() for part in inner.partition(":"))
+        if not _NAME.fullmatch(name):
+            self.problem(line, f"{shown}: {name!r} is not a field name (letters, digits and _)")
+            return None
         spec = fields.get(name)
-        kind = kind or (spec.type if spec else "text")
+        if kind and kind not in types:
+            self.problem(line, f"{shown} has unknown type {kind!r}{_near(kind, types)}")
+            return None
         if spec is None:
-            fields[name] = FieldSpec(name, kind, None)
-        elif spec.type != kind:
-            raise TemplateError(f"{{{{{inner}}}}} contradicts the header, where {name} is {spec.type}")
-        if kind not in types:
-            raise TemplateError(f"{{{{{inner}}}}} has unknown type {kind!r}")
-        slots.append(Slot(group, name, kind))
-        if kind in NUMERIC_TYPES:
-            last_number = group
-        pattern.append(f"(?P<{group}>{types[kind]})")
-        skeleton.append(f"⟨{name}⟩")
-    if not slots:
-        return TemplateParagraph(index, section, text, text, heading=heading)
-    pattern.append(_literal_pattern(text[position:]))
-    skeleton.append(text[position:])
+            if not kind:
+                self.problem(line, f"the placeholder {shown} is not declared in [fields]{_near(name, fields)}; "
+                                   f"declare it, or name its type here ({{{{{name}:text}}}})")
+                return None
+            spec = fields[name] = FieldSpec(name, kind, None, False, bases[kind], line)
+        elif kind and spec.type != kind:
+            self.problem(line, f"{shown} contradicts the header (or an earlier placeholder), where {name} is {spec.type}")
+            return None
+        return Slot("", name, spec.type, base=spec.base)
+
+    def _assemble(self, index, section, text, heading, parts, types, line) -> TemplateParagraph:
+        paragraph = assemble(index, section, text, heading, parts, types, line)
+        if isinstance(paragraph, str):
+            self.problem(line, paragraph)
+            return TemplateParagraph(index, section, text, text, heading, line=line)
+        return paragraph
+
+
+def assemble(index: int, section: str, text: str, heading: bool, parts: list[Part],
+             types: dict[str, str], line: int = 0) -> TemplateParagraph | str:
+    """A paragraph from its parts: group names numbered, one anchored regex compiled.
+    Returns the reason as a string when the regex does not compile."""
+    if not any(isinstance(p, Slot) for p in parts):
+        literal = "".join(parts)
+        return TemplateParagraph(index, section, literal, literal, heading, parts=(literal,) if literal else (), line=line)
+    numbered: list[Part] = []
+    pattern, last_number = [], None
+    for part in parts:
+        if isinstance(part, str):
+            numbered.append(part)
+            pattern.append(_literal_pattern(part))
+            continue
+        group = f"g{sum(isinstance(p, Slot) for p in numbered)}"
+        if part.field is None:
+            slot = Slot(group, None, "agreement", part.forms, last_number)
+            options = "|".join(re.escape(f) for f in sorted(set(part.forms), key=len, reverse=True))
+            pattern.append(f"(?P<{group}>{options})")
+        else:
+            slot = Slot(group, part.field, part.type, None, None, part.base)
+            if part.base in AGREEING_BASES:
+                last_number = group
+            pattern.append(f"(?P<{group}>{types[part.type]})")
+        numbered.append(slot)
     try:
         regex = re.compile("".join(pattern))
     except re.error as exc:
-        raise TemplateError(f"paragraph {text[:40]!r} does not compile: {exc}") from None
-    literal = _PLACEHOLDER.sub("", text)
-    prefix = re.match(r"\S*", text[:text.find("{{")]).group(0)
-    suffix = re.search(r"\S*$", text[position:]).group(0)
+        return f"the paragraph {_quote(text[:40])} does not compile to a pattern: {exc}"
+    slots = tuple(p for p in numbered if isinstance(p, Slot))
+    skeleton = "".join(p if isinstance(p, str) else p.label for p in numbered)
+    literal = "".join(p for p in numbered if isinstance(p, str))
+    prefix = re.match(r"\S*", numbered[0]).group(0) if isinstance(numbered[0], str) else ""
+    suffix = re.search(r"\S*$", numbered[-1]).group(0) if isinstance(numbered[-1], str) else ""
     bounds = (prefix, suffix, 2 * len(literal) + MAX_FIELD_CHARS * len(slots))
-    return TemplateParagraph(index, section, text, "".join(skeleton), heading, False, regex, tuple(slots), bounds)
+    return TemplateParagraph(index, section, text, skeleton, heading, False, regex, slots, tuple(numbered), line,
+                             bounds)
+
+
+def merge_paragraphs(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
+    """Two template paragraphs as one, for a letter that ran them together."""
+    parts = [*(first.parts or (first.text,)), " ", *(second.parts or (second.text,))]
+    merged = assemble(first.index, first.section, f"{first.text} {second.text}", False, parts,
+                      template.types, first.line)
+    if isinstance(merged, str):  # cannot happen for paragraphs that compiled alone
+        raise TemplateError(merged)
+    return merged
+
+
+def _blocks(body: str, first_line: int) -> Iterable[tuple[int, str]]:
+    """(line, text) of each blank-line separated block, its lines joined by single spaces."""
+    start, lines = 0, []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line)
+        elif lines:
+            yield start, " ".join(" ".join(lines).split())
+            lines = []
+    if lines:
+        yield start, " ".join(" ".join(lines).split())
+
+
+def _keep_free_markers(match: re.Match) -> str:
+    """Comments vanish (their line breaks stay, so lines keep their numbers); free markers stay."""
+    text = match.group(0)
+    return text if _FREE.fullmatch(" ".join(text.split())) else "\n" * text.count("\n")
 
 
 def _literal_pattern(literal: str) -> str:
@@ -294,28 +743,10 @@ def _literal_pattern(literal: str) -> str:
     return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", literal) if part)
 
 
-def _compile_check(raw: dict) -> Check:
-    try:
-        evaluate, names = compile_expression(str(raw["expr"]))
-        rule = str(raw["rule"])
-    except KeyError as exc:
-        raise TemplateError(f"a [[checks]] entry lacks {exc.args[0]!r}") from None
-    except ExpressionError as exc:
-        raise TemplateError(str(exc)) from None
-    message = str(raw.get("message", f"{raw['expr']} does not hold."))
-    parts, position = [], 0
-    for found in _MESSAGE_PART.finditer(message):
-        parts.append(("text", message[position:found.start()]))
-        computed, body = found.groups()
-        if computed:
-            try:
-                parts.append(("value", compile_expression(body)[0]))
-            except ExpressionError as exc:
-                raise TemplateError(f"message of check {raw['expr']!r}: {exc}") from None
-        else:
-            parts.append(("field", body.strip()))
-        position = found.end()
-    parts.append(("text", message[position:]))
-    named = [body for computed, body in _MESSAGE_PART.findall(message) if not computed]
-    named += _NAME.findall(str(raw["expr"]))
-    return Check(rule, str(raw["expr"]), evaluate, names, tuple(parts), tuple(dict.fromkeys(named)))
+def _near(name: str, known: Iterable[str]) -> str:
+    found = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean `{found[0]}`?)" if found else ""
+
+
+def _quote(text: str) -> str:
+    return f"“{text}”"

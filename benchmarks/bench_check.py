@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit.template import _PLACEHOLDER, load_template  # noqa: E402
+from audit.template import load_template  # noqa: E402
 
 TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
 SURNAMES = ["Williams", "Elliott", "Jackson", "Cooper-Smith", "Scrutton", "Patel", "O'Neill", "Hughes"]
@@ -52,23 +51,27 @@ def consistent_values(rng: random.Random, index: int) -> dict[str, str]:
     }
 
 
-def render(template, values: dict[str, str], drop_section: str | None = None, extra: str | None = None) -> str:
+def render(template, values: dict[str, str], drop_section: str | None = None, extra: str | None = None,
+           address_lines: bool = False) -> str:
+    """The letter as text; with `address_lines`, a paragraph made only of placeholders (the
+    address block) has one value per line, as printed letters lay it out."""
     lines = []
     for para in template.paragraphs:
         if para.free or para.section == drop_section:
             continue
-        number = None
-
-        def fill(match: re.Match) -> str:
-            nonlocal number
-            inner = match.group(1)
-            if "|" in inner:
-                singular, plural = (s.strip() for s in inner.split("|"))
-                return singular if number == "1" else plural
-            value = values[inner.split(":")[0].strip()]
-            number = value
-            return value
-        lines.append(_PLACEHOLDER.sub(fill, para.text))
+        number, out = None, []
+        parts = para.parts or (para.text,)
+        for part in parts:  # the template's compiled parts: text and slots
+            if isinstance(part, str):
+                out.append(part)
+            elif part.field is None:
+                out.append(part.forms[0] if number == "1" else part.forms[1])
+            else:
+                number = values[part.field]
+                out.append(number)
+        if address_lines and len(parts) > 1 and all(not isinstance(p, str) or not p.strip() for p in parts):
+            out = ["\n" if isinstance(p, str) else o for p, o in zip(parts, out)]  # one value a line
+        lines.append("".join(out))
         if extra and para.text.startswith("Yours sincerely"):
             lines.insert(-1, extra)
     return "\n\n".join(lines) + "\n"
@@ -85,6 +88,54 @@ def write_letters(folder: Path, count: int, seed: int = 2020) -> None:
                       drop_section=rng.choice(sections) if odd and index % 100 == 49 else None,
                       extra="We were pleased to deliver a training course to your staff." if odd else None)
         (folder / f"letter-{index:06d}.txt").write_text(text, encoding="utf-8")
+
+
+PEER_AVERAGES = {"Borough": (45, 99, 20), "District": (41, 100, 18), "City": (52, 98, 25), "County": (60, 97, 15)}
+YEAR_ENDS = [("31 March 2020", "1 April 2019"), ("30 April 2020", "1 May 2019"), ("31 May 2020", "1 June 2019")]
+FIRST_NAMES = ["", "", "Anne ", "Raj ", "Chris "]
+
+
+def varied_values(rng: random.Random, index: int) -> dict[str, str]:
+    """Consistent values varying in every field: dates, names and the peer averages of the
+    authority's kind, for measuring template inference (tests/test_infer_quality.py)."""
+    values = consistent_values(rng, index)
+    kind = values["authority"].split()[1]
+    upheld, compliance, remedy = PEER_AVERAGES[kind]
+    year_end, start = rng.choice(YEAR_ENDS)
+    name = f"{rng.choice(['Mr', 'Ms', 'Mrs', 'Dr'])} {rng.choice(FIRST_NAMES)}{rng.choice(SURNAMES)}"
+    values.update({
+        "letter_date": f"{rng.randint(1, 28)} {rng.choice(['July', 'August'])} 2020",
+        "year_end": year_end, "period_end": year_end, "period_start": start,
+        "recipient_name": name, "salutation_name": name,
+        "upheld_average": f"{upheld}%", "compliance_average": f"{compliance}%", "remedy_average": f"{remedy}%",
+    })
+    return values
+
+
+def write_varied_letters(folder: Path, count: int, seed: int = 2020) -> list[dict]:
+    """Letters with every field varying, the address block on three lines, and known faults:
+    one in forty with a wrong figure, one in fifty without a section, one in fifty with an
+    extra paragraph. Returns, per letter, its path, values and fault (None for a clean one)."""
+    template = load_template(TEMPLATE)
+    rng = random.Random(seed)
+    sections = [title for title, s in template.sections.items() if len(s.paragraphs) > 2]
+    letters = []
+    for index in range(count):
+        values, fault, drop, extra = varied_values(rng, index), None, None, None
+        if index % 40 == 7:
+            fault = "wrong-figure"
+            if index % 80 == 7:
+                values["compliance_outcomes"] = str(int(values["compliance_outcomes"]) + 1)
+            else:
+                values["upheld_rate"] = f"{(int(values['upheld_rate'][:-1]) + 37) % 101}%"
+        elif index % 50 == 23:
+            fault, drop = "dropped-section", rng.choice(sections)
+        elif index % 50 == 49:
+            fault, extra = "extra-paragraph", "We were pleased to deliver a training course to your staff."
+        path = folder / f"letter-{index:06d}.txt"
+        path.write_text(render(template, values, drop, extra, address_lines=True), encoding="utf-8")
+        letters.append({"path": path, "values": values, "fault": fault, "dropped": drop})
+    return letters
 
 
 def run(count: int, html: bool) -> None:

@@ -187,3 +187,20 @@ def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(bat
     assert all(e["reason"] == "signed off" for e in rewritten["finding"])
     code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
     assert code == 0 and "earlier letter-audit" not in err
+
+
+def test_a_baseline_written_under_a_renamed_rules_old_id_still_suppresses_it(tmp_path, capsys):
+    from audit.baseline import Baseline, fingerprint
+    from audit.models import Finding, LetterResult
+
+    result = LetterResult(tmp_path / "a.txt", "t", {}, [Finding(
+        "unknown-recipient", "warning", "account AB1 matches no row.", 3, evidence={"key": "AB1"})], key="AB1")
+    old = Finding("unknown-authority", "warning", "authority AB1 matches no row.", 3, evidence={"key": "AB1"})
+    path = tmp_path / "baseline.toml"
+    path.write_text(f'version = 2\n\n[[finding]]\nfingerprint = "{fingerprint(result, old)}"\n'
+                    f'rule = "unknown-authority"\nletter = "AB1"\n', encoding="utf-8")
+    baseline = Baseline.load(path)
+    assert "'unknown-authority' in the baseline" in capsys.readouterr().err
+    assert [e.rule for e in baseline.entries] == ["unknown-recipient"]
+    [kept] = list(baseline.filter([result]))
+    assert baseline.outcome.suppressed == 1 and baseline.outcome.stale == [] and kept.findings == []

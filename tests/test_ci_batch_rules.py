@@ -1,4 +1,4 @@
-"""Batch rules: inconsistent-average (peers by agreeing fields, or by authority type) and
+"""Batch rules: inconsistent-value (peers by agreeing fields, or by authority type) and
 duplicate-letter (same authority, same text), run on letters made from a clean seed."""
 from __future__ import annotations
 
@@ -47,14 +47,14 @@ def findings(report, rule):
 
 
 def test_batch_rules_are_documented_batch_rules():
-    for rule_id in ("inconsistent-average", "duplicate-letter", "data-mismatch", "missing-letter",
-                    "unknown-authority"):
+    for rule_id in ("inconsistent-value", "duplicate-letter", "data-mismatch", "missing-letter",
+                    "unknown-recipient"):
         rule = all_rules()[rule_id]
         assert rule.batch and rule.check is None and callable(rule.check_batch)
         assert "Bad" in rule.doc and "Good" in rule.doc and rule.summary
 
 
-# --- inconsistent-average ----------------------------------------------------------------
+# --- inconsistent-value ----------------------------------------------------------------
 
 def test_one_odd_average_among_agreeing_peers_is_flagged(folder, capsys):
     for i, name in enumerate(["Adur", "Babergh", "Craven", "Dacorum"]):
@@ -62,7 +62,7 @@ def test_one_odd_average_among_agreeing_peers_is_flagged(folder, capsys):
     make_letter(folder, "odd.txt", "Eden District Council", upheld=47)
     code, report, _ = run(capsys, "letters")
     assert code == 1
-    found = findings(report, "inconsistent-average")
+    found = findings(report, "inconsistent-value")
     assert [name for name, _ in found] == ["odd.txt"]
     finding = found[0][1]
     assert finding["severity"] == "warning"
@@ -78,7 +78,7 @@ def test_too_few_peers_to_call_one_odd(folder, capsys):
     make_letter(folder, "b.txt", "Babergh District Council")
     make_letter(folder, "c.txt", "Craven District Council", upheld=47)
     code, report, _ = run(capsys, "letters")
-    assert code == 0 and findings(report, "inconsistent-average") == []
+    assert code == 0 and findings(report, "inconsistent-value") == []
 
 
 def test_peers_are_letters_whose_other_averages_agree(folder, capsys):
@@ -87,11 +87,11 @@ def test_peers_are_letters_whose_other_averages_agree(folder, capsys):
     for i in range(3):  # county councils: 55 / 98 / 25; a different upheld average is no anomaly
         make_letter(folder, f"c{i}.txt", f"County {i} Council", upheld=55, compliance=98, remedy=25)
     code, report, _ = run(capsys, "letters")
-    assert code == 0 and findings(report, "inconsistent-average") == []
+    assert code == 0 and findings(report, "inconsistent-value") == []
 
     make_letter(folder, "odd.txt", "County 9 Council", upheld=55, compliance=97, remedy=25)
     code, report, _ = run(capsys, "letters")
-    found = findings(report, "inconsistent-average")
+    found = findings(report, "inconsistent-value")
     assert [(name, f["excerpt"]) for name, f in found] == [("odd.txt", "compliance_average = 97%")]
     assert "quote 98%" in found[0][1]["message"] and "3 of 4" in found[0][1]["message"]
 
@@ -103,39 +103,67 @@ def test_authority_types_table_decides_peers(folder, capsys, tmp_path):
         make_letter(folder, f"{i}.txt", name)
     make_letter(folder, "metro.txt", "Wigan Metropolitan Borough Council", upheld=52)
     code, report, _ = run(capsys, "letters")
-    assert [n for n, _ in findings(report, "inconsistent-average")] == ["metro.txt"]  # looks odd...
+    assert [n for n, _ in findings(report, "inconsistent-value")] == ["metro.txt"]  # looks odd...
 
     types = tmp_path / "types.csv"
     types.write_text("Authority,Type\n" + "".join(f"{n.upper()},District\n" for n in names)
                      + "Wigan Metropolitan Borough Council,Metropolitan Borough\n", encoding="utf-8")
     code, report, _ = run(capsys, "letters", "--authority-types", types)
-    assert code == 0 and findings(report, "inconsistent-average") == []  # ...but is its type's only letter
+    assert code == 0 and findings(report, "inconsistent-value") == []  # ...but is its type's only letter
 
     make_letter(folder, "odd-district.txt", "Eden District Council", upheld=40)
     types.write_text(types.read_text(encoding="utf-8") + "Eden District Council,District\n", encoding="utf-8")
     code, report, _ = run(capsys, "letters", "--authority-types", types)
-    found = findings(report, "inconsistent-average")
+    found = findings(report, "inconsistent-value")
     assert [n for n, _ in found] == ["odd-district.txt"]
     assert "District letters" in found[0][1]["message"] and "quote 45%" in found[0][1]["message"]
+
+
+def test_peer_groups_table_decides_peers_and_the_old_option_is_an_alias(folder, capsys, tmp_path):
+    names = ["Adur District Council", "Babergh District Council", "Craven District Council",
+             "Dacorum District Council"]
+    for i, name in enumerate(names):
+        make_letter(folder, f"{i}.txt", name)
+    make_letter(folder, "metro.txt", "Wigan Metropolitan Borough Council", upheld=52)
+    groups = tmp_path / "groups.csv"
+    groups.write_text("Authority,Group\n" + "".join(f"{n},District\n" for n in names)
+                      + "Wigan Metropolitan Borough Council,Metropolitan Borough\n", encoding="utf-8")
+    code, report, err = run(capsys, "letters", "--peer-groups", groups)
+    assert code == 0 and findings(report, "inconsistent-value") == [] and "deprecated" not in err
+    code, report, err = run(capsys, "letters", "--authority-types", groups)
+    assert code == 0 and findings(report, "inconsistent-value") == []
+    assert "--authority-types is now called --peer-groups" in err
 
 
 def test_batch_rules_honour_ignore_select_and_severity(folder, capsys):
     for i in range(3):
         make_letter(folder, f"{i}.txt", f"Council {i}")
     make_letter(folder, "odd.txt", "Council 9", remedy=21)
-    _, report, _ = run(capsys, "letters", "--ignore", "inconsistent-average")
-    assert findings(report, "inconsistent-average") == []
+    _, report, _ = run(capsys, "letters", "--ignore", "inconsistent-value")
+    assert findings(report, "inconsistent-value") == []
     _, report, _ = run(capsys, "letters", "--select", "count-mismatch")
-    assert findings(report, "inconsistent-average") == []
-    code, report, _ = run(capsys, "letters", "--severity", "inconsistent-average=error", "--fail-on", "error")
-    [(name, finding)] = findings(report, "inconsistent-average")
+    assert findings(report, "inconsistent-value") == []
+    code, report, _ = run(capsys, "letters", "--severity", "inconsistent-value=error", "--fail-on", "error")
+    [(name, finding)] = findings(report, "inconsistent-value")
     assert code == 1 and finding["severity"] == "error" and name == "odd.txt"
+
+
+def test_the_old_rule_ids_still_work_with_a_deprecation_note(folder, capsys):
+    for i in range(3):
+        make_letter(folder, f"{i}.txt", f"Council {i}")
+    make_letter(folder, "odd.txt", "Council 9", remedy=21)
+    code, report, err = run(capsys, "letters", "--severity", "inconsistent-average=error", "--fail-on", "error")
+    [(_, finding)] = findings(report, "inconsistent-value")
+    assert code == 1 and finding["severity"] == "error"
+    assert "'inconsistent-average'" in err and "now called 'inconsistent-value'" in err
+    _, report, _ = run(capsys, "letters", "--ignore", "inconsistent-average")
+    assert findings(report, "inconsistent-value") == []
 
 
 def test_the_seed_batch_has_no_batch_findings(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     _, report, _ = run(capsys, "fixtures/letters")
-    assert findings(report, "inconsistent-average") == [] and findings(report, "duplicate-letter") == []
+    assert findings(report, "inconsistent-value") == [] and findings(report, "duplicate-letter") == []
 
 
 # --- duplicate-letter ----------------------------------------------------------------------

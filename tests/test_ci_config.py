@@ -151,3 +151,19 @@ def test_explicit_config_file(project, capsys, tmp_path):
 def test_check_without_paths_is_a_usage_error(project, capsys):
     code, _, err = run(capsys)
     assert code == 2 and "PATH" in err
+
+
+def test_old_rule_ids_in_a_configuration_file_still_work(tmp_path, capsys):
+    from audit.config import load_config
+
+    path = tmp_path / "letter-audit.toml"
+    path.write_text('ignore = ["unknown-authority"]\nseverity = { inconsistent-average = "error" }\n'
+                    'authority-types = "groups.csv"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.values["peer_groups"] == tmp_path / "groups.csv"
+    from audit.config import resolve_settings
+
+    settings = resolve_settings({}, config)
+    assert settings.ignore == {"unknown-recipient"} and settings.severity == {"inconsistent-value": "error"}
+    err = capsys.readouterr().err
+    assert "the key 'authority-types' is now called 'peer-groups'" in err

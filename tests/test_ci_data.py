@@ -17,7 +17,7 @@ DATA = ROOT / "tests" / "fixtures" / "ci" / "data.csv"
 L000, L001, L002, L003, L004 = (
     "000_bd725a1dda7d64f9.txt", "001_eb19f74a81183c1a.txt", "002_3e1a7b4ce7d2b570.txt",
     "003_93a2751bcc8bc2f0.txt", "004_63abd8654b08d728.txt")
-DATA_RULES = "data-mismatch,missing-letter,unknown-authority"
+DATA_RULES = "data-mismatch,missing-letter,unknown-recipient"
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_reconciliation_against_csv(batch, capsys):
     assert set(found) == {
         (L001, "data-mismatch"),  # WELLINGBOROUGH BOROUGH COUNCIL: compliance outcomes differ
         (L004, "data-mismatch"),  # Telford & Wrekin: upheld rate differs
-        (L003, "unknown-authority"),  # Ashfield is not in the data
+        (L003, "unknown-recipient"),  # Ashfield is not in the data
         ("data.csv", "missing-letter"),  # Norwich has no letter
     }  # Ipswich (exact) and Cambridge ("Cambridge City Council.") match without findings
 
@@ -71,7 +71,7 @@ def test_reconciliation_against_csv(batch, capsys):
     assert "upheld_rate is 100% in the letter but 50% in the data" in telford["message"]
     assert 'data.csv line 5, "Telford & Wrekin Council"' in telford["message"]
 
-    [ashfield] = found[(L003, "unknown-authority")]
+    [ashfield] = found[(L003, "unknown-recipient")]
     assert ashfield["severity"] == "warning"
     assert 'authority "Ashfield District Council" matches no row of data.csv' in ashfield["message"]
     assert ashfield["line"] == 7  # name, title and council on one line in this Markdown export
@@ -202,3 +202,31 @@ def test_fuzzy_matching_tolerates_slips_not_other_words():
     assert index.match("West Sussex County Council") is None
     assert index.match("Norwich City Council") is None
     assert index.closest("Norwich City Council") is not None
+
+
+@pytest.mark.parametrize("base, letter, cell, agree", [
+    ("percent", 13, "12.5", True),  # the letter states the exact figure rounded
+    ("percent", 12, "12.5", True),
+    ("percent", 20, "12.5", False),
+    ("percent", 12.5, "12.5%", True),
+    ("int", 12, "12", True),
+    ("money", "£150.50", "150.50", True),  # a bare amount takes the letter's currency
+    ("money", "£150.50", "£150.5", True),
+    ("money", "£150.50", "150.51", False),
+    ("money", "£150.50", "150.50 EUR", False),
+    ("date", "2020-07-22", "22 July 2020", True),
+    ("text", "Smith & Sons", "SMITH AND SONS", True),
+])
+def test_data_cells_are_compared_with_the_letters_values_by_type(base, letter, cell, agree):
+    from audit.data import letter_value, same, typed
+
+    assert same(base, letter_value(base, letter), typed(base, cell)) is agree
+
+
+@pytest.mark.parametrize("base, cell", [("int", "12.0"), ("int", "1.5"), ("percent", "x"), ("money", "£"),
+                                        ("date", "2020-13-01")])
+def test_data_cells_not_of_the_columns_type_are_refused(base, cell):
+    from audit.data import typed
+
+    with pytest.raises(ValueError):
+        typed(base, cell)

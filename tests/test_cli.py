@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from audit.cli import main
-from audit.rules import all_rules
+from audit.rules import all_rules, builtin_rules
+from audit.settings import Settings
 
 from support import LETTERS, ROOT, SEEDS
 
@@ -99,9 +100,24 @@ def test_no_progress_bar_in_pipes(tmp_path):
 
 def test_rules_catalogue(capsys):
     code, out, _ = run(capsys, "rules")
-    assert code == 0 and len(out.splitlines()) == len(all_rules())
+    shipped = Settings().rules
+    declared = [rule for rule in shipped.values() if rule.template]
+    assert code == 0 and len(out.splitlines()) == len(builtin_rules()) + 2 + len(declared)
+    assert "Declared by the template lgsco-annual-review-2020" in out
     code, out, _ = run(capsys, "rule", "count-mismatch")
     assert out.startswith("count-mismatch (error)") and "Bad" in out and "Good" in out
+    assert out.rstrip().endswith("Declared by the template lgsco-annual-review-2020.")
+
+
+def test_a_templates_own_rules_are_listed_and_explained_with_t(capsys):
+    refund = str(ROOT / "docs" / "examples" / "council-tax-refund.md")
+    code, out, _ = run(capsys, "rules", "-t", refund)
+    assert code == 0 and "refund-mismatch          error    The refund is not what was paid" in out
+    assert "count-mismatch" not in out  # only the named template's rules
+    code, out, _ = run(capsys, "rule", "refund-mismatch", "-t", refund)
+    assert code == 0 and out.startswith("refund-mismatch (error)") and "to the penny" in out
+    code, _, err = run(capsys, "rule", "refund-mismatch")
+    assert code == 2 and "letter-audit rule ID -t TEMPLATE" in err
 
 
 @pytest.mark.parametrize("rule", sorted(all_rules()))
@@ -114,5 +130,5 @@ def test_every_rule_is_documented(rule):
 
 def test_readme_lists_every_rule_with_its_severity():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for rule in all_rules().values():
+    for rule in Settings().rules.values():  # built in, and declared by the shipped template
         assert f"| `{rule.id}` | {rule.severity} |" in readme, rule.id

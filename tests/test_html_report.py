@@ -262,7 +262,7 @@ def test_findings_the_baseline_accepted_are_shown_collapsed(tmp_path):
 
 def test_templates_choose_the_overview_columns():
     assert load_templates()[0].overview_fields[:2] == ("authority", "recipient_name")
-    source = "+++\nname = 't'\n+++\n\nDear {{name}} of {{town}}, {{a:int}} {{b:int}} {{c:int}}\n"
+    source = "+++\nname = 't'\n+++\n\nDear {{name:text}} of {{town:text}}, {{a:int}} {{b:int}} {{c:int}}\n"
     assert parse_template(source).overview_fields == ("name", "town", "a", "b")
     with pytest.raises(TemplateError, match="overview_fields names 'nobody'"):
         parse_template(source.replace("name = 't'", "name = 't'\noverview_fields = ['nobody']"))

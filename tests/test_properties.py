@@ -58,3 +58,23 @@ def test_damaged_letters(cuts):
 @given(st.permutations(SEED.split("\n\n")))
 def test_shuffled_paragraphs(paragraphs):
     audit_bytes("\n\n".join(paragraphs).encode("utf-8"))
+
+
+TEMPLATE_PIECES = ["{{", "}}", "{", "}", "\\{{", "a", "b:int", "|", ":", "x|y", " ", "\n", "\n\n", "# ",
+                   "{optional}", "<!--", "-->", "free:", "%", "£", "1", "a:money", "c:nope", "a:", "word"]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.sampled_from(TEMPLATE_PIECES), max_size=40))
+def test_any_template_body_compiles_or_is_refused_with_its_problems(pieces):
+    from audit.template import TemplateError, parse_template
+
+    source = '+++\nname = "t"\n[fields]\na = { type = "int" }\n+++\n' + "".join(pieces)
+    try:
+        template = parse_template(source)
+    except TemplateError as exc:
+        assert exc.problems and all(problem.startswith("<template>:") for problem in exc.problems)
+        return
+    for paragraph in template.paragraphs:
+        if paragraph.regex is not None:
+            paragraph.matches("a 1 b")

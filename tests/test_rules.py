@@ -4,8 +4,10 @@ A case starts from a seed letter (`seed: "000"`) with `edits` applied (and the w
 `repeat`ed), or gives its own `text` or `bytes_hex`, or names a committed file (`fixture:
 fixtures/...`, e.g. a Word or PDF letter); `encoding` and `newline` re-encode it. `fail` cases list the
 findings expected of the rule (line, count, words in the message or not in it, and `only`:
-no other warning or error); `pass` cases must not raise the rule at all. A file may give its
-own `template` (its text) instead of the shipped ones. No case may raise internal-error
+no other warning or error; a `pass` case with `expect: {only: true}` must raise no warning or
+error at all); `pass` cases must not raise the rule at all. A file may give its own `template`
+(its text) instead of the shipped ones, a case a `template_file` (a path from the repository
+root); a `seed` with a / is a letter's path from the repository root. No case may raise internal-error
 (but the cases of internal-error itself): a rule that crashes fails its cases, pass or fail.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.rules import all_rules
+from audit.rules import builtin_rules
 from audit.settings import Settings
 
 from support import ROOT, audit_text, edit, seed_text
@@ -37,7 +39,12 @@ def build_letter(case: dict) -> bytes:
         return (ROOT / case["fixture"]).read_bytes()
     if "bytes_hex" in case:
         return bytes.fromhex(case["bytes_hex"])
-    text = case["text"] if "text" in case else seed_text(str(case["seed"]))
+    if "text" in case:
+        text = case["text"]
+    elif "/" in str(case["seed"]):  # a letter of another batch, by its path from the repository root
+        text = (ROOT / case["seed"]).read_text(encoding="utf-8")
+    else:
+        text = seed_text(str(case["seed"]))
     for change in case.get("edits", []):
         text = edit(text, change["old"], change["new"], change.get("occurrence", 1))
     text = "\n\n".join([text] * case.get("repeat", 1))
@@ -48,11 +55,13 @@ def build_letter(case: dict) -> bytes:
 
 @pytest.mark.parametrize("rule, kind, case", list(load_cases()))
 def test_rule_case(tmp_path, rule, kind, case):
-    assert rule in all_rules(), f"{rule} is not a known rule"
     settings = None
     if case["template"]:
         (tmp_path / "template.md").write_text(case["template"], encoding="utf-8")
         settings = Settings(template_paths=[tmp_path / "template.md"])
+    elif "template_file" in case:
+        settings = Settings(template_paths=[ROOT / case["template_file"]])
+    assert rule in (settings or Settings()).rules, f"{rule} is not a known rule"
     name = case.get("file", Path(case["fixture"]).name if "fixture" in case else "letter.txt")
     _, result = audit_text(tmp_path, build_letter(case), name, settings)
     if rule != "internal-error":
@@ -60,6 +69,8 @@ def test_rule_case(tmp_path, rule, kind, case):
     found = [f for f in result.findings if f.rule == rule]
     if kind == "pass":
         assert not found, [f.message for f in found]
+        if case.get("expect", {}).get("only"):
+            assert not [f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info"]
         return
     expected = case["expect"]
     assert len(found) == expected.get("count", 1), [f.message for f in found]
@@ -79,5 +90,6 @@ def test_every_rule_has_cases_both_ways():
     for param in load_cases():
         rule, kind, _ = param.values
         covered.setdefault(rule, set()).add(kind)
-    per_letter = {rule_id for rule_id, rule in all_rules().items() if not rule.batch}
+    per_letter = {rule_id for rule_id, rule in builtin_rules().items() if not rule.batch}
+    per_letter |= set(Settings().rules) - set(builtin_rules())  # the rules the shipped template declares
     assert {rule for rule, kinds in covered.items() if kinds == {"pass", "fail"}} >= per_letter

@@ -1,6 +1,8 @@
 """Templates are data: parsing, errors, another kind of letter, choosing between templates."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,7 @@ import pytest
 from audit.expr import ExpressionError, compile_expression
 from audit.settings import Settings
 from audit.template import TemplateError, default_template_dir, load_template, parse_template
+from audit.types import CurrencyMismatch, InvalidValue, Money, convert, money
 
 from support import audit_text, edit, seed_text
 
@@ -54,7 +57,7 @@ def test_another_kind_of_letter_needs_only_a_template(tmp_path):
                              "resident": "Ms Rivers", "expiry": "2024-05-31"}
     _, wrong = audit_text(tmp_path, PERMIT_LETTER.format(total=60), settings=settings)
     [finding] = wrong.findings
-    assert finding.rule == "count-mismatch" and finding.line == 7
+    assert finding.rule == "fee-mismatch" and finding.line == 7
     assert finding.message == "The total fee is given as £60, but 2 vehicles at £40 make £80."
 
 
@@ -83,13 +86,13 @@ def test_best_template_is_chosen_per_letter(tmp_path):
 
 @pytest.mark.parametrize("source, problem", [
     ("+++\nname = \n+++\nHello", "not valid TOML"),
-    ("+++\n[fields]\nx = { type = \"money\" }\n+++\n{{x}}", "unknown type 'money'"),
-    ("Total {{n:int}} {{a|b}} and {{c|d}}", None),
-    ("{{a|b}} first", "no number placeholder before it"),
-    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"__import__('os').system('true')\"\n+++\nHi", "not allowed"),
-    ("+++\n[[checks]]\nrule = \"count-mismatch\"\nexpr = \"a.__class__\"\n+++\nHi", "not allowed"),
-    ("+++\n[[checks]]\nexpr = \"a == b\"\n+++\nHi", "lacks 'rule'"),
-    ("+++\n[fields]\nx = { type = \"int\" }\n+++\nCount {{x:date}}", "contradicts the header"),
+    ("+++\nname = 't'\n[fields]\nx = { type = \"moneys\" }\n+++\n{{x}}", "unknown type 'moneys'"),
+    ("+++\nname = 't'\n+++\nTotal {{n:int}} {{a|b}} and {{c|d}}", None),
+    ("+++\nname = 't'\n+++\n{{a|b}} first", "no number placeholder before it"),
+    ("+++\nname = 't'\n[[checks]]\nexpr = \"__import__('os').system('true')\"\n+++\nHi", "not allowed"),
+    ("+++\nname = 't'\n[[checks]]\nexpr = \"a.__class__\"\n+++\nHi", "not allowed"),
+    ("+++\nname = 't'\n[[checks]]\nrule = \"check-failed\"\n+++\nHi", "lacks 'expr'"),
+    ("+++\nname = 't'\n[fields]\nx = { type = \"int\" }\n+++\nCount {{x:date}}", "contradicts the header"),
     ("+++\nname = 'x'\n", "never closed"),
 ])
 def test_template_errors_name_the_problem(source, problem):
@@ -128,8 +131,98 @@ def test_missing_and_edited_seed_still_uses_the_template(tmp_path):
 
 
 def test_a_template_naming_an_unknown_rule_is_refused(tmp_path):
-    source = PARKING.read_text(encoding="utf-8").replace('rule = "count-mismatch"', 'rule = "count-mismatc"')
+    source = PARKING.read_text(encoding="utf-8").replace('rule = "fee-mismatch"', 'rule = "fee-mismatc"')
     broken = tmp_path / "broken.md"
     broken.write_text(source, encoding="utf-8")
-    with pytest.raises(TemplateError, match="names the rule 'count-mismatc', which does not exist"):
+    with pytest.raises(TemplateError, match="names the rule 'fee-mismatc', which is neither built in nor declared"):
         Settings(template_paths=[broken]).templates
+
+
+def test_single_braces_are_literal_and_a_backslash_writes_a_literal_double_brace(tmp_path):
+    source = ('+++\nname = "braces"\n[fields]\ncode = { type = "int" }\n+++\n\n'
+              'Reply to {office} with \\{{code}} replaced by {{code}}.\n\nYours,\n\nThe team\n')
+    template = parse_template(source)
+    [paragraph] = [p for p in template.paragraphs if p.slots]
+    assert [p for p in paragraph.parts if isinstance(p, str)] == ["Reply to {office} with {{code}} replaced by ", "."]
+    assert paragraph.skeleton == "Reply to {office} with {{code}} replaced by ⟨code⟩."
+    path = tmp_path / "braces.md"
+    path.write_text(source, encoding="utf-8")
+    _, result = audit_text(tmp_path, "Reply to {office} with {{code}} replaced by 42.\n\nYours,\n\nThe team\n",
+                           settings=Settings(template_paths=[path]))
+    assert result.status == "pass" and result.fields == {"code": 42}
+
+
+@pytest.mark.parametrize("expression, env, expected", [
+    ("a / b == 0.125", {"a": 1, "b": 8}, True),  # exact: no binary floating point
+    ("0.1 + 0.2 == 0.3", {}, True),
+    ("rounds_to(s, 100 * a / b)", {"s": 13, "a": 1, "b": 8}, True),  # 12.5 half up
+    ("rounds_to(s, 100 * a / b)", {"s": 12, "a": 1, "b": 8}, True),  # 12.5 half to even
+    ("rounds_to(s, 100 * a / b)", {"s": 20, "a": 1, "b": 8}, False),
+    ("rounds_to(s, 100 * a / b)", {"s": Decimal("12.5"), "a": 1, "b": 8}, True),
+    ("rounds_to(s, 100 * a / b)", {"s": Decimal("12.4"), "a": 1, "b": 8}, False),  # 12.4 is written to 0.1
+    ("sum(a, b, c) == 6", {"a": 1, "b": 2, "c": 3}, True),
+    ("total == sum(a, b)", {"total": money("£3.75"), "a": money("£1.25"), "b": money("£2.50")}, True),
+    ("refund == paid - bill", {"refund": money("£105.25"), "paid": money("£1,234.50"), "bill": money("£1,129.25")}, True),
+    ("fee * 3 == total", {"fee": money("£0.10"), "total": money("£0.30")}, True),
+])
+def test_arithmetic_is_exact(expression, env, expected):
+    evaluate, _ = compile_expression(expression)
+    assert evaluate(env) is expected
+
+
+def test_money_of_two_currencies_cannot_be_added_or_compared():
+    evaluate, _ = compile_expression("a + b > 0")
+    with pytest.raises(CurrencyMismatch, match="different currencies"):
+        evaluate({"a": money("£1.00"), "b": money("$1.00")})
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("£1,234.50", "1234.50", "GBP"), ("$12", "12", "USD"), ("€3.50", "3.50", "EUR"),
+    ("1,234.50 GBP", "1234.50", "GBP"), ("-£5.00", "-5.00", "GBP"),
+])
+def test_money_is_read_with_its_currency(text, amount, currency):
+    assert money(text) == Money(Decimal(amount), currency) and money(text).currency == currency
+
+
+@pytest.mark.parametrize("base, text, value", [
+    ("int", "1,400", 1400), ("decimal", "1,234.5", Decimal("1234.5")), ("percent", "12.5%", Decimal("12.5")),
+    ("percent", "100%", Decimal("100")),
+])
+def test_values_are_read_exactly(base, text, value):
+    assert convert(base, text) == value
+
+
+@pytest.mark.parametrize("base, text", [("int", "150.50"), ("int", "1,40"), ("percent", "12"), ("money", "12.50"),
+                                        ("date", "31 February 2021")])
+def test_text_that_is_not_a_value_of_the_type_is_refused(base, text):
+    with pytest.raises(InvalidValue):
+        convert(base, text)
+
+
+@pytest.mark.parametrize("expression, words", [
+    ("fee + rate", "adds money and a number"),
+    ("fee * fee", "multiplies money by money"),
+    ("when + 1", "arithmetic on a date"),
+    ("year(fee) == 2020", "needs one date"),
+    ("rounds_to(fee, 3)", "compares money with a number"),
+    ("name + 1", "arithmetic on text"),
+    ("when == 3", "compares a date with a number"),
+])
+def test_expressions_whose_types_do_not_fit_are_refused_before_any_letter(expression, words):
+    types = {"fee": "money", "rate": "percent", "when": "date", "name": "text"}
+    with pytest.raises(ExpressionError, match=re.escape(words)):
+        compile_expression(expression, types)
+
+
+def test_a_body_that_starts_with_a_heading_has_no_empty_first_section(tmp_path):
+    source = ('+++\nname = "heading-first"\n[types.fee]\nbase = "money"\n[fields]\nfee = { type = "fee" }\n+++\n\n'
+              '# Your fee\n\nThe fee is {{fee}}.\n\n# Paying\n\nPay online.\n')
+    path = tmp_path / "t.md"
+    path.write_text(source, encoding="utf-8")
+    template = load_template(path)
+    assert list(template.sections) == ["Your fee", "Paying"] and template.bases["fee"] == "money"
+    _, result = audit_text(tmp_path, "Your fee\n\nThe fee is £12.50.\n\nPaying\n\nPay online.\n",
+                           settings=Settings(template_paths=[path]))
+    assert result.status == "pass" and result.fields == {"fee": "£12.50"}
+    _, result = audit_text(tmp_path, "Your fee\n\nThe fee is £12.50.\n", settings=Settings(template_paths=[path]))
+    assert [f.rule for f in result.findings] == ["missing-section"]

@@ -1,4 +1,5 @@
-"""The rule catalogue: one module per rule, its docstring is its documentation.
+"""The rule catalogue: one module per built-in rule, its docstring is its documentation;
+and the rules templates declare ([rules.ID] in a template's header).
 
 A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
 (how a reviewer checks a finding) and check(letter) -> iterable of Issue, each anchored to
@@ -6,20 +7,34 @@ what it is about (audit/rules/base.py derives line, section and excerpt from the
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
 BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
 instead (see audit/batch.py).
+
+Built-in rules are generic; what a kind of letter must satisfy is declared by its
+template, with the rule its failures raise. Renamed rules keep their old id as an alias
+(ALIASES), accepted wherever a rule id is (options, configuration, baselines).
 """
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
+import sys
+from functools import lru_cache, partial
 
-from .base import RuleInfo, run_rules
+from .base import RuleInfo, declared_issues, run_rules
 
-__all__ = ["RuleInfo", "all_rules", "run_rules"]
+__all__ = ["ALIASES", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id", "register_declared_rules",
+           "run_rules"]
+
+# old id -> current id
+ALIASES = {
+    "inconsistent-average": "inconsistent-value",
+    "unknown-authority": "unknown-recipient",
+}
+_declared: dict[str, RuleInfo] = {}
+_noted: set[tuple[str, str]] = set()  # (old id, where): each note once per process
 
 
 @lru_cache(maxsize=1)
-def all_rules() -> dict[str, RuleInfo]:
+def builtin_rules() -> dict[str, RuleInfo]:
     rules = {}
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module_info.name == "base":
@@ -30,3 +45,37 @@ def all_rules() -> dict[str, RuleInfo]:
                                     getattr(module, "check", None), getattr(module, "BATCH", False),
                                     getattr(module, "check_batch", None))
     return dict(sorted(rules.items()))
+
+
+def all_rules() -> dict[str, RuleInfo]:
+    """Built-in rules and the rules declared by the templates loaded in this process."""
+    if not _declared:
+        return builtin_rules()
+    return dict(sorted({**builtin_rules(), **_declared}.items()))
+
+
+def declared_rule_info(rule) -> RuleInfo:
+    """The catalogue entry of a rule a template declares (audit.template.DeclaredRule)."""
+    doc = rule.explanation or f"Declared by the template {rule.template!r}."
+    hint = rule.hint or "Check the figures the message names against the source data."
+    return RuleInfo(rule.id, rule.severity, rule.summary, doc, hint,
+                    partial(declared_issues, rule=rule.id), template=rule.template)
+
+
+def register_declared_rules(templates) -> None:
+    for template in templates:
+        for rule in template.rules.values():
+            _declared.setdefault(rule.id, declared_rule_info(rule))
+
+
+def canonical_rule_id(rule_id: str, where: str = "") -> str:
+    """The current id of a rule; an old id is accepted with a one-line note on stderr."""
+    new = ALIASES.get(rule_id)
+    if new is None:
+        return rule_id
+    if (rule_id, where) not in _noted:
+        _noted.add((rule_id, where))
+        place = f" in {where}" if where else ""
+        print(f"letter-audit: note: the rule {rule_id!r}{place} is now called {new!r}; "
+              f"the old id still works but is deprecated", file=sys.stderr)
+    return new

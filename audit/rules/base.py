@@ -31,6 +31,7 @@ class RuleInfo:
     check: Any = field(repr=False)
     batch: bool = False
     check_batch: Any = field(default=None, repr=False)
+    template: str | None = None  # the template that declares the rule; None for a built-in rule
 
 
 def run_rules(letter: Letter, rules, severity_of) -> list[Finding]:

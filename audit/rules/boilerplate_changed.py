@@ -16,6 +16,7 @@ from ..diffs import describe, word_diff
 from ..extract import expected_text
 from ..language import sentences
 from ..models import Issue
+from ..types import DESCRIPTIONS
 
 ID = "boilerplate-changed"
 SEVERITY = "warning"
@@ -55,5 +56,12 @@ def _unread_fields(letter, pair):
               if slot.field and not (letter.fields and letter.fields.in_paragraph(slot.field, pair.para.line))]
     if not unread:
         return ""
-    named = ", ".join(f"{name} (a {kind})" for name, kind in unread)
+    named = ", ".join(f"{name} ({_kind(kind)})" for name, kind in unread)
     return f" No value could be read there for {named}: check the text against the template."
+
+
+def _kind(type_name: str) -> str:
+    """A type in words: "a whole number" for int, "an account" for a template's own type."""
+    if type_name in DESCRIPTIONS:
+        return DESCRIPTIONS[type_name]
+    return f"{'an' if type_name[:1].lower() in 'aeiou' else 'a'} {type_name}"

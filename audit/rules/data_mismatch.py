@@ -1,22 +1,22 @@
 """A figure in the letter differs from the source data (--data).
 
-With ``--data FILE`` (CSV or Excel, one row per authority, columns named like the
+With ``--data FILE`` (CSV or Excel, one row per letter, columns named like the
 template's fields), each letter is matched to its row by the template's key field
-(authority names are compared ignoring case, "&"/"and" and punctuation, and tolerating a
-slip of the keyboard) and every field the data holds is compared with what the letter
-says. The message names the field, the letter's value, the data's value and the row.
+(exactly, or with ``key_match = "fuzzy"`` ignoring case, "&"/"and" and punctuation and
+tolerating a slip of the keyboard) and every field the data holds is compared with what
+the letter says, read with the field's type. The message names the field, the letter's
+value, the data's value and the row.
 
-Bad (the data has upheld_decisions = 3 for this authority)::
+Bad (the data has refund = 105.25 for this account)::
 
-    2 upheld decisions
+    We will refund £150.25, the amount you have overpaid.
 
 Good::
 
-    3 upheld decisions
+    We will refund £105.25, the amount you have overpaid.
 """
-from ..data import letter_value, show, typed
+from ..data import letter_value, same, show, typed
 from ..models import Finding
-from ..names import normalise_name
 
 ID = "data-mismatch"
 SEVERITY = "error"
@@ -40,9 +40,9 @@ def check_batch(results, batch):
             said = result.fields.get(column)
             if said is None:
                 continue
-            kind = template.fields[column].type
+            kind = template.fields[column].base
             expected, actual = typed(kind, text), letter_value(kind, said)
-            if _same(kind, actual, expected):
+            if same(kind, actual, expected):
                 continue
             yield result, Finding(
                 ID, SEVERITY,
@@ -50,9 +50,3 @@ def check_batch(results, batch):
                 result.lines.get(column, 1), template.section_of_field(column),
                 f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}",
                 evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)})
-
-
-def _same(kind, actual, expected):
-    if kind in ("int", "percent", "date"):
-        return actual == expected
-    return normalise_name(actual) == normalise_name(expected)

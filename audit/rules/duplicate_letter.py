@@ -1,17 +1,17 @@
 """Two letters in the batch are for the same recipient, or hold the same text.
 
-A batch has one letter per authority (the template's key field). Two letters for the same
-authority, or two files holding the same letter (compared after normalisation, so a PDF
+A batch has one letter per recipient (the template's key field). Two letters for the same
+recipient, or two files holding the same letter (compared after normalisation, so a PDF
 export and a Markdown export of one letter count as the same text), mean a letter was
 produced twice, perhaps with different figures: keep one. Letters of different templates
 (another year) may share a recipient.
 
 Bad::
 
-    letters/012.txt   ... Dear Mr Williams ... Ipswich Borough Council ...
-    letters/317.txt   ... Dear Mr Williams ... Ipswich Borough Council ...
+    letters/012.txt   ... Dear Mr Williams ... account AB123456 ...
+    letters/317.txt   ... Dear Mr Williams ... account AB123456 ...
 
-Good: each authority has exactly one letter in the batch.
+Good: each recipient has exactly one letter in the batch.
 """
 from collections import Counter, defaultdict
 from itertools import islice

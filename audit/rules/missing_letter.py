@@ -1,11 +1,11 @@
 """A row of the source data (--data) has no letter in the batch.
 
 With ``--data FILE``, every row should have its letter. A row that no letter matches
-means a letter was never produced (or could not be read, so its authority is unknown).
+means a letter was never produced (or could not be read, so whom it is for is unknown).
 The finding is about the batch, not a letter: it points at the row of the data file.
 Audit the whole batch when using --data: a partial batch leaves rows without letters.
 
-Bad: the data has a row for Norwich City Council and the batch no letter for it.
+Bad: the data has a row for account AB123456 and the batch no letter for it.
 
 Good: one letter for every row of the data.
 """
@@ -13,7 +13,7 @@ from ..models import Finding
 
 ID = "missing-letter"
 SEVERITY = "error"
-HINT = "Produce the letter for each listed authority, or remove the row from the data if none is due."
+HINT = "Produce the letter for each listed row, or remove the row from the data if none is due."
 BATCH = True
 
 

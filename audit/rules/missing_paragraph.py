@@ -2,7 +2,8 @@
 
 Every paragraph of the template must appear in the letter, the signature block
 included. A missing paragraph inside a section that is missing altogether is reported
-by missing-section instead.
+by missing-section instead; an optional section (``# Heading {optional}``) left out
+altogether raises nothing, while one that is partly there raises this rule for what it lacks.
 
 Bad::
 
@@ -12,7 +13,7 @@ Bad::
 Good::
 
     Yours sincerely,
-    Michael King Local Government and Social Care Ombudsman
+    Revenues Manager
 """
 from ..models import Issue, excerpt
 
@@ -24,7 +25,7 @@ HINT = "Look at the named place in the letter and restore the paragraph from the
 def check(letter):
     if letter.alignment is None:
         return
-    gone = set(letter.alignment.missing_sections)
+    gone = {*letter.alignment.missing_sections, *letter.alignment.omitted_sections}
     for pair in letter.alignment.pairs:
         if pair.kind == "missing" and pair.template.section not in gone:
             what = "heading" if pair.template.heading else "paragraph"

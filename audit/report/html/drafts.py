@@ -117,7 +117,7 @@ class Drafts:
 
 def make_draft(ctx: Letter) -> PageDraft:
     template = ctx.template.title if ctx.template else None
-    types = {name: spec.type for name, spec in ctx.template.fields.items()} if ctx.template else {}
+    types = {name: spec.base for name, spec in ctx.template.fields.items()} if ctx.template else {}
     try:
         rows = _rows_in_step(ctx)
         if rows is None:

@@ -87,7 +87,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
     field_types = {}
     for t in used:
         for name, spec in t.fields.items():
-            field_types.setdefault(name, spec.type)
+            field_types.setdefault(name, spec.base)
 
     columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
                _column("template", "Template", "text"), _column("status", "Status", "status")]

@@ -9,7 +9,6 @@ from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Row, Segment
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")  # as in the template syntax
 _DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
 # Findings about template text the letter lacks name the line after which it is missing;
 # they point at the struck-out row of that text, which stands after that line.
@@ -89,21 +88,18 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
     when it gives none), each singular/plural in the form its number asks for."""
     if t.regex is None:
         return [Segment("missing", t.text)]
-    segments, position, numbers = [], 0, {}
-    for slot, found in zip(t.slots, PLACEHOLDER.finditer(t.text)):
-        if found.start() > position:
-            segments.append(Segment("missing", t.text[position:found.start()]))
-        if slot.field:
-            value = extraction.first(slot.field) if extraction else None
-            numbers[slot.group] = value.value if value else None
-            text = value.raw if value else f"[{slot.field.replace('_', ' ')}]"
-            segments.append(Segment("missing", text, slot.field))
+    segments, numbers = [], {}
+    for part in t.parts:  # the template's compiled parts: literal text and slots
+        if isinstance(part, str):
+            segments.append(Segment("missing", part))
+        elif part.field:
+            value = extraction.first(part.field) if extraction else None
+            numbers[part.group] = value.value if value else None
+            text = value.raw if value else f"[{part.field.replace('_', ' ')}]"
+            segments.append(Segment("missing", text, part.field))
         else:
-            singular, plural = slot.forms
-            segments.append(Segment("missing", singular if numbers.get(slot.number_group) == 1 else plural))
-        position = found.end()
-    if position < len(t.text):
-        segments.append(Segment("missing", t.text[position:]))
+            singular, plural = part.forms
+            segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
     return segments
 
 
@@ -143,15 +139,13 @@ def _slot_segments(t: TemplateParagraph) -> list[Segment]:
     """The template paragraph with each placeholder as a labelled slot."""
     if t.regex is None:
         return [Segment("text", t.text)]
-    segments, position = [], 0
-    for slot, found in zip(t.slots, PLACEHOLDER.finditer(t.text)):
-        if found.start() > position:
-            segments.append(Segment("text", t.text[position:found.start()]))
-        label = slot.field or "singular or plural, agreeing with the number"
-        segments.append(Segment("slot", slot.field or "|".join(slot.forms), label))
-        position = found.end()
-    if position < len(t.text):
-        segments.append(Segment("text", t.text[position:]))
+    segments = []
+    for part in t.parts:
+        if isinstance(part, str):
+            segments.append(Segment("text", part))
+        else:
+            label = part.field or "singular or plural, agreeing with the number"
+            segments.append(Segment("slot", part.field or "|".join(part.forms), label))
     return segments
 
 

@@ -1,32 +1,31 @@
 """A letter quotes a peer-wide figure differently from the letters of its peers.
 
-Some figures are the same for every authority of a kind: "This compares to an average of
-45% in similar authorities" is one number for all district councils. The template marks
-such fields `peer = true`. Peers are the letters whose other peer fields all agree with
-this letter's (if the upheld and remedy averages match, the compliance average should
-too); with ``--authority-types FILE`` (CSV: authority,type) they are the letters to
-authorities of the same type (a letter whose authority the table lacks falls back to the
-first definition). When at least three peers agree on a value and it is quoted
-at least three times as often as this letter's value, the odd letter is flagged, naming
-the majority value and how many letters quote it. Letters of different templates are
-never peers.
+Some figures are the same for every letter of a group: "This compares to an average of
+45% in similar areas" is one number for all letters to one kind of recipient. The
+template marks such fields `peer = true`. Peers are the letters whose other peer fields
+all agree with this letter's (if two averages match, the third should too); with
+``--peer-groups FILE`` (CSV: key,group) they are the letters whose keys are in the same
+group (a letter whose key the table lacks falls back to agreeing fields). When at least
+three peers agree on a value and it is quoted at least three times as often as this
+letter's value, the odd letter is flagged, naming the majority value and how many letters
+quote it. Letters of different templates are never peers.
 
-Bad (11 other district councils quote 45%)::
+Bad (11 other letters of the group quote 45%)::
 
-    This compares to an average of 47% in similar authorities.
+    This compares to an average of 47% in similar areas.
 
 Good::
 
-    This compares to an average of 45% in similar authorities.
+    This compares to an average of 45% in similar areas.
 """
 from collections import Counter, defaultdict
 
 from ..data import show
 from ..models import Finding
 
-ID = "inconsistent-average"
+ID = "inconsistent-value"
 SEVERITY = "warning"
-HINT = "Averages come from the same figures for every similar authority: check this letter's against the source data."
+HINT = "Peer-wide figures are the same for every letter of a group: check this letter's against the source data."
 BATCH = True
 MIN_MAJORITY = 3  # peers that must agree before one letter can be called odd
 RATIO = 3  # the majority value must be quoted this many times as often as the odd one
@@ -53,7 +52,7 @@ def _peer_groups(letters, field, others, batch):
     for result in letters:
         if result.fields.get(field) is None:
             continue
-        kind = batch.authority_types.type_of(result.key) if batch.authority_types else None
+        kind = batch.peer_groups.group_of(result.key) if batch.peer_groups else None
         if kind is not None:
             groups[("type", kind)].append(result)
             continue
@@ -75,7 +74,7 @@ def _odd_ones(template, field, description, members):
     majority, quoted = ranked[0]
     if quoted < MIN_MAJORITY or (len(ranked) > 1 and ranked[1][1] == quoted):
         return
-    kind = template.fields[field].type
+    kind = template.fields[field].base
     for result in members:
         value = result.fields[field]
         if value == majority or counts[value] * RATIO > quoted:

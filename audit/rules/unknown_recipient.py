@@ -1,23 +1,23 @@
-"""The letter is for an authority the source data (--data) does not have.
+"""The letter is for a recipient the source data (--data) does not have.
 
-With ``--data FILE``, every letter's key field (the authority) should match a row of the
-data, ignoring case, "&"/"and" and punctuation. A letter that matches none was written
-for someone the data knows nothing about, or its name is misspelt beyond a slip of the
-keyboard; the message names the closest row.
+With ``--data FILE``, every letter's key field (an account number, a name) should match a
+row of the data: exactly, or with the template's ``key_match = "fuzzy"`` ignoring case,
+"&"/"and" and punctuation. A letter that matches none was written for someone the data
+knows nothing about, or its key is mistyped; the message names the closest row.
 
-Bad (the data has "Ipswich Borough Council")::
+Bad (the data has the account AB123456)::
 
-    Ipswich District Council
+    Your refund for account AB123465
 
 Good::
 
-    Ipswich Borough Council
+    Your refund for account AB123456
 """
 from ..models import Finding
 
-ID = "unknown-authority"
+ID = "unknown-recipient"
 SEVERITY = "warning"
-HINT = "Check the authority's name in the letter against the data file, or add its row to the data."
+HINT = "Check the letter's key (whom it is for) against the data file, or add its row to the data."
 BATCH = True
 
 

@@ -1,0 +1,376 @@
+"""Infer a template from a batch of letters of one kind (`letter-audit template infer`).
+
+The stages, each a function of the previous one's records:
+read and normalise a sample of the letters (the tool's own stages) -> line their paragraphs
+up into columns (columns.py) -> the shared wording and the holes of each column (wording.py)
+-> sections, free slots and named, typed fields (here) -> relations between the fields
+(relations.py) -> the template text (render.py) -> audit every letter with it, to count
+what holds in the whole batch, and write the template again with those counts.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..normalise import normalise
+from ..pipeline import audit_batch
+from ..read import read_letter
+from ..settings import Settings
+from .columns import Column, Letter, align_letters, outliers
+from .relations import Relation, batch_year, discover
+from .values import NUMERIC, ending_pattern, name_from, parse
+from .wording import Hole, Wording, wording
+
+SAMPLE = 400  # letters learned from; every letter is then audited with the result
+MIN_SHARE = 0.1  # a paragraph in fewer letters than this is left out (an extra in a few letters)
+PARAGRAPH_SHARE = 0.5  # a paragraph in at least this share of its section's letters is in the template
+REQUIRED_SHARE = 0.9  # a section in fewer letters than this is optional
+FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
+HEADING_WORDS = 10
+RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "true", "false", "none"}
+DEVIATIONS = {"missing-section", "missing-paragraph", "boilerplate-changed", "extra-paragraph", "paragraph-moved"}
+_MARKED_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ ]")
+_WHOLE_WORD = re.compile(r"(?<![A-Za-z-])[A-Za-z]+(?:-[A-Za-z]+)*(?![A-Za-z-])")
+
+
+@dataclass
+class Block:
+    """One paragraph of the inferred template."""
+
+    kind: str  # text | heading | free
+    wording: Wording
+    section: str
+    letters: int  # letters holding it
+    note: str = ""  # a comment written before it
+    optional: bool = False  # for a heading: its section may be left out
+
+
+@dataclass
+class FieldInfo:
+    name: str
+    kind: str  # a value type, or "person"
+    values: dict[int, str]  # letter index -> value as written (first place it stands)
+    pattern: str | None = None  # own pattern, when read right before another field
+
+    @property
+    def examples(self) -> list[str]:
+        return list(dict.fromkeys(self.values.values()))[:3]
+
+
+@dataclass
+class Verification:
+    letters: int = 0
+    matching: int = 0  # audited without a missing or changed paragraph
+    deviating: list[Path] = field(default_factory=list)
+    unrecognised: list[Path] = field(default_factory=list)
+    duplicate_keys: int = 0
+
+
+@dataclass
+class Inference:
+    name: str
+    paths: list[Path]  # every letter given
+    sample: list[Path]  # the letters learned from
+    outliers: list[Path]  # far from the others: left out of the vote
+    unreadable: list[Path]
+    blocks: list[Block]
+    fields: dict[str, FieldInfo]
+    relations: list[Relation]
+    year: int | None
+    key_field: str | None
+    overview: list[str]
+    verification: Verification | None = None
+
+    @property
+    def sections(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+
+class InferenceError(ValueError):
+    """The letters give nothing to infer from; the message says why."""
+
+
+def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
+                   verify: bool = True) -> Inference:
+    """Learn from a sample of `paths` (all of them up to SAMPLE), then, with `verify`, audit
+    every letter with the result; `on_letter` is called once per letter audited."""
+    if not paths:
+        raise InferenceError("no letters given")
+    sample = paths if len(paths) <= SAMPLE else [paths[i * len(paths) // SAMPLE] for i in range(SAMPLE)]
+    letters, unreadable = read_letters(sample)
+    if not letters:
+        raise InferenceError("none of the letters holds readable text")
+    columns, far = align_letters(letters)
+    far |= outliers(columns, letters)
+    for column in columns:
+        for letter in far:
+            column.members.pop(letter, None)
+    columns = [c for c in columns if c.members]
+    used = len(letters) - len(far)
+    blocks = build_blocks(columns, letters, used)
+    if not any(block.kind == "text" for block in blocks):
+        raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
+    fields = name_fields(blocks)
+    values = [(letters[i].path, {n: parse(f.kind, f.values.get(i)) for n, f in fields.items()})
+              for i in range(len(letters)) if i not in far]
+    kinds = {n: f.kind for n, f in fields.items()}
+    year = batch_year(values, kinds)
+    inference = Inference(
+        name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
+        blocks, fields, discover(values, kinds, year), year, *_key_and_overview(fields, used))
+    if verify:
+        inference.verification = verify_batch(inference, on_letter)
+    return inference
+
+
+def read_letters(paths: list[Path]) -> tuple[list[Letter], list[Path]]:
+    """Read and normalise through the tool's own stages. Words hyphenated at a line end are
+    joined as the batch's other letters write them."""
+    raws = [read_letter(path) for path in paths]
+    unreadable = [raw.path for raw in raws if raw.text is None]
+    raws = [raw for raw in raws if raw.text is not None]
+    vocabulary = frozenset(w.lower() for raw in raws for w in _WHOLE_WORD.findall(raw.text))
+    letters = []
+    for raw in raws:
+        document = normalise(raw, vocabulary)
+        lines = raw.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as normalise counts them
+        marked = frozenset(i for i, p in enumerate(document.paragraphs)
+                           if p.line <= len(lines) and _MARKED_HEADING.match(lines[p.line - 1]))
+        if document.paragraphs:
+            letters.append(Letter(raw.path, document.paragraphs, marked))
+        else:
+            unreadable.append(raw.path)
+    return letters, unreadable
+
+
+def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> list[Block]:
+    """Sections from the headings, then per section the paragraphs most of its letters hold;
+    varying paragraphs that a few letters each hold at one place become a free slot."""
+    least = max(2, MIN_SHARE * used) if used >= 5 else 1
+    present = {id(c) for c in columns if len(c.members) >= least}
+    majority = {id(c): Counter(c.texts(letters).values()).most_common(1)[0][0] for c in columns}
+    sections: list[tuple[Column | None, list[Column]]] = [(None, [])]
+    titles = {"Letter head"}  # a section's heading is unique: a repeated one is an ordinary paragraph
+    for index, column in enumerate(columns):
+        following = next((c for c in columns[index + 1:] if id(c) in present), None)
+        if id(column) in present and majority[id(column)] not in titles and _is_heading(
+                column, letters, majority[id(column)], majority[id(following)] if following else ""):
+            titles.add(majority[id(column)])
+            sections.append((column, []))
+        else:
+            sections[-1][1].append(column)
+    blocks, headings = [], {"Letter head"}
+    for heading, body in _close_optional(sections, letters, used, least):
+        title = majority[id(heading)] if heading else "Letter head"
+        if heading is not None and title in headings:  # the parts of a section cut in two keep one heading
+            heading, body = None, [heading, *body]
+        headings.add(title)
+        holders = {i for c in ([heading] if heading else []) + [c for c in body if id(c) in present] for i in c.members}
+        if heading is None and not holders:
+            continue
+        if heading is not None:
+            holders = set(heading.members)
+            optional = len(holders) < REQUIRED_SHARE * used
+            note = f"present in {len(holders)} of {used} letters" if len(holders) < used else ""
+            blocks.append(Block("heading", Wording(title), title, len(heading.members), note, optional))
+        blocks += _section_blocks(body, letters, title, len(holders), least)
+    return blocks
+
+
+def _close_optional(sections, letters: list[Letter], used: int, least: float):
+    """An optional section ends where paragraphs that the letters without it hold begin (the
+    closing of a letter after an optional last section): the first of them, when it is plain
+    boilerplate, heads a new, required section."""
+    result = []
+    for heading, body in sections:
+        support = len(heading.members) if heading else used
+        if heading is not None and support < REQUIRED_SHARE * used:
+            wider = next((k for k, c in enumerate(body) if len(c.members) >= least
+                          and len(c.members) >= REQUIRED_SHARE * used > support), None)
+            texts = Counter(body[wider].texts(letters).values()) if wider is not None else Counter()
+            if texts and texts.most_common(1)[0][1] >= 0.95 * sum(texts.values()):
+                result += [(heading, body[:wider]), (body[wider], body[wider + 1:])]
+                continue
+        result.append((heading, body))
+    return result
+
+
+def _section_blocks(body: list[Column], letters: list[Letter], title: str, holders: int, least: float):
+    blocks, pending = [], []
+    for column in [*body, None]:
+        if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
+            pending.append(column)
+            continue
+        rare = {i for c in pending for i in c.members}
+        if pending and len(rare) >= max(2, FREE_SHARE * holders):
+            example = _opening(next(iter(pending[0].texts(letters).values())))
+            blocks.append(Block("free", Wording(f'paragraphs found in {len(rare)} letters, e.g. "{example}"',
+                                                free=True), title, len(rare)))
+        pending = []
+        if column is None:
+            break
+        members = {i: letters[i].paragraphs[p] for i, p in column.members.items()}
+        shared = wording(members)
+        kind = "free" if shared.free else "text"
+        if shared.free:
+            shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
+        note = f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else ""
+        blocks.append(Block(kind, shared, title, len(column.members), note))
+    return blocks
+
+
+def _opening(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
+
+
+def _is_heading(column: Column, letters: list[Letter], text: str, following: str) -> bool:
+    """A short line of boilerplate that introduces prose, or that the files mark as a heading."""
+    texts = column.texts(letters)
+    if len(set(texts.values())) > 1 and Counter(texts.values()).most_common(1)[0][1] < 0.95 * len(texts):
+        return False
+    marked = sum(1 for i, p in column.members.items() if p in letters[i].marked)
+    if marked > len(column.members) / 2:
+        return True
+    words = text.split()
+    return (0 < len(words) <= HEADING_WORDS and text[:1].isupper() and not text.endswith((".", ",", ":", ";", "!", "?"))
+            and following.endswith((".", ":", "?", "!")) and len(following.split()) > len(words))
+
+
+def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
+    """Name every hole from the words around it; a hole with the name of an earlier field and
+    the same values in the letters is that field again (a figure quoted twice)."""
+    fields: dict[str, FieldInfo] = {}
+    origin: dict[str, tuple[str, str]] = {}  # field -> (the name its words gave, its section's word)
+    for block in blocks:
+        text, holes = block.wording.text, block.wording.holes
+        previous = None
+        for number, hole in enumerate(holes):
+            if hole.kind == "agreement":
+                continue
+            start = max((h.end for h in holes[:number] if h.kind != "agreement"), default=0)
+            end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
+            noun = next((h for h in holes[number + 1:number + 2] if h.kind == "agreement"), None)
+            end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
+            base = name_from(text[start:hole.start], _plural(text, holes, hole.end, end),
+                             hole.kind, previous.name if previous is not None and previous.kind == hole.kind else None,
+                             list(hole.values.values()))
+            hole.name = _unique(base, hole, block.section, fields)
+            if hole.name not in fields:
+                fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
+                origin[hole.name] = (base, _slug(block.section))
+            follows = number + 1 < len(holes) and not text[hole.end:holes[number + 1].start].strip()
+            if hole.kind == "text" and follows and holes[number + 1].kind != "agreement":
+                hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
+            previous = hole
+    return _tidy_names(blocks, fields, origin)
+
+
+def _tidy_names(blocks: list[Block], fields: dict[str, FieldInfo], origin) -> dict[str, FieldInfo]:
+    """Names read as a set: when later fields of one name took their section's word, the first
+    takes its own too (average_rate -> complaints_average_rate beside compliance_average_rate);
+    the start of a range whose end is `period_end` is `period_start`."""
+    renames = {}
+    for name, (base, slug) in origin.items():
+        if name == base and any(o[0] == base and other != name for other, o in origin.items()):
+            renames[name] = f"{slug}_{base}"
+        elif f"{name}_end" in fields:
+            renames[name] = f"{name}_start"
+    renames = {old: new for old, new in renames.items() if new not in fields and keyword.iskeyword(new) is False}
+    if len(set(renames.values())) < len(renames):
+        return fields
+    for block in blocks:
+        for hole in block.wording.holes:
+            hole.name = renames.get(hole.name, hole.name)
+    tidy = {}
+    for name, info in fields.items():
+        info.name = renames.get(name, name)
+        tidy[info.name] = info
+    return tidy
+
+
+def _slug(section: str) -> str:
+    return next((w for w in re.findall(r"[a-z]+", section.lower()) if len(w) > 3), "section")
+
+
+def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
+    """The text between two offsets with each agreeing noun in its plural, for naming."""
+    parts, position = [], start
+    for hole in holes:
+        if hole.kind == "agreement" and start <= hole.start < end:
+            parts += [text[position:hole.start], hole.forms[1]]
+            position = hole.end
+    return "".join(parts) + text[position:end]
+
+
+def _unique(base: str, hole: Hole, section: str, fields: dict[str, FieldInfo]) -> str:
+    if keyword.iskeyword(base) or base in RESERVED:
+        base = f"{base}_value"  # a check could not name it
+    for name in (base, f"{_slug(section)}_{base}", *(f"{base}_{n}" for n in range(2, 1000))):
+        known = fields.get(name)
+        if known is None or (known.kind == hole.kind and _same_values(known.values, hole.values)):
+            return name
+    raise AssertionError("a thousand fields of one name")
+
+
+def _same_values(a: dict[int, str], b: dict[int, str]) -> bool:
+    both = a.keys() & b.keys()
+    return bool(both) and sum(1 for i in both if a[i] == b[i]) >= 0.95 * len(both)
+
+
+def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | None, list[str]]:
+    """Proposed key: a name-like field, read in most letters and different in each (a line of
+    an address block is read here only in the letters that print the block in lines)."""
+    candidates = [f for f in fields.values() if f.kind in ("text", "person")
+                  and len(f.values) > 0.5 * used and len(set(f.values.values())) == len(f.values)
+                  and all(v[:1].isupper() for v in f.values.values())]
+    candidates.sort(key=lambda f: f.kind == "person")  # an organisation before a person; stable otherwise
+    key = candidates[0].name if candidates else None
+    people = [n for n, f in fields.items() if f.kind == "person" and n != key][:1]
+    figures = [n for n, f in fields.items() if f.kind in NUMERIC][:4]
+    return key, ([key] if key else []) + people + figures
+
+
+def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = None) -> Verification:
+    """Audit every letter with the template (without its checks), and count each relation on all."""
+    from .render import render  # the template text is needed only here and by the caller
+
+    result = Verification()
+    kinds = {n: f.kind for n, f in inference.fields.items()}
+    keys = Counter()
+    key_field = inference.key_field
+    for relation in inference.relations:
+        relation.applies, relation.breakers = 0, []
+    with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
+        draft = Path(folder) / "draft.md"
+        draft.write_text(render(inference, checks=False), encoding="utf-8")
+        settings = Settings(template_paths=[draft], select=set(DEVIATIONS))  # only the rules counted here
+        _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
+        for letter in audit_batch(inference.paths, settings):
+            result.letters += 1
+            if on_letter:
+                on_letter()
+            if letter.template is None:
+                result.unrecognised.append(letter.path)
+                continue
+            if any(f.rule in DEVIATIONS for f in letter.findings):
+                result.deviating.append(letter.path)
+            else:
+                result.matching += 1
+            values = {n: parse(kinds[n], _raw(letter.fields.get(n))) for n in kinds}
+            for relation in inference.relations:
+                relation.observe(letter.path, values, inference.year)
+            if key_field and letter.fields.get(key_field) is not None:
+                keys[letter.fields[key_field]] += 1
+    result.duplicate_keys = sum(1 for count in keys.values() if count > 1)
+    inference.relations = [r for r in inference.relations if r.kept]
+    return result
+
+
+def _raw(value) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,191 @@
+"""Arithmetic that ties the fields together: found on a sample, counted on every letter.
+
+Candidates are few and cheap to test: two fields equal, one the sum of two others, one not
+above another, a percentage that rounds to a ratio of two counts, a date in the batch's year.
+A relation is kept when it holds in (nearly) every letter where its fields were read; the
+letters that break it are listed, as they are the batch's likely errors.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import combinations, permutations
+from pathlib import Path
+
+BREAK_SHARE = 0.05  # a relation may break in this share of the letters (rounded down)
+MIN_LETTERS = 5  # fewer letters than this say nothing about a relation
+SMALL_BATCH = 6  # from this many letters on, one may break a relation (more in a larger batch)
+PROBE = 20  # candidates are first tried on this many letters; most fail there at once
+PROBE_BREAKS = 0.25  # a candidate broken by more than this share of the probe is dropped
+MAX_FIGURES = 60  # the search for sums and rates is cubic: beyond this many figures it is skipped
+
+
+@dataclass
+class Relation:
+    kind: str  # equal | sum | le | rate | year
+    fields: tuple[str, ...]
+    offset: int = 0  # for `year`: the field's year is the batch's year plus this
+    applies: int = 0  # letters in which all its fields were read
+    breakers: list[Path] = field(default_factory=list)
+
+    @property
+    def holds(self) -> int:
+        return self.applies - len(self.breakers)
+
+    def test(self, values: dict, year: int | None) -> bool | None:
+        """Whether the relation holds in one letter; None when it does not apply there."""
+        found = [values.get(name) for name in self.fields]
+        if any(v is None for v in found):
+            return None
+        if self.kind == "equal":
+            return found[0] == found[1]
+        if self.kind == "sum":
+            return found[0] == found[1] + found[2]
+        if self.kind == "le":
+            return found[0] <= found[1]
+        if self.kind == "rate":
+            rate, part, whole = found
+            if whole == 0:
+                return None
+            return abs(rate - 100 * part / whole) <= _half_unit(rate)
+        if self.kind == "year":
+            return year is not None and found[0].year == year + self.offset
+        raise ValueError(self.kind)
+
+    def count(self, letters: list[tuple[Path, dict]], year: int | None) -> None:
+        self.applies, self.breakers = 0, []
+        for path, values in letters:
+            self.observe(path, values, year)
+
+    def observe(self, path: Path, values: dict, year: int | None) -> None:
+        """Count one more letter (letters are counted as they stream past, never kept)."""
+        outcome = self.test(values, year)
+        if outcome is not None:
+            self.applies += 1
+            if not outcome:
+                self.breakers.append(path)
+
+    @property
+    def kept(self) -> bool:
+        allowed = int(BREAK_SHARE * self.applies)
+        if self.kind != "le" and self.applies >= SMALL_BATCH:
+            allowed = max(allowed, 1)  # one faulty letter in a small batch; "a <= b" holds by chance too often
+        return self.applies >= MIN_LETTERS and len(self.breakers) <= allowed
+
+    @property
+    def expr(self) -> str:
+        f = self.fields
+        if self.kind == "equal":
+            return f"{f[0]} == {f[1]}"
+        if self.kind == "sum":
+            return f"{f[0]} == {f[1]} + {f[2]}"
+        if self.kind == "le":
+            return f"{f[0]} <= {f[1]}"
+        if self.kind == "rate":
+            return f"{f[2]} == 0 or rounds_to({f[0]}, 100 * {f[1]} / {f[2]})"
+        return f"year({f[0]}) == {self._year}"
+
+    @property
+    def _year(self) -> str:
+        return "year" + (f" {'+' if self.offset > 0 else '-'} {abs(self.offset)}" if self.offset else "")
+
+    @property
+    def message(self) -> str:
+        f, label = self.fields, [name.replace("_", " ") for name in self.fields]
+        gives = f"The letter gives {label[0]} as {{{f[0]}}}"
+        if self.kind == "equal":
+            return f"{gives} but {label[1]} as {{{f[1]}}}; in the other letters they are the same."
+        if self.kind == "sum":
+            return f"{gives}, but {label[1]} ({{{f[1]}}}) plus {label[2]} ({{{f[2]}}}) makes {{={f[1]} + {f[2]}}}."
+        if self.kind == "le":
+            return f"{gives}, more than {label[1]} ({{{f[1]}}}); in the other letters it is never more."
+        if self.kind == "rate":
+            return (f"{gives}, but {{{f[1]}}} of {{{f[2]}}} ({label[1]} of {label[2]}) "
+                    f"is {{=round(100 * {f[1]} / {f[2]})}}%.")
+        return f"{gives}, but in the other letters it falls in {{={self._year}}}."
+
+
+def _half_unit(rate: Decimal) -> Decimal:
+    exponent = rate.as_tuple().exponent if isinstance(rate, Decimal) else 0
+    return Decimal(5) * Decimal(10) ** (min(exponent, 0) - 1)
+
+
+def batch_year(letters: list[tuple[Path, dict]], kinds: dict[str, str]) -> int | None:
+    years = Counter(v.year for _, values in letters for name, v in values.items()
+                    if kinds.get(name) == "date" and isinstance(v, date))
+    return years.most_common(1)[0][0] if years else None
+
+
+def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int | None) -> list[Relation]:
+    """Relations that hold in (nearly) all of the sampled letters, without the ones others imply."""
+    numbers = [n for n, k in kinds.items() if k in ("int", "decimal", "money")]
+    rates = [n for n, k in kinds.items() if k == "percent"]
+    dates = [n for n, k in kinds.items() if k == "date"]
+    texts = [n for n, k in kinds.items() if k not in ("int", "decimal", "money", "percent", "date", "agreement")]
+
+    probe = letters[:PROBE]
+
+    def kept(relation: Relation) -> bool:
+        relation.count(probe, year)
+        if relation.applies >= MIN_LETTERS and len(relation.breakers) > PROBE_BREAKS * relation.applies:
+            return False
+        relation.count(letters, year)
+        return relation.kept
+
+    varies = {n for n in kinds if len({values.get(n) for _, values in letters} - {None}) >= 2}
+    nonzero = {n for n in numbers if sum(1 for _, values in letters if values.get(n)) >= 0.1 * len(letters)}
+    found: list[Relation] = []
+    for group in (numbers, rates, dates, texts):
+        for a, b in combinations(group, 2):
+            if kinds[a] == kinds[b] and {a, b} <= varies and kept(r := Relation("equal", (a, b))):
+                found.append(r)
+    equal = {frozenset(r.fields) for r in found}
+    figures = numbers if len(numbers) <= MAX_FIGURES else []
+    for a in figures:
+        for b, c in combinations([n for n in figures if n != a and n in nonzero], 2):
+            if {frozenset((a, b)), frozenset((a, c))} & equal:
+                continue
+            if kept(r := Relation("sum", (a, b, c))):
+                found.append(r)
+    found += _order(letters, figures, equal, found, kept)
+    for rate in rates:
+        if len({values.get(rate) for _, values in letters} - {None}) < 3:
+            continue
+        best = None
+        for part, whole in permutations(figures, 2):
+            relation = Relation("rate", (rate, part, whole))
+            if kept(relation) and (best is None or relation.holds > best.holds):
+                best = relation
+        if best:
+            found.append(best)
+    for name in dates:
+        for offset in (0, -1, 1):
+            if kept(r := Relation("year", (name,), offset)):
+                found.append(r)
+                break
+    return found
+
+
+def _order(letters, numbers, equal, found, kept) -> list[Relation]:
+    """`a <= b` relations, minus those that follow from others: a part is never above its sum,
+    and a <= c follows from a <= b <= c."""
+    edges = set()
+    seen = {n: [values[n] for _, values in letters if values.get(n) is not None] for n in numbers}
+    extremes = {n: (min(v), max(v)) for n, v in seen.items() if v}
+    for a, b in permutations([n for n in numbers if n in extremes], 2):
+        if frozenset((a, b)) in equal or extremes[a][1] <= extremes[b][0]:
+            continue  # equal, or true by the sizes of the numbers alone, not by what they count
+        if kept(Relation("le", (a, b))):
+            edges.add((a, b))
+    implied = {(part, r.fields[0]) for r in found if r.kind == "sum" for part in r.fields[1:]}
+    known = edges | implied
+    reduced = [(a, b) for a, b in edges - implied
+               if not any((a, c) in known and (c, b) in known for c in numbers if c not in (a, b))]
+    result = []
+    for a, b in sorted(reduced, key=lambda e: (numbers.index(e[0]), numbers.index(e[1]))):
+        relation = Relation("le", (a, b))
+        relation.count(letters, None)
+        result.append(relation)
+    return result

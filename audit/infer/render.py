@@ -1,0 +1,114 @@
+"""The inferred template as text, in the documented template format, with comments for the reviewer."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..report.escape import shown_path, terminal_safe
+from .values import PERSON_PATTERN
+
+SHOWN_BREAKERS = 10
+# Wording a template cannot hold as text, written as a field whose type is exactly that text
+MARKERS = {"comment_open": (r"<!\-\-", "<!-- in the wording, which as text would open a comment"),
+           "open_brace": (r"\{", "a { right before a value, which as text would make {{{")}
+BASES = ("text", "free", "int", "decimal", "money", "percent", "date", "person")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def render(inference, checks: bool = True) -> str:
+    body = "\n\n".join(_body(inference))
+    markers = [name for name in MARKERS if "{{%s}}" % name in body]
+    return "+++\n" + "\n".join(_header(inference, checks, markers)) + "\n+++\n\n" + body + "\n"
+
+
+def _header(inference, checks: bool, markers: list[str]) -> list[str]:
+    used = len(inference.sample) - len(inference.outliers)
+    lines = [f"# Inferred by `letter-audit template infer` from {used} letters"
+             + (f" (a sample of the {len(inference.paths)} given)" if len(inference.sample) < len(inference.paths) else "")
+             + ".",
+             "# Review it before use: rename fields, delete checks that are coincidences, mark what may vary."]
+    if inference.outliers:
+        lines.append(f"# Left out as unlike the others: {file_names(inference.outliers)}.")
+    verified = inference.verification
+    if verified:
+        lines.append(f"# Audited with it, {verified.matching} of {verified.letters} letters have every paragraph "
+                     f"as written here; {len(verified.unrecognised)} match nothing.")
+    lines += [f"name = {_string(inference.name)}", f"title = {_string(inference.name)}"]
+    if inference.year is not None:
+        lines.append(f"year = {inference.year}  # the commonest year of the dates in the letters")
+    if inference.key_field:
+        duplicates = verified.duplicate_keys if verified else 0
+        lines.append(f"key_field = {_string(inference.key_field)}  # different in every letter"
+                     + (f" but {duplicates} values shared by several letters" if duplicates else ""))
+    if inference.overview:
+        lines.append("overview_fields = [" + ", ".join(_string(n) for n in inference.overview) + "]")
+    types = {name: MARKERS[name][0] for name in markers}
+    for name, info in inference.fields.items():
+        if info.kind == "person":
+            types["person"] = PERSON_PATTERN
+        if info.pattern:
+            types[_own_type(name)] = info.pattern
+    if types:
+        lines += ["", "[types]  # kinds of value of these letters, as regular expressions"]
+        lines += [f"{name} = '''{pattern}'''" for name, pattern in types.items()]
+    lines += ["", "[fields]  # each with three values found in the letters"]
+    for name, info in inference.fields.items():
+        kind = _own_type(name) if info.pattern else info.kind
+        examples = ", ".join(_CONTROL.sub(" ", json.dumps(v, ensure_ascii=False)) for v in info.examples)
+        lines.append(f"{name} = {{ type = {_string(kind)} }}  # e.g. {examples}")
+    lines += [f'{name} = {{ type = "{name}" }}  # {MARKERS[name][1]}' for name in markers]
+    if checks:
+        for relation in inference.relations:
+            lines += ["", f"# holds in {relation.holds} of {relation.applies} letters"
+                      + (f"; breaks in {file_names(relation.breakers)}" if relation.breakers else ""),
+                      "[[checks]]", f"expr = {_string(relation.expr)}", f"message = {_string(relation.message)}"]
+    return lines
+
+
+def _body(inference) -> list[str]:
+    paragraphs = []
+    for block in inference.blocks:
+        if block.note:
+            paragraphs.append(f"<!-- {_comment(block.note)} -->")
+        if block.kind == "heading":
+            paragraphs.append(f"# {_literal(block.wording.text)}" + (" {optional}" if block.optional else ""))
+        elif block.kind == "free":
+            paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")
+        else:
+            paragraphs.append(_paragraph(block.wording))
+    return paragraphs
+
+
+def _paragraph(wording) -> str:
+    text, parts, position = wording.text, [], 0
+    for hole in wording.holes:
+        literal = _literal(text[position:hole.start])
+        parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)
+        parts.append("{{%s|%s}}" % hole.forms if hole.kind == "agreement" else "{{%s}}" % hole.name)
+        position = hole.end
+    parts.append(_literal(text[position:]))
+    return "".join(parts)
+
+
+def _literal(text: str) -> str:
+    return text.replace("{{", "\\{{").replace("<!--", "{{comment_open}}")
+
+
+def _own_type(field: str) -> str:
+    name = f"{field}_text"
+    return name if name not in BASES else f"{name}_2"
+
+
+def _string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _comment(text: str) -> str:
+    return " ".join(text.replace("--", "-").replace(">", "›").split())
+
+
+def file_names(paths) -> str:
+    """File names for a comment line: never a line end or a control character of a name."""
+    shown = ", ".join(terminal_safe(shown_path(Path(path).name)) for path in paths[:SHOWN_BREAKERS])
+    return shown + (f" and {len(paths) - SHOWN_BREAKERS} more" if len(paths) > SHOWN_BREAKERS else "")

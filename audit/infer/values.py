@@ -1,0 +1,158 @@
+"""What kind of value a varying span holds, its value for arithmetic, and a name for it.
+
+Types are tried from the most specific to the least: a span is of a type when (nearly)
+every letter's value has that type's shape.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+TYPE_SHARE = 0.95  # share of the values that must have a type's shape
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
+
+_SHAPES = {
+    "int": re.compile(r"\d{1,3}(?:,\d{3})+|\d+"),
+    "decimal": re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"),
+    "money": re.compile(r"[£$€]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?"
+                        r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?\s?(?:GBP|USD|EUR)"),
+    "percent": re.compile(r"\d{1,3}(?:\.\d+)?\s?%"),
+    "date": re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(_MONTH_NAMES) + r")\s+\d{4}"),
+}
+# A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
+HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Rev)"
+PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*)+?"
+_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*){1,3}")  # stricter than the pattern: for typing
+NUMERIC = ("int", "decimal", "money", "percent")
+TEXT_LIKE = ("person", "text")
+
+STOPWORDS = frozenset("""
+a an the of to in on at by for with from and or but as is are was were be been being it its this that
+these those we our us you your they their he she his her i my me which who whom whose than then there
+here have has had do does did not no so if into onto over under about after before between during per
+all any each every some more most less least very also just only such same other total number
+""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def type_of(values: list[str]) -> str:
+    """The most specific type whose shape (nearly) all the values have."""
+    values = [v for v in values if v]
+    if not values:
+        return "text"
+    for kind in ("int", "decimal", "percent", "money", "date"):
+        if _share(values, _SHAPES[kind]) >= TYPE_SHARE:
+            if kind == "decimal" and not any("." in v for v in values):
+                continue
+            return kind
+    if _share(values, _PERSON) >= TYPE_SHARE:
+        return "person"
+    return "text"
+
+
+def _share(values: list[str], shape: re.Pattern) -> float:
+    return sum(1 for v in values if shape.fullmatch(v)) / len(values)
+
+
+def parse(kind: str, raw: str | None):
+    """A value for arithmetic and comparison: Decimal for numbers, date for dates, else the text."""
+    if raw is None:
+        return None
+    text = " ".join(str(raw).split())
+    if kind in NUMERIC:
+        digits = re.sub(r"[^\d.]", "", text)
+        try:
+            return Decimal(digits) if digits else None
+        except InvalidOperation:
+            return None
+    if kind == "date":
+        return parse_date(text)
+    return text
+
+
+def parse_date(text: str) -> date | None:
+    found = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})", text)
+    if found is None:
+        try:
+            return date.fromisoformat(text)  # the pipeline's JSON form of a date
+        except ValueError:
+            return None
+    month = MONTHS.get(found.group(2).lower())
+    try:
+        return date(int(found.group(3)), month, int(found.group(1))) if month else None
+    except ValueError:
+        return None
+
+
+def ending_pattern(values: list[str]) -> str | None:
+    """A pattern for text made of few words ("Chief Executive", "Managing Director") that
+    lets a text placeholder stand right after a name and before another placeholder and still
+    be read apart from both: the words seen before the last one, then one of the last words seen."""
+    split = [v.split() for v in values if v and v.split()]
+    lasts = {words[-1] for words in split}
+    leads = {word for words in split for word in words[:-1]}
+    if not lasts or len(lasts) > 6 or len(leads) > 20 or not all(_WORD.fullmatch(w) for w in lasts | leads):
+        return None
+    alternatives = lambda words: "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
+    lead = rf"(?:(?:{alternatives(leads)})\s+)*" if leads else ""
+    return rf"{lead}(?:{alternatives(lasts)})"
+
+
+def words_of(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def name_from(before: str, after: str, kind: str, previous: str | None = None, values: list[str] = ()) -> str:
+    """A field name from the words around a placeholder: the noun after a number
+    ("2 upheld decisions" -> upheld_decisions), the words before anything else
+    ("for the year ending ..." -> year_ending), the end of a range ("between {{period}}
+    to ..." -> period_end); the type when the words say nothing."""
+    if previous and before.strip() and not _trailing_content(words_of(before)) and len(before.split()) <= 2:
+        return f"{previous}_end"
+    after_words = _leading_content(words_of(after))
+    before_words = _trailing_content(words_of(before))
+    if kind == "percent":
+        following = words_of(after)
+        if following[:1] == ["of"] and _leading_content(following[1:]):
+            return _join(_leading_content(following[1:]) + ["rate"])
+        return _join(before_words + ["rate"]) if before_words else "percent"
+    if kind in ("int", "decimal") and after_words:
+        return _join(after_words)  # a count names what it counts: "2 upheld decisions", "2.5 working days"
+    if before_words:
+        return _join(before_words + (["name"] if kind == "person" else []))
+    if after_words:
+        return _join(after_words)
+    common = Counter(w for v in values for w in set(words_of(v)) if w not in STOPWORDS and len(w) > 2)
+    if kind == "text" and common and common.most_common(1)[0][1] >= len(values) / 2:
+        return common.most_common(1)[0][0]  # "North Water Board", "East Water Board" -> board
+    return {"int": "number", "decimal": "number", "money": "amount"}.get(kind, kind)
+
+
+def _leading_content(words: list[str]) -> list[str]:
+    taken = []
+    for word in words[:4]:
+        if word in STOPWORDS:
+            break
+        taken.append(word)
+    return taken[:3]
+
+
+def _trailing_content(words: list[str]) -> list[str]:
+    taken = []
+    for word in reversed(words[-4:]):
+        if word in STOPWORDS:
+            if taken:
+                break
+            continue
+        taken.insert(0, word)
+    return taken[-2:]
+
+
+def _join(words: list[str]) -> str:
+    name = "_".join(re.sub(r"\W+", "_", w).strip("_") for w in words if w)
+    name = re.sub(r"_+", "_", name)
+    return name if name and not name[0].isdigit() else f"field_{name}"

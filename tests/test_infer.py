@@ -1,0 +1,196 @@
+"""Template inference on a small letter kind made up here: a council-tax refund letter with money,
+an optional section, a varying note, singular/plural nouns, and a stray file of minutes."""
+from __future__ import annotations
+
+import os
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit.cli import main
+from audit.infer import InferenceError, infer_template
+from audit.infer.render import render
+from audit.infer.values import ending_pattern, name_from, type_of
+from audit.read import iter_letter_paths
+from audit.template import parse_template
+
+NOTES = ["Your case officer checked the payments against the bank statements you sent us in the spring.",
+         "We apologise for the delay while we waited for the valuation office to confirm your band.",
+         "Please keep this letter with your records as you may need it when you move home next year.",
+         "The account was closed on the date you left the property and no further bills will follow."]
+
+
+def refund_letter(index: int, rng: random.Random, appeals: bool) -> str:
+    charge = rng.randint(900, 2400) + rng.choice([0, 0.5, 0.25])
+    credit = rng.randint(100, 800) + rng.choice([0, 0.75])
+    payments = rng.choice([1, 1, 2, 3, 5])
+    name = f"{rng.choice(['Mr', 'Ms', 'Dr'])} {rng.choice(['Ahmed', 'Baker', 'Clarke', 'Dunn', 'Evans'])}"
+    paragraphs = [
+        "Council Tax Office",
+        f"{rng.randint(1, 28)} {rng.choice(['March', 'April'])} 2021",
+        f"Account AB{100000 + index * 7919 % 900000}",
+        f"Dear {name}",
+        "# Your refund",
+        f"We have reviewed your account for the year. You were charged £{charge:,.2f} and your credit of "
+        f"£{credit:,.2f} leaves a refund of £{charge - credit:,.2f}, which we will pay within ten working days.",
+        f"The refund covers {payments} {'payment' if payments == 1 else 'payments'} made since April.",
+        rng.choice(NOTES) + f" Reference {rng.randint(1000, 9999)} applies to case {index}.",
+    ]
+    if appeals:
+        paragraphs += ["# Appeals", "If you disagree with this decision you may appeal within one month of the date of this letter."]
+    paragraphs += ["Yours sincerely,", "Revenue Manager"]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.fixture(scope="module")
+def refunds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("refunds")
+    rng = random.Random(9)
+    for index in range(12):
+        (folder / f"refund-{index:02d}.md").write_text(refund_letter(index, rng, appeals=index % 3 != 0), encoding="utf-8")
+    (folder / "minutes.txt").write_text("Minutes of the meeting\n\nPresent: the board.\n\nApologies: none.\n",
+                                        encoding="utf-8")
+    inference = infer_template(list(iter_letter_paths([folder])), "refund")
+    return folder, inference, render(inference)
+
+
+def test_a_document_of_another_kind_is_left_out_of_the_vote(refunds):
+    folder, inference, text = refunds
+    assert inference.outliers == [folder / "minutes.txt"]
+    assert "Left out as unlike the others: minutes.txt." in text
+    assert "Minutes" not in text.split("+++")[2]
+
+
+def test_a_section_some_letters_lack_is_optional_with_its_count(refunds):
+    _, _, text = refunds
+    assert "<!-- present in 8 of 12 letters -->\n\n# Appeals {optional}" in text
+    assert "\n# Your refund\n" in text
+
+
+def test_amounts_are_money_and_their_arithmetic_is_a_check(refunds):
+    _, inference, text = refunds
+    money = [name for name, f in inference.fields.items() if f.kind == "money"]
+    assert len(money) == 3
+    sums = [r for r in inference.relations if r.kind == "sum"]
+    assert len(sums) == 1 and set(sums[0].fields) == set(money) and not sums[0].breakers
+    assert "# holds in 12 of 12 letters\n[[checks]]\nexpr = " in text
+
+
+def test_a_noun_after_a_number_agrees_with_it(refunds):
+    _, _, text = refunds
+    assert re.search(r"The refund covers \{\{(\w+)\}\} \{\{payment\|payments\}\} made since April\.", text)
+
+
+def test_a_paragraph_varying_wholly_is_a_free_slot_and_a_recurring_key_is_proposed(refunds):
+    _, inference, text = refunds
+    body = text.split("+++")[2]
+    assert re.search(r"made since April\.\n\n<!-- free: [^\n]* -->\n\n<!-- present in 8 of 12 letters -->", body)
+    assert inference.key_field is not None
+    assert len(set(inference.fields[inference.key_field].values.values())) == 12
+    date = [n for n, f in inference.fields.items() if f.kind == "date"]
+    assert len(date) == 1 and inference.year == 2021
+    assert any(r.kind == "year" and r.fields == (date[0],) for r in inference.relations)
+
+
+def test_values_are_typed_by_their_shape():
+    assert type_of(["1,400", "12", "0"]) == "int"
+    assert type_of(["12.5", "3"]) == "decimal"
+    assert type_of(["£150.50", "£12"]) == "money"
+    assert type_of(["12%", "12.5%"]) == "percent"
+    assert type_of(["22 July 2020", "1 April 2019"]) == "date"
+    assert type_of(["Mr Williams", "Ms Cooper-Smith"]) == "person"
+    assert type_of(["Ipswich", "12"]) == "text"
+
+
+def test_names_come_from_the_words_around_a_value():
+    assert name_from("Statistics are based on a total of ", " detailed investigations for the period", "int") == \
+        "detailed_investigations"
+    assert name_from("", " of complaints we investigated were upheld.", "percent") == "complaints_rate"
+    assert name_from("the year ending ", ".", "date") == "year_ending"
+    assert name_from(" to ", "", "date", previous="period") == "period_end"
+    assert ending_pattern(["Chief Executive", "Managing Director"]) == r"(?:(?:Managing|Chief)\s+)*(?:Executive|Director)"
+
+
+def test_command_writes_the_template_and_a_summary(refunds, tmp_path, capsys):
+    folder, _, _ = refunds
+    output = tmp_path / "out" / "refund.md"
+    assert main(["template", "infer", str(folder), "-o", str(output), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "learned from 12 of 13 letters; 1 unlike the others left out" in err
+    assert "audited with it: 12 of 13 letters have every paragraph as written" in err
+    assert output.read_text(encoding="utf-8").startswith("+++\n")
+    assert 'name = "refund"' in output.read_text(encoding="utf-8")
+    assert [p.name for p in output.parent.iterdir()] == ["refund.md"]  # no temporary file left
+
+
+def test_command_never_writes_onto_a_letter_and_needs_letters(refunds, tmp_path, capsys):
+    folder, _, _ = refunds
+    letter = folder / "refund-00.md"
+    before = letter.read_bytes()
+    assert main(["template", "infer", str(folder), "-o", str(letter)]) == 2
+    assert letter.read_bytes() == before
+    assert "is one of the letters" in capsys.readouterr().err
+    (tmp_path / "taken").mkdir()
+    assert main(["template", "infer", str(folder), "-o", str(tmp_path / "taken"), "--no-progress"]) == 2
+    assert "cannot write" in capsys.readouterr().err and not list((tmp_path / "taken").iterdir())
+    assert list(tmp_path.iterdir()) == [tmp_path / "taken"]  # no temporary file left beside it
+    (tmp_path / "empty").mkdir()
+    assert main(["template", "infer", str(tmp_path / "empty"), "-o", str(tmp_path / "t.md")]) == 2
+    assert "no letters found" in capsys.readouterr().err
+    assert not (tmp_path / "t.md").exists()
+
+
+WORDS = ["the", "of", "refund", "£12.50", "1", "2", "45%", "22 July 2020", "Mr Smith", "Dear", "#", "{{", "}}",
+         "<!--", "-->", "+++", "\\", "'", "payment", "payments", "{", "-", ":", ".", "\n", "\n\n"]
+paragraph_text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=15).map(" ".join)
+
+
+@settings(max_examples=int(os.environ.get("LETTER_AUDIT_FUZZ_EXAMPLES", "40")) // 2, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(paragraph_text, min_size=1, max_size=6), st.lists(st.tuples(st.integers(0, 5), paragraph_text),
+                                                                    max_size=8), st.integers(1, 6))
+def test_any_batch_gives_a_template_that_loads_or_a_plain_error(tmp_path_factory, shared, edits, count):
+    """Whatever the letters hold (braces, comment marks, headings, nothing in common), the
+    command writes a template that loads and audits them, or says plainly why it cannot."""
+    folder = tmp_path_factory.mktemp("batch")
+    for number in range(count):
+        paragraphs = list(shared)
+        for where, text in edits[number::count]:
+            paragraphs.insert(where % (len(paragraphs) + 1), text)
+        (folder / f"letter-{number}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    try:
+        inference = infer_template(sorted(folder.iterdir()), "fuzz")
+    except InferenceError:
+        return
+    parse_template(render(inference), folder / "t.md")
+    assert inference.verification.letters == count
+
+
+def test_a_template_among_the_letters_is_skipped_not_learned_from(refunds, tmp_path, capsys):
+    folder, _, text = refunds
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for path in folder.glob("refund-*.md"):
+        (letters / path.name).write_bytes(path.read_bytes())
+    (letters / "earlier.md").write_text(text, encoding="utf-8")  # an earlier run's output
+    assert main(["template", "infer", str(letters), "-o", str(tmp_path / "again.md"), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert f"skipped {letters / 'earlier.md'}: it is a letter template" in err
+    assert "learned from 12 of 12 letters" in err
+
+
+def test_file_names_never_reach_the_terminal_or_the_template_raw(refunds, tmp_path, capsys):
+    folder, _, _ = refunds
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for path in folder.glob("refund-*.md"):
+        (letters / path.name).write_bytes(path.read_bytes())
+    (letters / "min\x1b[31mutes\nx.txt").write_bytes((folder / "minutes.txt").read_bytes())
+    output = tmp_path / "t.md"
+    assert main(["template", "infer", str(letters), "-o", str(output), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "min\\x1b[31mutes\\nx.txt" in err
+    assert main(["template", "check", str(output)]) == 0
