@@ -1,4 +1,4 @@
-"""The file cannot be read as text.
+"""The file cannot be read: not as text, nor as a PDF or Word letter.
 
 Binary data, bytes that are not UTF-8, UTF-16 or Windows-1252 text, a file larger than
 --max-bytes, a file without read permission, a broken symbolic link, a named pipe, socket
