@@ -417,7 +417,7 @@ def run_check(args: argparse.Namespace) -> int:
                 print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline "
                       f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
         results = Results(spool, baseline)
-        summary = Summary.of(results)
+        summary = Summary.of(results, settings.rules)
         if baseline:
             baselines.report(baseline.outcome, baseline)
         if args.statistics:

@@ -21,10 +21,14 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)  # pass / warn / fail -> letters
     severities: Counter = field(default_factory=Counter)  # error / warning / info -> findings
     rules: dict[str, Counter] = field(default_factory=dict)  # rule -> severity -> findings
+    catalogue: dict = field(default_factory=dict, repr=False)  # the run's rules, for their hints
 
     @classmethod
-    def of(cls, results: list[LetterResult]) -> "Summary":
-        summary = cls()
+    def of(cls, results: list[LetterResult], catalogue: dict | None = None) -> "Summary":
+        """The counts of a run; `catalogue`: the run's rules (default: the rules loaded last)."""
+        from ..rules import all_rules
+
+        summary = cls(catalogue=catalogue if catalogue is not None else all_rules())
         for result in results:
             if result.kind == "letter":  # not the carriers of batch-level findings
                 summary.letters += 1

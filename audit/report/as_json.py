@@ -4,16 +4,14 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..rules import all_rules
 from .escape import printable, shown_path
 
 NAME = "json"
 FORMAT_VERSION = 1
 
 
-def letter_record(result) -> dict:
+def letter_record(result, catalogue: dict) -> dict:
     """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
-    catalogue = all_rules()
     return {
         **({"kind": result.kind} if result.kind != "letter" else {}),
         "path": shown_path(result.path),
@@ -50,5 +48,5 @@ def write(results, summary, stream) -> None:
     stream.write('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__}))
     stream.write(f', "format_version": {FORMAT_VERSION}, "letters": [')
     for index, result in enumerate(results):
-        stream.write(("," if index else "") + "\n" + dumps(letter_record(result)))
+        stream.write(("," if index else "") + "\n" + dumps(letter_record(result, summary.catalogue)))
     stream.write('\n], "summary": ' + json.dumps(summary.json()) + "}\n")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .. import __version__
 from ..baseline import FINGERPRINT_KEY, fingerprinted
-from ..rules import all_rules
 from .locations import artifact_uri
 
 NAME = "sarif"
@@ -55,8 +54,8 @@ def result_record(result, finding, print_, rule_index: dict[str, int]) -> dict:
     return record
 
 
-def document(results) -> dict:
-    rules = list(all_rules().values())
+def document(results, catalogue: dict) -> dict:
+    rules = list(catalogue.values())
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     records = [result_record(result, finding, print_, rule_index)
                for result, prints in fingerprinted(results)
@@ -79,5 +78,5 @@ def document(results) -> dict:
 
 
 def write(results, summary, stream) -> None:
-    json.dump(document(results), stream, ensure_ascii=False, indent=2)
+    json.dump(document(results, summary.catalogue), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -5,7 +5,6 @@ Paths and messages are shown with control characters and escape sequences escape
 """
 from __future__ import annotations
 
-from ..rules import all_rules
 from .escape import shown_path, terminal_safe
 from .style import PLAIN, Style
 
@@ -35,7 +34,7 @@ def write_summary(summary, stream, style: Style = PLAIN) -> None:
               f"{plural(s['findings']['error'], 'error')}, {plural(s['findings']['warning'], 'warning')}, "
               f"{s['findings']['info']} info")
     stream.write(f"\n{style.summary(counts)}\n")
-    catalogue = all_rules()
+    catalogue = summary.catalogue
     for rule, counts in s["rules"].items():
         hint = catalogue[rule].hint if rule in catalogue else ""
         stream.write(f"  {style.rule(terminal_safe(rule))}: {sum(counts.values())}  ({terminal_safe(hint)})\n")

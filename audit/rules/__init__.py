@@ -48,7 +48,7 @@ def builtin_rules() -> dict[str, RuleInfo]:
 
 
 def all_rules() -> dict[str, RuleInfo]:
-    """Built-in rules and the rules declared by the templates loaded in this process."""
+    """Built-in rules and the rules declared by the templates of the run (the last loaded)."""
     if not _declared:
         return builtin_rules()
     return dict(sorted({**builtin_rules(), **_declared}.items()))
@@ -63,6 +63,9 @@ def declared_rule_info(rule) -> RuleInfo:
 
 
 def register_declared_rules(templates) -> None:
+    """The declared rules of these templates, and no others, join the catalogue: what one run
+    loaded never shows in the catalogue of the next one in the same process."""
+    _declared.clear()
     for template in templates:
         for rule in template.rules.values():
             _declared.setdefault(rule.id, declared_rule_info(rule))
