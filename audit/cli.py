@@ -154,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:
             sys.stderr.close()
             return 1
+        except Exception as exc:  # noqa: BLE001 - a bug in letter-audit: one line, never a traceback
+            if os.environ.get("LETTER_AUDIT_DEBUG"):
+                raise
+            print(f"letter-audit: internal error ({type(exc).__name__}: {exc}); this is a bug, please report "
+                  "it (LETTER_AUDIT_DEBUG=1 shows the traceback)", file=sys.stderr)
+            return 2
 
 
 def _run(argv: list[str] | None) -> int:

@@ -78,3 +78,15 @@ def test_json_carries_evidence_and_end_line_the_text_format_no_traceback(tmp_pat
     assert finding["evidence"]["check"] == "compliance_outcomes == upheld_decisions - remedy_decisions"
     assert finding["evidence"]["fields"]["compliance_outcomes"] == {"value": "1", "line": 77}
     assert finding["evidence"]["computed"] == ["2"]
+
+
+def test_a_bug_outside_the_rules_is_one_line_and_exit_2(capsys, monkeypatch):
+    from audit.report import as_json
+    def broken(*args):
+        raise KeyError("writer bug")
+    monkeypatch.setattr(as_json, "write", broken)
+    monkeypatch.delenv("LETTER_AUDIT_DEBUG", raising=False)
+    code = main(["check", "--no-config", str(SEEDS["000"]), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("letter-audit: internal error (KeyError") and err.count("\n") == 1
