@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from .models import LetterResult
 
-SPILL_AT = 2000  # letters kept whole in memory before results go to disk
+SPILL_AT = 500  # letters kept whole in memory before results go to disk
 
 
 class Spool:
