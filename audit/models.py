@@ -1,7 +1,8 @@
 """The immutable records that flow between the pipeline stages (docs/architecture.md).
 
 read -> RawLetter -> normalise -> Document -> align -> Alignment -> extract -> Fields
-     -> Letter (all of the above) -> rules -> Issue (anchored) -> Finding -> LetterResult
+     -> checks -> CheckFailures -> Letter (all of the above) -> rules -> Issue (anchored)
+     -> Finding -> LetterResult
 """
 from __future__ import annotations
 
@@ -187,15 +188,8 @@ class Letter:
     template: "Template | None" = None
     alignment: Alignment | None = None
     fields: Fields | None = None
+    failures: tuple = ()  # checks.CheckFailure: the template's checks and conflicts that fail
     unrecognised: str | None = None  # why no template fits
-
-    def section_at(self, line: int) -> str | None:
-        """The template section the letter is in at `line`."""
-        section = None
-        for pair in self.alignment.pairs if self.alignment else ():
-            if pair.para is not None and pair.para.line <= line and pair.template is not None:
-                section = pair.template.section
-        return section
 
 
 # What a finding is about: a row of the alignment, a paragraph (an artifact), a quoted value,

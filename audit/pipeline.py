@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .align import align
+from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult
 from .normalise import normalise
@@ -54,7 +55,10 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
                 f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
                 f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')), None
         stage = "extract"
-        return Letter(raw, document, alignment.template, alignment, extract(alignment)), None
+        fields = extract(alignment)
+        letter = Letter(raw, document, alignment.template, alignment, fields)
+        stage = "checks"
+        return replace(letter, failures=tuple(evaluate_checks(alignment.template, fields))), None
     except Exception as exc:  # noqa: BLE001 - a bug is reported on the letter, never a pass
         return letter, crash_finding(f"The {stage} stage", exc)
 

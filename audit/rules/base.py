@@ -12,7 +12,6 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks import CheckFailure, evaluate_checks
 from ..models import Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
 
 INTERNAL_ERROR = "internal-error"
@@ -83,21 +82,10 @@ def locate(anchor) -> tuple[int, int, str | None, str]:
     return 1, 1, None, ""
 
 
-_last: tuple[Letter | None, list[CheckFailure]] = (None, [])
-
-
-def check_failures(letter: Letter) -> list[CheckFailure]:
-    """The template's checks evaluated once per letter, shared by every rule they name."""
-    global _last
-    if _last[0] is not letter:
-        failures = evaluate_checks(letter.template, letter.fields) if letter.fields is not None else []
-        _last = (letter, failures)
-    return _last[1]
-
-
 def declared_issues(letter: Letter, rule: str):
-    """Issues for the checks and field conflicts that a template assigns to `rule`."""
-    for failure in check_failures(letter):
+    """Issues for the checks and field conflicts that a template assigns to `rule` (evaluated
+    once per letter, by the pipeline's checks stage)."""
+    for failure in letter.failures:
         if failure.rule == rule:
             yield Issue(failure.message, failure.anchors[0] if failure.anchors else None,
                         failure.evidence, excerpt=failure.excerpt)
