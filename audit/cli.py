@@ -168,8 +168,11 @@ def _run(argv: list[str] | None) -> int:
     except UsageError as exc:
         return _usage_error(exc)
     from .report.html import ReportError
+    from .rules import new_run
     from .settings import SettingsError
     from .template import TemplateError
+
+    new_run()
 
     try:
         commands = {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule,

@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 
 from .base import RuleInfo, declared_issues, run_rules
 
-__all__ = ["ALIASES", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id", "register_declared_rules",
+__all__ = ["ALIASES", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id", "new_run", "register_declared_rules",
            "run_rules"]
 
 # old id -> current id
@@ -30,7 +30,7 @@ ALIASES = {
     "unknown-authority": "unknown-recipient",
 }
 _declared: dict[str, RuleInfo] = {}
-_noted: set[tuple[str, str]] = set()  # (old id, where): each note once per process
+_noted: set[tuple[str, str]] = set()  # (old id, where): each note once per run (new_run clears it)
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +69,11 @@ def register_declared_rules(templates) -> None:
     for template in templates:
         for rule in template.rules.values():
             _declared.setdefault(rule.id, declared_rule_info(rule))
+
+
+def new_run() -> None:
+    """A new run in this process: its deprecation notes are said again."""
+    _noted.clear()
 
 
 def canonical_rule_id(rule_id: str, where: str = "") -> str:
