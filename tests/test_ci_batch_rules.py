@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.rules import all_rules
+from audit.rules import builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "fixtures" / "letters" / "000_bd725a1dda7d64f9.txt").read_text(encoding="utf-8")
@@ -49,7 +49,7 @@ def findings(report, rule):
 def test_batch_rules_are_documented_batch_rules():
     for rule_id in ("inconsistent-value", "duplicate-letter", "data-mismatch", "missing-letter",
                     "unknown-recipient"):
-        rule = all_rules()[rule_id]
+        rule = builtin_rules()[rule_id]
         assert rule.batch and rule.check is None and callable(rule.check_batch)
         assert "Bad" in rule.doc and "Good" in rule.doc and rule.summary
 

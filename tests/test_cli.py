@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from audit.cli import main
-from audit.rules import all_rules, builtin_rules
+from audit.rules import builtin_rules
 from audit.settings import Settings
 
 from support import LETTERS, ROOT, SEEDS
@@ -120,9 +120,9 @@ def test_a_templates_own_rules_are_listed_and_explained_with_t(capsys):
     assert code == 2 and "letter-audit rule ID -t TEMPLATE" in err
 
 
-@pytest.mark.parametrize("rule", sorted(all_rules()))
+@pytest.mark.parametrize("rule", sorted(Settings().rules))
 def test_every_rule_is_documented(rule):
-    info = all_rules()[rule]
+    info = Settings().rules[rule]
     assert info.severity in ("error", "warning", "info")
     assert info.summary.endswith(".") and "Bad" in info.doc and "Good" in info.doc
     assert rule == rule.lower() and " " not in rule

@@ -8,7 +8,6 @@ import pytest
 
 from audit import pipeline
 from audit.cli import main
-from audit.rules import all_rules
 from audit.rules.base import RuleInfo
 from audit.settings import Settings
 
@@ -27,7 +26,7 @@ def settings_with(rules) -> Settings:
 
 
 def test_a_raising_rule_is_an_internal_error_and_the_others_still_run(tmp_path):
-    rules = [*all_rules().values(), RuleInfo("broken-rule", "warning", "", "", "", broken_rule)]
+    rules = [*Settings().rules.values(), RuleInfo("broken-rule", "warning", "", "", "", broken_rule)]
     _, result = audit_text(tmp_path, seed_text("001"), settings=settings_with(rules))
     crashes = [f for f in result.findings if f.rule == "internal-error"]
     assert len(crashes) == 1

@@ -11,7 +11,7 @@ import pytest
 
 from audit import baseline as baselines
 from audit.cli import main
-from audit.rules import all_rules
+from audit.settings import Settings
 from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
 from audit.read import iter_letter_paths
@@ -19,7 +19,6 @@ from audit import workers
 from audit.report.html import HtmlReport
 from audit.report.html.render import json_data, segments_html
 from audit.report.html.views import Segment
-from audit.settings import Settings
 from audit.template import TemplateError, load_templates, parse_template
 from html_support import LETTERS, letter_pages, page_of, parse_scripts, write_report
 
@@ -228,7 +227,7 @@ def test_a_page_is_written_again_when_a_batch_rule_adds_a_finding(tmp_path):
 
 def test_rules_page_documents_every_rule_findings_link_to(fixture_report):
     rules = (fixture_report / "rules.html").read_text(encoding="utf-8")
-    for rule in all_rules().values():
+    for rule in Settings().rules.values():
         assert f'id="{rule.id}"' in rules
     assert "How to check:" in rules and '<figure class="example example-bad">' in rules
     page = page_of(fixture_report, "001").read_text(encoding="utf-8")
