@@ -54,9 +54,9 @@ class Revisions:
         return bool(self.insertions or self.deletions or self.moves or self.comments)
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """One normalised paragraph and where it came from in the original file."""
+class Paragraph(NamedTuple):
+    """One normalised paragraph and where it came from in the original file (a named tuple,
+    like Pair and Value: dozens are made per letter)."""
 
     text: str
     line: int  # 1-based line of the original file where the paragraph starts
