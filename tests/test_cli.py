@@ -132,3 +132,11 @@ def test_readme_lists_every_rule_with_its_severity():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule in Settings().rules.values():  # built in, and declared by the shipped template
         assert f"| `{rule.id}` | {rule.severity} |" in readme, rule.id
+
+
+def test_every_rule_module_is_listed_in_the_catalogue():
+    import pkgutil
+
+    import audit.rules
+    found = {m.name for m in pkgutil.iter_modules(audit.rules.__path__)} - {"base"}
+    assert found == set(audit.rules.BUILTIN_MODULES)

@@ -1,9 +1,10 @@
 """The rule catalogue: one module per built-in rule, its docstring is its documentation;
 and the rules templates declare ([rules.ID] in a template's header).
 
-A rule module defines ID (stable, kebab-case), SEVERITY (error, warning or info), HINT
-(how a reviewer checks a finding) and check(letter) -> iterable of Issue, each anchored to
-what it is about (audit/rules/base.py derives line, section and excerpt from the anchor). The first
+A rule module (listed in BUILTIN_MODULES) defines ID (stable, kebab-case), SEVERITY (error,
+warning or info), HINT (how a reviewer checks a finding) and check(letter) -> iterable of
+Issue, each anchored to what it is about (audit/rules/base.py derives line, section and
+excerpt from the anchor). The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
 BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
 instead (see audit/batch.py).
@@ -15,7 +16,6 @@ template, with the rule its failures raise. Renamed rules keep their old id as a
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from functools import lru_cache, partial
 
@@ -33,13 +33,34 @@ _declared: dict[str, RuleInfo] = {}
 _noted: set[tuple[str, str]] = set()  # (old id, where): each note once per run (new_run clears it)
 
 
+BUILTIN_MODULES = (  # one module per rule; listed, so a stray file in the folder is never a rule
+    "boilerplate_changed",
+    "check_failed",
+    "data_mismatch",
+    "duplicate_letter",
+    "extra_paragraph",
+    "extraction_artifact",
+    "field_conflict",
+    "grammar_number",
+    "inconsistent_value",
+    "internal_error",
+    "invalid_value",
+    "missing_letter",
+    "missing_paragraph",
+    "missing_section",
+    "paragraph_moved",
+    "unknown_recipient",
+    "unreadable_input",
+    "unrecognised_document",
+    "unresolved_revisions",
+)
+
+
 @lru_cache(maxsize=1)
 def builtin_rules() -> dict[str, RuleInfo]:
     rules = {}
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module_info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+    for name in BUILTIN_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
         summary, _, doc = (module.__doc__ or "").strip().partition("\n")
         rules[module.ID] = RuleInfo(module.ID, module.SEVERITY, summary.strip(), doc.strip(), module.HINT,
                                     getattr(module, "check", None), getattr(module, "BATCH", False),
