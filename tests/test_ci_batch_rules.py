@@ -207,3 +207,16 @@ def test_identical_unrecognised_files_are_duplicates_too(folder, capsys):
     (folder / "empty2.txt").write_text("", encoding="utf-8")
     _, report, _ = run(capsys, "letters")
     assert {name for name, _ in findings(report, "duplicate-letter")} == {"m1.txt", "m2.txt"}
+
+
+@pytest.mark.parametrize("key_match, duplicates", [("exact", 0), ("fuzzy", 2)])
+def test_same_recipient_is_compared_as_the_template_says(folder, capsys, key_match, duplicates):
+    template = folder.parent / "note.md"
+    template.write_text('+++\nname = "note"\nkey_field = "name"\nkey_match = "' + key_match + '"\n'
+                        '[fields]\nname = { type = "text" }\ncount = { type = "int" }\n+++\n'
+                        'Dear {{name}},\n\nYou have {{count}} items.\n', encoding="utf-8")
+    (folder / "a.txt").write_text("Dear Ann Lee,\n\nYou have 2 items.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Dear ANN LEE,\n\nYou have 3 items.\n", encoding="utf-8")
+    code, report, err = run(capsys, "letters", "--template", template)
+    assert report is not None, (code, err)
+    assert len(findings(report, "duplicate-letter")) == duplicates

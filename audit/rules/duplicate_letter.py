@@ -27,6 +27,12 @@ LISTED = 5  # other files named in one message
 
 
 def check_batch(results, batch):
+    def _key(result):
+        """Whom a letter is for, compared as its template says (exact, or names loosely)."""
+        template = batch.template_of(result)
+        fuzzy = template is not None and template.key_match == "fuzzy"
+        return result.template, normalise_name(result.key) if fuzzy else result.key
+
     same_text, same_key = defaultdict(list), defaultdict(list)
     for result in results:
         if result.content_hash:
@@ -55,10 +61,6 @@ def check_batch(results, batch):
         yield result, Finding(ID, SEVERITY, f"This letter duplicates {'; '.join(parts)}.", line, None,
                               f"{what}: {result.key or result.content_hash}",
                               evidence={"duplicate": what, "of": result.key or result.content_hash})
-
-
-def _key(result):
-    return result.template, normalise_name(result.key)
 
 
 def _first(group, count, content_hash):
