@@ -453,15 +453,9 @@ class Results:
 
     def __init__(self, spool, baseline=None):
         self.spool, self.baseline = spool, baseline
-        self._length: int | None = None
 
     def __iter__(self):
         return self.baseline.filter(self.spool) if self.baseline else iter(self.spool)
-
-    def __len__(self) -> int:
-        if self._length is None:
-            self._length = len(self.spool) if not self.baseline else sum(1 for _ in self)
-        return self._length
 
 
 def _baseline(path: Path | None, writing: bool):

@@ -35,9 +35,9 @@ class Spool:
     def add(self, result: LetterResult, path=None) -> None:
         """`path`: the caller's own name for the letter, kept instead of the result's copy (a
         result from a worker process brings its own)."""
+        self.kept.append(self._compact(result, result.path if path is None else path))
         if len(self._memory) < self._spill_at:
             self._memory.append(result)
-            self.kept.append(replace(result, findings=()))
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="letter-audit-")
@@ -45,7 +45,6 @@ class Spool:
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
-        self.kept.append(self._compact(result, result.path if path is None else path))
 
     def _compact(self, result: LetterResult, path) -> LetterResult:
         names = self._needed(result) if self._needed else None
@@ -54,9 +53,6 @@ class Spool:
         return replace(result, path=path, findings=(),
                        fields={n: v for n, v in result.fields.items() if n in names},
                        lines={n: v for n, v in result.lines.items() if n in names})
-
-    def __len__(self) -> int:
-        return len(self.kept) + len(self.about_batch)
 
     def __iter__(self) -> Iterator[LetterResult]:
         """Every result in order, with the findings batch rules added to its kept record."""

@@ -28,8 +28,9 @@ def clean(text) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
 
 
-def suite_name(results) -> str:
-    folders = [os.path.dirname(relative_path(r.path)) for r in results if r.kind == "letter"]
+def suite_name(paths) -> str:
+    """The suite is named after the folder the letters share."""
+    folders = [os.path.dirname(path) for path in paths]
     try:
         common = os.path.commonpath(folders) if folders else ""
     except ValueError:  # absolute and relative paths mixed
@@ -62,12 +63,19 @@ def testcase(parent, result) -> bool:
 
 def write(results, summary, stream) -> None:
     root = ET.Element("testsuites", name="letter-audit")
-    suite = ET.SubElement(root, "testsuite", name=clean(suite_name(results)))
+    suite = ET.SubElement(root, "testsuite")
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="letter-audit.version", value=__version__)
-    failures = sum(testcase(suite, result) for result in results)
+    tests = failures = 0
+    letters = []
+    for result in results:  # one pass: the results may be read from disk
+        tests += 1
+        failures += testcase(suite, result)
+        if result.kind == "letter":
+            letters.append(relative_path(result.path))
+    suite.set("name", clean(suite_name(letters)))
     for element in (root, suite):
-        element.set("tests", str(len(results)))
+        element.set("tests", str(tests))
         element.set("failures", str(failures))
         element.set("errors", "0")
         element.set("skipped", "0")
