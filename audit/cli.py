@@ -440,7 +440,7 @@ def run_check(args: argparse.Namespace) -> int:
             index = html.write(spool, settings, baseline)
             if not args.quiet:
                 print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
-        return 0 if args.exit_zero else exit_code(results, settings.fail_on)
+        return 0 if args.exit_zero else exit_code(summary, settings.fail_on)
     finally:
         spool.close()
         if html:
@@ -501,12 +501,12 @@ def write_statistics(summary: Summary, stream, style: Style) -> None:
                      f"{style.severity(severity, f'{severity:<8}')} {terminal_safe(text)}\n")
 
 
-def exit_code(results, fail_on: str) -> int:
+def exit_code(summary, fail_on: str) -> int:
+    """1 when the run has a finding at least as severe as `fail_on` (from its summary's counts)."""
     if fail_on == "never":
         return 0
     threshold = SEVERITY_RANK[fail_on]
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings)
-    return 1 if failing else 0
+    return 1 if any(count and SEVERITY_RANK[s] >= threshold for s, count in summary.severities.items()) else 0
 
 
 def _show_progress(args, count: int) -> bool:
