@@ -194,10 +194,12 @@ def entries_for(results: list[LetterResult], previous: Baseline | None = None) -
     """The entries to record; keys a reviewer added to `previous` carry over, matched by the
     fingerprints `previous` was written with (so an older baseline is migrated, reasons kept)."""
     extras = {e.fingerprint: e.extra for e in previous.entries} if previous else {}
+    migrating = previous is not None and previous.version != FORMAT_VERSION
     current = fingerprinted(results)
-    earlier = fingerprinted(results, previous.version) if previous else None
+    earlier = fingerprinted(results, previous.version) if migrating else None  # a second pass, only then
     entries = []
-    for (result, prints), (_, old_prints) in zip(current, earlier or fingerprinted(results)):
+    for result, prints in current:
+        old_prints = next(earlier)[1] if earlier else prints
         for finding, print_, old in zip(result.findings, prints, old_prints):
             if finding.severity not in RECORDED:
                 continue
