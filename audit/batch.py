@@ -5,7 +5,8 @@ BatchContext (settings, templates, the --data table, the --peer-groups table) an
 yields (result, Finding) pairs. A finding about a letter attaches to that letter; a finding
 about the batch as a whole (a row of the data with no letter) attaches to a pseudo-result
 whose path is the file it concerns (kind "batch"), so that every output format shows it
-like any other finding, pointing at the line of that file.
+like any other finding, pointing at the line of that file. A batch rule that raises is an
+internal-error finding about the batch (path `<batch rule ID>`); the others still run.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
 from .models import LetterResult
+from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
 
@@ -63,9 +65,13 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[Le
         if not rule.batch or rule.check_batch is None:
             continue
         severity = batch.settings.severity_of(rule.id, rule.severity)
-        for result, finding in rule.check_batch(batch.letters, batch):
-            touched.setdefault(result, []).append(finding if finding.severity == severity
-                                                  else replace(finding, severity=severity))
+        try:
+            for result, finding in rule.check_batch(batch.letters, batch):
+                touched.setdefault(result, []).append(finding if finding.severity == severity
+                                                      else replace(finding, severity=severity))
+        except Exception as exc:  # noqa: BLE001 - reported about the batch; the other batch rules still run
+            carrier = batch.batch_result(Path(f"<batch rule {rule.id}>"))
+            touched.setdefault(carrier, []).append(crash_finding(f"The batch rule {rule.id}", exc))
     for result, found in touched.items():  # results compare and hash by identity
         result.findings = sorted([*result.findings, *found], key=lambda f: f.line)
     return [r for r in batch._pseudo.values() if r.findings]

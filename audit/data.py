@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .models import LetterResult
+
 from .names import NameIndex, NameMatch, normalise_name
 from .settings import SettingsError
 from .template import Template
@@ -284,7 +286,7 @@ class Reconciliation:
     """Letters laid against the rows of the data: which row each letter matched, and how."""
 
     table: DataTable
-    matches: dict[int, tuple[Row, NameMatch]]  # id(result) -> row and how it matched
+    matches: dict[LetterResult, tuple[Row, NameMatch]]  # letter (by identity) -> row and how it matched
     unknown: list[Any]  # letters with a key that matches no row
     rows_without_letter: list[Row]
 
@@ -299,7 +301,7 @@ def reconcile(results, table: DataTable, templates: dict[str, Template]) -> Reco
         if found is None:
             unknown.append(result)
             continue
-        matches[id(result)] = (table.rows[found.index], found)
+        matches[result] = (table.rows[found.index], found)
         matched_rows.add(found.index)
     missing = [row for index, row in enumerate(table.rows) if index not in matched_rows]
     return Reconciliation(table, matches, unknown, missing)

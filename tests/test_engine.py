@@ -89,3 +89,26 @@ def test_a_bug_outside_the_rules_is_one_line_and_exit_2(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert err.startswith("letter-audit: internal error (KeyError") and err.count("\n") == 1
+
+
+def test_a_raising_batch_rule_is_an_internal_error_and_the_others_still_run(tmp_path, capsys, monkeypatch):
+    from audit.rules import inconsistent_value
+    def broken(results, batch):
+        raise ZeroDivisionError("batch bug")
+        yield
+    monkeypatch.setattr(inconsistent_value, "check_batch", broken)
+    from audit.rules import builtin_rules
+    builtin_rules.cache_clear()
+    try:
+        letters = tmp_path / "letters"
+        letters.mkdir()
+        for name in ("a.txt", "b.txt"):  # the same text twice: duplicate-letter
+            (letters / name).write_text(seed_text("000"), encoding="utf-8")
+        code = main(["check", "--no-config", str(letters), "--format", "json"])
+    finally:
+        builtin_rules.cache_clear()
+    report = json.loads(capsys.readouterr().out)
+    crash = [(r["path"], f["message"]) for r in report["letters"] for f in r["findings"] if f["rule"] == "internal-error"]
+    assert code == 1 and len(crash) == 1
+    assert crash[0][0] == "<batch rule inconsistent-value>" and "ZeroDivisionError" in crash[0][1]
+    assert sum(f["rule"] == "duplicate-letter" for r in report["letters"] for f in r["findings"]) == 2

@@ -29,9 +29,9 @@ def check_batch(results, batch):
     if found is None:
         return
     for result in results:
-        if id(result) not in found.matches:
+        if result not in found.matches:
             continue
-        row, match = found.matches[id(result)]
+        row, match = found.matches[result]
         template = batch.template_of(result)
         where = found.table.where(row) + ("" if match.how == "exact" else f", {match.describe()}")
         for column, text in row.cells.items():
