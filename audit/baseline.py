@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .atomic import write_text as write_text_atomically
-from .report.escape import printable
+from .report.escape import toml_string
 from .models import LetterResult
 from .names import normalise_name
 from .rules import ALIASES, canonical_rule_id
@@ -274,9 +274,7 @@ def _toml(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    # a JSON string is a valid TOML basic string, once DEL (which TOML forbids raw) is escaped
-    # (a file name's bytes that are not UTF-8 are shown as \xff, as in every report)
-    return json.dumps(printable(str(value)), ensure_ascii=False).replace("\x7f", "\\u007f")
+    return toml_string(value)
 
 
 def _toml_key(key: str) -> str:

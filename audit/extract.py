@@ -13,18 +13,9 @@ from .diffs import word_diff
 from .models import Alignment, Disagreement, Fields, Pair, Unreadable, Value
 from .template import Slot, Template, TemplateParagraph
 from .types import InvalidValue
-from .types import convert as convert_base
+from .types import convert
 
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
-
-
-def convert(kind: str, raw: str) -> Any:
-    """Typed value of a placeholder's text for a built-in type; None when the text is not a
-    valid value (audit/types.py)."""
-    try:
-        return convert_base(kind, raw)
-    except InvalidValue:
-        return None
 
 
 def extract(alignment: Alignment) -> Fields:
@@ -43,7 +34,7 @@ def extract(alignment: Alignment) -> Fields:
 def _record(found: Found, unreadable: list[Unreadable], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
     text = " ".join(raw.split())
     try:
-        value = convert_base(slot.base, raw)
+        value = convert(slot.base, raw)
     except InvalidValue as exc:
         unreadable.append(Unreadable(slot.field, slot.type, text, str(exc), line, pair.section))
         return None

@@ -172,11 +172,6 @@ class Template:
         """The compiled pattern of a type (cached: compiled once per process)."""
         return _compiled(self.types[name])
 
-    def base_of(self, name: str) -> str:
-        """The base type of a field (text for a name the template does not know)."""
-        spec = self.fields.get(name)
-        return spec.base if spec else "text"
-
     def section_of_field(self, name: str) -> str | None:
         """The section of the first paragraph holding the field's placeholder."""
         for paragraph in self.paragraphs:

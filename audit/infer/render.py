@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from ..report.escape import shown_path, terminal_safe
+from ..report.escape import shown_path, terminal_safe, toml_string
 from .values import PERSON_PATTERN
 
 SHOWN_BREAKERS = 10
@@ -101,7 +101,7 @@ def _own_type(field: str) -> str:
 
 
 def _string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return toml_string(value)
 
 
 def _comment(text: str) -> str:

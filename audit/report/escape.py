@@ -35,6 +35,14 @@ def printable(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's quoting, with DEL (which TOML forbids raw) escaped and a file
+    name's bytes that are not UTF-8 shown as \\xff, as in every report."""
+    import json
+
+    return json.dumps(printable(str(text)), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def terminal_safe(text: str) -> str:
     """For a terminal or a CI log: control characters, escape sequences and bidirectional
     overrides shown as `\\x1b`, `\\n`, `\\u202e`, never sent raw."""
