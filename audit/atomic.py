@@ -4,9 +4,10 @@ Every file the tool writes is first written to a temporary file beside it (same 
 so the same file system) and then renamed over the target. A run that is interrupted or
 fails leaves the previous file untouched and no half-written one. The rename replaces a
 symbolic link at the target instead of writing through it, so a link planted where an
-output goes cannot redirect the write to another file. An output that is no regular file
-(/dev/null, a named pipe, /dev/stdout) is written to directly: renaming over it would
-replace the device.
+output goes cannot redirect the write to another file, nor make it wait on a pipe. Only an
+output the user named (`follow=True`: --output, --write-baseline) that is no regular file
+(/dev/null, a named pipe, /dev/stdout, which is a link) is written to directly: renaming
+over it would replace the device.
 """
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from typing import IO
 
 @contextlib.contextmanager
 def atomic_open(path: Path | str, mode: str = "w", *, encoding: str = "utf-8",
-                newline: str | None = "\n") -> Iterator[IO]:
+                newline: str | None = "\n", follow: bool = False) -> Iterator[IO]:
     """A stream to write `path` with; the file appears under its name only when the block ends
     without an exception. Text mode escapes characters the encoding cannot hold (an undecodable
     byte of a file name) instead of failing half-way."""
     path = Path(path)
-    if _is_special(path):  # /dev/null, a pipe, a terminal: write to it, never replace it
+    if follow and _is_special(path):  # /dev/null, a pipe, a terminal: write to it, never replace it
         with open(path, "wb" if "b" in mode else "w", **({} if "b" in mode else
                   {"encoding": encoding, "newline": newline, "errors": "backslashreplace"})) as stream:
             yield stream
@@ -57,8 +58,8 @@ def _is_special(path: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def write_text(path: Path | str, text: str) -> None:
-    with atomic_open(path) as stream:
+def write_text(path: Path | str, text: str, follow: bool = False) -> None:
+    with atomic_open(path, follow=follow) as stream:
         stream.write(text)
 
 

@@ -244,7 +244,7 @@ def render(entries: list[Entry]) -> str:
 def write_baseline(path: Path, results: list[LetterResult], previous: Baseline | None = None) -> Baseline:
     entries = entries_for(results, previous)
     try:
-        write_text_atomically(path, render(entries))
+        write_text_atomically(path, render(entries), follow=True)  # the user named it
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {path} ({exc.strerror or exc})") from None
     return Baseline(path, entries)

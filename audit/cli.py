@@ -482,7 +482,7 @@ def write_output(write, output: Path | None, args: argparse.Namespace | None, co
         write(sys.stdout, Style(color=color, quiet=quiet))
         return
     try:
-        with atomic_open(output, newline="") as stream:
+        with atomic_open(output, newline="", follow=True) as stream:  # the user named it
             write(stream, Style(color=False, quiet=quiet))
     except OSError as exc:
         raise UsageError(f"cannot write {shown_path(output)}: {exc.strerror or exc}") from None

@@ -428,3 +428,14 @@ def test_deep_folders_and_link_loops_are_walked_without_recursion(tmp_path, caps
     assert code == 0 and "Traceback" not in err
     assert [letter["path"] for letter in json.loads(out)["letters"]] == [str(folder / "letter.txt")]
     subprocess.run(["rm", "-rf", str(folder)], check=True)  # shutil.rmtree recurses too deep
+
+
+def test_a_link_to_a_pipe_planted_in_the_report_folder_is_replaced_never_waited_on(tmp_path):
+    report = tmp_path / "report"
+    report.mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    os.symlink(tmp_path / "pipe", report / "fields.csv")
+    done = subprocess.run([sys.executable, "-m", "audit", "check", "--no-config", str(SEEDS["000"]),
+                           "--html", str(report)], cwd=ROOT, capture_output=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert not (report / "fields.csv").is_symlink() and (report / "fields.csv").stat().st_size > 0

@@ -43,7 +43,7 @@ def run_infer(paths: list[Path], output: Path, name: str | None, progress: Calla
 def write_atomically(output: Path, text: str) -> None:
     """Written whole or not at all (audit/atomic.py)."""
     try:
-        with atomic_open(output) as stream:
+        with atomic_open(output, follow=True) as stream:  # the user named it
             stream.write(text)
     except OSError as exc:
         raise InferenceError(f"cannot write {_shown(output)}: {exc.strerror or exc}") from None

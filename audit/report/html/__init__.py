@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ... import baseline as baselines
-from ...atomic import atomic_open, write_bytes
+from ...atomic import atomic_open, write_bytes, write_text
 from ...models import Finding, LetterResult
 from ...settings import Settings
 from ..as_csv import table, write_table
@@ -33,7 +33,7 @@ from ..escape import shown_path
 from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest
 from .index_page import index_page, shown_paths
 from .names import LETTER_DIR, page_href
-from .pages import _write_text, rewrite_pages
+from .pages import rewrite_pages
 from .render import STATIC_DIR, environment
 from .rules_page import rules_page
 
@@ -138,10 +138,10 @@ class HtmlReport:
         index = index_page(letters, about_batch, templates, list(self.plan.hrefs), list(self.plan.shown_paths),
                            self.root, generated)
         index.report_id = self.plan.report_id
-        _write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
+        write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
             page=rules_page(), static="static", home="index.html"))
         # last: an index page says the report is complete
-        _write_text(self.out_dir / "index.html", env.get_template("index.html").render(
+        write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))
         self._complete = True
 

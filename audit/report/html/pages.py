@@ -2,9 +2,8 @@
 batch when its findings changed (the batch rules added some, the baseline accepted some)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
+from ...atomic import write_text
 from ...models import LetterResult
 from ...workers import map_in_workers, worth_sharing
 from .drafts import Drafts, ReportPlan
@@ -26,21 +25,7 @@ def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[b
                   f"({type(exc).__name__}: {exc}); please report it.")
         bare = PageDraft(draft.template if draft else None, notice, (), draft.field_types if draft else {})
         html = template.render(page=letter_page(job, bare), static="../static", home="../index.html")
-    _write_text(plan.out_dir / plan.hrefs[k], html)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Beside the page, then renamed over it: a reader never sees half a page, and a link
-    planted where the page goes is replaced, never followed (the new file is made, not opened)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8", "backslashreplace"))  # an undecodable byte of a file name
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_text(plan.out_dir / plan.hrefs[k], html)  # a link planted where the page goes is replaced
 
 
 Rewrite = tuple[int, LetterResult, tuple[bool, ...], tuple[str, ...]]  # k, result, accepted, fingerprints
