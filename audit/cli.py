@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name (and so the format) of the letter read from standard input")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour the text report (default: auto, at a terminal unless NO_COLOR is set)")
+                       help="colour the text report (default: auto: at a terminal, unless NO_COLOR is set; "
+                            "FORCE_COLOR colours a pipe too)")
     check.add_argument("-q", "--quiet", action="store_true",
                        help="print the findings only: no summary, progress or notes")
     check.add_argument("--statistics", action="store_true",
@@ -226,8 +227,9 @@ def _escape_unencodable(stream) -> None:
 
 def add_ci_options(check: argparse.ArgumentParser) -> None:
     """Options for CI use: more outputs, configuration, baseline, batch data (README.md)."""
-    check.add_argument("--output-format", action="append", default=[], metavar="FORMAT:FILE",
-                       help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:audit.sarif")
+    check.add_argument("--output-format", action="append", default=[], metavar="FORMAT[:FILE]",
+                       help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:audit.sarif; "
+                            "FORMAT alone is the same as --format FORMAT")
     check.add_argument("--config", type=Path, metavar="FILE",
                        help="read settings from FILE instead of the letter-audit.toml or pyproject.toml found upward")
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
@@ -395,12 +397,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(describe(settings))
         return 0
     main_format, outputs = _formats(args)
-    if not args.paths and not args.stdin_filename:
-        raise UsageError("the following arguments are required: PATH")
     for template in settings.templates:  # load now: a broken template stops the run before any letter is read
-        for warning in template.warnings:
-            if not args.quiet:
-                print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
+        for warning in template.warnings:  # a warning, which -q keeps
+            print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = _letter_paths(args, settings)
@@ -490,9 +489,7 @@ def write_output(write, output: Path | None, args: argparse.Namespace | None, co
 
 def write_statistics(summary: Summary, stream, style: Style) -> None:
     """One line per rule, most frequent first: count, rule id, severity, the rule's summary (as ruff)."""
-    from .rules import all_rules
-
-    catalogue = all_rules()
+    catalogue = summary.catalogue
     rows = sorted(((sum(c.values()), rule, c) for rule, c in summary.rules.items()), key=lambda r: (-r[0], r[1]))
     for count, rule, counts in rows:
         severity = max(counts, key=lambda s: SEVERITY_RANK[s])
