@@ -39,7 +39,8 @@
   // A spreadsheet must never read a cell as a formula (OWASP: prefix a quote).
   function csvCell(value) {
     var text = value === null || value === undefined ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    // a formula is neutralised (OWASP); a number, negative ones included, stays a number
+    if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = "'" + text;
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
