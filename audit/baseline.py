@@ -90,12 +90,13 @@ def fingerprinted(results: Iterable[LetterResult], version: int = FORMAT_VERSION
     fp, fp-2, fp-3."""
     seen: Counter = Counter()
     for result in results:
-        prints = []
-        for finding in result.findings:
-            base = fingerprint(result, finding, version)
-            seen[base] += 1
-            prints.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-        yield result, prints
+        yield result, [_numbered(seen, fingerprint(result, finding, version)) for finding in result.findings]
+
+
+def _numbered(seen: Counter, base: str) -> str:
+    """`base`, or `base-N` for its N-th occurrence in the batch."""
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
 @dataclass
@@ -155,27 +156,32 @@ class Baseline:
     def filter(self, results: Iterable[LetterResult]) -> Iterator[LetterResult]:
         """The results without the findings the baseline holds. Once the results are all read,
         `outcome` says how many were suppressed and which entries matched nothing."""
-        for result, held in self.marked(results):
+        for result, held, _ in self.marked(results):
             kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
             if result.kind != "letter" and not kept:
                 continue  # a batch-level carrier left empty
             yield result if len(kept) == len(result.findings) else replace(result, findings=kept)
 
-    def marked(self, results: Iterable[LetterResult]) -> Iterator[tuple[LetterResult, list[bool]]]:
+    def marked(self, results: Iterable[LetterResult]) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
         """Each result whole, with per finding whether the baseline holds it (the HTML report
-        shows those as accepted). Once the results are all read, `outcome` is set as by filter."""
+        shows those as accepted) and its fingerprint, in one pass. Once the results are all
+        read, `outcome` is set as by filter."""
         wanted = Counter(e.fingerprint for e in self.entries)
         suppressed = 0
-        for result, prints in fingerprinted(results, self.version):
+        seen, seen_then = Counter(), Counter()
+        for result in results:
+            prints = [_numbered(seen, fingerprint(result, finding)) for finding in result.findings]
+            theirs = prints if self.version == FORMAT_VERSION else [  # as an older baseline wrote them
+                _numbered(seen_then, fingerprint(result, finding, self.version)) for finding in result.findings]
             held = []
-            for finding, print_ in zip(result.findings, prints):
+            for finding, print_ in zip(result.findings, theirs):
                 if wanted[print_] <= 0:  # perhaps recorded under the rule's old id
                     print_ = _old_id_print(result, finding, self.version) or print_
                 held.append(wanted[print_] > 0)
                 if held[-1]:
                     wanted[print_] -= 1
                     suppressed += 1
-            yield result, held
+            yield result, held, prints
         stale = []
         for entry in self.entries:
             if wanted[entry.fingerprint] > 0:

@@ -18,7 +18,6 @@ import os
 import shutil
 import stat
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -148,19 +147,11 @@ class HtmlReport:
 
 def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
     """Each result with, per finding, whether the baseline accepted it and its fingerprint, in one pass."""
-    if baseline is None:
-        for result, prints in baselines.fingerprinted(results):
-            yield result, [False] * len(prints), prints
+    if baseline is not None:
+        yield from baseline.marked(results)
         return
-    held: deque[list[bool]] = deque()
-
-    def results_only():
-        for result, flags in baseline.marked(results):
-            held.append(flags)
-            yield result
-
-    for result, prints in baselines.fingerprinted(results_only()):
-        yield result, held.popleft(), prints
+    for result, prints in baselines.fingerprinted(results):
+        yield result, [False] * len(prints), prints
 
 
 def _compact(result: LetterResult) -> LetterResult:
