@@ -29,7 +29,7 @@ from ...models import Finding, LetterResult
 from ...settings import Settings
 from ..as_csv import table, write_table
 from ..escape import shown_path
-from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest
+from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest, report_error
 from .index_page import index_page, shown_paths
 from .names import LETTER_DIR, page_href
 from .pages import rewrite_pages
@@ -75,7 +75,7 @@ class HtmlReport:
                     write_bytes(static / source.name, source.read_bytes())
         except OSError as exc:
             self.close()
-            raise _report_error(self.out_dir, exc) from None
+            raise report_error(self.out_dir, exc) from None
         self._drafts = Path(tempfile.mkdtemp(prefix="letter-audit-html-"))
         self.keeper = PageKeeper(self.plan, list(paths), self._drafts)
 
@@ -110,7 +110,7 @@ class HtmlReport:
         try:
             self._write(results, settings, baseline)
         except OSError as exc:
-            raise _report_error(self.out_dir, exc) from None
+            raise report_error(self.out_dir, exc) from None
         return self.out_dir / "index.html"
 
     def _write(self, results: Iterable[LetterResult], settings: Settings, baseline) -> None:
@@ -171,10 +171,6 @@ def _report_id(out_dir: Path) -> str:
     """Names this report's review decisions in the browser's storage: a report written again
     into the same folder keeps its reviewer's decisions (they follow findings by fingerprint)."""
     return hashlib.blake2b(os.fsencode(out_dir.resolve()), digest_size=8).hexdigest()
-
-
-def _report_error(out_dir: Path, exc: OSError) -> ReportError:
-    return ReportError(f"cannot write the HTML report to {shown_path(out_dir)}: {exc.strerror or exc}")
 
 
 def _folder(path: Path) -> Path:

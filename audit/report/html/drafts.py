@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import baseline as baselines
-from ...models import LetterResult
-from ...models import Letter
+from ...models import Letter, LetterResult
+from ..escape import shown_path
 from .overlay import lay_over, pair_row
 from .render import attribute_escape, row_html, text_escape
 from .views import Link, PageDraft, RowHtml
@@ -75,7 +75,7 @@ class PageKeeper:
             write_page(self.plan, k, result, tuple(False for _ in result.findings), prints, draft)
             self._append(result.path, prints, draft)
         except OSError as exc:
-            raise ReportError(f"cannot write the HTML report to {self.plan.out_dir}: {exc.strerror or exc}") from None
+            raise report_error(self.plan.out_dir, exc) from None
 
     def _append(self, path: Path, prints: tuple[str, ...], draft: PageDraft) -> None:
         if self._shard is None:
@@ -125,9 +125,18 @@ def make_draft(ctx: Letter) -> PageDraft:
                                  tuple((s.label, s.text) for s in row.letter if s.kind == "value"), row_html(row))
                          for row in lay_over(ctx))
     except Exception as exc:  # a bug must not stop the report: the page still lists the findings
-        return PageDraft(template, f"The letter could not be laid over its template because of an internal "
-                                   f"error ({type(exc).__name__}: {exc}); please report it.", (), types)
+        return failed_draft(template, types, exc)
     return PageDraft(template, _notice(ctx), rows, types)
+
+
+def failed_draft(template: str | None, field_types: dict, exc: Exception) -> PageDraft:
+    """A page without the letter laid over its template, saying why."""
+    return PageDraft(template, f"The letter could not be laid over its template because of an internal "
+                               f"error ({type(exc).__name__}: {exc}); please report it.", (), field_types)
+
+
+def report_error(out_dir: Path, exc: OSError) -> ReportError:
+    return ReportError(f"cannot write the HTML report to {shown_path(out_dir)}: {exc.strerror or exc}")
 
 
 def _rows_in_step(ctx: Letter) -> tuple[RowHtml, ...] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...atomic import write_text
 from ...models import LetterResult
 from ...workers import map_in_workers, worth_sharing
-from .drafts import Drafts, ReportPlan
+from .drafts import Drafts, ReportPlan, failed_draft
 from .letter_page import PageJob, letter_page
 from .render import environment
 from .views import PageDraft
@@ -21,9 +21,7 @@ def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[b
     try:
         html = template.render(page=letter_page(job, draft), static="../static", home="../index.html")
     except Exception as exc:  # a bug must not stop the report: the page still lists the findings
-        notice = (f"The letter could not be laid over its template because of an internal error "
-                  f"({type(exc).__name__}: {exc}); please report it.")
-        bare = PageDraft(draft.template if draft else None, notice, (), draft.field_types if draft else {})
+        bare = failed_draft(draft.template if draft else None, draft.field_types if draft else {}, exc)
         html = template.render(page=letter_page(job, bare), static="../static", home="../index.html")
     write_text(plan.out_dir / plan.hrefs[k], html)  # a link planted where the page goes is replaced
 
