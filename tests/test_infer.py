@@ -194,3 +194,11 @@ def test_file_names_never_reach_the_terminal_or_the_template_raw(refunds, tmp_pa
     err = capsys.readouterr().err
     assert "\x1b" not in err and "min\\x1b[31mutes\\nx.txt" in err
     assert main(["template", "check", str(output)]) == 0
+
+
+def test_negative_figures_keep_their_sign():
+    from decimal import Decimal
+
+    from audit.infer.values import parse
+    assert parse("money", "-£5.00") == parse("money", "£-5.00") == Decimal("-5.00")
+    assert parse("decimal", "-2.5") == Decimal("-2.5") and parse("int", "1,400") == 1400

@@ -58,6 +58,9 @@ def _share(values: list[str], shape: re.Pattern) -> float:
     return sum(1 for v in values if shape.fullmatch(v)) / len(values)
 
 
+_NEGATIVE = re.compile(r"[£$€]?\s*-")  # "-2.5", "-£5.00", "£-5.00"
+
+
 def parse(kind: str, raw: str | None):
     """A value for arithmetic and comparison: Decimal for numbers, date for dates, else the text."""
     if raw is None:
@@ -66,9 +69,10 @@ def parse(kind: str, raw: str | None):
     if kind in NUMERIC:
         digits = re.sub(r"[^\d.]", "", text)
         try:
-            return Decimal(digits) if digits else None
+            number = Decimal(digits) if digits else None
         except InvalidOperation:
             return None
+        return -number if number is not None and _NEGATIVE.match(text) else number
     if kind == "date":
         return parse_date(text)
     return text
