@@ -210,7 +210,7 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
         for other in (j + 1, j - 1):
             if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
                 first, second = sorted((j, other))
-                both = merged_template(template, canon[first], canon[second])
+                both = merge_paragraphs(template, canon[first], canon[second])
                 score = _score(letter[i].text, both)
                 if score > scores[i][j]:
                     absorbed.update((canon[j].index, canon[other].index))
@@ -268,8 +268,3 @@ def _insert_missing(template, pairs, paired_template) -> list[Pair]:
         rows += before.get(k, ())
         rows.append(row)
     return rows + before.get(len(pairs), [])
-
-
-def merged_template(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
-    """Two template paragraphs as one, for a letter that ran them together."""
-    return merge_paragraphs(template, first, second)
