@@ -1,7 +1,7 @@
 """Stage 4: turn the placeholder text of aligned paragraphs into typed field values.
 
 Each placeholder's text is read by its field's base type (audit/types.py). Text that stands
-where a value belongs but is not such a value ("150.50" for an int) is kept as Unreadable,
+where a value belongs but is not such a value ("150.50" for an int) is kept as UnreadableValue,
 reported by invalid-value: never half read.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, Unreadable, Value
+from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value
 from .template import Slot, Template, TemplateParagraph
 from .types import InvalidValue
 from .types import convert
@@ -21,7 +21,7 @@ Found = dict[str, list[Value]]  # field -> quotations, while extraction collects
 def extract(alignment: Alignment) -> Fields:
     found: Found = {}
     disagreements: list[Disagreement] = []
-    unreadable: list[Unreadable] = []
+    unreadable: list[UnreadableValue] = []
     for pair in alignment.pairs:
         if pair.match is not None:
             _from_match(pair, found, disagreements, unreadable)
@@ -31,21 +31,21 @@ def extract(alignment: Alignment) -> Fields:
                   tuple(unreadable))
 
 
-def _record(found: Found, unreadable: list[Unreadable], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
     text = " ".join(raw.split())
     try:
         value = convert(slot.base, raw)
     except InvalidValue as exc:
-        unreadable.append(Unreadable(slot.field, slot.type, text, str(exc), line, pair.section))
+        unreadable.append(UnreadableValue(slot.field, slot.type, text, str(exc), line, pair.section))
         return None
     except ValueError:  # a number too long to be one
-        unreadable.append(Unreadable(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
+        unreadable.append(UnreadableValue(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
         return None
     found.setdefault(slot.field, []).append(Value(slot.field, value, text, line, pair.para.line, pair.section))
     return value
 
 
-def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unreadable: list[Unreadable]) -> None:
+def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unreadable: list[UnreadableValue]) -> None:
     numbers: dict[str, Any] = {}
     for slot in pair.template.slots:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
@@ -60,7 +60,7 @@ def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unr
             disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
 
 
-def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[Unreadable]) -> None:
+def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[UnreadableValue]) -> None:
     """Boilerplate around the placeholders changed: line the words up and read what stands
     where each placeholder stood."""
     slots = {f"\ue000{k}\ue001": slot for k, slot in enumerate(pair.template.slots) if slot.field}
@@ -80,7 +80,7 @@ def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[Un
 
 
 def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str, offset: int,
-                   found: Found, unreadable: list[Unreadable]) -> None:
+                   found: Found, unreadable: list[UnreadableValue]) -> None:
     """Values for placeholders that stood where `text` was inserted, taken in order: one
     placeholder takes the whole insertion if it fits its type, several take successive matches."""
     lead = len(text) - len(text.lstrip())

@@ -131,7 +131,7 @@ class Value(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Unreadable:
+class UnreadableValue:
     """A placeholder's text that is not a value of the field's type ("150.50" for an int)."""
 
     field: str
@@ -159,7 +159,7 @@ class Fields:
 
     values: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     disagreements: tuple[Disagreement, ...] = ()
-    unreadable: tuple[Unreadable, ...] = ()  # placeholder text that is not a value of its type
+    unreadable: tuple[UnreadableValue, ...] = ()  # placeholder text that is not a value of its type
 
     def first(self, name: str) -> Value | None:
         found = self.values.get(name)

@@ -253,13 +253,7 @@ def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
     spec = READERS.get(path.suffix.lower())
     if spec is not None:
         module_name, function = spec
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:  # the reader exists but something it needs is missing
-                raise
-        else:
-            return getattr(module, function)
+        return getattr(importlib.import_module(module_name), function)  # imported on first use
     return decode
 
 
