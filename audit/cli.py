@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     template_check.add_argument("files", nargs="+", type=Path, metavar="FILE",
                                 help="template files, or folders of them (*.md)")
     add_infer_command(template_commands)
+    from .serve.command import add_commands as add_serve_commands
+    add_serve_commands(commands, _Parser)
     return parser
 
 
@@ -176,8 +178,9 @@ def _run(argv: list[str] | None) -> int:
     new_run()
 
     try:
+        from .serve.command import run_review, run_serve
         commands = {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule,
-                    "template": run_template}
+                    "template": run_template, "serve": run_serve, "review": run_review}
         return commands[args.command](args)
     except TemplateError as exc:  # every problem of every template, each as FILE:LINE: problem
         for problem in exc.problems:
@@ -235,8 +238,9 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
     check.add_argument("--show-settings", action="store_true",
                        help="print the effective settings and where each came from, then exit")
-    check.add_argument("--baseline", type=Path, metavar="FILE",
-                       help="suppress the accepted findings recorded in FILE; report stale entries")
+    check.add_argument("--baseline", type=_baseline_source, metavar="FILE|URL",
+                       help="suppress the accepted findings recorded in FILE, or accepted in the database at URL "
+                            "(letter-audit serve --db URL); report stale entries")
     check.add_argument("--write-baseline", type=Path, metavar="FILE",
                        help="record the current warning and error findings in FILE as accepted")
     check.add_argument("--data", type=Path, metavar="FILE",
@@ -245,6 +249,13 @@ def add_ci_options(check: argparse.ArgumentParser) -> None:
                        help="CSV of key,group: letters whose key is in one group are peers (inconsistent-value)")
     check.add_argument("--authority-types", type=Path, metavar="FILE", dest="authority_types",
                        help="deprecated name of --peer-groups")
+
+
+def _baseline_source(text: str):
+    """A baseline file's path, or a database URL (sqlite:///review.db) kept as it was written."""
+    from .serve.database_url import is_database_url
+
+    return text if is_database_url(text) else Path(text)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -460,6 +471,12 @@ class Results:
 def _baseline(path: Path | None, writing: bool):
     from . import baseline as baselines
 
+    if isinstance(path, str):  # a database URL: the decisions made with `letter-audit serve`
+        if writing:
+            raise UsageError("--write-baseline writes a file; the decisions in a database are exported with "
+                             "`letter-audit review export --db URL -o FILE`")
+        from .serve.exchange import baseline_from_database
+        return baseline_from_database(path)
     if path is None or (writing and not path.exists()):
         return None  # a baseline about to be written for the first time
     return baselines.Baseline.load(path)
