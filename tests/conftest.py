@@ -53,3 +53,25 @@ def fixture_report(tmp_path_factory) -> Path:
     out_dir = tmp_path_factory.mktemp("report")
     write_report(out_dir, Path(os.path.relpath(LETTERS)))  # as a user would type it, for the screenshots
     return out_dir
+
+
+# --- `letter-audit serve`: a PostgreSQL server for the session, a fresh database per test
+
+@pytest.fixture(scope="session")
+def postgres():
+    from serve_support import Postgres, postgres_bin
+
+    if postgres_bin() is None:
+        _unavailable("PostgreSQL is not installed (apt-get install postgresql)")
+    server = Postgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each test using it runs on an SQLite file and on a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.db'}"
+    server = request.getfixturevalue("postgres")
+    return server.new_database(f"t{abs(hash(request.node.nodeid)) % 10**12}")

@@ -50,8 +50,7 @@ def add_commands(commands, parser_class) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..cli import UsageError, _letter_paths, settings_from
-    from ..report.escape import terminal_safe
+    from ..cli import UsageError
     from .app import Access, create_app
     from .database import open_database, shown_url
     from .live import Live
@@ -64,13 +63,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port takes a port number from 1 to 65535, not {args.port}")
     users = load_users(args.users) if args.users is not None else None
-    settings = settings_from(args)
-    for template in settings.templates:
-        for warning in template.warnings:
-            print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     engine = open_database(args.db)
-    paths = _letter_paths(args, settings)
-    sheet = audit_worksheet(paths, settings)
+    try:
+        sheet = load_worksheet(args)
+    except BaseException:
+        engine.dispose()
+        raise
     live = Live(sheet, engine)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}/"
     print(f"letter-audit: {len(sheet.letters)} letters, {len(sheet.findings)} findings; decisions in "
@@ -83,18 +81,25 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def audit_worksheet(paths, settings):
-    """Audit the batch (batch rules included, no baseline: every finding is on the worksheet)."""
+def load_worksheet(args: argparse.Namespace):
+    """The worksheet of the letters `serve` was given: audited with the run's settings (batch
+    rules included, no baseline: every finding is on the worksheet)."""
     import contextlib
     import os
 
+    from ..cli import _letter_paths, settings_from
+    from ..report.escape import terminal_safe
     from ..batch import BatchContext, fields_needed, run_batch_rules
     from ..pipeline import audit_batch
     from ..spool import Spool
     from .worksheet import Worksheet
 
+    settings = settings_from(args)
+    for template in settings.templates:  # a broken template stops here, before any letter is read
+        for warning in template.warnings:
+            print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     batch = BatchContext.load(settings)
-    paths = [os.fspath(path) for path in paths]
+    paths = [os.fspath(path) for path in _letter_paths(args, settings)]
     spool = Spool(fields_needed(batch))
     try:
         with contextlib.closing(audit_batch(paths, settings)) as stream:
