@@ -14,9 +14,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from audit.cli import build_parser
-from audit.serve.command import load_worksheet
-
 REPO = Path(__file__).resolve().parent.parent
 LETTERS = REPO / "fixtures" / "letters"
 
@@ -28,6 +25,9 @@ def free_port() -> int:
 
 
 def worksheet(folder: Path):
+    from audit.cli import build_parser
+    from audit.serve.command import load_worksheet
+
     args = build_parser().parse_args(["serve", str(folder), "--no-config"])
     return load_worksheet(args)
 
@@ -137,3 +137,20 @@ class Postgres:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+
+def synthetic_sheet(letters: int, per_letter: int = 3):
+    """A worksheet of `letters` made-up letters with `per_letter` findings each: for load and
+    durability, where what matters is the server and the database, not the audit."""
+    from audit.serve.worksheet import FindingItem, LetterItem, Worksheet
+
+    rules = ("count-mismatch", "extra-paragraph", "missing-section", "salutation-mismatch")
+    items, findings = [], []
+    for number in range(1, letters + 1):
+        items.append(LetterItem(number, f"letters/{number:05}.txt", f"Council {number}",
+                                f"t/council {number}", "t", "fail", f"{number:032x}",
+                                {"authority": f"Council {number}", "upheld_rate": number % 100}))
+        for k in range(per_letter):
+            findings.append(FindingItem(f"{number:08x}{k:04x}", number, rules[k % len(rules)], "error",
+                                        f"Finding {k} of letter {number}", 10 + k, "", f"Finding {k}"))
+    return Worksheet(items, findings)

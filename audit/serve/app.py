@@ -110,7 +110,7 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         except QueryError as exc:
             match, error = None, str(exc)
         counts = Counter(item.letter for item in view.sheet.findings)
-        return page(request, "index.html", 400 if error else 200, view=view, query=query, error=error, match=match,
+        return page(request, "index.html", view=view, query=query, error=error, match=match,
                     undecided=_undecided_per_letter(view), counts=counts, progress=view.progress(), last_id=live.refresh(),
                     bulk_count=sum(1 for f in match.findings) if match else 0)
 
@@ -191,6 +191,7 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         Route("/api/history", signed_in(history), methods=["GET"]),
         Route("/api/decisions", signed_in(state_change(decide)), methods=["POST"]),
         Route("/api/bulk", signed_in(state_change(bulk)), methods=["POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [

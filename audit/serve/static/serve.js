@@ -71,12 +71,16 @@
 
   // --- a letter page: Accept / Needs fix / Undecided, notes, Reviewed
   document.querySelectorAll(".finding").forEach(function (item) {
-    item.querySelectorAll(".actions button").forEach(function (button) {
-      button.addEventListener("click", function () { decide(item, button.dataset.state); });
-    });
     var note = item.querySelector(".note");
-    if (!note) return;
     var timer = null;
+    item.querySelectorAll(".actions button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        clearTimeout(timer);  // the decision carries the note: no second save of it
+        timer = null;
+        decide(item, button.dataset.state);
+      });
+    });
+    if (!note) return;
     function saveNote() {
       clearTimeout(timer);
       timer = null;
@@ -87,7 +91,10 @@
       clearTimeout(timer);
       timer = setTimeout(saveNote, 600);
     });
-    note.addEventListener("blur", function () { if (timer) saveNote(); });
+    note.addEventListener("blur", function (event) {
+      var toButton = event.relatedTarget && event.relatedTarget.closest && event.relatedTarget.closest(".actions");
+      if (timer && toButton !== item.querySelector(".actions")) saveNote();  // a decision button carries it
+    });
   });
 
   var reviewedBox = document.querySelector(".reviewed-box");

@@ -1,0 +1,158 @@
+"""The served worksheet in a real browser (Debian's Chromium via Playwright) against a live
+server: two reviewers at once, a re-run after a letter changed, bulk decisions, the filter."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from serve_support import LETTERS, serving, worksheet
+
+SECONDS = 1000  # Playwright's timeouts are in milliseconds
+
+
+@pytest.fixture
+def letters(tmp_path):
+    folder = tmp_path / "letters"
+    shutil.copytree(LETTERS, folder)
+    return folder
+
+
+class Reviewer:
+    """One reviewer: a browser context of their own (their own session cookie)."""
+
+    def __init__(self, chromium, base: str, name: str):
+        from playwright.sync_api import expect
+
+        self.base, self.name = base, name
+        self.context = chromium.new_context(viewport={"width": 1440, "height": 900})
+        self.tab = self.context.new_page()
+        self.errors, self.dialogs = [], []
+        self.tab.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.tab.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.tab.on("dialog", self._dialog)
+        self.tab.goto(f"{base}/")
+        expect(self.tab).to_have_url(f"{base}/login")
+        self.tab.fill("#name", name)
+        self.tab.click("button[type=submit]")
+        expect(self.tab).to_have_url(f"{base}/")
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.accept()
+
+    def open(self, path: str):
+        self.tab.goto(f"{self.base}{path}")
+        return self.tab
+
+    def finding(self, index: int):
+        return self.tab.locator(".finding").nth(index)
+
+    def close(self):
+        assert self.errors == []
+        self.context.close()
+
+
+def test_two_reviewers_see_each_others_decisions_within_two_seconds(chromium, letters, database_url):
+    from playwright.sync_api import expect
+
+    with serving(worksheet(letters), database_url) as server:
+        ann, bob = Reviewer(chromium, server.url, "ann"), Reviewer(chromium, server.url, "bob")
+        ann.open("/letters/3")
+        bob.open("/letters/3")
+        ann.finding(0).get_by_role("button", name="Accept").click()
+        expect(ann.finding(0).locator(".state")).to_contain_text("Accepted — ann")
+        expect(bob.finding(0).locator(".state")).to_contain_text("Accepted — ann", timeout=2.5 * SECONDS)
+
+        bob.finding(0).locator(".note").fill("the paragraph was asked for")
+        bob.finding(0).get_by_role("button", name="Needs fix").click()
+        expect(ann.finding(0).locator(".state")).to_contain_text("Needs a fix — bob", timeout=2.5 * SECONDS)
+        expect(ann.finding(0).locator(".note")).to_have_value("the paragraph was asked for")
+
+        ann.tab.reload()  # both decisions are in the history, the latest shown
+        expect(ann.finding(0).locator(".history summary")).to_have_text("History (2)")
+        expect(ann.finding(0).locator(".history li").first).to_contain_text("bob: needs-fix")
+        expect(ann.finding(0).locator(".history li").nth(1)).to_contain_text("ann: accepted")
+
+        # a note typed and never tabbed out of is kept (saved when typing pauses)
+        ann.finding(1).locator(".note").type("a page number, nothing to do")
+        expect(ann.tab.locator("#live-status")).to_have_text("Saved.", timeout=3 * SECONDS)
+        ann.tab.reload()
+        expect(ann.finding(1).locator(".note")).to_have_value("a page number, nothing to do")
+
+        bob.open("/")  # progress on the index, and ann's Reviewed tick arriving live
+        expect(bob.tab.locator("[data-progress=decided]")).to_have_text("1")
+        ann.tab.check("#reviewed")
+        row = bob.tab.locator('#letters-table tr[data-path$="002_3e1a7b4ce7d2b570.txt"]')
+        expect(row.locator(".reviewed")).to_contain_text("✓", timeout=2.5 * SECONDS)
+        expect(bob.tab.locator("[data-progress=reviewed]")).to_have_text("1")
+        ann.close()
+        bob.close()
+
+
+def test_a_rerun_after_a_letter_changed(chromium, letters, tmp_path):
+    from playwright.sync_api import expect
+
+    url = f"sqlite:///{tmp_path / 'review.db'}"
+    with serving(worksheet(letters), url) as server:
+        ann = Reviewer(chromium, server.url, "ann")
+        tab = ann.open("/letters/3")
+        tab.check("#reviewed")
+        expect(tab.locator(".reviewed-by")).to_contain_text("by ann")
+        extra = tab.locator(".finding", has_text="extra-paragraph")
+        extra.get_by_role("button", name="Accept").click()
+        expect(extra.locator(".state")).to_contain_text("Accepted — ann")
+        tab.locator(".finding", has_text="missing-section").first.get_by_role("button", name="Accept").click()
+        expect(tab.locator(".finding.state-accepted")).to_have_count(2)
+        ann.close()
+
+    path = letters / "002_3e1a7b4ce7d2b570.txt"  # the extra paragraph is taken out
+    paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+    path.write_text("\n\n".join(p for p in paragraphs if not p.startswith("We were pleased")), encoding="utf-8")
+    with serving(worksheet(letters), url) as server:
+        ann = Reviewer(chromium, server.url, "ann")
+        tab = ann.open("/letters/3")
+        expect(tab.locator("#reviewed")).not_to_be_checked()
+        expect(tab.locator(".reviewed-by")).to_contain_text("was reviewed by ann on an earlier text")
+        expect(tab.locator(".finding", has_text="extra-paragraph")).to_have_count(0)
+        expect(tab.locator(".finding.state-accepted .state")).to_contain_text("decided on an earlier text")
+        tab = ann.open("/")
+        expect(tab.locator("[data-progress=stale]")).to_have_text("1")
+        expect(tab.locator("[data-progress=accepted]")).to_have_text("1")
+        tab = ann.open("/stale")
+        expect(tab.locator("#stale-table tbody tr")).to_have_count(1)
+        expect(tab.locator("#stale-table tbody tr")).to_contain_text("extra-paragraph")
+        ann.close()
+
+
+def test_bulk_accept_of_a_filter_names_the_count_and_the_filter_language(chromium, letters, tmp_path):
+    from playwright.sync_api import expect
+
+    with serving(worksheet(letters), f"sqlite:///{tmp_path / 'review.db'}") as server:
+        ann = Reviewer(chromium, server.url, "ann")
+        tab = ann.open("/")
+        tab.fill("#q", "status:fail -rule:missing-section")
+        tab.click("form.filter button[type=submit]")
+        expect(tab.locator("#match-count")).to_have_text("2 of 5 letters, 3 findings match.")
+        tab.fill("#q", "rule:extra-paragraph OR rule:count-mismatch")
+        tab.click("form.filter button[type=submit]")
+        expect(tab.locator("#match-count")).to_contain_text("2 findings match")
+        tab.fill("#q", 'authority:="Cambridge City"')
+        tab.click("form.filter button[type=submit]")
+        expect(tab.locator("#match-count")).to_contain_text("0 of 5 letters")
+        tab.fill("#q", "upheld_rate:> 50")
+        tab.click("form.filter button[type=submit]")
+        expect(tab.locator("#query-error")).to_contain_text("needs a value right after it")
+        tab.fill("#q", "colour:red")
+        tab.click("form.filter button[type=submit]")
+        expect(tab.locator("#query-error")).to_contain_text("unknown field 'colour'")
+
+        tab.fill("#q", "rule:missing-section")
+        tab.click("form.filter button[type=submit]")
+        button = tab.get_by_role("button", name="Accept all 6 matching findings")
+        button.click()
+        expect(tab.locator("[data-progress=accepted]")).to_have_text("6")
+        assert ann.dialogs == ['Accept all 6 findings matching "rule:missing-section"?']
+        tab = ann.open("/?q=decision:undecided")
+        expect(tab.locator("#match-count")).to_contain_text("4 findings match")
+        ann.close()
