@@ -72,6 +72,19 @@ def test_decisions_survive_a_reload_and_export_a_baseline_the_cli_reads(tab, tmp
     assert {r["path"] for r in rows} == {Path(os.path.relpath(p)).as_posix() for n in ("001", "002")
                                          for p in LETTERS.glob(f"{n}_*")}
 
+    # the decisions load into the database `letter-audit serve` keeps, by their fingerprints
+    database = f"sqlite:///{tmp_path / 'review.db'}"
+    assert main(["review", "import", "--db", database, str(decisions)]) == 0
+    from audit.serve.database import open_database
+    from audit.serve.decisions import latest
+    engine = open_database(database)
+    stored = latest(engine)
+    engine.dispose()
+    assert sorted((d.rule, d.state, d.reviewer) for d in stored.values()) == [
+        ("count-mismatch", "accepted", "=Ann Reviewer"), ("extra-paragraph", "accepted", "=Ann Reviewer"),
+        ("missing-section", "needs-fix", "=Ann Reviewer")]
+    assert {r["fingerprint"] for r in rows} == {d.target for d in stored.values()}
+
     # the next run reads the exported baseline: exactly the two accepted findings are suppressed
     before, after = tmp_path / "before.json", tmp_path / "after.json"
     main(["check", os.path.relpath(LETTERS), "--format", "json", "--output", str(before)])

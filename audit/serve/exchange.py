@@ -104,7 +104,7 @@ def _from_csv(path: Path) -> list[tuple[str, NewDecision]]:
             raise ExchangeError(f"{path}:{number}: expected a fingerprint and a decision (accepted or needs fix)")
         if state == "reviewed":
             continue
-        out.append(((row.get("reviewer") or "").strip(),
+        out.append((_plain(row.get("reviewer")).strip(),
                     NewDecision("finding", fingerprint, state, "", _plain(row.get("path")), _plain(row.get("rule")),
                                 _plain(row.get("message")), "", _plain(row.get("note")))))
     return out

@@ -57,12 +57,13 @@
   }
 
   function decisionsCsv(value) {
-    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer"]];
+    // the fingerprint lets `letter-audit review import` load the decisions into a database
+    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "fingerprint"]];
     Object.keys(value.findings).forEach(function (fp) {
       var d = value.findings[fp];
       if (!d.decision) return;
       rows.push([d.source || d.path, d.rule, d.line, d.message, d.decision === "accept" ? "accepted" : "needs fix",
-                 d.note || "", value.reviewer || ""]);
+                 d.note || "", value.reviewer || "", fp]);
     });
     return rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   }
