@@ -84,31 +84,19 @@ def run_serve(args: argparse.Namespace) -> int:
 def load_worksheet(args: argparse.Namespace):
     """The worksheet of the letters `serve` was given: audited with the run's settings (batch
     rules included, no baseline: every finding is on the worksheet)."""
-    import contextlib
-    import os
-
+    from ..batch import BatchContext
     from ..cli import _letter_paths, settings_from
     from ..report.escape import terminal_safe
-    from ..batch import BatchContext, fields_needed, run_batch_rules
-    from ..pipeline import audit_batch
-    from ..spool import Spool
+    from ..run import run_batch
     from .worksheet import Worksheet
 
     settings = settings_from(args)
     for template in settings.templates:  # a broken template stops here, before any letter is read
         for warning in template.warnings:
             print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
-    batch = BatchContext.load(settings)
-    paths = [os.fspath(path) for path in _letter_paths(args, settings)]
-    spool = Spool(fields_needed(batch))
-    try:
-        with contextlib.closing(audit_batch(paths, settings)) as stream:
-            for path, result in zip(paths, stream):
-                spool.add(result, path)
-        spool.about_batch = run_batch_rules(spool.kept, batch)
-        return Worksheet.of(spool)
-    finally:
-        spool.close()
+    context = BatchContext.load(settings)
+    with run_batch(_letter_paths(args, settings), settings, context=context) as run:
+        return Worksheet.of(run.results.everything())
 
 
 def run_review(args: argparse.Namespace) -> int:
