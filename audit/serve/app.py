@@ -33,7 +33,7 @@ from .decisions import NewDecision
 from .live import Live
 from .query import QueryError
 from .schema import FINDING_STATES, LETTER_STATES
-from .search import search
+from .search import known_fields, search
 from .security import SecurityHeaders, csrf_ok, csrf_token, reviewer
 from .users import valid_name, verify
 
@@ -111,7 +111,8 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
             match, error = None, str(exc)
         counts = Counter(item.letter for item in view.sheet.findings)
         return page(request, "index.html", view=view, query=query, error=error, match=match,
-                    undecided=_undecided_per_letter(view), counts=counts, progress=view.progress(), last_id=live.refresh(),
+                    undecided=_undecided_per_letter(view), counts=counts,
+                    letter_fields=sorted(known_fields(view)), progress=view.progress(), last_id=live.refresh(),
                     bulk_count=sum(1 for f in match.findings) if match else 0)
 
     async def letter(request: Request):
