@@ -18,7 +18,7 @@ from . import __version__
 from .atomic import atomic_open
 from .models import SEVERITY_RANK
 from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
-                   parse_size, provide)
+                   parse_seconds, parse_size, provide)
 from .report import FORMAT_MODULES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color
@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
     check.add_argument("--max-bytes", metavar="SIZE",
                        help="larger files are reported unreadable, never read (default: 10 MB)")
+    check.add_argument("--max-memory", metavar="SIZE",
+                       help="memory a worker may use to read and audit one letter; a letter needing more "
+                            "is reported unreadable (default: 1 GB)")
+    check.add_argument("--timeout", metavar="SECONDS",
+                       help="time a worker may spend on one letter; a letter taking longer is reported "
+                            "unreadable (default: 30)")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name (and so the format) of the letter read from standard input")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -270,6 +276,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
         "extensions": _option(parse_extensions, args.extensions, "--extensions", "a list of suffixes such as .txt,.md"),
         "max_bytes": _option(parse_size, args.max_bytes, "--max-bytes", "a size such as 10MB or 500KB"),
+        "max_memory": _option(parse_size, args.max_memory, "--max-memory", "a size such as 1GB or 500MB"),
+        "timeout": _option(parse_seconds, args.timeout, "--timeout", "a number of seconds such as 30"),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
 
