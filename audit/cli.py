@@ -539,11 +539,13 @@ class _Progress:
 def run_extract(args: argparse.Namespace) -> int:
     """The text the audit reads from FILE; exit 1 (and the reason on stderr) if it cannot be read."""
     from .listing import listing
-    from .read import read_letter
+    from .pipeline import read_in_workers
+    from .read import DEFAULT_MAX_BYTES
+    from .workers import Limits
 
     if not os.path.lexists(args.path):
         raise UsageError(f"no such file: {terminal_safe(shown_path(args.path))}")
-    raw = read_letter(args.path)
+    raw = next(read_in_workers([args.path], DEFAULT_MAX_BYTES, Limits()))  # never parsed in this process
     if raw.text is None:
         reason = raw.error if raw.error[:1].isupper() else f"the file {raw.error}"
         print(f"letter-audit: {terminal_safe(shown_path(args.path))}: {reason}", file=sys.stderr)

@@ -11,6 +11,7 @@ import hashlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .align import align
@@ -23,7 +24,7 @@ from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
-from .workers import Overrun, guarded_map
+from .workers import Limits, Overrun, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 
@@ -89,6 +90,12 @@ def audit_batch(paths: list[Path], settings: Settings,
 
     yield from guarded_map(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter, provided()),
                            settings.limits, overrun)
+
+
+def read_in_workers(paths: list[Path], max_bytes: int, limits: Limits) -> Iterator[RawLetter]:
+    """read_letter for each path, in order, in worker processes within `limits` (as audit_batch)."""
+    yield from guarded_map(partial(read_letter, max_bytes=max_bytes), paths, _start_worker, (None, None, provided()),
+                           limits, lambda path, why: RawLetter(Path(path), None, error=overrun_reason(why)))
 
 
 def overrun_reason(why: Overrun) -> str:
