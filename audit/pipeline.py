@@ -19,7 +19,7 @@ from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
 from .normalise import normalise
-from .read import describe_size, provide, provided, read_letter
+from .read import DEFAULT_MAX_BYTES, describe_size, provide, provided, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
@@ -31,11 +31,26 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(Path(path), settings.max_bytes), settings)
+    raw, crashed = read(Path(path), settings.max_bytes)
+    if crashed is None:
+        letter, crashed = understand(raw, settings)
+    else:
+        letter = Letter(raw)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
     return letter, summarise(letter, findings)
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawLetter, Finding | None]:
+    """The file read; a reader that raises (a bug of ours: a damaged file is a RawLetter with
+    its error) is the Finding, on a letter with no text."""
+    try:
+        return read_letter(path, max_bytes), None
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file never ends the run
+        return RawLetter(path, None), crash_finding("Reading the file", exc)
 
 
 def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
@@ -94,8 +109,12 @@ def audit_batch(paths: list[Path], settings: Settings,
 
 def read_in_workers(paths: list[Path], max_bytes: int, limits: Limits) -> Iterator[RawLetter]:
     """read_letter for each path, in order, in worker processes within `limits` (as audit_batch)."""
-    yield from guarded_map(partial(read_letter, max_bytes=max_bytes), paths, _start_worker, (None, None, provided()),
+    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None, provided()),
                            limits, lambda path, why: RawLetter(Path(path), None, error=overrun_reason(why)))
+
+
+def _read_text(path: Path, max_bytes: int) -> RawLetter:
+    return read(Path(path), max_bytes)[0]  # a reader that fails leaves the letter without text
 
 
 def overrun_reason(why: Overrun) -> str:
@@ -112,7 +131,12 @@ def overrun_reason(why: Overrun) -> str:
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
-    ctx, result = audit_letter(path, settings)
+    try:
+        ctx, result = audit_letter(path, settings)
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug past the stages' own isolation (summarise)
+        return LetterResult(Path(path), None, {}, [crash_finding("Auditing the file", exc)])
     if after_letter is not None:
         after_letter(ctx, result)
     return result

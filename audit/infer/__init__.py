@@ -136,7 +136,7 @@ def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
                  limits: Limits = Limits()) -> tuple[list[Letter], list[Path]]:
     """Read and normalise through the tool's own stages. Words hyphenated at a line end are
     joined as the batch's other letters write them."""
-    raws = list(read_in_workers(paths, max_bytes, limits))  # files are parsed in workers only
+    raws = list(read_in_workers(paths, max_bytes, limits))  # parsed in workers; a reader's failure: unreadable
     unreadable = [raw.path for raw in raws if raw.text is None]
     raws = [raw for raw in raws if raw.text is not None]
     vocabulary = frozenset(w.lower() for raw in raws for w in _WHOLE_WORD.findall(raw.text))
