@@ -54,13 +54,10 @@ def _hostile(item: str):
 
 
 def test_an_item_over_its_budget_is_reported_and_the_others_are_computed():
-    items = ["a", "slow", "b", "greedy", "c", "crash", "d", "bug", "growing", *"efghijklmnop"]
-    started = time.monotonic()
-    results = list(guarded_map(_hostile, items, lambda: None, (), Limits(256 * 1024 ** 2, 3.0),
+    items = ["a", "greedy", "b", "crash", "c", "bug", "d", "growing", *"efghijklmnop"]
+    results = list(guarded_map(_hostile, items, lambda: None, (), Limits(256 * 1024 ** 2, 60.0),
                                lambda item, why: (item, why.kind, why.detail), workers=2))
-    assert time.monotonic() - started < 20
     by_item = dict(zip(items, results))
-    assert by_item["slow"] == ("slow", "timeout", "")
     assert by_item["greedy"] == ("greedy", "memory", "")
     assert by_item["growing"] == ("growing", "memory", "")
     assert by_item["crash"] == ("crash", "crash", "SIGKILL")
@@ -68,6 +65,16 @@ def test_an_item_over_its_budget_is_reported_and_the_others_are_computed():
     ordinary = [item for item in items if len(item) == 1]
     assert [by_item[item][0] for item in ordinary] == [item.upper() for item in ordinary]
     assert os.getpid() not in {by_item[item][1] for item in ordinary}
+
+
+def test_an_item_past_the_timeout_is_stopped_and_the_others_are_computed():
+    items = ["a", "slow", "b", "c"]
+    started = time.monotonic()
+    results = list(guarded_map(_hostile, items, lambda: None, (), Limits(None, 3.0),
+                               lambda item, why: (item, why.kind), workers=2))
+    assert time.monotonic() - started < 30  # not the 60 s the item would take
+    assert [r[:2] for r in results] == [("A", results[0][1]), ("slow", "timeout"), ("B", results[2][1]),
+                                        ("C", results[3][1])]
 
 
 def test_a_crashing_item_is_retried_once_alone_on_a_fresh_worker(tmp_path):
@@ -101,9 +108,9 @@ def test_a_letter_over_its_budget_is_unreadable_input_naming_the_limit(tmp_path,
             time.sleep(60)
         return real(path, settings)
     monkeypatch.setattr(pipeline, "audit_letter", slow_second)
-    results = list(audit_batch(letters, Settings(timeout=1.0)))
+    results = list(audit_batch(letters, Settings(timeout=5.0)))
     assert [r.path for r in results] == letters
     assert [f.rule for f in results[1].findings] == ["unreadable-input"]
-    assert "longer than the limit of 1 seconds (--timeout)" in results[1].findings[0].message
+    assert "longer than the limit of 5 seconds (--timeout)" in results[1].findings[0].message
     assert all(f.rule != "unreadable-input" for r in (results[0], results[2]) for f in r.findings)
     assert results[0].template is not None and results[2].template is not None
