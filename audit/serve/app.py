@@ -27,7 +27,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from ..read import read_letter
 from . import decisions as store
 from .decisions import NewDecision
 from .live import Live
@@ -123,7 +122,7 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         view = await run_in_threadpool(live.view)
         findings = [f for f in live.sheet.findings if f.letter == number]
         histories = {f.fingerprint: store.history(live.engine, "finding", f.fingerprint) for f in findings}
-        raw = await run_in_threadpool(read_letter, Path(item.path)) if item.kind == "letter" else None
+        raw = await run_in_threadpool(_read_guarded, item.path) if item.kind == "letter" else None
         lines = raw.text.split("\n") if raw is not None and raw.text is not None else None
         return page(request, "letter.html", view=view, letter=item, findings=findings, histories=histories,
                     lines=lines, total=len(live.sheet.letters), last_id=live.refresh(),
@@ -230,6 +229,15 @@ def _finding_decision(live: Live, fingerprint: str, state: str, note: str, reque
     letter = live.sheet.letters[item.letter - 1]
     return NewDecision("finding", fingerprint, state, letter.identity, letter.path, item.rule, item.note,
                        letter.text_hash, note, request_id)
+
+
+def _read_guarded(path: str):
+    """The letter's text, read in a worker process within the audit's budget (never parsed here)."""
+    from ..pipeline import read_in_workers
+    from ..read import DEFAULT_MAX_BYTES
+    from ..workers import Limits
+
+    return next(read_in_workers([Path(path)], DEFAULT_MAX_BYTES, Limits()))
 
 
 def _undecided_per_letter(view) -> dict[int, int]:
