@@ -230,3 +230,25 @@ def test_letters_are_found_as_check_finds_them_and_dash_writes_to_stdout(refunds
     assert f"  {counted};" in captured.err
     assert main(["template", "infer", "-", "-o", "x.md"]) == 2
     assert "not standard input" in capsys.readouterr().err
+
+
+def test_a_minority_spelling_and_punctuation_stay_boilerplate_and_are_reported(tmp_path):
+    """"wokring" in three of twelve letters is a slip, not a field with the values
+    working/wokring; quote marks two letters add are no field either. The template keeps the
+    majority's wording, so those letters are reported."""
+    rng = random.Random(3)
+    for index in range(12):
+        text = refund_letter(index, rng, appeals=True)
+        if index in (1, 5, 9):
+            text = text.replace("ten working days", "ten wokring days")
+        if index in (2, 7):
+            text = text.replace("made since April.", 'made since ("April").')
+        (tmp_path / f"refund-{index:02d}.md").write_text(text, encoding="utf-8")
+    paths = sorted(tmp_path.glob("*.md"))
+    inference = infer_template(paths, "refund")
+    written = render(inference)
+    assert "within ten working days" in written and "made since April." in written
+    assert not any({"wokring", "working"} & set(f.values.values()) or "(" in "".join(f.values.values())
+                   for f in inference.fields.values())
+    assert sorted(p.name for p in inference.verification.deviating) == [
+        "refund-01.md", "refund-02.md", "refund-05.md", "refund-07.md", "refund-09.md"]

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from ..models import Paragraph
 from .columns import key
@@ -22,6 +22,7 @@ from .kinds import type_of
 KEEP_SHARE = 0.95  # share of letters that must keep a token for it to be boilerplate
 LINES_SHARE = 0.5  # more than this share of letters must break a varying paragraph into the same lines
 AGREEMENT_SHARE = 0.9  # share of letters whose noun follows singular for 1, plural otherwise
+SLIP_LENGTH = 4  # a word this long or longer, spelt one edit (two from twice this) away, is a slip
 FREE_WORDS = 12  # a paragraph varying wholly and longer than this is free text
 _TOKEN = re.compile(r"[£$€]?\d[\d,.]*\d%?|[£$€]?\d%?|\w+(?:['-]\w+)*|\S")
 
@@ -84,7 +85,7 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     holes = [hole for run in runs for hole in _holes(run, base, readings)]
     for hole in holes:
         hole.kind = type_of(list(hole.values.values()))
-    holes = _agreements(holes, base, constant, readings)
+    holes = [h for h in _agreements(holes, base, constant, readings) if not _slip(h, majority)]
     lines = _by_lines(members, majority, holes)
     if lines:
         return lines
@@ -93,6 +94,24 @@ def wording(members: dict[int, Paragraph]) -> Wording:
         if words and words[len(words) // 2] > FREE_WORDS:
             return Wording(majority, [], free=True)
     return Wording(majority, holes)
+
+
+def _slip(hole: Hole, majority: str) -> bool:
+    """A hole that is no value: punctuation only (quote marks some letters leave out), or a
+    word that a minority spells a little differently from the majority ("wavier" for
+    "waiver"). It stays boilerplate in the majority's wording, so the letters that differ
+    are reported."""
+    if hole.kind == "agreement":
+        return False
+    counts = Counter(hole.values.values())
+    if all(not any(c.isalnum() for c in v) for v in counts):
+        return True
+    ours = majority[hole.start:hole.end]
+    if not counts or counts[ours] <= sum(counts.values()) / 2 or len(ours) < SLIP_LENGTH:
+        return False
+    allowed = 1 if len(ours) < 2 * SLIP_LENGTH else 2
+    return all(not any(c.isdigit() for c in v) and OSA.distance(v.casefold(), ours.casefold()) <= allowed
+               for v in counts if v != ours)
 
 
 def _majority(texts: dict[int, str]) -> str:
