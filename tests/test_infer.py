@@ -67,7 +67,7 @@ def test_a_document_of_another_kind_is_left_out_of_the_vote(refunds):
 
 def test_a_section_some_letters_lack_is_optional_with_its_count(refunds):
     _, _, text = refunds
-    assert "<!-- present in 8 of 12 letters -->\n\n# Appeals {optional}" in text
+    assert "<!-- optional: present in 8 of 12 letters -->\n\n# Appeals {optional}" in text
     assert "\n# Your refund\n" in text
 
 
@@ -88,7 +88,7 @@ def test_a_noun_after_a_number_agrees_with_it(refunds):
 def test_a_paragraph_varying_wholly_is_a_free_slot_and_a_recurring_key_is_proposed(refunds):
     _, inference, text = refunds
     body = text.split("+++")[2]
-    assert re.search(r"made since April\.\n\n<!-- free: [^\n]* -->\n\n<!-- present in 8 of 12 letters -->", body)
+    assert re.search(r"made since April\.\n\n<!-- free: [^\n]* -->\n\n<!-- optional: present in 8 of 12 letters -->", body)
     assert inference.key_field is not None
     assert len(set(inference.fields[inference.key_field].values.values())) == 12
     date = [n for n, f in inference.fields.items() if f.kind == "date"]

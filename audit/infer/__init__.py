@@ -30,7 +30,9 @@ from .wording import Hole, Wording, wording
 SAMPLE = 400  # letters learned from; every letter is then audited with the result
 MIN_SHARE = 0.1  # a paragraph in fewer letters than this is left out (an extra in a few letters)
 PARAGRAPH_SHARE = 0.5  # a paragraph in at least this share of its section's letters is in the template
-REQUIRED_SHARE = 0.9  # a section in fewer letters than this is optional
+REQUIRED_SHARE = 0.9  # a section in at least this share of the letters is required: its absence is an error
+MIN_ABSENT = 3  # a section is optional only when at least this many letters leave it out: in a small batch
+# two letters without it say nothing about whether it may be left out, and are reported
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
 HEADING_WORDS = 10
 RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "true", "false", "none"}
@@ -178,8 +180,8 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
             continue
         if heading is not None:
             holders = set(heading.members)
-            optional = len(holders) < REQUIRED_SHARE * used
-            note = f"present in {len(holders)} of {used} letters" if len(holders) < used else ""
+            optional = _optional(len(holders), used)
+            note = _presence(len(holders), used, optional)
             blocks.append(Block("heading", Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least)
     return blocks
@@ -192,7 +194,7 @@ def _close_optional(sections, letters: list[Letter], used: int, least: float):
     result = []
     for heading, body in sections:
         support = len(heading.members) if heading else used
-        if heading is not None and support < REQUIRED_SHARE * used:
+        if heading is not None and _optional(support, used):
             wider = next((k for k, c in enumerate(body) if len(c.members) >= least
                           and len(c.members) >= REQUIRED_SHARE * used > support), None)
             texts = Counter(body[wider].texts(letters).values()) if wider is not None else Counter()
@@ -201,6 +203,25 @@ def _close_optional(sections, letters: list[Letter], used: int, least: float):
                 continue
         result.append((heading, body))
     return result
+
+
+def _optional(present: int, used: int) -> bool:
+    """Presence decides: a section nearly every letter holds is required, and so is one that
+    too few letters leave out to tell a choice from a slip."""
+    return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
+
+
+def _presence(present: int, used: int, optional: bool) -> str:
+    """The reason for the choice, written in the template for the reviewer."""
+    if present == used:
+        return ""
+    if optional:
+        return f"optional: present in {present} of {used} letters"
+    if present >= REQUIRED_SHARE * used:
+        return (f"required: present in {present} of {used} letters; the {used - present} without it "
+                "are reported as missing it")
+    return (f"required: present in {present} of {used} letters; {used - present} letters without it are "
+            f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
 def _section_blocks(body: list[Column], letters: list[Letter], title: str, holders: int, least: float):
