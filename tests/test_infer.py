@@ -252,3 +252,12 @@ def test_a_minority_spelling_and_punctuation_stay_boilerplate_and_are_reported(t
                    for f in inference.fields.values())
     assert sorted(p.name for p in inference.verification.deviating) == [
         "refund-01.md", "refund-02.md", "refund-05.md", "refund-07.md", "refund-09.md"]
+
+
+def test_a_value_is_named_from_its_label_never_from_an_address_or_the_sentence_before():
+    assert name_from("Email: legal@example.com Date: ", "", "text") == "date"
+    assert name_from("**Infringing URL:** ", "", "text") == "infringing_url"
+    assert "march" not in name_from("We wrote to you in March. On ", " we received it.", "text")
+    from audit.infer.wording import tokens
+    assert [m.group() for m in tokens("at https://github.com/a/b/blob/x.md, on 08/02/2022")] == [
+        "at", "https://github.com/a/b/blob/x.md", ",", "on", "08/02/2022"]

@@ -24,7 +24,10 @@ LINES_SHARE = 0.5  # more than this share of letters must break a varying paragr
 AGREEMENT_SHARE = 0.9  # share of letters whose noun follows singular for 1, plural otherwise
 SLIP_LENGTH = 4  # a word this long or longer, spelt one edit (two from twice this) away, is a slip
 FREE_WORDS = 12  # a paragraph varying wholly and longer than this is free text
-_TOKEN = re.compile(r"[£$€]?\d[\d,.]*\d%?|[£$€]?\d%?|\w+(?:['-]\w+)*|\S")
+# A web address, an e-mail address and a numeric date are one value each, as people write them
+_TOKEN = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]|[\w.+-]+@\w[\w-]*(?:\.[\w-]+)+"
+                    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+                    r"|[£$€]?\d[\d,.]*\d%?|[£$€]?\d%?|\w+(?:['-]\w+)*|\S")
 
 
 @dataclass
