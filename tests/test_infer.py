@@ -261,3 +261,35 @@ def test_a_value_is_named_from_its_label_never_from_an_address_or_the_sentence_b
     from audit.infer.wording import tokens
     assert [m.group() for m in tokens("at https://github.com/a/b/blob/x.md, on 08/02/2022")] == [
         "at", "https://github.com/a/b/blob/x.md", ",", "on", "08/02/2022"]
+
+
+def table_report(rng: random.Random, wrong_total: bool = False) -> str:
+    rows, totals = [], [0, 0, 0]
+    for region in ("North", "South", "East", "West"):
+        target = rng.randint(80, 400)
+        actual = target + rng.randint(-60, 60)
+        cells = [target, actual, actual - target]
+        totals = [a + b for a, b in zip(totals, cells)]
+        rows.append(f"| {region} | {cells[0]} | {cells[1]} | {cells[2]} |")
+    totals[1] += 10 if wrong_total else 0
+    return "\n\n".join([
+        "Regional Sales Office", f"Dear {rng.choice(['Ms', 'Mr'])} {rng.choice(['Ahmed', 'Baker', 'Clarke', 'Dunn'])}",
+        "Below are the figures for your region's branches this month, against the target agreed in January.",
+        "\n".join(["| Region | Target | Actual | Difference |", "|---|---|---|---|", *rows,
+                   f"| Total | {totals[0]} | {totals[1]} | {totals[2]} |"]),
+        "Yours sincerely,", "Head of Sales"]) + "\n"
+
+
+def test_a_table_gives_a_typed_field_per_cell_named_by_row_and_column_and_its_sums(tmp_path):
+    rng = random.Random(5)
+    for index in range(16):
+        (tmp_path / f"report-{index:02d}.md").write_text(table_report(rng, wrong_total=index == 7), encoding="utf-8")
+    inference = infer_template(sorted(tmp_path.glob("*.md")), "sales")
+    assert inference.fields["north_target"].kind == "int"
+    assert inference.fields["west_difference"].kind == "decimal"  # negative figures: never an int
+    assert "| North | {{north_target}} | {{north_actual}} | {{north_difference}} |\n" in render(inference)
+    relations = {r.expr: r for r in inference.relations}
+    assert "north_actual == north_target + north_difference" in relations
+    total = relations["total_actual == north_actual + south_actual + east_actual + west_actual"]
+    assert [p.name for p in total.breakers] == ["report-07.md"]
+    assert not [r for r in inference.relations if r.kind == "le"]  # cells of other rows and columns: chance

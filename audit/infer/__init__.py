@@ -25,7 +25,7 @@ from ..settings import Settings
 from .columns import Column, Letter, align_letters, outliers
 from .relations import Relation, batch_year, discover
 from .kinds import NUMERIC, from_result, value
-from .naming import ending_pattern, name_from
+from .naming import ending_pattern, name_from, name_from_label
 from .wording import Hole, Wording, wording
 
 SAMPLE = 400  # letters learned from; every letter is then audited with the result
@@ -128,10 +128,16 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     year = batch_year(values, kinds)
     inference = Inference(
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
-        blocks, fields, discover(values, kinds, year), year, *_key_and_overview(fields, used))
+        blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
     return inference
+
+
+def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
+    """The tables' fields by row and column, for relations along rows and columns."""
+    return [[[hole.name if hole else None for hole in row] for row in block.wording.grid]
+            for block in blocks if block.wording.grid]
 
 
 def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -283,9 +289,10 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
             end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
             noun = next((h for h in holes[number + 1:number + 2] if h.kind == "agreement"), None)
             end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
-            base = name_from(text[start:hole.start], _plural(text, holes, hole.end, end),
-                             hole.kind, previous.name if previous is not None and previous.kind == hole.kind else None,
-                             list(hole.values.values()))
+            base = name_from_label(hole.label) or name_from(
+                text[start:hole.start], _plural(text, holes, hole.end, end), hole.kind,
+                previous.name if previous is not None and previous.kind == hole.kind else None,
+                list(hole.values.values()))
             hole.name = _quoted_again(hole, fields) or _unique(base, hole, block.section, fields)
             if hole.name not in fields:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))

@@ -81,6 +81,11 @@ def _clause_after(after: str) -> str:
     return text[:end.start()] if end and end.start() > 0 else text
 
 
+def name_from_label(label: str) -> str:
+    """A table cell's name: its row label and column heading ("North", "Target" -> north_target)."""
+    return _join(words_of(label)[:6]) if words_of(label) else ""
+
+
 def _leading_content(words: list[str]) -> list[str]:
     taken = []
     for word in words[:4]:

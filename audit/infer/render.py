@@ -82,6 +82,9 @@ def _body(inference) -> list[str]:
 
 def _paragraph(wording) -> str:
     text, parts, position = wording.text, [], 0
+    for offset in wording.lines:  # a table keeps its rows on lines of their own
+        if 0 < offset <= len(text) and text[offset - 1] == " ":
+            text = text[:offset - 1] + "\n" + text[offset:]
     for hole in wording.holes:
         literal = _literal(text[position:hole.start])
         parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)

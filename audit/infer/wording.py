@@ -18,6 +18,7 @@ from ..models import Paragraph
 from .columns import key
 from ..types import BASE_PATTERNS
 from .kinds import type_of
+from .tables import table_cells
 
 KEEP_SHARE = 0.95  # share of letters that must keep a token for it to be boilerplate
 LINES_SHARE = 0.5  # more than this share of letters must break a varying paragraph into the same lines
@@ -39,6 +40,7 @@ class Hole:
     forms: tuple[str, str] | None = None  # (singular, plural) of a noun agreeing with the number before
     name: str = ""
     pattern: str | None = None  # a learned pattern for text read right before another hole
+    label: str = ""  # for a table cell: its row label and column heading, which name it
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Wording:
     text: str  # the majority wording
     holes: list[Hole] = field(default_factory=list)
     free: bool = False  # varies wholly: any text may stand here
+    lines: tuple[int, ...] = ()  # offsets where a line of its own begins (a table's rows)
+    grid: list[list[Hole | None]] | None = None  # a table: its cells' holes by row and column
 
 
 @dataclass
@@ -76,6 +80,9 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     majority = _majority(texts)
     if len(set(texts.values())) == 1:
         return Wording(majority)
+    table = _table(members, majority)
+    if table is not None:
+        return table
     base = tokens(majority)
     readings = _readings(majority, base, texts)
     kept_by = Counter()
@@ -97,6 +104,24 @@ def wording(members: dict[int, Paragraph]) -> Wording:
         if words and words[len(words) // 2] > FREE_WORDS:
             return Wording(majority, [], free=True)
     return Wording(majority, holes)
+
+
+def _table(members: dict[int, Paragraph], majority: str) -> Wording | None:
+    """A table of figures: one hole per varying cell, labelled by its row and column."""
+    sample = next((p for p in members.values() if p.text == majority), None)
+    grid = table_cells(members, sample, keep_threshold(len(members))) if sample is not None else None
+    if grid is None:
+        return None
+    holes, rows = [], []
+    for row in grid:
+        line = []
+        for cell in row:
+            if cell is not None:
+                start, end, label, values = cell
+                holes.append(Hole(start, end, values, type_of(list(values.values())), label=label))
+            line.append(holes[-1] if cell is not None else None)
+        rows.append(line)
+    return Wording(majority, holes, lines=tuple(offset for offset, _ in sample.line_starts[1:]), grid=rows)
 
 
 def _slip(hole: Hole, majority: str) -> bool:
