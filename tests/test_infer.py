@@ -2,15 +2,18 @@
 an optional section, a varying note, singular/plural nouns, and a stray file of minutes."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.cli import main
+from audit.infer import DEVIATIONS as DEVIATIONS_CHECKED
 from audit.infer import InferenceError, infer_template
 from audit.infer.render import render
 from audit.infer.kinds import type_of, value
@@ -293,3 +296,29 @@ def test_a_table_gives_a_typed_field_per_cell_named_by_row_and_column_and_its_su
     total = relations["total_actual == north_actual + south_actual + east_actual + west_actual"]
     assert [p.name for p in total.breakers] == ["report-07.md"]
     assert not [r for r in inference.relations if r.kind == "le"]  # cells of other rows and columns: chance
+
+
+def test_a_second_version_of_the_form_is_learned_on_its_own_and_written_beside_the_first(tmp_path, capsys):
+    rng = random.Random(11)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for index in range(12):
+        (letters / f"a-{index:02d}.md").write_text(refund_letter(index, rng, appeals=True), encoding="utf-8")
+    for index in range(6):  # the office's new wording, sent by a few letters of the batch
+        name = rng.choice(["Ahmed", "Baker", "Clarke", "Dunn", "Evans", "Fisher"])
+        (letters / f"b-{index:02d}.md").write_text("\n\n".join([
+            "Revenues and Benefits Service", f"Reference RB{4000 + index * 37}", f"Dear Mx {name}",
+            "Thank you for telling us that you have moved out of the borough this spring.",
+            f"Your final bill is £{rng.randint(50, 900)}.00 and is due within twenty-eight days of this notice.",
+            "You can pay online, by telephone or at any post office using the barcode overleaf.",
+            "With kind regards,", "Revenues Team"]) + "\n", encoding="utf-8")
+    output = tmp_path / "refund.md"
+    assert main(["template", "infer", str(letters), "-o", str(output), "--no-progress", "--no-config"]) == 0
+    err = capsys.readouterr().err
+    second = tmp_path / "refund-v2.md"
+    assert "2 versions of the form:" in err and "refund: 12 letters" in err and "refund-v2: 6 letters" in err
+    assert "Version 2 of 2 of this form, followed by 6 letters" in second.read_text(encoding="utf-8")
+    assert main(["check", str(letters), "-t", str(output), "-t", str(second), "-f", "json", "--no-config",
+                 "--select", ",".join(sorted(DEVIATIONS_CHECKED))]) == 0
+    chosen = {Path(r["path"]).name[0]: r["template"] for r in json.loads(capsys.readouterr().out)["letters"]}
+    assert chosen == {"a": "refund", "b": "refund-v2"}

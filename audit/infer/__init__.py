@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..normalise import normalise
@@ -31,6 +32,9 @@ from .wording import Hole, Wording, wording
 SAMPLE = 400  # letters learned from; every letter is then audited with the result
 MIN_SHARE = 0.1  # a paragraph in fewer letters than this is left out (an extra in a few letters)
 PARAGRAPH_SHARE = 0.5  # a paragraph in at least this share of its section's letters is in the template
+MIN_VERSION = 5  # letters unlike the rest, this many and
+VERSION_SHARE = 0.1  # this share of the batch, are another version of the form, learned on their own
+MAX_VERSIONS = 6
 REQUIRED_SHARE = 0.9  # a section in at least this share of the letters is required: its absence is an error
 MIN_ABSENT = 3  # a section is optional only when at least this many letters leave it out: in a small batch
 # two letters without it say nothing about whether it may be left out, and are reported
@@ -89,6 +93,15 @@ class Inference:
     key_field: str | None
     overview: list[str]
     verification: Verification | None = None
+    version: tuple[int, int] = (1, 1)  # this version's number, of how many the batch holds
+    used: int = 0  # letters learned from: the sample without the outliers
+
+    @property
+    def dates(self) -> tuple[date, date] | None:
+        """The range of the first date field of the letters learned from, if they carry one."""
+        found = next(([value("date", v) for v in f.values.values()] for f in self.fields.values() if f.kind == "date"), [])
+        found = [d for d in found if d is not None]
+        return (min(found), max(found)) if found else None
 
     @property
     def sections(self) -> list[Block]:
@@ -129,6 +142,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     inference = Inference(
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
         blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
+    inference.used = used
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
     return inference
@@ -138,6 +152,33 @@ def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
     """The tables' fields by row and column, for relations along rows and columns."""
     return [[[hole.name if hole else None for hole in row] for row in block.wording.grid]
             for block in blocks if block.wording.grid]
+
+
+def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
+                   settings: Settings | None = None) -> list[Inference]:
+    """The versions of a form: learn from the batch; the letters unlike what was learned, when
+    they are a share of their own (at least MIN_VERSION letters and VERSION_SHARE of the batch),
+    are another version, learned from on their own, and so on. Each version is then audited
+    with its own letters (the last keeps the letters like none of them)."""
+    versions = [infer_template(paths, name, verify=False, settings=settings)]
+    rest = versions[0].outliers
+    while (len(rest) >= max(MIN_VERSION, VERSION_SHARE * len(paths)) and len(versions) < MAX_VERSIONS
+           and len(rest) < len(versions[-1].paths)):
+        try:
+            version = infer_template(rest, f"{name}-v{len(versions) + 1}", verify=False, settings=settings)
+        except InferenceError:
+            break
+        versions.append(version)
+        rest = version.outliers
+    if len(versions) > 1:
+        for version in versions[:-1]:
+            others = set(version.outliers)
+            version.paths = [p for p in version.paths if p not in others]
+            version.outliers = []
+    for number, version in enumerate(versions, start=1):
+        version.version = (number, len(versions))
+        version.verification = verify_batch(version, on_letter, settings)
+    return versions
 
 
 def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,

@@ -23,11 +23,17 @@ def render(inference, checks: bool = True) -> str:
 
 
 def _header(inference, checks: bool, markers: list[str]) -> list[str]:
-    used = len(inference.sample) - len(inference.outliers)
+    used = inference.used
     lines = [f"# Inferred by `letter-audit template infer` from {used} letters"
              + (f" (a sample of the {len(inference.paths)} given)" if len(inference.sample) < len(inference.paths) else "")
              + ".",
              "# Review it before use: rename fields, delete checks that are coincidences, mark what may vary."]
+    number, count = inference.version
+    if count > 1:
+        dates = inference.dates
+        lines.append(f"# Version {number} of {count} of this form, followed by {len(inference.paths) - len(inference.outliers)} "
+                     f"letters" + (f" dated {dates[0].isoformat()} to {dates[1].isoformat()}" if dates else "")
+                     + "; the other versions are in the files written beside this one.")
     if inference.outliers:
         lines.append(f"# Left out as unlike the others: {file_names(inference.outliers)}.")
     verified = inference.verification
