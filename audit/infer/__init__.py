@@ -10,6 +10,7 @@ what holds in the whole batch, and write the template again with those counts.
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import tempfile
 from collections import Counter
@@ -23,7 +24,7 @@ from ..pipeline import audit_batch, read_in_workers
 from ..read import DEFAULT_MAX_BYTES
 from ..workers import Limits
 from ..settings import Settings
-from .columns import Column, Letter, align_letters, outliers
+from .columns import Column, Letter, align_letters, outliers, version_split
 from .relations import Relation, batch_year, discover
 from .kinds import NUMERIC, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
@@ -95,6 +96,7 @@ class Inference:
     verification: Verification | None = None
     version: tuple[int, int] = (1, 1)  # this version's number, of how many the batch holds
     used: int = 0  # letters learned from: the sample without the outliers
+    split: frozenset[Path] | None = None  # the letters of another version, told by paragraphs that go together
 
     @property
     def dates(self) -> tuple[date, date] | None:
@@ -131,6 +133,8 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
             column.members.pop(letter, None)
     columns = [c for c in columns if c.members]
     used = len(letters) - len(far)
+    split = version_split(columns, used, max(MIN_VERSION, math.ceil(VERSION_SHARE * used))) \
+        if len(sample) == len(paths) else None  # a larger batch: versions are not sought in a sample
     blocks = build_blocks(columns, letters, used)
     if not any(block.kind == "text" for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
@@ -143,6 +147,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
         blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
     inference.used = used
+    inference.split = frozenset(letters[i].path for i in split) if split else None
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
     return inference
@@ -156,25 +161,37 @@ def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
 
 def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
                    settings: Settings | None = None) -> list[Inference]:
-    """The versions of a form: learn from the batch; the letters unlike what was learned, when
-    they are a share of their own (at least MIN_VERSION letters and VERSION_SHARE of the batch),
-    are another version, learned from on their own, and so on. Each version is then audited
-    with its own letters (the last keeps the letters like none of them)."""
-    versions = [infer_template(paths, name, verify=False, settings=settings)]
-    rest = versions[0].outliers
-    while (len(rest) >= max(MIN_VERSION, VERSION_SHARE * len(paths)) and len(versions) < MAX_VERSIONS
-           and len(rest) < len(versions[-1].paths)):
+    """The versions of a form, each learned from its own letters: where a group of paragraphs
+    comes and goes together (held by the same letters), its holders and the others are two
+    versions; the letters unlike what was learned, when they are a share of their own (at
+    least MIN_VERSION letters and VERSION_SHARE of the batch), are another. Each version is
+    then audited with its own letters, the largest first."""
+    queue, versions, unplaced = [list(paths)], [], []
+    while queue:
+        batch = queue.pop(0)
         try:
-            version = infer_template(rest, f"{name}-v{len(versions) + 1}", verify=False, settings=settings)
+            learned = infer_template(batch, name, verify=False, settings=settings)
         except InferenceError:
-            break
-        versions.append(version)
-        rest = version.outliers
-    if len(versions) > 1:
-        for version in versions[:-1]:
-            others = set(version.outliers)
-            version.paths = [p for p in version.paths if p not in others]
-            version.outliers = []
+            if len(batch) == len(paths):
+                raise
+            unplaced += batch  # too unlike each other to be a version: like none of them
+            continue
+        if learned.split and len(versions) + len(queue) + 2 <= MAX_VERSIONS:
+            queue += [[p for p in batch if p not in learned.split], [p for p in batch if p in learned.split]]
+            continue
+        versions.append(learned)
+        rest = learned.outliers
+        if len(rest) >= max(MIN_VERSION, VERSION_SHARE * len(paths)) and len(rest) < len(batch) \
+                and len(versions) + len(queue) < MAX_VERSIONS:
+            learned.paths = [p for p in learned.paths if p not in set(rest)]
+            learned.outliers = []
+            queue.append(rest)
+    versions.sort(key=lambda v: -len(v.paths))
+    if unplaced:
+        versions[-1].paths += unplaced
+        versions[-1].outliers = sorted([*versions[-1].outliers, *unplaced])
+    for number, version in enumerate(versions, start=1):
+        version.name = name if number == 1 else f"{name}-v{number}"
     for number, version in enumerate(versions, start=1):
         version.version = (number, len(versions))
         version.verification = verify_batch(version, on_letter, settings)

@@ -179,3 +179,25 @@ def outliers(columns: list[Column], letters: list[Letter]) -> set[int]:
         return set()
     filled = Counter(i for c in core for i in c.members)
     return {i for i in range(count) if filled[i] < OUTLIER_SHARE * len(core)}
+
+
+VERSION_BAND = (0.15, 0.85)  # paragraphs in this share of the letters may mark a version
+TOGETHER = 3  # this many paragraphs coming and going with the same letters make a version
+SAME_LETTERS = 0.05  # two paragraphs held by the same letters but this share of them go together
+
+
+def version_split(columns: list[Column], count: int, least: int) -> frozenset[int] | None:
+    """Letters of another version of the form: the holders of a group of paragraphs that come
+    and go together (held, or left out, by the same letters), when at least `least` letters
+    hold them and `least` do not. None when no such group stands out."""
+    low, high = VERSION_BAND
+    sets = [frozenset(c.members) for c in columns if low * count <= len(c.members) <= high * count]
+    everyone = frozenset(i for c in columns for i in c.members)
+    best = None
+    for held in set(sets):
+        if min(len(held), len(everyone - held)) < least:
+            continue
+        together = sum(1 for other in sets if min(len(held ^ other), len(held ^ (everyone - other))) <= SAME_LETTERS * count)
+        if together >= TOGETHER and (best is None or together > best[0]):
+            best = (together, held)
+    return best[1] if best else None
