@@ -152,7 +152,7 @@ def test_bulk_accept_of_a_filter_names_the_count_and_the_filter_language(chromiu
         tab.click("form.filter button[type=submit]")
         button = tab.get_by_role("button", name="Accept all 6 matching findings")
         button.click()
-        expect(tab.locator("[data-progress=accepted]")).to_have_text("6")
+        expect(tab.locator("[data-progress=accepted]")).to_have_text("6", timeout=15 * SECONDS)
         assert ann.dialogs == ['Accept all 6 findings matching "rule:missing-section"?']
         tab = ann.open("/?q=decision:undecided")
         expect(tab.locator("#match-count")).to_contain_text("4 findings match")
