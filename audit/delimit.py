@@ -1,0 +1,113 @@
+"""Where placeholders that stand side by side in a template paragraph begin and end in a letter.
+
+`{{recipient_name}} {{recipient_title}} {{authority}}` matched by one regex leaves the split
+to the types' patterns: "Mr Gareth Williams Chief Executive Ipswich Borough Council" could be
+cut in many places that fit every pattern. An office lays such values out one a line (or one
+a table cell), and the layout is the surest delimiter: of the cuts at word gaps where every
+value fits its type, those falling on the most line boundaries win. Only a value flattened
+onto one line with its neighbours (or with commas between them) leaves several cuts in the
+running; the letter's other quotations then choose (`Run.settle`): the cut under which fewer
+of the template's checks on these fields fail ("Dear Ms Okoro" settles that "Ms Jane Okoro"
+is the name), and of equals the one the patterns themselves prefer once the fewest values are
+fixed (the name settled, "Managing Director" is read as the title the way the regex would).
+
+Work is bounded: a run is cut only when its placeholders and word gaps are few
+(`MAX_SLOTS`, `MAX_GAPS`); a longer one keeps the regex's split.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+from typing import Any, Callable
+
+from .models import Pair
+from .template import Slot, Template
+
+MAX_SLOTS = 5  # placeholders side by side in one run (an address block has three or four)
+MAX_GAPS = 20  # word gaps in the run's text: C(20, 4) cuts at most, each a few pattern tests
+_GAP = re.compile(r",?\s+")
+
+Span = tuple[int, int]  # start and end offset of a value in the letter paragraph's text
+
+
+@dataclass(frozen=True)
+class Run:
+    """Placeholders side by side (only spaces between them in the template) and the cuts of
+    their text that fit, best first; `tied` of them are equally well delimited by the layout."""
+
+    slots: tuple[Slot, ...]
+    cuts: tuple[tuple[Span, ...], ...]
+    tied: int
+    patterns: tuple[str, ...] = ()  # the slots' type patterns
+
+    def settle(self, text: str, disagreements: Callable[[tuple[Span, ...]], int]) -> tuple[Span, ...]:
+        """The cut that agrees best with the rest of the letter (`disagreements` counts the
+        checks and quotations a cut contradicts), and of equals the patterns' own preference."""
+        if self.tied < 2:
+            return self.cuts[0]
+        counted = [(disagreements(cut), cut) for cut in self.cuts[:self.tied]]
+        fewest = min(count for count, _ in counted)
+        return min((cut for count, cut in counted if count == fewest), key=lambda cut: self._fixed(text, cut))
+
+    def _fixed(self, text: str, cut: tuple[Span, ...]) -> int:
+        """How many leading values must be fixed before the patterns, matching the rest of the
+        run in their own order of preference, cut it as `cut` does."""
+        end = cut[-1][1]
+        for fixed in range(len(cut)):
+            rest = _rest_pattern(self.patterns[fixed:]).fullmatch(text, cut[fixed][0], end)
+            if rest and tuple(rest.span(f"v{k}") for k in range(len(cut) - fixed)) == cut[fixed:]:
+                return fixed
+        return len(cut)
+
+
+@lru_cache(maxsize=64)
+def _rest_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r",?\s+".join(f"(?P<v{k}>{p})" for k, p in enumerate(patterns)))
+
+
+def runs(pair: Pair, template: Template) -> list[Run]:
+    """The runs of side-by-side placeholders in a matched pair, each with its cuts."""
+    parts, found = pair.template.parts, []
+    k = 0
+    while k < len(parts):
+        chain = [k] if isinstance(parts[k], Slot) and parts[k].field else []
+        while chain and k + 2 < len(parts) and _blank(parts[k + 1]) and isinstance(parts[k + 2], Slot) \
+                and parts[k + 2].field:
+            k += 2
+            chain.append(k)
+        k += 1
+        if 2 <= len(chain) <= MAX_SLOTS:
+            run = _cut(pair, template, tuple(parts[i] for i in chain))
+            if run is not None:
+                found.append(run)
+    return found
+
+
+def _blank(part: Any) -> bool:
+    return isinstance(part, str) and part.isspace()
+
+
+def _cut(pair: Pair, template: Template, slots: tuple[Slot, ...]) -> Run | None:
+    match, text = pair.match, pair.para.text
+    start, end = match.start(slots[0].group), match.end(slots[-1].group)
+    gaps = [(start + g.start(), start + g.end()) for g in _GAP.finditer(text, start, end)]
+    if len(gaps) > MAX_GAPS:
+        return None
+    line_starts = {offset for offset, _ in pair.para.line_starts}
+    regex_cut = tuple((match.start(s.group), match.end(s.group)) for s in slots)
+    patterns = [template.compiled_type(s.type) for s in slots]
+    scored = []
+    for chosen in combinations(gaps, len(slots) - 1):
+        bounds = (start, *(x for gap in chosen for x in gap), end)
+        spans = tuple(zip(bounds[::2], bounds[1::2]))
+        if spans != regex_cut and not all(p.fullmatch(text[a:b]) for p, (a, b) in zip(patterns, spans)):
+            continue
+        on_lines = sum(gap_end in line_starts for _, gap_end in chosen)
+        scored.append((-on_lines, spans != regex_cut, spans))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: s[:2])
+    tied = sum(1 for s in scored if s[0] == scored[0][0])
+    return Run(slots, tuple(s[2] for s in scored), tied, tuple(template.types[s.type] for s in slots))
