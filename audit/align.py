@@ -4,7 +4,9 @@ Cheap first: walk letter and template in step while every paragraph matches exac
 common case). Only a letter that deviates is aligned in full: rapidfuzz scores every
 letter paragraph against every template paragraph, an order-keeping dynamic programme
 picks the pairs, and the leftovers are sorted into split, merged, moved, duplicated,
-extra and missing paragraphs.
+extra and missing paragraphs. Values typed one a paragraph (an address block with Enter after
+each line, as Word letters are often typed) are joined into the template paragraph they
+fill, their lines kept as the lines that delimit the values.
 """
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .models import Alignment, Document, Pair, Paragraph
-from .normalise import _merge
+from .normalise import _joined, _merge
 from .template import Template, TemplateParagraph, merge_paragraphs
 
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
 GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
+MAX_JOINED = 8  # letter paragraphs that may make up one template paragraph (the lines of an address)
 
 
 def align(document: Document, template: Template) -> Alignment:
@@ -56,6 +59,12 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
                 i += 1
             continue
         found = expected.matches(para.text)
+        if not found and (joined := _paragraphs_joined(letter, i, expected, canon[j + 1] if j + 1 < len(canon) else None)):
+            para, found, taken = joined
+            pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+                              line=para.line, section=expected.section))
+            i, j = i + taken, j + 1
+            continue
         if not found and _optional_heading(template, expected):
             omitted.append(expected.section)
             j = template.sections[expected.section].paragraphs[-1] + 1
@@ -71,6 +80,18 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
     if i < len(letter) or any(not p.free for p in canon[j:]):
         return None
     return Alignment(template, document, tuple(pairs), omitted_sections=tuple(omitted))
+
+
+def _paragraphs_joined(letter, i: int, expected: TemplateParagraph, following: TemplateParagraph | None):
+    """The fewest letter paragraphs from `i` on that together are `expected` and are followed
+    by what follows it in the template: (the joined paragraph, its match, how many), or None."""
+    for n in range(2, min(MAX_JOINED, len(letter) - i) + 1):
+        joined = _joined([(p.text, p.line_starts) for p in letter[i:i + n]], ())
+        found = expected.matches(joined.text)
+        if found and (i + n == len(letter) or following is None or following.free
+                      or following.matches(letter[i + n].text)):
+            return joined, found, n
+    return None
 
 
 def _optional_heading(template: Template, t: TemplateParagraph) -> bool:
@@ -228,6 +249,15 @@ def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:
     added = []
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
         paras = [i for i in range(i0 + 1, i1) if letter[i] is not None]
+        if 2 <= len(paras) <= MAX_JOINED and j1 - j0 == 2:  # the lines of one template paragraph, one a paragraph
+            joined = _joined([(letter[k].text, letter[k].line_starts) for k in paras], ())
+            if canon[j0 + 1].matches(joined.text):
+                letter[paras[0]] = joined
+                for k in paras[1:]:
+                    letter[k] = None
+                added.append((paras[0], j0 + 1))
+                scores[paras[0]][j0 + 1] = 100.0
+            continue
         if len(paras) == 1 and j1 - j0 == 2 and (_similarity(letter[paras[0]].text, canon[j0 + 1]) >= GAP_SCORE
                                                  or not _fuzzy_text(canon[j0 + 1]).strip()):
             added.append((paras[0], j0 + 1))

@@ -1,8 +1,8 @@
 """Where placeholders that stand side by side in a template paragraph begin and end in a letter.
 
-`{{recipient_name}} {{recipient_title}} {{authority}}` matched by one regex leaves the split
-to the types' patterns: "Mr Gareth Williams Chief Executive Ipswich Borough Council" could be
-cut in many places that fit every pattern. An office lays such values out one a line (or one
+`{{name}} {{job_title}} {{organisation}}` matched by one regex leaves the split to the types'
+patterns: "Mr Gareth Williams Chief Executive Acme Trading Ltd" could be cut in many places
+that fit every pattern. An office lays such values out one a line (or one
 a table cell), and the layout is the surest delimiter: of the cuts at word gaps where every
 value fits its type, those falling on the most line boundaries win. Only a value flattened
 onto one line with its neighbours (or with commas between them) leaves several cuts in the

@@ -100,7 +100,7 @@ def _words_close(left: str, right: str) -> bool:
 _HONORIFICS = {word: group for group, words in {
     "mr": ("mr", "mister"), "ms": ("ms", "mrs", "miss", "missus"), "mx": ("mx",), "dr": ("dr", "doctor"),
     "prof": ("prof", "professor"), "sir": ("sir",), "dame": ("dame",), "lord": ("lord",), "lady": ("lady",),
-    "cllr": ("cllr", "councillor", "clr"), "rev": ("rev", "revd", "reverend"),
+    "rev": ("rev", "revd", "reverend"),
 }.items() for word in words}
 _NAME_WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|[^\W\d_]")
 
@@ -120,8 +120,8 @@ def same_person(a: str, b: str) -> bool:
     punctuation and a trailing comma aside: "Ms Okoro," is "Ms Jane Okoro" and "Ms J. Okoro";
     "Mr de Souza" is "Mr Carlos de Souza". The surnames (last words) must be the same, every
     other word of the shorter name must stand, in order, in the longer one (an initial for the
-    word it begins), and forms of address given on both sides must agree (Ms, Mrs and Miss
-    alike). A first name alone greets its bearer ("Dear Jane" for Ms Jane Okoro) when it
+    word it begins, an abbreviation such as "Cllr" for the word it shortens), and forms of
+    address given on both sides must agree (Ms, Mrs and Miss alike). A first name alone greets its bearer ("Dear Jane" for Ms Jane Okoro) when it
     carries no form of address."""
     (title_a, words_a), (title_b, words_b) = _person_words(a), _person_words(b)
     if not words_a or not words_b:
@@ -140,5 +140,14 @@ def _within(short: list[str], short_title: str | None, long: list[str]) -> bool:
     if short[-1] != long[-1]:
         return False
     rest = iter(long[:-1])
-    return all(any(word == other or (len(word) == 1 and other.startswith(word)) for other in rest)
-               for word in short[:-1])
+    return all(any(_stands_for(word, other) for other in rest) for word in short[:-1])
+
+
+def _stands_for(word: str, other: str) -> bool:
+    """The same word, its initial, or an abbreviation keeping its first and last letters in order."""
+    if word == other or (len(word) == 1 and other.startswith(word)):
+        return True
+    if not 1 < len(word) < len(other) or word[0] != other[0] or word[-1] != other[-1]:
+        return False
+    letters = iter(other)
+    return all(letter in letters for letter in word)

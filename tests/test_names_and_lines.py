@@ -94,3 +94,18 @@ def test_a_wrong_greeting_is_caught_however_the_address_is_laid_out(tmp_path):
         _, result = audit_text(tmp_path, text)
         assert [f.rule for f in result.findings if f.severity == "error"] == ["salutation-mismatch"], address
         assert result.fields["recipient_name"].startswith("Mr Raj"), address
+
+
+@pytest.mark.parametrize("elsewhere", [None, ("I would encourage you", "We would encourage you")])
+def test_address_typed_one_paragraph_a_line(tmp_path, elsewhere):
+    """Each address line its own paragraph (Enter after each, as in Word): one address block,
+    whether the letter otherwise follows the template exactly or not."""
+    address = "Mr Gareth Williams\n\nChief Executive and\n\nHead of Paid Service\n\nIpswich Borough Council"
+    text = edit(edit(seed_text("000"), ADDRESS, address), "Dear Mr Williams", "Dear Mr Williams,")
+    if elsewhere:
+        text = edit(text, *elsewhere)
+    _, result = audit_text(tmp_path, text)
+    assert [f.rule for f in result.findings if f.severity != "info"] == (["boilerplate-changed"] if elsewhere else [])
+    assert (result.fields["recipient_name"], result.fields["recipient_title"], result.fields["authority"]) == (
+        "Mr Gareth Williams", "Chief Executive and Head of Paid Service", "Ipswich Borough Council")
+    assert result.lines["authority"] == 15  # the value's own line
