@@ -6,11 +6,15 @@ letter paragraph against every template paragraph, an order-keeping dynamic prog
 picks the pairs, and the leftovers are sorted into split, merged, moved, duplicated,
 extra and missing paragraphs. Values typed one a paragraph (an address block with Enter after
 each line, as Word letters are often typed) are joined into the template paragraph they
-fill, their lines kept as the lines that delimit the values.
+fill, their lines kept as the lines that delimit the values. The cells of a table row have
+no reading order of their own: they are taken in the order the template reads them (a
+letterhead's date cell before its address cell), and a row "label | figure" is read as the
+template paragraph that says the figure before its label ("Upheld decisions | 2").
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -26,7 +30,53 @@ MAX_JOINED = 8  # letter paragraphs that may make up one template paragraph (the
 
 
 def align(document: Document, template: Template) -> Alignment:
+    if any(p.cell for p in document.paragraphs):
+        document = _cells_in_template_order(document, template)
     return _in_step(document, template) or _full(document, template)
+
+
+def _cells_in_template_order(document: Document, template: Template) -> Document:
+    paragraphs, ordered, k = document.paragraphs, [], 0
+    while k < len(paragraphs):
+        end = k + 1
+        if paragraphs[k].cell:
+            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[0] == paragraphs[k].cell[0]:
+                end += 1
+        ordered.extend(_row_in_template_order(paragraphs[k:end], template) if end - k > 1 else paragraphs[k:end])
+        k = end
+    return replace(document, paragraphs=tuple(ordered))
+
+
+def _row_in_template_order(row: tuple[Paragraph, ...], template: Template) -> list[Paragraph]:
+    """A row's cells sorted by the first template paragraph each holds (a cell that holds none
+    stays after the cell before it); two cells that are together one template paragraph, figure
+    first, as that paragraph."""
+    cells: list[list[Paragraph]] = []
+    for para in row:
+        if cells and cells[-1][0].cell == para.cell:
+            cells[-1].append(para)
+        else:
+            cells.append([para])
+    places = [_template_place(cell, template) for cell in cells]
+    if len(cells) == 2 and places == [None, None] and len(cells[0]) == len(cells[1]) == 1:
+        label, figure = cells[0][0], cells[1][0]
+        text = label.text[:1].lower() + label.text[1:] if label.text[1:2].islower() else label.text
+        swapped = _joined([(figure.text, figure.line_starts), (text, label.line_starts)], ())
+        if any(t.matches(swapped.text) for t in template.paragraphs):
+            return [swapped._replace(cell=figure.cell)]
+    order, last = [], -1.0
+    for position, (cell, place) in enumerate(zip(cells, places)):
+        last = place if place is not None else last + 0.001
+        order.append((last, position))
+    return [para for _, position in sorted(order) for para in cells[position]]
+
+
+def _template_place(cell: list[Paragraph], template: Template) -> int | None:
+    """The index of the first template paragraph the cell's paragraphs are, or together make."""
+    texts = [p.text for p in cell]
+    if len(cell) > 1:
+        texts.append(_joined([(p.text, p.line_starts) for p in cell], ()).text)
+    return next((t.index for t in template.paragraphs if not t.free and any(t.matches(text) for text in texts)), None)
 
 
 def _placed(pairs: list[Pair]) -> tuple[Pair, ...]:
