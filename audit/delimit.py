@@ -2,14 +2,15 @@
 
 `{{name}} {{job_title}} {{organisation}}` matched by one regex leaves the split to the types'
 patterns: "Mr Gareth Williams Chief Executive Acme Trading Ltd" could be cut in many places
-that fit every pattern. An office lays such values out one a line (or one
-a table cell), and the layout is the surest delimiter: of the cuts at word gaps where every
-value fits its type, those falling on the most line boundaries win. Only a value flattened
-onto one line with its neighbours (or with commas between them) leaves several cuts in the
-running; the letter's other quotations then choose (`Run.settle`): the cut under which fewer
-of the template's checks on these fields fail ("Dear Ms Okoro" settles that "Ms Jane Okoro"
-is the name), and of equals the one the patterns themselves prefer once the fewest values are
-fixed (the name settled, "Managing Director" is read as the title the way the regex would).
+that fit every pattern. An office lays such values out one a line (or one a table cell), and
+the layout is the surest delimiter: of the cuts at word gaps where every value fits its type,
+those falling on the most line boundaries win. Only values flattened onto one line leave
+several cuts in the running; the letter's other quotations then choose (`Run.settle`): the
+cut under which fewer of the template's checks on these fields fail ("Dear Ms Okoro" settles
+that "Ms Jane Okoro" is the name); of equals, the one cut at the most commas ("Ms Okoro,
+Strategic Director (Place), City of York Council"); and then the one the patterns themselves
+prefer once the fewest values are fixed (the name settled, "Managing Director" is read as the
+title the way the regex would).
 
 Work is bounded: a run is cut only when its placeholders and word gaps are few
 (`MAX_SLOTS`, `MAX_GAPS`); a longer one keeps the regex's split.
@@ -40,6 +41,7 @@ class Run:
     slots: tuple[Slot, ...]
     cuts: tuple[tuple[Span, ...], ...]
     tied: int
+    commas: tuple[int, ...]  # of each cut: how many of its cuts fall on commas
     patterns: tuple[str, ...] = ()  # the slots' type patterns
 
     def settle(self, text: str, disagreements: Callable[[tuple[Span, ...]], int]) -> tuple[Span, ...]:
@@ -47,9 +49,9 @@ class Run:
         checks and quotations a cut contradicts), and of equals the patterns' own preference."""
         if self.tied < 2:
             return self.cuts[0]
-        counted = [(disagreements(cut), cut) for cut in self.cuts[:self.tied]]
-        fewest = min(count for count, _ in counted)
-        return min((cut for count, cut in counted if count == fewest), key=lambda cut: self._fixed(text, cut))
+        ranked = [(disagreements(cut), -commas, cut) for cut, commas in zip(self.cuts[:self.tied], self.commas)]
+        best = min(rank[:2] for rank in ranked)
+        return min((cut for *rank, cut in ranked if tuple(rank) == best), key=lambda cut: self._fixed(text, cut))
 
     def _fixed(self, text: str, cut: tuple[Span, ...]) -> int:
         """How many leading values must be fixed before the patterns, matching the rest of the
@@ -105,9 +107,10 @@ def _cut(pair: Pair, template: Template, slots: tuple[Slot, ...]) -> Run | None:
         if spans != regex_cut and not all(p.fullmatch(text[a:b]) for p, (a, b) in zip(patterns, spans)):
             continue
         on_lines = sum(gap_end in line_starts for _, gap_end in chosen)
-        scored.append((-on_lines, spans != regex_cut, spans))
+        on_commas = sum(text[gap_start] == "," for gap_start, _ in chosen)
+        scored.append((-on_lines, spans != regex_cut, -on_commas, spans))
     if not scored:
         return None
     scored.sort(key=lambda s: s[:2])
     tied = sum(1 for s in scored if s[0] == scored[0][0])
-    return Run(slots, tuple(s[2] for s in scored), tied, tuple(template.types[s.type] for s in slots))
+    return Run(slots, tuple(s[3] for s in scored), tied, tuple(-s[2] for s in scored), tuple(template.types[s.type] for s in slots))

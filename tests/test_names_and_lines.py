@@ -109,3 +109,21 @@ def test_address_typed_one_paragraph_a_line(tmp_path, elsewhere):
     assert (result.fields["recipient_name"], result.fields["recipient_title"], result.fields["authority"]) == (
         "Mr Gareth Williams", "Chief Executive and Head of Paid Service", "Ipswich Borough Council")
     assert result.lines["authority"] == 15  # the value's own line
+
+
+def test_a_first_line_that_alone_fits_the_address_is_still_joined_with_the_rest(tmp_path):
+    """"Mrs Mary Ann McAllister" alone fits name, title and council; the lines after it are
+    still the address, because the salutation only follows them."""
+    address = "Mrs Mary Ann McAllister\n\nHead of Paid Service\n\nRoyal Borough of Somerset"
+    text = edit(edit(seed_text("000"), ADDRESS, address), "Dear Mr Williams", "Dear Mrs McAllister")
+    _, result = audit_text(tmp_path, text)
+    assert [f.rule for f in result.findings if f.severity != "info"] == []
+    assert result.fields["recipient_name"] == "Mrs Mary Ann McAllister"
+
+
+def test_a_sentence_after_the_address_is_an_extra_paragraph_not_a_line_of_it(tmp_path):
+    address = "Mr Williams\n\nChief Executive\n\nIpswich Borough Council\n\nWe enclose our report for your council."
+    text = edit(seed_text("000"), ADDRESS, address)
+    _, result = audit_text(tmp_path, text)
+    assert [f.rule for f in result.findings if f.severity != "info"] == ["extra-paragraph"]
+    assert result.fields["authority"] == "Ipswich Borough Council"
