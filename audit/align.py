@@ -34,7 +34,30 @@ _SENTENCE_END = (".", "!", "?", ":", ";")
 def align(document: Document, template: Template) -> Alignment:
     if any(p.cell for p in document.paragraphs):
         document = _cells_in_template_order(document, template)
+    if document.running:
+        document = _headings_among_running_headers(document, template)
     return _in_step(document, template) or _full(document, template)
+
+
+def _headings_among_running_headers(document: Document, template: Template) -> Document:
+    """A template heading the letter lacks but whose words the reader left out as a running
+    header (a section that starts at the top of a page whose header repeats the heading) is
+    put back where it stood: at the one top of a page where the section's next paragraph follows."""
+    paragraphs = list(document.paragraphs)
+    present = {p.text for p in paragraphs}
+    for t in template.paragraphs:
+        if not t.heading or t.text in present:
+            continue
+        following = template.paragraphs[t.index + 1] if t.index + 1 < len(template.paragraphs) else None
+        for header in document.running:
+            if header.text != t.text or following is None:
+                continue
+            k = next((k for k, p in enumerate(paragraphs) if p.line >= header.line), len(paragraphs))
+            if k < len(paragraphs) and following.matches(paragraphs[k].text):
+                paragraphs.insert(k, header._replace(artifact=None))
+                present.add(t.text)
+                break
+    return replace(document, paragraphs=tuple(paragraphs))
 
 
 def _cells_in_template_order(document: Document, template: Template) -> Document:

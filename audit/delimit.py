@@ -43,12 +43,18 @@ class Run:
     tied: int
     commas: tuple[int, ...]  # of each cut: how many of its cuts fall on commas
     patterns: tuple[str, ...] = ()  # the slots' type patterns
+    others: Callable[[], "Run | None"] | None = None  # for a flattened run: every cut, when asked
 
     def settle(self, text: str, disagreements: Callable[[tuple[Span, ...]], int]) -> tuple[Span, ...]:
         """The cut that agrees best with the rest of the letter (`disagreements` counts the
         checks and quotations a cut contradicts), and of equals the patterns' own preference."""
         if self.tied < 2:
             return self.cuts[0]
+        if self.commas[0] == max(self.commas[:self.tied]) and disagreements(self.cuts[0]) == 0:
+            return self.cuts[0]  # the patterns' own cut, contradicting nothing: nothing can beat it
+        if self.others is not None:
+            every = self.others()
+            return every.settle(text, disagreements) if every is not None else self.cuts[0]
         ranked = [(disagreements(cut), -commas, cut) for cut, commas in zip(self.cuts[:self.tied], self.commas)]
         best = min(rank[:2] for rank in ranked)
         return min((cut for *rank, cut in ranked if tuple(rank) == best), key=lambda cut: self._fixed(text, cut))
@@ -71,8 +77,13 @@ def _rest_pattern(patterns: tuple[str, ...]) -> re.Pattern:
 
 def runs(pair: Pair, template: Template) -> list[Run]:
     """The runs of side-by-side placeholders in a matched pair, each with its cuts."""
-    parts, found = pair.template.parts, []
-    k = 0
+    return [run for chain in _chains(pair.template.parts) if (run := _cut(pair, template, chain)) is not None]
+
+
+@lru_cache(maxsize=1024)
+def _chains(parts: tuple) -> tuple[tuple[Slot, ...], ...]:
+    """The placeholders of a template paragraph that stand side by side, only spaces between."""
+    found, k = [], 0
     while k < len(parts):
         chain = [k] if isinstance(parts[k], Slot) and parts[k].field else []
         while chain and k + 2 < len(parts) and _blank(parts[k + 1]) and isinstance(parts[k + 2], Slot) \
@@ -81,10 +92,8 @@ def runs(pair: Pair, template: Template) -> list[Run]:
             chain.append(k)
         k += 1
         if 2 <= len(chain) <= MAX_SLOTS:
-            run = _cut(pair, template, tuple(parts[i] for i in chain))
-            if run is not None:
-                found.append(run)
-    return found
+            found.append(tuple(parts[i] for i in chain))
+    return tuple(found)
 
 
 def _blank(part: Any) -> bool:
@@ -99,6 +108,23 @@ def _cut(pair: Pair, template: Template, slots: tuple[Slot, ...]) -> Run | None:
         return None
     line_starts = {offset for offset, _ in pair.para.line_starts}
     regex_cut = tuple((match.start(s.group), match.end(s.group)) for s in slots)
+    patterns = [template.compiled_type(s.type) for s in slots]
+    line_gaps = [gap for gap in gaps if gap[1] in line_starts]
+    if len(line_gaps) == len(slots) - 1:  # one value a line, the common case: no other cut can tie
+        bounds = (start, *(x for gap in line_gaps for x in gap), end)
+        spans = tuple(zip(bounds[::2], bounds[1::2]))
+        if spans == regex_cut or all(p.fullmatch(text[a:b]) for p, (a, b) in zip(patterns, spans)):
+            return Run(slots, (spans,), 1, (0,))
+    if not line_gaps and not any(text[gap_start] == "," for gap_start, _ in gaps):
+        # flattened: every cut ties; the patterns' own is tried first, the others only if it disagrees
+        return Run(slots, (regex_cut,), 2, (0,), others=lambda: _every_cut(pair, template, slots, gaps, regex_cut))
+    return _every_cut(pair, template, slots, gaps, regex_cut)
+
+
+def _every_cut(pair: Pair, template: Template, slots: tuple[Slot, ...], gaps: list[Span],
+               regex_cut: tuple[Span, ...]) -> Run | None:
+    text, start, end = pair.para.text, regex_cut[0][0], regex_cut[-1][1]
+    line_starts = {offset for offset, _ in pair.para.line_starts}
     patterns = [template.compiled_type(s.type) for s in slots]
     scored = []
     for chosen in combinations(gaps, len(slots) - 1):

@@ -33,11 +33,15 @@ def extract(alignment: Alignment) -> Fields:
     fields = _extract(alignment, cuts)
     if not ambiguous:
         return fields
+    template, changed = alignment.template, False
+    env = fields.environment(template.constants)
     for position, run in ambiguous:  # the letter's other quotations choose between equal cuts
         para = alignment.pairs[position].para
-        chosen = run.settle(para.text, lambda spans: _disagreements(alignment.template, fields, run.slots, spans, para))
-        cuts[position].update(zip((s.group for s in run.slots), chosen))
-    return _extract(alignment, cuts)
+        chosen = run.settle(para.text, lambda spans: _disagreements(template, fields, env, run.slots, spans, para))
+        if chosen != run.cuts[0]:
+            cuts[position].update(zip((s.group for s in run.slots), chosen))
+            changed = True
+    return _extract(alignment, cuts) if changed else fields
 
 
 def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
@@ -53,8 +57,8 @@ def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
                   tuple(unreadable))
 
 
-def _disagreements(template: Template, fields: Fields, slots: tuple[Slot, ...], spans: tuple[Span, ...],
-                   para: Paragraph) -> int:
+def _disagreements(template: Template, fields: Fields, env: dict[str, Any], slots: tuple[Slot, ...],
+                   spans: tuple[Span, ...], para: Paragraph) -> int:
     """How many of the template's checks on these fields fail, and how many other quotations
     of them differ, were the values those of `spans`."""
     values = {}
@@ -63,7 +67,7 @@ def _disagreements(template: Template, fields: Fields, slots: tuple[Slot, ...], 
             values[slot.field] = convert(slot.base, para.text[start:end])
         except ValueError:  # InvalidValue too: a cut whose text is no value agrees with nothing
             return len(template.checks) + len(slots)
-    env = {**fields.environment(template.constants), **values}
+    env = {**env, **values}
     count = 0
     for check in template.checks:
         if check.names & values.keys() and not any(env.get(name) is None for name in check.names):

@@ -82,6 +82,7 @@ class Document:
     artifacts: tuple[Paragraph, ...]  # converter residue set aside (page numbers, ...)
     encoding: str | None = None
     page_starts: tuple[int, ...] = ()
+    running: tuple[Paragraph, ...] = ()  # running headers the reader left out, at the line they stood before
 
 
 class Pair(NamedTuple):

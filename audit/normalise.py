@@ -124,7 +124,9 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
     kept = tuple(group[0] if len(group) == 1 else
                  _joined([(p.text, p.line_starts) for p in group], vocabulary)._replace(cell=group[0].cell)
                  for group in groups)
-    return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts)
+    running = tuple(Paragraph(text, line, ((0, line),), kind) for line, kind, text in raw.artifacts
+                    if kind == "running header")
+    return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts, running)
 
 
 def _in_cells(paragraphs: list[Paragraph], cells) -> list[Paragraph]:

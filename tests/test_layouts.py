@@ -78,3 +78,21 @@ def test_a_figure_alone_in_a_table_cell_is_no_page_number():
 ])
 def test_characters_and_links_are_normalised_alike_for_every_format(text, expected):
     assert clean_text(text) == expected
+
+
+def test_a_heading_the_pdf_reader_took_for_a_running_header_is_the_heading(settings):
+    """A section starting at the top of a page whose running header repeats the heading: the
+    reader leaves both out as running text (line, kind, text); the heading is put back where
+    its section follows, and only there."""
+    from audit.align import align
+
+    lines = SEEDS["000"].read_text(encoding="utf-8").split("\n")
+    at = lines.index("Complaints upheld")
+    lines[at] = ""
+    headers = ((1, "running header", "Complaints upheld"), (at + 2, "running header", "Complaints upheld"))
+    for artifacts, missing in ((headers, []), ((), ["Complaints upheld"])):
+        raw = RawLetter(ROOT / "x.pdf", "\n".join(lines), encoding="pdf", artifacts=artifacts)
+        alignment = align(normalise(raw, settings.vocabulary), settings.templates[0])
+        assert [p.template.text for p in alignment.pairs if p.kind == "missing"] == missing
+        assert [p.para.line for p in alignment.pairs if p.para and p.para.text == "Complaints upheld"] == (
+            [at + 2] if artifacts else [])
