@@ -8,7 +8,7 @@ those falling on the most line boundaries win. Only values flattened onto one li
 several cuts in the running; the letter's other quotations then choose (`Run.settle`): the
 cut under which fewer of the template's checks on these fields fail ("Dear Ms Okoro" settles
 that "Ms Jane Okoro" is the name); of equals, the one cut at the most commas ("Ms Okoro,
-Strategic Director (Place), City of York Council"); and then the one the patterns themselves
+Strategic Director (Place), Acme Trading Ltd"); and then the one the patterns themselves
 prefer once the fewest values are fixed (the name settled, "Managing Director" is read as the
 title the way the regex would).
 
