@@ -32,6 +32,7 @@ from .decisions import NewDecision
 from .live import Live
 from .query import QueryError
 from .schema import FINDING_STATES, LETTER_STATES
+from .rows import letter_rows
 from .search import known_fields, search
 from .security import SecurityHeaders, csrf_ok, csrf_token, reviewer
 from .users import valid_name, verify
@@ -109,8 +110,9 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         except QueryError as exc:
             match, error = None, str(exc)
         counts = Counter(item.letter for item in view.sheet.findings)
-        return page(request, "index.html", view=view, query=query, error=error, match=match,
-                    undecided=_undecided_per_letter(view), counts=counts,
+        undecided = _undecided_per_letter(view)
+        rows = letter_rows(match.letters, view, counts, undecided) if match else ""
+        return page(request, "index.html", view=view, query=query, error=error, match=match, rows=rows,
                     letter_fields=sorted(known_fields(view)), progress=view.progress(), last_id=live.refresh(),
                     bulk_count=sum(1 for f in match.findings) if match else 0)
 

@@ -23,6 +23,8 @@ def known_fields(view: WorksheetView) -> set[str]:
 
 def search(view: WorksheetView, query: str) -> Match:
     """Letters and findings matching `query`; QueryError if it cannot be read."""
+    if not query.strip():
+        return Match(list(view.sheet.letters), list(view.sheet.findings))
     predicate = parse(query, known_fields(view))
     by_letter: dict[int, list[FindingItem]] = {}
     for item in view.sheet.findings:
