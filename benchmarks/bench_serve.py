@@ -36,6 +36,8 @@ from serve_support import free_port, login  # noqa: E402
 
 def percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
+    if not ordered:
+        return {"n": 0}
     return {"median_ms": round(1000 * statistics.median(ordered), 1),
             "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1), "n": len(ordered)}
 

@@ -83,7 +83,7 @@ def login(client, base: str, name: str, password: str | None = None) -> str:
     form = {"csrf": token, "name": name, **({"password": password} if password is not None else {})}
     response = client.post(f"{base}/login", data=form)
     assert response.status_code == 303, response.text
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(f"{base}/").text).group(1)
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(f"{base}/stale").text).group(1)
 
 
 # --- PostgreSQL: Debian's server binaries, one cluster per test session in a temporary folder
