@@ -176,7 +176,7 @@ def _context():
 DEFAULT_MAX_MEMORY = 1024 ** 3  # bytes of address space a worker may add to what it starts with
 DEFAULT_TIMEOUT = 30.0  # seconds a worker may spend on one letter
 LETTERS_PER_WORKER = 10  # a smaller batch starts fewer workers than processors: each costs a start
-_AHEAD = 2  # items sent to a worker: the one it works on and the next, so it never waits
+_AHEAD = 4  # items sent to a worker: the one it works on and the next ones, so it never waits
 _MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
 
 _live_workers: set["_Worker"] = set()
@@ -247,13 +247,13 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
             wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
             for worker in busy:
                 outcome = worker.outcome(limits.timeout)
+                while outcome is not None and outcome[0] in ("result", "raised"):  # every result waiting
+                    if outcome[0] == "result":
+                        done[outcome[1]] = outcome[2]
+                    else:
+                        done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
+                    outcome = worker.outcome(limits.timeout) if worker.held else None
                 if outcome is None:
-                    continue
-                if outcome[0] == "result":
-                    done[outcome[1]] = outcome[2]
-                    continue
-                if outcome[0] == "raised":
-                    done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
                     continue
                 live.remove(worker)
                 worker.stop()
