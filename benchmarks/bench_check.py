@@ -5,7 +5,7 @@
                                                          # the time ratio and the report's size
 
 Letters are rendered from the default 2020 template with random but consistent figures
-(so they take the fast path, as most letters of a real batch do) plus one deviating
+(so they take the fast lane, audit/fast_lane.py, as most letters of a real batch do) plus one deviating
 letter in fifty (a dropped section or an extra paragraph), which takes the slow path.
 Run by hand; the figures go in the README. Not a test: timings depend on the machine.
 """
@@ -142,7 +142,10 @@ def run(count: int, html: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
     try:
         write_letters(folder, count)
+        _lanes(folder, count)
+        floor = _floor(folder, count)
         json_time = _check(folder, count, html=False)
+        print(f"{count:>7} letters  JSON CPU / the floor's: {json_time[1] / floor:.2f}")
         if html:
             html_time, html_cpu = _check(folder, count, html=True)
             report = folder / "_report"
@@ -152,6 +155,40 @@ def run(count: int, html: bool) -> None:
                   f"{size / count / 1024:.1f} KiB per letter")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _lanes(folder: Path, count: int) -> None:
+    """How many letters the fast lane takes (audit/fast_lane.py); the others take the full pipeline."""
+    from audit.fast_lane import audit_exact
+    from audit.pipeline import MIN_COVERAGE
+    from audit.read import read_letter
+    from audit.settings import Settings
+
+    settings = Settings()
+    fast = sum(audit_exact(read_letter(path), settings.templates, settings.vocabulary, MIN_COVERAGE) is not None
+               for path in sorted(folder.glob("*.txt")))
+    print(f"{count:>7} letters  fast lane {fast} ({fast / count:.0%}), full pipeline {count - fast} "
+          f"({(count - fast) / count:.0%})")
+
+
+FLOOR = """
+import hashlib, os, sys
+for entry in sorted(os.scandir(sys.argv[1]), key=lambda e: e.name):
+    with open(entry.path, "rb") as stream:
+        text = stream.read().decode("utf-8")
+    paragraphs = [p.strip() for p in text.split("\\n\\n") if p.strip()]
+    hashlib.blake2b("\\n".join(paragraphs).encode("utf-8"), digest_size=16).hexdigest()
+"""
+
+
+def _floor(folder: Path, count: int) -> float:
+    """CPU of the floor: Python reading every letter, splitting it into paragraphs and hashing
+    them, on one core (what no audit can go below)."""
+    process = subprocess.Popen([sys.executable, "-c", FLOOR, str(folder)])
+    _, status, usage = os.wait4(process.pid, 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"{count:>7} letters  floor (read, split, hash): cpu {cpu:6.2f} s")
+    return cpu
 
 
 def _check(folder: Path, count: int, html: bool) -> tuple[float, float]:
