@@ -75,13 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="switch these rules off (comma-separated, repeatable)")
     check.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
                        help="change a rule's severity for this run (repeatable)")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders whose name (or path's end) matches this pattern "
-                            "inside directories (repeatable)")
-    check.add_argument("--extensions", metavar="LIST",
-                       help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
-    check.add_argument("--max-bytes", metavar="SIZE",
-                       help="larger files are reported unreadable, never read (default: 10 MB)")
+    add_discovery_options(check)
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name (and so the format) of the letter read from standard input")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -120,21 +114,44 @@ def build_parser() -> argparse.ArgumentParser:
 def add_infer_command(template_commands) -> None:
     infer = template_commands.add_parser("infer", help="write a template inferred from a batch of letters")
     infer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
+    infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                       help="the template file to write (- for standard output)")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
     infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-    infer.set_defaults(quiet=False)  # read by _show_progress
+    add_discovery_options(infer)
+    infer.add_argument("--config", type=Path, metavar="FILE",
+                       help="read exclude, extensions and max-bytes from FILE instead of the configuration found upward")
+    infer.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    # what settings_from and _letter_paths read of `check`'s options: the letters are found as `check` finds them
+    infer.set_defaults(quiet=False, template=[], select=[], ignore=[], severity=[], fail_on=None, baseline=None,
+                       data=None, peer_groups=None, authority_types=None, stdin_filename=None)
+
+
+def add_discovery_options(parser: argparse.ArgumentParser) -> None:
+    """How letters are found in folders: the same for `check` and `template infer`."""
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip files and folders whose name (or path's end) matches this pattern "
+                             "inside directories (repeatable)")
+    parser.add_argument("--extensions", metavar="LIST",
+                        help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
+    parser.add_argument("--max-bytes", metavar="SIZE",
+                        help="larger files are reported unreadable, never read (default: 10 MB)")
 
 
 def run_template_infer(args: argparse.Namespace) -> int:
-    """`template infer PATH... -o FILE`: audit/infer/command.py."""
+    """`template infer PATH... -o FILE`: audit/infer/command.py. Letters are found by `check`'s
+    own discovery, with its options and configuration."""
     from .infer import InferenceError
     from .infer.command import run_infer
 
     def progress(total: int):
         return _Progress(total) if _show_progress(args, total) else None
+    if STDIN in map(str, args.paths):
+        raise UsageError("template infer reads letters from files and folders, not standard input (-)")
+    settings = settings_from(args)
+    letters = _letter_paths(args, settings)
     try:
-        return run_infer(args.paths, args.output, args.name, progress)
+        return run_infer(letters, args.output, args.name, progress, settings)
     except InferenceError as exc:
         raise UsageError(str(exc)) from None
 
