@@ -30,7 +30,7 @@ from typing import Any
 from .expr import Missing
 from .models import RawLetter, LetterResult
 from .normalise import _PAGE_NUMBER, _SENTENCE_END, _joined, clean_text
-from .template import Section, Slot, Template, TemplateParagraph
+from .template import Section, Slot, Template, TemplateParagraph, by_boilerplate
 from .types import convert, json_value
 
 # Built-in rules that say nothing about a letter this lane accepts: no reader residue or Word
@@ -140,8 +140,7 @@ def _template_for(paragraphs, templates: list[Template]) -> Template | None:
     """The template the pipeline would choose (pipeline.choose_template); None on a tie."""
     if len(templates) == 1:
         return templates[0]
-    hits = sorted(((sum(1 for text, _ in paragraphs if text in t.literal_index), t) for t in templates),
-                  key=lambda pair: pair[0], reverse=True)
+    hits = by_boilerplate([text for text, _ in paragraphs], templates)
     if hits[0][0] > hits[1][0]:
         return hits[0][1]
     return None

@@ -23,7 +23,7 @@ from .read import read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
-from .template import Template
+from .template import Template, by_boilerplate
 from .workers import map_in_workers, worth_sharing
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
@@ -98,8 +98,7 @@ def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
     if after_letter is None:  # the records are not wanted: the fast lane may take the letter
         return audit_result(path, settings)
     ctx, result = audit_letter(path, settings)
-    if after_letter is not None:
-        after_letter(ctx, result)
+    after_letter(ctx, result)
     return result
 
 
@@ -141,8 +140,7 @@ def choose_template(document: Document, templates: list[Template]) -> Alignment:
     and decides when no boilerplate matches exactly."""
     if len(templates) == 1:
         return align(document, templates[0])
-    hits = sorted(((sum(1 for p in document.paragraphs if p.text in t.literal_index), t) for t in templates),
-                  key=lambda pair: pair[0], reverse=True)
+    hits = by_boilerplate([p.text for p in document.paragraphs], templates)
     if len(hits) == 1 or hits[0][0] > hits[1][0]:
         return align(document, hits[0][1])
     return max((align(document, t) for _, t in hits), key=lambda a: a.coverage)
