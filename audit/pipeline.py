@@ -17,9 +17,9 @@ from .align import align
 from .checks import evaluate_checks
 from .extract import extract
 from .fast_lane import audit_exact, lane_open
-from .models import Alignment, Document, Finding, Letter, LetterResult
+from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
 from .normalise import normalise
-from .read import read_letter
+from .read import DEFAULT_MAX_BYTES, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
@@ -31,26 +31,39 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    return audit_raw(read_letter(Path(path), settings.max_bytes), settings)
+    return audit_raw(*read(Path(path), settings.max_bytes), settings)
 
 
 def audit_result(path: Path | str, settings: Settings) -> LetterResult:
     """The result alone: a letter that follows its template exactly takes the fast lane
     (audit/fast_lane.py), any other the full pipeline."""
-    raw = read_letter(Path(path), settings.max_bytes)
-    if lane_open(settings.active_rules):
+    raw, crashed = read(Path(path), settings.max_bytes)
+    if crashed is None and lane_open(settings.active_rules):
         result = audit_exact(raw, settings.templates, settings.vocabulary, MIN_COVERAGE)
         if result is not None:
             return result
-    return audit_raw(raw, settings)[1]
+    return audit_raw(raw, crashed, settings)[1]
 
 
-def audit_raw(raw, settings: Settings) -> tuple[Letter, LetterResult]:
-    letter, crashed = understand(raw, settings)
+def audit_raw(raw: RawLetter, crashed: Finding | None, settings: Settings) -> tuple[Letter, LetterResult]:
+    """The letter as read (`crashed`: the reader raised) through the stages and the rules."""
+    if crashed is None:
+        letter, crashed = understand(raw, settings)
+    else:
+        letter = Letter(raw)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
     return letter, summarise(letter, findings)
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawLetter, Finding | None]:
+    """The file read; a reader that raises (a bug of ours: a damaged file is a RawLetter with
+    its error) is the Finding, on a letter with no text."""
+    try:
+        return read_letter(path, max_bytes), None
+    except Exception as exc:  # noqa: BLE001 - one file never ends the run
+        return RawLetter(path, None), crash_finding("Reading the file", exc)
 
 
 def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
@@ -95,9 +108,12 @@ def audit_batch(paths: list[Path], settings: Settings,
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
-    if after_letter is None:  # the records are not wanted: the fast lane may take the letter
-        return audit_result(path, settings)
-    ctx, result = audit_letter(path, settings)
+    try:
+        if after_letter is None:  # the records are not wanted: the fast lane may take the letter
+            return audit_result(path, settings)
+        ctx, result = audit_letter(path, settings)
+    except Exception as exc:  # noqa: BLE001 - a bug past the stages' own isolation (summarise)
+        return LetterResult(Path(path), None, {}, [crash_finding("Auditing the file", exc)])
     after_letter(ctx, result)
     return result
 

@@ -41,7 +41,7 @@ def record(result) -> tuple:
 def lanes(path: Path, run: Settings = DEFAULT):
     """(the fast lane's result or None, the full pipeline's result) for one letter."""
     raw = read_letter(path, run.max_bytes)
-    return audit_exact(raw, run.templates, run.vocabulary, MIN_COVERAGE), audit_raw(raw, run)[1]
+    return audit_exact(raw, run.templates, run.vocabulary, MIN_COVERAGE), audit_raw(raw, None, run)[1]
 
 
 def assert_same(path: Path, run: Settings = DEFAULT) -> bool:
