@@ -87,6 +87,8 @@ def audit_exact(raw: RawLetter, templates: list[Template], vocabulary, min_cover
             return None
         template = _template_for(paragraphs, templates)
         return None if template is None else _walk(raw, paragraphs, template, min_coverage)
+    except MemoryError:  # the letter's memory budget (audit/workers.py), not a deviation
+        raise
     except Exception:  # noqa: BLE001 - whatever fails here, the full pipeline reports
         return None
 
