@@ -98,7 +98,8 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
 
 
 def audit_batch(paths: list[Path], settings: Settings,
-                after_letter: Callable[[Letter, LetterResult], None] | None = None) -> Iterator[LetterResult]:
+                after_letter: Callable[[Letter, LetterResult], None] | None = None,
+                dask: str | None = None) -> Iterator[LetterResult]:
     """Stream letters one at a time, in order: only the small result of each is kept.
 
     Letters are read and audited only in worker processes, each within the budget of
@@ -107,7 +108,16 @@ def audit_batch(paths: list[Path], settings: Settings,
 
     `after_letter(ctx, result)`, when given, runs in the process that audited the letter, while
     its text is still at hand (the HTML report keeps a compact view of each page this way);
-    it must be picklable for worker processes. For a letter over budget it runs here."""
+    it must be picklable for worker processes. For a letter over budget it runs here.
+
+    `dask`: the address of a Dask scheduler, or cluster.LOCAL for a cluster on this machine:
+    the letters are audited there (audit/cluster.py), without after_letter or budgets."""
+    if dask is not None:
+        from .cluster import LOCAL, audit_on_cluster
+
+        yield from audit_on_cluster(paths, settings, None if dask == LOCAL else dask)
+        return
+
     def overrun(path, why: Overrun) -> LetterResult:
         if why.kind == "error":  # a bug, not the letter's fault
             letter = Letter(RawLetter(Path(path), None))
@@ -144,6 +154,11 @@ def overrun_reason(why: Overrun) -> str:
                 "it was stopped, and the rest of the batch audited")
     return (f"stopped the process reading it twice ({why.detail}), most likely by needing more memory "
             f"than the limit of {memory} (--max-memory); the rest of the batch was audited")
+
+
+def audit_one(path: Path | str, settings: Settings) -> LetterResult:
+    """One letter's result, as a worker process (or a Dask worker) makes it."""
+    return _audit(path, settings, None)
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
