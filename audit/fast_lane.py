@@ -103,6 +103,9 @@ def _paragraphs(text: str, vocabulary) -> list[tuple[str, tuple]] | None:
         line = line.strip()
         if line:
             lines.append((number, line))
+        elif len(lines) == 1:  # most paragraphs are one line
+            blocks.append((lines[0][1], ((0, lines[0][0]),)))
+            lines = []
         elif lines:
             blocks.append(_joined_lines(lines, vocabulary))
             lines = []
@@ -226,8 +229,9 @@ def _checks_hold(template: Template, found: dict) -> bool:
             return False  # field-conflict, or the rule the field names
     env = dict(template.constants)
     env.update({name: quoted[0][0] for name, quoted in found.items()})
+    known = {name for name, value in env.items() if value is not None}
     for check in template.checks:
-        if any(env.get(name) is None for name in check.names):
+        if not check.names <= known:  # a value the letter does not quote: other rules say so
             continue
         try:
             if not check.evaluate(env):
