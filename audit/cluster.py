@@ -9,13 +9,16 @@ spool. The batch rules, the baseline and every output then run here on what the 
 as in a local run, so the reports are the same byte for byte. Only a few partitions per
 worker are handed out ahead of the one being read: results never pile up here.
 
-Workers must see the letters (and the templates, the --data file) at the same paths as this
-machine: a shared file system. Dask is an optional extra: `pip install 'letter-audit[dask]'`.
+Workers must see the letters (and the templates) at the same paths as this machine: a shared
+file system; a relative path is taken from the folder the run started in. The scheduler and
+the workers need letter-audit installed (the scheduler unpickles the tasks). Dask is an
+optional extra: `pip install 'letter-audit[dask]'`.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,7 +51,7 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
         pending: deque = deque()
 
         def submit(partition):
-            pending.append((partition, client.submit(audit_partition, partition, shared, given, pure=False)))
+            pending.append((partition, client.submit(audit_partition, partition, shared, given, os.getcwd(), pure=False)))
         for partition in islice(partitions, AHEAD * threads):
             submit(partition)
         while pending:
@@ -71,13 +74,20 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
                 cluster.close()
 
 
-def audit_partition(paths: list[str], settings, given: dict) -> list[LetterResult]:
-    """What a Dask worker runs: the letters at `paths`, audited as a local run's workers do."""
+def audit_partition(paths: list[str], settings, given: dict, cwd: str) -> list[LetterResult]:
+    """What a Dask worker runs: the letters at `paths`, audited as a local run's workers do.
+    A relative path is read from `cwd`, the folder the run was started in (a worker's own
+    current folder is anywhere), and the result keeps the path as it was given."""
     from .pipeline import audit_one
 
     for path, data in given.items():
         provide(path, data)
-    return [audit_one(path, settings) for path in paths]
+    results = []
+    for path in paths:
+        result = audit_one(path if Path(path) in given else os.path.join(cwd, path), settings)
+        result.path = Path(path)
+        results.append(result)
+    return results
 
 
 def _connect(scheduler: str | None):
