@@ -45,7 +45,8 @@ SILENT_RULES = frozenset({
 })
 
 # The template language this lane understands, as the attributes of the compiled records. A
-# template feature added later (a new attribute) closes the lane until it is taught here.
+# template that sets an attribute not named here (a feature added since) away from its default
+# is audited by the full pipeline, until the lane is taught the feature.
 KNOWN_ATTRIBUTES = {
     Template: {"name", "title", "path", "year", "paragraphs", "sections", "fields", "types", "checks",
                "vocabulary", "literal_index", "key_field", "overview_fields", "key_match", "rules", "bases",
@@ -55,21 +56,42 @@ KNOWN_ATTRIBUTES = {
     Section: {"title", "required", "paragraphs", "line"},
     Slot: {"group", "field", "type", "forms", "number_group", "base"},
 }
-
-
-def _language_known() -> bool:
-    return all({f.name for f in dataclasses.fields(kind)} == names for kind, names in KNOWN_ATTRIBUTES.items())
-
-
-_LANGUAGE_KNOWN = _language_known()
+_plain: dict[int, tuple[Template, bool]] = {}  # id(template) -> (it, whether it uses only known features)
 _open_for: dict[int, tuple[object, bool]] = {}  # id(active rules) -> (the list, whether the lane is open)
+
+
+def known_features_only(template: Template) -> bool:
+    """Whether every record of the template leaves the attributes this lane does not know at
+    their defaults."""
+    known = _plain.get(id(template))
+    if known is None or known[0] is not template:
+        records = [template, *template.paragraphs, *template.sections.values(),
+                   *(slot for paragraph in template.paragraphs for slot in paragraph.slots)]
+        known = _plain[id(template)] = (template, all(_defaults_only(record) for record in records))
+    return known[1]
+
+
+def _defaults_only(record) -> bool:
+    names = KNOWN_ATTRIBUTES.get(type(record), set())
+    for attribute in dataclasses.fields(record):
+        if attribute.name in names:
+            continue
+        if attribute.default is not dataclasses.MISSING:
+            default = attribute.default
+        elif attribute.default_factory is not dataclasses.MISSING:
+            default = attribute.default_factory()
+        else:
+            return False  # a new attribute every template sets: nothing tells its plain value
+        if getattr(record, attribute.name) != default:
+            return False
+    return True
 
 
 def lane_open(active_rules) -> bool:
     """Whether every rule of the run is one this lane knows to be silent on the letters it takes."""
     known = _open_for.get(id(active_rules))
     if known is None or known[0] is not active_rules:
-        is_open = _LANGUAGE_KNOWN and all(
+        is_open = all(
             rule.check is None or rule.id in SILENT_RULES or rule.template is not None for rule in active_rules)
         known = _open_for[id(active_rules)] = (active_rules, is_open)
     return known[1]
@@ -86,7 +108,9 @@ def audit_exact(raw: RawLetter, templates: list[Template], vocabulary, min_cover
         if not paragraphs:
             return None
         template = _template_for(paragraphs, templates)
-        return None if template is None else _walk(raw, paragraphs, template, min_coverage)
+        if template is None or not known_features_only(template):
+            return None
+        return _walk(raw, paragraphs, template, min_coverage)
     except MemoryError:  # the letter's memory budget (audit/workers.py), not a deviation
         raise
     except Exception:  # noqa: BLE001 - whatever fails here, the full pipeline reports

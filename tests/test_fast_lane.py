@@ -3,6 +3,7 @@ it, or declines: on every fixture, on generated batches with faults, on letters 
 damages, and through the command line (issue 19)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import sys
@@ -33,9 +34,10 @@ BOTH = Settings(template_paths=[ROOT / "templates", PARKING])
 TEMPLATE = DEFAULT.templates[0]
 
 
-def record(result) -> tuple:
-    return (result.path, result.template, result.fields, [f.json() for f in result.findings], result.key,
-            result.content_hash, result.lines, result.kind, result.status)
+def record(result) -> dict:
+    """Every attribute of the result (one added later too), findings as the JSON has them."""
+    kept = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    return {**kept, "findings": [f.json() for f in result.findings], "status": result.status}
 
 
 def lanes(path: Path, run: Settings = DEFAULT):
@@ -165,12 +167,17 @@ def test_a_rule_the_lane_does_not_know_closes_it():
     assert lane_open([*DEFAULT.active_rules, batch_rule])
 
 
-def test_a_template_feature_the_lane_does_not_know_closes_it(monkeypatch):
-    assert fast_lane._language_known()
-    known = dict(fast_lane.KNOWN_ATTRIBUTES)
-    known[fast_lane.TemplateParagraph] = known[fast_lane.TemplateParagraph] - {"bounds"}
+def test_a_template_feature_the_lane_does_not_know_sends_its_letters_down_the_full_pipeline(monkeypatch):
+    path = Path(_FOLDER) / "clean.txt"
+    path.write_text(_letter(random.Random(7), bench_check.consistent_values), encoding="utf-8")
+    assert fast_lane.known_features_only(TEMPLATE) and assert_same(path)
+    known = dict(fast_lane.KNOWN_ATTRIBUTES)  # as if headings were a feature added since
+    known[fast_lane.TemplateParagraph] = known[fast_lane.TemplateParagraph] - {"heading"}
     monkeypatch.setattr(fast_lane, "KNOWN_ATTRIBUTES", known)
-    assert not fast_lane._language_known()
+    monkeypatch.setattr(fast_lane, "_plain", {})
+    assert not fast_lane.known_features_only(TEMPLATE) and not assert_same(path)
+    refund = REFUND.templates[0]  # a template without headings does not use the "feature"
+    assert fast_lane.known_features_only(refund) == (not any(p.heading for p in refund.paragraphs))
 
 
 def test_the_command_line_writes_the_same_report_with_the_lane_closed(tmp_path, capsys, monkeypatch):
