@@ -28,7 +28,8 @@ import sys
 from typing import Any
 
 from .expr import Missing
-from .models import RawLetter, LetterResult
+from .delimit import _chains, runs
+from .models import LetterResult, Pair, Paragraph, RawLetter
 from .normalise import _PAGE_NUMBER, _SENTENCE_END, _joined, clean_text
 from .template import Section, Slot, Template, TemplateParagraph, by_boilerplate
 from .types import convert, json_value
@@ -101,7 +102,7 @@ def audit_exact(raw: RawLetter, templates: list[Template], vocabulary, min_cover
     """The letter's result when it follows one of the templates exactly; None when anything
     deviates (the full pipeline must then audit it). `min_coverage`: the share of a template's
     paragraphs a letter must hold to be of its kind (pipeline.MIN_COVERAGE)."""
-    if raw.text is None or raw.artifacts or raw.revisions:
+    if raw.text is None or raw.artifacts or raw.revisions or raw.cells:
         return None
     try:
         paragraphs = _paragraphs(raw.text, vocabulary)
@@ -192,7 +193,7 @@ def _walk(raw: RawLetter, paragraphs, template: Template, min_coverage: float) -
             matched = text == expected.text
         else:
             matched = expected.matches(text)
-            if matched and not _values(matched, expected, starts, found):
+            if matched and not _values(matched, expected, text, starts, template, found):
                 return None
         if not matched:
             section = _omissible(template, expected)
@@ -222,16 +223,26 @@ def _omissible(template: Template, expected: TemplateParagraph) -> Section | Non
     return None
 
 
-def _values(match, expected: TemplateParagraph, starts: tuple, found: dict) -> bool:
-    """Convert each placeholder's text into `found`; False when one is not a value of its type or
-    a noun does not agree with its number."""
+def _values(match, expected: TemplateParagraph, text: str, starts: tuple, template: Template, found: dict) -> bool:
+    """Convert each placeholder's text into `found`; False when one is not a value of its type, a
+    noun does not agree with its number, or placeholders side by side could be cut in several
+    ways the layout does not decide (extract then asks the letter's other quotations)."""
+    cuts: dict[str, tuple[int, int]] = {}
+    if _chains(expected.parts):  # an address block: cut where extract cuts it (audit/delimit.py)
+        for run in runs(Pair("exact", Paragraph(text, starts[0][1], starts), expected, match), template):
+            if run.tied > 1 and run.others is None:
+                return False
+            # a flattened run keeps the patterns' own cut when no check or quotation contradicts
+            # it, and this lane takes no letter where one would
+            cuts.update(zip((slot.group for slot in run.slots), run.cuts[0]))
     numbers: dict[str, Any] = {}
     for slot in expected.slots:
-        raw = match.group(slot.group)
+        start, end = cuts.get(slot.group) or match.span(slot.group)
+        raw = text[start:end]
         if slot.field is not None:
             value = convert(slot.base, raw)  # raises on a value not of its type: the lane gives up
             numbers[slot.group] = value
-            line = starts[0][1] if len(starts) == 1 else _line_at(starts, match.start(slot.group))
+            line = starts[0][1] if len(starts) == 1 else _line_at(starts, start)
             found.setdefault(slot.field, []).append((value, line))
             continue
         number = numbers.get(slot.number_group)
