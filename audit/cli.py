@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .atomic import atomic_open
 from .models import SEVERITY_RANK
-from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
-                   parse_size, provide)
+from .read import describe_extensions, iter_letter_paths, looks_like_template, parse_extensions, parse_size
 from .report import FORMAT_MODULES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color
@@ -186,11 +185,8 @@ def _run(argv: list[str] | None) -> int:
     except UsageError as exc:
         return _usage_error(exc)
     from .report.html import ReportError
-    from .rules import new_run
     from .settings import SettingsError
     from .template import TemplateError
-
-    new_run()
 
     try:
         commands = {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule,
@@ -288,7 +284,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "extensions": _option(parse_extensions, args.extensions, "--extensions", "a list of suffixes such as .txt,.md"),
         "max_bytes": _option(parse_size, args.max_bytes, "--max-bytes", "a size such as 10MB or 500KB"),
     }
-    return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+    settings = resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+    for note in settings.notes:
+        print(note, file=sys.stderr)
+    return settings
 
 
 def _deprecated_peer_groups(path: Path | None) -> Path | None:
@@ -360,7 +359,7 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     for given_path in given:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
-            provide(name, sys.stdin.buffer.read(settings.max_bytes + 1))
+            settings.stdin = (name, sys.stdin.buffer.read(settings.max_bytes + 1))  # the run's, no one else's
             paths.append(name)
             continue
         for path in iter_letter_paths([given_path], settings.exclude, settings.extensions):
@@ -376,7 +375,7 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     return paths
 
 
-def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None) -> None:
+def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
     """An output must never replace a letter, and a report folder must not hold letters."""
     existing = [output for output in outputs if output is not None and os.path.exists(output)]
     if existing:
@@ -393,7 +392,7 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
     if html is not None:
         folder = os.path.realpath(html)
         for path in paths:
-            if not is_provided(path) and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
                 raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
                                  f"letter {shown_path(path)}; choose another folder")
 
@@ -418,11 +417,12 @@ def run_check(args: argparse.Namespace) -> int:
     context = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = _letter_paths(args, settings)
-    _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
+    _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html,
+                               settings)
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
-    html = HtmlReport(args.html, paths) if args.html else None
+    html = HtmlReport(args.html, paths, settings.rules) if args.html else None
     try:
         with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
                        after_letter=html.keeper if html else None,
@@ -553,10 +553,12 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from .rules import builtin_rules, canonical_rule_id, declared_rule_info
+    from .rules import builtin_rules, canonical_rule_id, declared_rule_info, renamed_note
     from .template import load_templates
 
     rule_id = canonical_rule_id(args.rule_id)
+    if rule_id != args.rule_id:
+        print(renamed_note(args.rule_id), file=sys.stderr)
     rule = builtin_rules().get(rule_id)
     if rule is None:
         declared = [t.rules[rule_id] for t in load_templates(args.template) if rule_id in t.rules]

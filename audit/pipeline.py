@@ -30,7 +30,7 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(Path(path), settings.max_bytes), settings)
+    letter, crashed = understand(read_letter(Path(path), settings.max_bytes, settings.stdin_bytes(path)), settings)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
@@ -75,7 +75,7 @@ def audit_batch(paths: list[Path], settings: Settings,
         for path in paths:
             yield _audit(path, settings, after_letter)
         return
-    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter))
+    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (settings, after_letter))
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:

@@ -40,9 +40,6 @@ _FILE_KINDS = [(stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket
                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
 
 # Letters that do not come from a file (standard input), by the name they are shown under.
-_PROVIDED: dict[Path, bytes] = {}
-
-
 class Unreadable(Exception):
     """Why a path gives no bytes: a reason that completes "The file ..." ("is a named pipe"),
     or a whole sentence, capitalised, when the path is no file."""
@@ -153,19 +150,14 @@ def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(path.name, p) or path.match(p) for p in patterns)
 
 
-def provide(path: Path, data: bytes) -> None:
-    """Make `data` the content of the letter named `path` (standard input)."""
-    _PROVIDED[Path(path)] = data
-
-
-def is_provided(path: Path) -> bool:
-    return Path(path) in _PROVIDED
-
-
-def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
+def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> RawLetter:
+    """The letter at `path`; `data`: its bytes when the run already has them (standard input)."""
     path = Path(path)
     try:
-        data = read_bytes(path, max_bytes)
+        if data is None:
+            data = read_bytes(path, max_bytes)
+        elif len(data) > max_bytes:
+            raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
     return reader_for(path)(path, data)
@@ -174,11 +166,6 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes, after checking that it is a regular file within the size limit.
     Raises Unreadable saying why not."""
-    if path in _PROVIDED:
-        data = _PROVIDED[path]
-        if len(data) > max_bytes:
-            raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
-        return data
     info = _checked_stat(path)
     if info.st_size > max_bytes:
         raise Unreadable(f"is {info.st_size / 1024 / 1024:.1f} MB, larger than the limit of "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .models import SEVERITIES
 from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
-from .rules import builtin_rules, canonical_rule_id
+from .rules import builtin_rules, canonical_rule_id, catalogue, renamed_note
 from .template import Template, TemplateError, load_templates
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -48,8 +48,12 @@ class Settings:
     peer_groups: Path | None = None  # key -> group table: peers for inconsistent-value
     config_file: Path | None = None  # where the configuration came from, if anywhere
     sources: dict[str, str] = field(default_factory=dict)  # setting -> "default", "command line" or a file
+    notes: list[str] = field(default_factory=list)  # for stderr: old rule ids the settings use
+    stdin: tuple[Path, bytes] | None = None  # the letter read from standard input: its name, its bytes
 
     def validate(self) -> None:
+        self.notes = list(dict.fromkeys(
+            note for rule in (*self.select, *self.ignore, *self.severity) if (note := renamed_note(rule))))
         self.select = {canonical_rule_id(rule) for rule in self.select}
         self.ignore = {canonical_rule_id(rule) for rule in self.ignore}
         self.severity = {canonical_rule_id(rule): level for rule, level in self.severity.items()}
@@ -81,16 +85,17 @@ class Settings:
     @cached_property
     def rules(self) -> dict:
         """The catalogue of the run: built-in rules and those the templates declare."""
-        from .rules import declared_rule_info
-
-        declared = {rule.id: declared_rule_info(rule) for t in self.templates for rule in t.rules.values()}
-        return dict(sorted({**builtin_rules(), **declared}.items()))
+        return catalogue(self.templates)
 
     @cached_property
     def active_rules(self):
         """The rules this run applies; internal-error always: a failure is never hidden."""
         return [rule for rule_id, rule in self.rules.items() if rule_id == "internal-error"
                 or ((not self.select or rule_id in self.select) and rule_id not in self.ignore)]
+
+    def stdin_bytes(self, path) -> bytes | None:
+        """The bytes read from standard input when `path` names that letter; None otherwise."""
+        return self.stdin[1] if self.stdin is not None and Path(path) == self.stdin[0] else None
 
     def severity_of(self, rule_id: str, default: str) -> str:
         return self.severity.get(rule_id, default)

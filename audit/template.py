@@ -162,6 +162,12 @@ class Template:
     rules: dict[str, DeclaredRule] = field(default_factory=dict)
     bases: dict[str, str] = field(default_factory=dict)  # type name -> base type
     warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
+    source: str = field(default="", repr=False, compare=False)  # the text it was compiled from
+
+    def __reduce__(self):
+        """A template travels to a worker process as its source, compiled again there (its
+        checks are closures, which do not pickle; parse_template's cache makes it once per process)."""
+        return parse_template, (self.source, self.path)
 
     @property
     def constants(self) -> dict[str, object]:
@@ -223,9 +229,6 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
     problems.extend(_rule_conflicts(templates))
     if problems:
         raise TemplateError(problems[0], problems)
-    from .rules import register_declared_rules  # the catalogue imports this module
-
-    register_declared_rules(templates)
     return templates
 
 
@@ -250,8 +253,8 @@ def _rule_conflicts(templates: list[Template]) -> list[str]:
     return problems
 
 
-@lru_cache(maxsize=None)
 def load_template(path: Path) -> Template:
+    """The template in the file as it is now: an edited file is compiled again."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -259,6 +262,7 @@ def load_template(path: Path) -> Template:
     return parse_template(source, path)
 
 
+@lru_cache(maxsize=64)  # by content (and name): a run, or a test, loading the same file again compiles it once
 def parse_template(source: str, path: Path = Path("<template>")) -> Template:
     """The compiled template, or TemplateError listing every problem as FILE:LINE: problem."""
     return _Parser(source, path).parse()
@@ -323,6 +327,7 @@ class _Parser:
                 literal_index.setdefault(p.text, p.index)
         name = str(meta.get("name", self.path.stem))
         return Template(
+            source=self.source,
             name=name,
             title=str(meta.get("title", name)),
             path=self.path,

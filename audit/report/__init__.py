@@ -25,10 +25,8 @@ class Summary:
 
     @classmethod
     def of(cls, results: list[LetterResult], catalogue: dict | None = None) -> "Summary":
-        """The counts of a run; `catalogue`: the run's rules (default: the rules loaded last)."""
-        from ..rules import all_rules
-
-        summary = cls(catalogue=catalogue if catalogue is not None else all_rules())
+        """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints."""
+        summary = cls(catalogue=dict(catalogue or {}))
         for result in results:
             if result.kind == "letter":  # not the carriers of batch-level findings
                 summary.letters += 1

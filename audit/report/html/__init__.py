@@ -5,7 +5,7 @@ One pipeline: each letter's page is written by the process that audited it, righ
 rules ran, and its rows kept as a draft (drafts.py); once the batch rules and the baseline
 have run, the pages whose findings changed are written again from their drafts, then the index.
 
-    with HtmlReport(out_dir, paths) as report:
+    with HtmlReport(out_dir, paths, settings.rules) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
         ...batch rules, baseline...
         report.write(results, settings, baseline)
@@ -54,13 +54,15 @@ class HtmlReport:
     report that is a link is refused. index.html is removed first and written last: a report
     that was interrupted or failed has no index page claiming it complete."""
 
-    def __init__(self, out_dir: Path, paths: list[Path]):
+    def __init__(self, out_dir: Path, paths: list[Path], rules: dict):
+        """`rules`: the run's catalogue (Settings.rules), whose hints the pages show."""
         self.out_dir = Path(out_dir)
         total = len(paths)
         hrefs = tuple(page_href(number, path, total) for number, path in enumerate(paths, start=1))
         root, shown = shown_paths(list(paths))
         self.root = root
-        self.plan = ReportPlan(self.out_dir, _report_id(self.out_dir), hrefs, tuple(shown))
+        self.plan = ReportPlan(self.out_dir, _report_id(self.out_dir), hrefs, tuple(shown),
+                               tuple((rule.id, rule.hint) for rule in rules.values()))
         self._created = not os.path.lexists(self.out_dir)
         self._complete = False
         self._drafts: Path | None = None
@@ -138,7 +140,7 @@ class HtmlReport:
                            self.root, generated)
         index.report_id = self.plan.report_id
         write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
-            page=rules_page(), static="static", home="index.html"))
+            page=rules_page(settings.rules), static="static", home="index.html"))
         # last: an index page says the report is complete
         write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))

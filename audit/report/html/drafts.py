@@ -41,6 +41,7 @@ class ReportPlan:
     report_id: str
     hrefs: tuple[str, ...]  # relative to the report folder, in batch order
     shown_paths: tuple[str, ...]  # within the folder the batch shares
+    hints: tuple[tuple[str, str], ...] = ()  # (rule id, how to check its finding) for the run's rules
 
     def link(self, k: int) -> Link | None:
         if 0 <= k < len(self.hrefs):
