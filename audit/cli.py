@@ -148,7 +148,15 @@ def run_template_infer(args: argparse.Namespace) -> int:
     if STDIN in map(str, args.paths):
         raise UsageError("template infer reads letters from files and folders, not standard input (-)")
     settings = settings_from(args)
-    letters = _letter_paths(args, settings)
+    letters = []
+    for path in _letter_paths(args, settings):
+        if looks_like_template(path, settings.max_bytes):  # an earlier output: never learned from
+            print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
+                  "not a letter", file=sys.stderr)
+        else:
+            letters.append(path)
+    if not letters:
+        raise UsageError("no letters found: every file found is a letter template")
     try:
         return run_infer(letters, args.output, args.name, progress, settings)
     except InferenceError as exc:
@@ -345,8 +353,9 @@ def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]
 
 
 def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
-    """Every letter to audit: files given, letters found in folders, standard input. A letter
-    template lying among the letters is left out, with a note."""
+    """Every letter to audit: files given, letters found in folders, standard input. A file is
+    never taken for a template by its content: templates are the ones named by -t. A folder
+    given that holds no letter is a warning, which -q keeps."""
     given = list(args.paths) or ([Path(STDIN)] if args.stdin_filename else [])
     if not given:
         raise UsageError("the following arguments are required: PATH")
@@ -355,23 +364,24 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     for path in given:
         if path != Path(STDIN) and not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {shown_path(path)}")
-    paths = []
+    paths, empty = [], []
     for given_path in given:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
             settings.stdin = (name, sys.stdin.buffer.read(settings.max_bytes + 1))  # the run's, no one else's
             paths.append(name)
             continue
-        for path in iter_letter_paths([given_path], settings.exclude, settings.extensions):
-            if looks_like_template(path, settings.max_bytes):
-                if not args.quiet:
-                    print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter "
-                          "template, not a letter", file=sys.stderr)
-                continue
-            paths.append(path)
+        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions))
+        if not found:
+            empty.append(given_path)
+        paths.extend(found)
+    looked_for = describe_extensions(settings.extensions)
     if not paths:
         folders = ", ".join(shown_path(p) for p in given)
-        raise UsageError(f"no letters found in {folders}; looked for {describe_extensions(settings.extensions)}")
+        raise UsageError(f"no letters found in {folders}; looked for {looked_for}")
+    for folder in empty:
+        print(f"letter-audit: warning: no letters found in {terminal_safe(shown_path(folder))}; "
+              f"looked for {looked_for}", file=sys.stderr)
     return paths
 
 

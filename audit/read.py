@@ -256,8 +256,10 @@ def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
 
 
 def looks_like_template(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
-    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters.
-    Run on every file found, so the common case (no `+++`) costs one stat, open and short read."""
+    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters
+    `template infer` learns from (an earlier output). `check` never asks: there every file
+    found is a letter, so none can leave the report. The common case (no `+++`) costs one
+    stat, open and short read."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # pipes and devices are never opened
             return False

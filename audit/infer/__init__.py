@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalise import normalise
-from ..pipeline import audit_batch
-from ..read import DEFAULT_MAX_BYTES, read_letter
+from ..pipeline import audit_batch, read
+from ..read import DEFAULT_MAX_BYTES
 from ..settings import Settings
 from .columns import Column, Letter, align_letters, outliers
 from .relations import Relation, batch_year, discover
@@ -134,7 +134,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
 def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Letter], list[Path]]:
     """Read and normalise through the tool's own stages. Words hyphenated at a line end are
     joined as the batch's other letters write them."""
-    raws = [read_letter(path, max_bytes) for path in paths]
+    raws = [read(path, max_bytes)[0] for path in paths]  # a file the reader fails on is unreadable here
     unreadable = [raw.path for raw in raws if raw.text is None]
     raws = [raw for raw in raws if raw.text is not None]
     vocabulary = frozenset(w.lower() for raw in raws for w in _WHOLE_WORD.findall(raw.text))
