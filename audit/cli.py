@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .atomic import atomic_open
-from .models import SEVERITY_RANK
+from .models import FAIL_ON, SEVERITY_RANK
 from .read import (describe_extensions, iter_letter_paths, looks_like_template, parse_extensions, parse_seconds,
                    parse_size)
 from .report import FORMAT_MODULES
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from .report import Summary
     from .settings import Settings
 
-FAIL_ON = ("error", "warning", "info", "never")  # as audit.settings.FAIL_ON
 FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
 HTML_DEFAULT = object()  # --html without DIR: reports/<date-time>/, dated when the run starts
 

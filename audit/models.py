@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FAIL_ON = (*SEVERITIES, "never")  # --fail-on: the least severe finding that fails the run
+INTERNAL_ERROR = "internal-error"  # the rule of a bug: never switched off, never a pass
+
+
+def status_of(findings) -> str:
+    """A letter's status from its findings: fail (an error), warn (a warning) or pass."""
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    return {3: "fail", 2: "warn"}.get(worst, "pass")
 EXCERPT_CHARS = 160
 
 
@@ -259,8 +267,7 @@ class LetterResult:
 
     @property
     def status(self) -> str:
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
-        return {3: "fail", 2: "warn"}.get(worst, "pass")
+        return status_of(self.findings)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -5,13 +5,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .models import SEVERITIES
+from .models import FAIL_ON, SEVERITIES
 from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
 from .rules import builtin_rules, canonical_rule_id, catalogue, renamed_note
 from .template import Template, TemplateError, load_templates
 from .workers import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
-
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 def rule_ids(items: list[str]) -> set[str]:

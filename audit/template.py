@@ -26,11 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
-from .types import BASE_PATTERNS, BASES
-
-SEVERITIES = ("error", "warning", "info")
-AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
-NUMERIC_TYPES = {"int", "percent", "decimal"}  # base types whose JSON value is a number (columns sort by it)
+from .models import SEVERITIES
+from .types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES
 MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
@@ -628,7 +625,7 @@ class _Parser:
             if slot is not None:
                 parts.append(slot)
                 if slot.field:
-                    last_number = slot.base in AGREEING_BASES
+                    last_number = slot.base in PLAIN_NUMBER_BASES
         if "".join(literal):
             parts.append("".join(literal))
         return parts
@@ -689,7 +686,7 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
             pattern.append(f"(?P<{group}>{options})")
         else:
             slot = Slot(group, part.field, part.type, None, None, part.base)
-            if part.base in AGREEING_BASES:
+            if part.base in PLAIN_NUMBER_BASES:
                 last_number = group
             pattern.append(f"(?P<{group}>{types[part.type]})")
         numbered.append(slot)

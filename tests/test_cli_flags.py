@@ -177,7 +177,7 @@ def test_the_light_command_line_module_agrees_with_the_engine():
     from audit import cli, settings
     from audit.report import formats
 
-    assert cli.FAIL_ON == settings.FAIL_ON
+    assert cli.FAIL_ON is settings.FAIL_ON
     assert cli.FORMAT_NAMES == sorted(formats())
 
 
