@@ -47,10 +47,12 @@ CLI_SOURCE = "command line"
 KEYS = {
     "template": ("template_paths", "paths"),
     "fail-on": ("fail_on", "string"),
+    "format": ("format", "string"),
     "select": ("select", "rules"),
     "ignore": ("ignore", "rules"),
     "severity": ("severity", "table"),
     "exclude": ("exclude", "strings"),
+    "default-excludes": ("default_excludes", "bool"),
     "extensions": ("extensions", "extensions"),
     "max-bytes": ("max_bytes", "size"),
     "max-memory": ("max_memory", "size"),
@@ -178,6 +180,8 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
 
     if kind == "string":
         return value if isinstance(value, str) else fail("a string")
+    if kind == "bool":
+        return value if isinstance(value, bool) else fail("true or false")
     if kind == "path":
         return folder / value if isinstance(value, str) and value.strip() else fail("a path (a string)")
     if kind == "paths":

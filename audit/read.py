@@ -95,27 +95,40 @@ def describe_extensions(extensions: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+DEFAULT_EXCLUDES = (".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist")  # as ruff's
+GITIGNORE = ".gitignore"
+
+
 def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
-                      extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[Path]:
+                      extensions: Iterable[str] = DEFAULT_EXTENSIONS, default_excludes: bool = True,
+                      seen: set | None = None) -> Iterator[Path]:
     """Files given by name, and under folders every entry whose name ends in one of `extensions`
     (whatever it is: file, link, pipe, folder, each is read or reported), in a stable order.
-    A folder that cannot be listed is yielded itself, so that it is reported."""
-    patterns = tuple(exclude)
+    Inside folders, `exclude` and (with `default_excludes`) DEFAULT_EXCLUDES and what each
+    folder's .gitignore ignores are skipped; links to folders are not followed. A file reached
+    twice (named twice, or through a link) is yielded once: `seen` holds the identities yielded,
+    shared by the calls of one run. A folder that cannot be listed is yielded itself, so that it
+    is reported; so is a path that does not exist."""
+    patterns = tuple(exclude) + (DEFAULT_EXCLUDES if default_excludes else ())
     suffixes = tuple(parse_extensions(extensions))
+    seen = set() if seen is None else seen
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            yield from _walk(path, patterns, suffixes)
-        else:
-            yield path
+        found = _walk(path, patterns, suffixes, default_excludes) if path.is_dir() else [path]
+        for letter in found:
+            identity = _identity(letter)
+            if identity is None or identity not in seen:
+                seen.add(identity)
+                yield letter
 
 
-def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...]) -> Iterator[Path]:
+def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitignore: bool) -> Iterator[Path]:
     """Depth first, entries in name order; a stack rather than recursion, so no depth of
-    folders is too deep."""
-    stack = [(_listing(root), {_identity(root)})]
+    folders is too deep. Each level keeps the .gitignore rules in force there (its folder's,
+    and those of the folders above it within the search)."""
+    stack = [(_listing(root), _ignores(root, _repository_ignores(root) if gitignore else (), gitignore))]
     while stack:
-        entries, ancestors = stack[-1]
+        entries, ignores = stack[-1]
         if isinstance(entries, Path):  # the folder could not be listed: read_letter says why
             stack.pop()
             yield entries
@@ -128,15 +141,52 @@ def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...]) -> I
         if excluded(path, patterns):
             continue
         try:
-            is_dir = entry.is_dir()  # follows a link to a folder
+            is_dir = entry.is_dir(follow_symlinks=False)  # a link to a folder is not followed (no loops, no twins)
         except OSError:
             is_dir = False
+        if ignores and _ignored(path, is_dir, ignores):
+            continue
         if path.suffix.lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
             yield path
         if is_dir:
-            identity = _identity(path)
-            if identity is not None and identity not in ancestors:  # a link back up would loop
-                stack.append((_listing(path), ancestors | {identity}))
+            stack.append((_listing(path), _ignores(path, ignores, gitignore)))
+
+
+def _ignores(folder: Path, above: tuple, gitignore: bool) -> tuple:
+    """The (folder, rules) pairs in force in `folder`: those above it and its own .gitignore's."""
+    if not gitignore:
+        return above
+    try:
+        with open(folder / GITIGNORE, encoding="utf-8", errors="replace") as stream:
+            lines = stream.read(1 << 20).splitlines()  # a .gitignore is small; a huge one is cut, never a hang
+    except OSError:
+        return above
+    import pathspec
+
+    return (*above, (folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+
+def _repository_ignores(root: Path) -> tuple:
+    """The .gitignore rules of the folders above `root` up to its git repository's top (the
+    folder holding .git), as git applies them; none when `root` is in no repository."""
+    folder = root.resolve()
+    above = []
+    for parent in folder.parents:
+        above.append(parent)
+        if os.path.lexists(parent / ".git"):
+            ignores: tuple = ()
+            for outer in reversed(above):
+                ignores = _ignores(outer, ignores, True)
+            return tuple((root / os.path.relpath(outer, folder), spec) for outer, spec in ignores)
+    return ()
+
+
+def _ignored(path: Path, is_dir: bool, ignores: tuple) -> bool:
+    for folder, spec in ignores:
+        relative = os.path.relpath(path, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
 
 
 def _listing(folder: Path):
@@ -168,7 +218,8 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | No
         if data is None:
             data = read_bytes(path, max_bytes)
         elif len(data) > max_bytes:
-            raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
+            raise Unreadable(f"is {describe_size(len(data), like=max_bytes)}, larger than the limit of "
+                             f"{describe_size(max_bytes)} (--max-bytes)")
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
     return reader_for(path)(path, data)
@@ -179,7 +230,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     Raises Unreadable saying why not."""
     info = _checked_stat(path)
     if info.st_size > max_bytes:
-        raise Unreadable(f"is {info.st_size / 1024 / 1024:.1f} MB, larger than the limit of "
+        raise Unreadable(f"is {describe_size(info.st_size, like=max_bytes)}, larger than the limit of "
                          f"{describe_size(max_bytes)} (--max-bytes)")
     try:
         handle = os.open(path, _READ_FLAGS)
@@ -213,7 +264,7 @@ def _checked_stat(path: Path) -> os.stat_result:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise Unreadable("does not exist (it was removed while the batch was read)") from None
+        raise Unreadable("does not exist") from None
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if stat.S_ISLNK(info.st_mode):
@@ -251,13 +302,18 @@ def _target(path: Path) -> str:
         return "a missing file"
 
 
-def describe_size(count: int) -> str:
-    """`1 GB`, `10 MB`, `1,500 bytes`: as a limit is shown in a finding."""
-    if count % (1024 ** 3) == 0:
-        return f"{count // 1024 ** 3} GB"
-    if count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} MB"
-    return f"{count:,} bytes"
+_SHOWN_UNITS = (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024))
+
+
+def describe_size(count: int, like: int | None = None) -> str:
+    """`1 GB`, `10 MB`, `5 KB`, `1,500 bytes`: a limit in the unit it was given in (the largest
+    that divides it); with `like`, a size in the unit of that limit (`5.9 KB`), so the two compare."""
+    unit, size = next(((u, s) for u, s in _SHOWN_UNITS if (count if like is None else like) % s == 0), ("bytes", 1))
+    if size == 1 or count % size == 0:
+        return f"{count // size:,} {unit}" if size > 1 else f"{count:,} bytes"
+    if like is not None and f"{count / size:.1f}" == f"{like / size:.1f}":
+        return f"{count:,} bytes"  # 5.0 KB against a limit of 5 KB would not say which is larger
+    return f"{count / size:,.1f} {unit}"
 
 
 def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..models import SEVERITIES, LetterResult
 
 FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
+FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
 
 
 @dataclass
