@@ -416,6 +416,9 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
             empty.append(given_path)
         paths.extend(found)
     looked_for = describe_extensions(settings.extensions)
+    if args.stdin_filename and Path(STDIN) in given and paths.count(Path(args.stdin_filename)) > 1:
+        raise UsageError(f"--stdin-filename {shown_path(Path(args.stdin_filename))} names a file that is also "
+                         "among the PATHs: give standard input a name of its own")
     if not paths:
         folders = ", ".join(shown_path(p) for p in given)
         raise UsageError(f"no letters found in {folders}; looked for {looked_for}")
@@ -426,19 +429,25 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
 
 
 def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
-    """An output must never replace a letter, and a report folder must not hold letters."""
+    """An output must never replace a letter or another file the run reads (a template, the
+    --data or --peer-groups file), and a report folder must not hold letters."""
     existing = [output for output in outputs if output is not None and os.path.exists(output)]
     if existing:
+        read = [(path, "the input letter") for path in paths]
+        if settings is not None:
+            read += [(template.path, "the template") for template in settings.templates]
+            read += [(path, f"the {option} file") for path, option in ((settings.data, "--data"),
+                                                                     (settings.peer_groups, "--peer-groups")) if path]
         identities = {}
-        for path in paths:
+        for path, what in read:
             with contextlib.suppress(OSError):
                 info = os.stat(path)
-                identities[(info.st_dev, info.st_ino)] = path
+                identities[(info.st_dev, info.st_ino)] = f"{what} {shown_path(path)}"
         for output in existing:
             info = os.stat(output)
             if (info.st_dev, info.st_ino) in identities:
-                raise UsageError(f"refusing to write a report to {shown_path(output)}: it is the input letter "
-                                 f"{shown_path(identities[(info.st_dev, info.st_ino)])}")
+                raise UsageError(f"refusing to write a report to {shown_path(output)}: it is "
+                                 f"{identities[(info.st_dev, info.st_ino)]}")
     if html is not None:
         folder = os.path.realpath(html)
         for path in paths:
