@@ -118,3 +118,14 @@ def test_a_missing_path_is_a_finding_and_the_run_goes_on(project, capsys):
     assert code == 1 and err == ""
     assert "nowhere.txt:1: error unreadable-input The file does not exist." in out
     assert "2 letters: 1 pass, 0 warn, 1 fail" in out
+
+
+def test_ints_stay_ints_in_every_csv_when_a_letter_lacks_the_field(tmp_path, capsys):
+    (tmp_path / "other.txt").write_text("Minutes of the Audit Committee\n\nPresent: all members.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--no-config", SEEDS["001"], tmp_path / "other.txt", "--format", "csv",
+                       "--html", tmp_path / "report", "-q")
+    for text in (out, (tmp_path / "report" / "fields.csv").read_text(encoding="utf-8")):
+        header, first, second = text.splitlines()[:3]
+        row = dict(zip(header.split(","), first.split(",")))
+        assert row["upheld_decisions"] == "2" and row["upheld_rate"] == "100" and row["errors"] == "1"
+        assert ".0," not in first and second.endswith(",,")

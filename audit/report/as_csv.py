@@ -21,7 +21,10 @@ def table(results):
                "errors": result.count("error"), "warnings": result.count("warning"), "info": result.count("info")}
         row.update(result.fields)
         rows.append(row)
-    return pd.DataFrame(rows, columns=_columns(rows))
+    # object columns, built column by column: an int stays an int when some letter lacks the
+    # field (pandas would make the column float and write 2.0)
+    columns = _columns(rows)
+    return pd.DataFrame({c: pd.Series([row.get(c) for row in rows], dtype=object) for c in columns}, columns=columns)
 
 
 def _columns(rows):
@@ -33,12 +36,13 @@ def _columns(rows):
 
 def neutralised(frame):
     """The table with every text cell safe to open in a spreadsheet (headers included)."""
+    import pandas as pd
     from pandas.api.types import is_numeric_dtype
 
     frame = frame.rename(columns=lambda name: csv_cell(str(name)))
     for column in frame.columns:
-        if not is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].map(csv_cell)
+        if not is_numeric_dtype(frame[column]):  # kept object: map() would make ints and blanks a float column
+            frame[column] = pd.Series([csv_cell(v) for v in frame[column]], index=frame.index, dtype=object)
     return frame
 
 
