@@ -222,7 +222,7 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | No
                              f"{describe_size(max_bytes)} (--max-bytes)")
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
-    return reader_for(path)(path, data)
+    return reader_for(path, data)(path, data)
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -316,9 +316,15 @@ def describe_size(count: int, like: int | None = None) -> str:
     return f"{count / size:,.1f} {unit}"
 
 
-def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
-    """The reader for the file's suffix: a document format's own, or the text decoder."""
+MAGIC = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"))
+
+
+def reader_for(path: Path, data: bytes = b"") -> Callable[[Path, bytes], RawLetter]:
+    """The reader for the file's suffix: a document format's own; for another suffix (or none,
+    as standard input has) the format its first bytes announce; else the text decoder."""
     spec = READERS.get(path.suffix.lower())
+    if spec is None:
+        spec = next((READERS[suffix] for magic, suffix in MAGIC if data.startswith(magic)), None)
     if spec is not None:
         module_name, function = spec
         return getattr(importlib.import_module(module_name), function)  # imported on first use

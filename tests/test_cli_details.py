@@ -129,3 +129,14 @@ def test_ints_stay_ints_in_every_csv_when_a_letter_lacks_the_field(tmp_path, cap
         row = dict(zip(header.split(","), first.split(",")))
         assert row["upheld_decisions"] == "2" and row["upheld_rate"] == "100" and row["errors"] == "1"
         assert ".0," not in first and second.endswith(",,")
+
+
+@pytest.mark.parametrize("document", ["letters-pdf/001_eb19f74a81183c1a.pdf", "letters-docx/001_eb19f74a81183c1a.docx"])
+def test_standard_input_is_read_by_what_its_bytes_are(document):
+    """A PDF or Word file on standard input, with no --stdin-filename to name its format."""
+    done = subprocess.run([sys.executable, "-m", "audit", "check", "--no-config", "-", "--format", "json"],
+                          input=(ROOT / "fixtures" / document).read_bytes(), capture_output=True, cwd=ROOT, timeout=120)
+    assert b"Traceback" not in done.stderr
+    [letter] = json.loads(done.stdout)["letters"]
+    assert letter["template"] == "lgsco-annual-review-2020" and letter["fields"]["upheld_decisions"] == 2
+    assert [f["rule"] for f in letter["findings"]] == ["count-mismatch"]
