@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.cli import main
 from audit.pipeline import audit_letter
 from audit.settings import Settings
 
@@ -29,3 +30,12 @@ def audit_text(tmp_path: Path, text: str | bytes, name: str = "letter.txt", sett
     path = tmp_path / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return audit_letter(path, settings or Settings())
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """`letter-audit ARGS...` in this process: (exit code, stdout, stderr). A bug raises (the
+    autouse fixture sets LETTER_AUDIT_DEBUG); a traceback or an internal error on stderr fails."""
+    code = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, out, err

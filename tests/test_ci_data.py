@@ -10,6 +10,7 @@ import pytest
 from junitparser import JUnitXml
 
 from audit.cli import main
+from support import run_cli
 from audit.names import NameIndex, normalise_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,7 @@ def batch(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def data_findings(out: str) -> dict[tuple[str, str], list[dict]]:

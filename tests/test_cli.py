@@ -12,13 +12,11 @@ from audit.cli import main
 from audit.rules import builtin_rules
 from audit.settings import Settings
 
-from support import LETTERS, ROOT, SEEDS
+from support import LETTERS, ROOT, SEEDS, run_cli
 
 
 def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, *args)
 
 
 def test_text_format_lines_and_summary(capsys):

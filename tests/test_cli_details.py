@@ -14,14 +14,11 @@ import pytest
 
 from audit.cli import main
 from audit.read import describe_size
-from support import ROOT, SEEDS
+from support import ROOT, SEEDS, run_cli
 
 
 def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return run_cli(capsys, *args)
 
 
 def audited(out: str) -> list[str]:

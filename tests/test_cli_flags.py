@@ -14,16 +14,14 @@ import pytest
 
 from audit.cli import main
 
-from support import LETTERS, ROOT, SEEDS
+from support import LETTERS, ROOT, SEEDS, run_cli
 
 TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
 ESC = "\x1b["
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def plain_env(**extra) -> dict:

@@ -24,15 +24,13 @@ from audit.report.as_csv import write_table
 from audit.report.escape import csv_cell, terminal_safe
 from audit.workers import processors
 
-from support import ROOT, SEEDS, edit, seed_text
+from support import ROOT, SEEDS, edit, run_cli, seed_text
 
 RUN = [sys.executable, "-m", "audit", "check", "--no-config"]
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def findings_by_path(report: dict) -> dict[str, list[dict]]:
