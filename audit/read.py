@@ -116,7 +116,7 @@ def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
         path = Path(path)
         found = _walk(path, patterns, suffixes, default_excludes) if path.is_dir() else [path]
         for letter in found:
-            identity = _identity(letter)
+            identity = _file_identity(letter)
             if identity is None or identity not in seen:
                 seen.add(identity)
                 yield letter
@@ -197,12 +197,14 @@ def _listing(folder: Path):
         return folder
 
 
-def _identity(path: Path):
+def _file_identity(path: Path):
+    """The real path of a regular file (links resolved: a link to a letter is that letter; hard
+    links stay files of their own names); None for anything else, which is reported at each of
+    its paths (a pipe and a link to it are two findings)."""
     try:
-        info = os.stat(path)
-    except OSError:
+        return os.path.realpath(path) if stat.S_ISREG(os.stat(path).st_mode) else None
+    except (OSError, ValueError):
         return None
-    return info.st_dev, info.st_ino
 
 
 def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
