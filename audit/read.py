@@ -30,6 +30,8 @@ TEMPLATE_MARK = b"+++"
 # suffix -> (module, function) of a reader for a document format; others are decoded as text
 READERS = {".pdf": ("audit.read_pdf", "read_pdf"), ".docx": ("audit.read_docx", "read_docx"),
            ".doc": ("audit.read_docx", "read_doc")}
+# suffix -> (module, function) telling why a file would cost more than its budget to read (or None)
+BUDGETS = {".pdf": ("audit.budget", "pdf_overrun"), ".docx": ("audit.budget", "docx_overrun")}
 WORD_LOCK_PREFIX = "~$"  # Word's owner files beside an open document (~$tter.docx): never letters
 
 # O_NONBLOCK: a file swapped for a pipe after the checks does not block the open (fstat then
@@ -224,7 +226,20 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | No
                              f"{describe_size(max_bytes)} (--max-bytes)")
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
-    return reader_for(path, data)(path, data)
+    kind = format_of(path, data)
+    over = _budget_check(kind, path, data, max_bytes)
+    if over is not None:
+        return RawLetter(path, None, error=over)
+    return reader_for(kind)(path, data)
+
+
+def _budget_check(kind: str, path: Path, data: bytes, max_bytes: int) -> str | None:
+    """Why the file would cost more than its budget to parse as `kind` (audit/budget.py), or None."""
+    spec = BUDGETS.get(kind)
+    if spec is None:
+        return None
+    module_name, function = spec
+    return getattr(importlib.import_module(module_name), function)(path, data, max_bytes)
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -321,12 +336,18 @@ def describe_size(count: int, like: int | None = None) -> str:
 MAGIC = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"))
 
 
-def reader_for(path: Path, data: bytes = b"") -> Callable[[Path, bytes], RawLetter]:
-    """The reader for the file's suffix: a document format's own; for another suffix (or none,
-    as standard input has) the format its first bytes announce; else the text decoder."""
-    spec = READERS.get(path.suffix.lower())
-    if spec is None:
-        spec = next((READERS[suffix] for magic, suffix in MAGIC if data.startswith(magic)), None)
+def format_of(path: Path, data: bytes = b"") -> str:
+    """The suffix whose reader reads the file: its own when it names a document format; for
+    another suffix (or none, as standard input has) the format its first bytes announce."""
+    suffix = path.suffix.lower()
+    if suffix in READERS:
+        return suffix
+    return next((kind for magic, kind in MAGIC if data.startswith(magic)), suffix)
+
+
+def reader_for(kind: str) -> Callable[[Path, bytes], RawLetter]:
+    """The reader of a format (a suffix, format_of): a document format's own, or the text decoder."""
+    spec = READERS.get(kind)
     if spec is not None:
         module_name, function = spec
         return getattr(importlib.import_module(module_name), function)  # imported on first use
