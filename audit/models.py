@@ -200,9 +200,17 @@ class Letter:
     unrecognised: str | None = None  # why no template fits
 
 
+class QuotedField(NamedTuple):
+    """What a batch rule's finding about a letter is about: a field, where the letter first
+    quotes it (LetterResult.lines), in the section its template places it."""
+
+    name: str
+
+
 # What a finding is about: a row of the alignment, a paragraph (an artifact), a quoted value,
-# a line of the file (batch findings about a data file), or None (the file as a whole).
-Anchor = Union[Pair, Paragraph, Value, int, None]
+# a field of a letter's result (batch rules), a line of the file (batch findings about a data
+# file), or None (the file as a whole).
+Anchor = Union[Pair, Paragraph, Value, QuotedField, int, None]
 
 
 @dataclass(frozen=True)

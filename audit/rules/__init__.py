@@ -6,7 +6,7 @@ warning or info), HINT (how a reviewer checks a finding) and check(letter) -> it
 Issue, each anchored to what it is about (audit/rules/base.py derives line, section and
 excerpt from the anchor). The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
-BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
+BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Issue)
 instead (see audit/batch.py).
 
 Built-in rules are generic; what a kind of letter must satisfy is declared by its
