@@ -107,3 +107,25 @@ def test_an_edited_template_is_compiled_again(tmp_path):
     path.write_text(REFUND.read_text(encoding="utf-8").replace('summary = "The refund is not',
                                                                'summary = "The refund differs from'), encoding="utf-8")
     assert load_template(path).rules["refund-mismatch"].summary.startswith("The refund differs from")
+
+
+def test_batch_rules_keep_their_fingerprints(tmp_path):
+    """As the rule cases do for the rules of one letter (test_rules.py): the evidence of each
+    batch rule's findings, and so their fingerprints in baselines, cannot change unnoticed."""
+    from support import assert_fingerprints_kept
+
+    paths = batch(tmp_path)
+    letter = tmp_path / "letters" / "004_telford.txt"
+    letter.write_text(paths[-2].read_text(encoding="utf-8").replace("Rochford District Council",
+                                                                     "Telford and Wrekin Council"), encoding="utf-8")
+    paths = sorted((tmp_path / "letters").iterdir())
+    with run_batch(paths, Settings(data=ROOT / "tests" / "fixtures" / "ci" / "data.csv")) as run:
+        by_rule: dict = {}
+        for result in run.results:
+            for finding in result.findings:
+                if Settings().rules[finding.rule].batch:
+                    by_rule.setdefault(finding.rule, []).append((result, finding))
+    assert set(by_rule) == {"data-mismatch", "duplicate-letter", "missing-letter", "unknown-recipient"}
+    for rule, found in sorted(by_rule.items()):
+        for number, (result, finding) in enumerate(found):
+            assert_fingerprints_kept(f"batch {rule} {number}", result, [finding])
