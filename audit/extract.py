@@ -7,6 +7,7 @@ reported by invalid-value: never half read.
 from __future__ import annotations
 
 from types import MappingProxyType
+from collections.abc import Iterator
 from typing import Any
 
 from .diffs import word_diff
@@ -101,15 +102,22 @@ def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: in
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
-    out, numbers = [], {}
+    value_of = (lambda name: extraction.in_paragraph(name, paragraph)) if extraction else (lambda name: None)
+    return "".join(text for text, _ in filled(t, value_of, lambda slot: slot.label))
+
+
+def filled(t: TemplateParagraph, value_of, unknown) -> Iterator[tuple[str, str | None]]:
+    """The one walk that fills a template paragraph in: (text, field or None) for each of its
+    parts, a placeholder as the value `value_of(field)` gives (else `unknown(slot)`), each
+    singular/plural in the form its number asks for."""
+    numbers = {}
     for part in t.parts:
         if isinstance(part, str):
-            out.append(part)
+            yield part, None
         elif part.field:
-            value = extraction.in_paragraph(part.field, paragraph) if extraction else None
+            value = value_of(part.field)
             numbers[part.group] = value.value if value else None
-            out.append(value.raw if value else part.label)
+            yield (value.raw if value else unknown(part)), part.field
         else:
             singular, plural = part.forms
-            out.append(singular if numbers.get(part.number_group) == 1 else plural)
-    return "".join(out)
+            yield (singular if numbers.get(part.number_group) == 1 else plural), None

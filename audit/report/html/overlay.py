@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ...diffs import word_diff
-from ...extract import expected_text
+from ...extract import expected_text, filled
 from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Row, Segment
@@ -88,19 +88,9 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
     when it gives none), each singular/plural in the form its number asks for."""
     if t.regex is None:
         return [Segment("missing", t.text)]
-    segments, numbers = [], {}
-    for part in t.parts:  # the template's compiled parts: literal text and slots
-        if isinstance(part, str):
-            segments.append(Segment("missing", part))
-        elif part.field:
-            value = extraction.first(part.field) if extraction else None
-            numbers[part.group] = value.value if value else None
-            text = value.raw if value else f"[{part.field.replace('_', ' ')}]"
-            segments.append(Segment("missing", text, part.field))
-        else:
-            singular, plural = part.forms
-            segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
-    return segments
+    value_of = extraction.first if extraction else (lambda name: None)
+    return [Segment("missing", text, field)
+            for text, field in filled(t, value_of, lambda slot: f"[{slot.field.replace('_', ' ')}]")]
 
 
 def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
