@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .atomic import write_text as write_text_atomically
 from .report.escape import toml_string
-from .models import LetterResult
+from .models import LetterResult, ResultKind
 from .names import normalise_name
 from .rules import ALIASES, canonical_rule_id, renamed_note
 from .settings import SettingsError
@@ -208,7 +208,7 @@ class Matcher:
         """`result` less the findings the baseline holds; None for a batch-level carrier left empty."""
         held, _ = self.mark(result)
         kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
-        if result.kind != "letter" and not kept:
+        if result.kind != ResultKind.LETTER and not kept:
             return None
         return result if len(kept) == len(result.findings) else replace(result, findings=kept)
 

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
-from .models import Finding, Issue, LetterResult, QuotedField
+from .models import Finding, Issue, LetterResult, QuotedField, ResultKind
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
@@ -55,7 +55,7 @@ class BatchContext:
     def batch_result(self, path: Path) -> LetterResult:
         """The pseudo-result that carries findings about `path` (a data file) for the batch."""
         if path not in self._pseudo:
-            self._pseudo[path] = LetterResult(path, None, {}, kind="batch")
+            self._pseudo[path] = LetterResult(path, None, {}, kind=ResultKind.BATCH)
         return self._pseudo[path]
 
 
@@ -72,7 +72,7 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
     """The batch rules' findings about `results` (honouring select, ignore and severity), and
     the pseudo-results about the batch as a whole that received findings. `results` are left as
     they are."""
-    batch.letters = [r for r in results if r.kind == "letter"]
+    batch.letters = [r for r in results if r.kind == ResultKind.LETTER]
     place = {id(result): index for index, result in enumerate(results)}
     about_letters: dict[int, list[Finding]] = {}
     carried: dict[Path, list[Finding]] = {}
@@ -83,7 +83,7 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
         try:
             for result, issue in rule.check_batch(batch.letters, batch):
                 finding = batch_finding(rule.id, severity, issue, result, batch.template_of(result))
-                if result.kind == "letter":
+                if result.kind == ResultKind.LETTER:
                     about_letters.setdefault(place[id(result)], []).append(finding)
                 else:
                     carried.setdefault(result.path, []).append(finding)

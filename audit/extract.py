@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value
+from .models import Alignment, Disagreement, Fields, Pair, PairKind, UnreadableValue, Value
 from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
 from .types import InvalidValue
 from .types import convert
@@ -26,7 +26,7 @@ def extract(alignment: Alignment) -> Fields:
     for pair in alignment.pairs:
         if pair.match is not None:
             _from_match(pair, found, disagreements, unreadable)
-        elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
+        elif pair.kind in (PairKind.CHANGED, PairKind.MOVED) and pair.template.regex is not None:
             _from_diff(pair, alignment.template, found, unreadable)
     return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
                   tuple(unreadable))

@@ -18,7 +18,7 @@ from .align import align
 from .bounds import bounded
 from .checks import evaluate_checks
 from .extract import extract
-from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
+from .models import Alignment, Document, Finding, Letter, LetterResult, PairKind, RawLetter
 from .normalise import normalise
 from .read import DEFAULT_MAX_BYTES, describe_size, read_letter
 from .rules import run_rules
@@ -172,7 +172,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
             result.key = str(fields[template.key_field])
     if letter.document is not None and letter.document.paragraphs:
         if letter.alignment is not None:
-            texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != "free"]
+            texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != PairKind.FREE]
         else:
             texts = [p.text for p in letter.document.paragraphs]
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()

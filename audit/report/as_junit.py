@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from .. import __version__
-from ..models import SEVERITY_RANK
+from ..models import SEVERITY_RANK, ResultKind
 from .locations import relative_path
 
 NAME = "junit"
@@ -40,7 +40,7 @@ def suite_name(paths) -> str:
 
 def testcase(parent, result) -> bool:
     """Add the result's testcase; True when it fails."""
-    classname = "letter-audit.batch" if result.kind != "letter" else f"letter-audit.{result.template or 'unrecognised'}"
+    classname = "letter-audit.batch" if result.kind != ResultKind.LETTER else f"letter-audit.{result.template or 'unrecognised'}"
     path = relative_path(result.path)
     case = ET.SubElement(parent, "testcase", name=clean(path), classname=clean(classname), file=clean(path), time="0")
     failing = [f for f in result.findings if f.severity in FAILING]
@@ -71,7 +71,7 @@ def write(results, summary, stream) -> None:
     for result in results:  # one pass: the results may be read from disk
         tests += 1
         failures += testcase(suite, result)
-        if result.kind == "letter":
+        if result.kind == ResultKind.LETTER:
             letters.append(relative_path(result.path))
     suite.set("name", clean(suite_name(letters)))
     for element in (root, suite):

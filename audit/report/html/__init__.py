@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ... import baseline as baselines
 from ...atomic import atomic_open, on_commit, umask, write_bytes, write_text
-from ...models import Finding, LetterResult
+from ...models import Finding, LetterResult, ResultKind
 from ...settings import Settings
 from ..as_csv import table, write_table
 from ..escape import shown_path
@@ -247,4 +247,4 @@ def _mode_of(folder: Path) -> int:
 def is_letter(result: LetterResult) -> bool:
     """False for a result that carries findings about the whole batch rather than a letter
     (kind "batch", made by batch rules): it gets no page; the index lists its findings."""
-    return result.kind == "letter"
+    return result.kind == ResultKind.LETTER
