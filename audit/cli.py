@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .atomic import atomic_open, committed_together
 from .models import FAIL_ON, SEVERITY_RANK
-from .read import (describe_extensions, iter_letter_paths, looks_like_template, parse_extensions, parse_seconds,
-                   parse_size)
+from .discover import describe_extensions, iter_letter_paths, parse_extensions
+from .read import looks_like_template, parse_seconds, parse_size
 from .report import FORMAT_NAMES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .read import parse_extensions, parse_seconds, parse_size
+from .discover import parse_extensions
+from .read import parse_seconds, parse_size
 from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
 

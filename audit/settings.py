@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .models import FAIL_ON, SEVERITIES
 from .report import FORMAT_NAMES
-from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
+from .discover import DEFAULT_EXTENSIONS
+from .read import DEFAULT_MAX_BYTES
 from .rules import builtin_rules, canonical_rule_id, catalogue, renamed_note
 from .template import Template, TemplateError, load_templates
 from .workers import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits

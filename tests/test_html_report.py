@@ -14,7 +14,7 @@ from audit.cli import main
 from audit.settings import Settings
 from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
-from audit.read import iter_letter_paths
+from audit.discover import iter_letter_paths
 from audit import workers
 from audit.report.html import HtmlReport
 from audit.report.html.render import json_data, segments_html
