@@ -313,6 +313,9 @@ class _Parser:
             self.problem(self._line(r"overview_fields\s*="), "overview_fields must be a list of field names")
             overview_fields = []
         overview_fields = tuple(str(name) for name in overview_fields)
+        for key in ("name", "title"):
+            if key in meta and not isinstance(meta[key], str):
+                self.problem(self._line(rf"{key}\s*="), f"`{key}` must be text in quotes, not {meta[key]!r}")
         for name in overview_fields:
             if name not in fields:
                 self.problem(self._line(r"overview_fields\s*="),
