@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from .align import align
-from .bounds import bounded
+from .bounds import bounded_fields, bounded_findings
 from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult, PairKind, RawLetter
@@ -164,7 +164,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     their bounds, audit/bounds.py), its key and a hash of its text (the paragraphs the template explains; free text such as an image
     description is left out, so two exports of one letter hash alike)."""
     template = letter.template
-    fields = letter.fields.as_json(template) if letter.fields is not None else {}
+    fields = bounded_fields(letter.fields.as_json(template)) if letter.fields is not None else {}
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
@@ -176,7 +176,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
         else:
             texts = [p.text for p in letter.document.paragraphs]
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
-    result.findings = [bounded(finding, result) for finding in findings]  # once the result's identity is known
+    result.findings = bounded_findings(findings, result)  # once the result's identity is known
     return result
 
 
