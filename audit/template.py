@@ -681,10 +681,12 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
         return TemplateParagraph(index, section, literal, literal, heading, parts=(literal,) if literal else (), line=line)
     numbered: list[Part] = []
     pattern, last_number = [], None
-    for part in parts:
+    for k, part in enumerate(parts):
         if isinstance(part, str):
             numbered.append(part)
-            pattern.append(_literal_pattern(part))
+            between_slots = part.isspace() and 0 < k < len(parts) - 1 and isinstance(parts[k + 1], Slot)
+            # values side by side may also be set apart by commas ("Ms Okoro, Chief Executive")
+            pattern.append(r",?\s+" if between_slots and isinstance(parts[k - 1], Slot) else _literal_pattern(part))
             continue
         group = f"g{sum(isinstance(p, Slot) for p in numbered)}"
         if part.field is None:
