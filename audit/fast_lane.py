@@ -51,7 +51,7 @@ SILENT_RULES = frozenset({
 KNOWN_ATTRIBUTES = {
     Template: {"name", "title", "path", "year", "paragraphs", "sections", "fields", "types", "checks",
                "vocabulary", "literal_index", "key_field", "overview_fields", "key_match", "rules", "bases",
-               "warnings"},
+               "warnings", "source"},  # source: the text compiled, no feature
     TemplateParagraph: {"index", "section", "text", "skeleton", "heading", "free", "regex", "slots", "parts",
                         "line", "bounds"},
     Section: {"title", "required", "paragraphs", "line"},
