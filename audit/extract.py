@@ -9,11 +9,12 @@ letter's other quotations last (audit/delimit.py).
 from __future__ import annotations
 
 from types import MappingProxyType
+from collections.abc import Iterator
 from typing import Any
 
 from .delimit import Span, runs
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, Paragraph, UnreadableValue, Value
+from .models import Alignment, Disagreement, Fields, Pair, PairKind, Paragraph, UnreadableValue, Value
 from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
 from .types import InvalidValue
 from .types import convert
@@ -51,7 +52,7 @@ def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
     for position, pair in enumerate(alignment.pairs):
         if pair.match is not None:
             _from_match(pair, cuts.get(position, {}), found, disagreements, unreadable)
-        elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
+        elif pair.kind in (PairKind.CHANGED, PairKind.MOVED) and pair.template.regex is not None:
             _from_diff(pair, alignment.template, found, unreadable)
     return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
                   tuple(unreadable))
@@ -152,15 +153,22 @@ def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: in
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
-    out, numbers = [], {}
+    value_of = (lambda name: extraction.in_paragraph(name, paragraph)) if extraction else (lambda name: None)
+    return "".join(text for text, _ in filled(t, value_of, lambda slot: slot.label))
+
+
+def filled(t: TemplateParagraph, value_of, unknown) -> Iterator[tuple[str, str | None]]:
+    """The one walk that fills a template paragraph in: (text, field or None) for each of its
+    parts, a placeholder as the value `value_of(field)` gives (else `unknown(slot)`), each
+    singular/plural in the form its number asks for."""
+    numbers = {}
     for part in t.parts:
         if isinstance(part, str):
-            out.append(part)
+            yield part, None
         elif part.field:
-            value = extraction.in_paragraph(part.field, paragraph) if extraction else None
+            value = value_of(part.field)
             numbers[part.group] = value.value if value else None
-            out.append(value.raw if value else part.label)
+            yield (value.raw if value else unknown(part)), part.field
         else:
             singular, plural = part.forms
-            out.append(singular if numbers.get(part.number_group) == 1 else plural)
-    return "".join(out)
+            yield (singular if numbers.get(part.number_group) == 1 else plural), None

@@ -14,7 +14,7 @@ Good: the page number is reported here and ignored.
 """
 import re
 
-from ..models import Issue, excerpt, page_at
+from ..models import Issue, PairKind, excerpt, page_at
 
 ID = "extraction-artifact"
 SEVERITY = "info"
@@ -31,7 +31,7 @@ def check(letter):
     if letter.alignment is None:
         return
     for pair in letter.alignment.pairs:
-        if pair.kind == "free":
+        if pair.kind == PairKind.FREE:
             yield Issue(f'Ignored text where the template allows {with_article(pair.template.text)} '
                         f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
                         pair, {"kind": pair.template.text, "text": pair.para.text})

@@ -18,7 +18,7 @@ Good::
     Complaints upheld
     100% of complaints we investigated were upheld.
 """
-from ..models import Issue
+from ..models import Issue, PairKind
 
 ID = "missing-section"
 SEVERITY = "error"
@@ -30,7 +30,7 @@ def check(letter):
         return
     for title in letter.alignment.missing_sections:
         section = letter.template.sections[title]
-        where = next((p for p in letter.alignment.pairs if p.kind == "missing" and p.template.section == title), None)
+        where = next((p for p in letter.alignment.pairs if p.kind == PairKind.MISSING and p.template.section == title), None)
         yield Issue(f'The section "{title}" ({len(section.paragraphs)} paragraphs in the template) '
                     f"is missing: none of its paragraphs is in the letter.",
                     where, {"section": title}, excerpt=f"expected: {title}")
