@@ -30,6 +30,7 @@ def add_commands(commands, parser_class) -> None:
     serve.add_argument("--no-config", action="store_true", help="ignore configuration files")
     serve.set_defaults(severity=[], select=[], ignore=[], fail_on=None, baseline=None, data=None, peer_groups=None,
                        authority_types=None, extensions=None, max_bytes=None, max_memory=None, timeout=None,
+                       no_default_excludes=False, format=None, dask=False, scheduler=None,
                        stdin_filename=None, quiet=False)
 
     review = commands.add_parser("review", help="the decisions `serve` keeps: export, import, users")
