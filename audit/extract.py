@@ -10,10 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value
+from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value, VariantUse
 from .template import Slot, Template, TemplateParagraph
-from .types import InvalidValue
-from .types import convert
+from .types import InvalidValue, Withheld, convert
 
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
@@ -22,19 +21,32 @@ def extract(alignment: Alignment) -> Fields:
     found: Found = {}
     disagreements: list[Disagreement] = []
     unreadable: list[UnreadableValue] = []
+    variants: list[VariantUse] = []
+    template = alignment.template
+    listed: dict[int, list[str]] = {}  # id of a lines placeholder's Value -> its items, while they grow
+    current: Value | None = None  # the lines value the paragraphs now being read belong to
     for pair in alignment.pairs:
+        if pair.kind == "free" and current is not None and pair.template is not None \
+                and pair.template.lines_slot is not None:
+            _read_lines(template, pair.template.lines_slot, pair, pair.para.text, 0, listed[id(current)], unreadable)
+            continue
+        current = None
         if pair.match is not None:
-            _from_match(pair, found, disagreements, unreadable)
+            current = _from_match(pair, template, found, disagreements, unreadable, variants, listed)
         elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
-            _from_diff(pair, alignment.template, found, unreadable)
+            _from_diff(pair, template, found, unreadable)
+    for name, values in found.items():
+        found[name] = [v._replace(value=tuple(listed[id(v)])) if id(v) in listed else v for v in values]
     return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
-                  tuple(unreadable))
+                  tuple(unreadable), tuple(variants))
 
 
-def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair,
+            template: Template) -> Any:
     text = " ".join(raw.split())
+    marker = withheld_marker(text, template.withheld)
     try:
-        value = convert(slot.base, raw)
+        value = Withheld(marker) if marker else convert(slot.base, raw, template.date_order)
     except InvalidValue as exc:
         unreadable.append(UnreadableValue(slot.field, slot.type, text, str(exc), line, pair.section))
         return None
@@ -45,19 +57,71 @@ def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: st
     return value
 
 
-def _from_match(pair: Pair, found: Found, disagreements: list[Disagreement], unreadable: list[UnreadableValue]) -> None:
+def withheld_marker(text: str, markers: tuple[str, ...]) -> str | None:
+    """The redaction marker the text is (punctuation around it aside), or None."""
+    if not markers or not text:
+        return None
+    bare = text.strip(_PUNCTUATION_AROUND)
+    return next((m for m in markers if bare == m or bare == m.strip(_PUNCTUATION_AROUND)), None)
+
+
+_PUNCTUATION_AROUND = " .,;:()'\""
+
+
+def _from_match(pair: Pair, template: Template, found: Found, disagreements: list[Disagreement],
+                unreadable: list[UnreadableValue], variants: list[VariantUse], listed: dict) -> Value | None:
+    """Read every placeholder of an exactly matched paragraph; the Value of its lines
+    placeholder, if it has one (the paragraphs after it add to it)."""
     numbers: dict[str, Any] = {}
+    lines_value = None
     for slot in pair.template.slots:
         raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
         line = pair.para.line_at(start)
+        if slot.lines:
+            items: list[str] = []
+            _read_lines(template, slot, pair, raw, start, items, unreadable)
+            lines_value = Value(slot.field, (), raw, line, pair.para.line, pair.section)
+            found.setdefault(slot.field, []).append(lines_value)
+            listed[id(lines_value)] = items
+            continue
         if slot.field is not None:
-            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair)
+            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair, template)
+            continue
+        if slot.choices is not None:
+            variants.append(VariantUse(raw, slot.choices, line, pair.template.line, pair.section))
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
         expected = singular if number == 1 else plural
         if number is not None and raw != expected:
             disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
+    return lines_value
+
+
+def _read_lines(template: Template, slot: Slot, pair: Pair, text: str, offset: int, items: list,
+                unreadable: list[UnreadableValue]) -> None:
+    """The items of a lines placeholder in `text` (which starts at `offset` of the paragraph):
+    one a line of the letter; each read by the field's type (free and text take any line)."""
+    para = pair.para
+    cuts = sorted({max(0, start - offset) for start, _ in para.line_starts if start >= offset} | {0})
+    pattern = template.compiled_type(slot.type) if slot.type not in ("text", "free") else None
+    for begin, end in zip(cuts, [*cuts[1:], len(text)]):
+        item = " ".join(text[begin:end].split())
+        if not item:
+            continue
+        line = para.line_at(offset + begin)
+        marker = withheld_marker(item, template.withheld)
+        if marker:
+            items.append(Withheld(marker))
+            continue
+        if pattern is not None and not pattern.fullmatch(item):
+            unreadable.append(UnreadableValue(slot.field, slot.type, item, f"not of the type {slot.type}",
+                                              line, pair.section))
+            continue
+        try:
+            items.append(convert(slot.base, item, template.date_order) if pattern is not None else item)
+        except ValueError as exc:
+            unreadable.append(UnreadableValue(slot.field, slot.type, item, str(exc), line, pair.section))
 
 
 def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[UnreadableValue]) -> None:
@@ -89,11 +153,12 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
         pattern = template.compiled_type(slot.type)
         match = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
         if match:
-            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair)
+            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair,
+                    template)
             position = match.end()
 
 
-def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int) -> str:
+def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int, letter_text: str = "") -> str:
     """The template paragraph as this letter should read: the values read from the letter
     paragraph starting at line `paragraph` filled in, each noun in the form its number asks
     for. A diff against it shows only edits of the boilerplate."""
@@ -103,6 +168,9 @@ def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: in
     for part in t.parts:
         if isinstance(part, str):
             out.append(part)
+        elif part.choices is not None:  # the variant the letter comes closest to using: the longest it holds
+            held = [c for c in part.choices if c and c in letter_text]
+            out.append(max(held, key=len) if held else part.choices[0])
         elif part.field:
             value = extraction.in_paragraph(part.field, paragraph) if extraction else None
             numbers[part.group] = value.value if value else None

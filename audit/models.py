@@ -111,8 +111,8 @@ class Alignment:
 
     @property
     def coverage(self) -> float:
-        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved"))
-        wanted = sum(1 for p in self.template.paragraphs if not p.free)
+        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved") and not p.template.optional)
+        wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
         return found / wanted if wanted else 0.0
 
 
@@ -153,6 +153,20 @@ class Disagreement:
     pair: Pair
 
 
+class VariantUse(NamedTuple):
+    """Which of a phrase's accepted variants ({{one of: A | B}}) a letter used, and where."""
+
+    used: str
+    choices: tuple[str, ...]
+    line: int
+    template_line: int  # line of the template paragraph
+    section: str | None = None
+
+    def json(self) -> dict:
+        return {"line": self.line, "template_line": self.template_line, "used": self.used,
+                "choices": list(self.choices)}
+
+
 @dataclass(frozen=True)
 class Fields:
     """Every quotation of every field, in letter order."""
@@ -160,6 +174,7 @@ class Fields:
     values: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     disagreements: tuple[Disagreement, ...] = ()
     unreadable: tuple[UnreadableValue, ...] = ()  # placeholder text that is not a value of its type
+    variants: tuple[VariantUse, ...] = ()  # the accepted variant each variant placeholder took
 
     def first(self, name: str) -> Value | None:
         found = self.values.get(name)
@@ -256,6 +271,7 @@ class LetterResult:
     content_hash: str | None = None  # hash of the normalised paragraphs, for duplicate-letter
     lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
     kind: str = "letter"  # or "batch": a pseudo-result holding findings about the whole batch
+    variants: list[dict] = field(default_factory=list)  # accepted variants the letter used (VariantUse.json)
 
     @property
     def status(self) -> str:

@@ -107,8 +107,10 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
-        if template.key_field and fields.get(template.key_field) is not None:
-            result.key = str(fields[template.key_field])
+        result.variants = [used.json() for used in letter.fields.variants]
+        key = fields.get(template.key_field) if template.key_field else None
+        if key is not None and not isinstance(key, dict):  # a withheld key names nobody
+            result.key = str(key)
     if letter.document is not None and letter.document.paragraphs:
         if letter.alignment is not None:
             texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != "free"]

@@ -18,6 +18,7 @@ def letter_record(result, catalogue: dict) -> dict:
         "template": result.template,
         "status": result.status,
         "fields": result.fields,
+        **({"variants": result.variants} if result.variants else {}),
         "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
                      for f in result.findings],
     }

@@ -53,6 +53,7 @@ BUILTIN_MODULES = (  # one module per rule; listed, so a stray file in the folde
     "unreadable_input",
     "unrecognised_document",
     "unresolved_revisions",
+    "withheld_value",
 )
 
 

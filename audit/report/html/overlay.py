@@ -76,7 +76,7 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
         return _text_row(para, pair.kind, t.section, t.heading, note, [], _value_segments(pair))
     if pair.kind == "exact":
         return _text_row(para, "exact", t.section, t.heading, None, [], [Segment("text", para.text)])
-    expected = expected_text(t, extraction, para.line)
+    expected = expected_text(t, extraction, para.line, para.text)
     diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
     diff = _mark_values(diff, t, extraction, para.line)
     return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
@@ -97,6 +97,8 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
             numbers[part.group] = value.value if value else None
             text = value.raw if value else f"[{part.field.replace('_', ' ')}]"
             segments.append(Segment("missing", text, part.field))
+        elif part.choices is not None:
+            segments.append(Segment("missing", part.choices[0], part.describe))
         else:
             singular, plural = part.forms
             segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
@@ -144,8 +146,8 @@ def _slot_segments(t: TemplateParagraph) -> list[Segment]:
         if isinstance(part, str):
             segments.append(Segment("text", part))
         else:
-            label = part.field or "singular or plural, agreeing with the number"
-            segments.append(Segment("slot", part.field or "|".join(part.forms), label))
+            label = part.field or ("singular or plural, agreeing with the number" if part.forms else part.describe)
+            segments.append(Segment("slot", part.field or ("|" if part.forms else " | ").join(part.forms or part.choices), label))
     return segments
 
 
@@ -162,7 +164,7 @@ def _value_segments(pair: Pair) -> list[Segment]:
         if slot.field:
             segments.append(Segment("value", text[start:end], slot.field))
         else:
-            segments.append(Segment("agree", text[start:end], f"{slot.forms[0]} or {slot.forms[1]}, agreeing with the number"))
+            segments.append(Segment("agree", text[start:end], slot.describe))
         position = end
     if position < len(text):
         segments.append(Segment("text", text[position:]))
