@@ -111,7 +111,7 @@ def _full(document: Document, template: Template) -> Alignment:
     letter = list(document.paragraphs)
     canon = [p for p in template.paragraphs if not p.free]
     scores = _scores(letter, canon)
-    chosen = _best_order_keeping_pairs(scores)
+    chosen = best_order_keeping_pairs(scores)
     absorbed = _join_split_and_merged(template, letter, canon, chosen, scores)
     chosen = _pair_lone_gaps(letter, canon, chosen, scores)
     paired_template = {canon[j].index for _, j in chosen} | absorbed
@@ -197,15 +197,16 @@ def _fuzzy_text(t: TemplateParagraph) -> str:
     return t.literal_text if t.regex is not None else t.text
 
 
-def _best_order_keeping_pairs(scores: np.ndarray) -> list[tuple[int, int]]:
+def best_order_keeping_pairs(scores: np.ndarray, pair_score: float = PAIR_SCORE) -> list[tuple[int, int]]:
     """Maximum-weight alignment keeping both orders (Needleman-Wunsch without gap costs).
 
     A row is best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + weight), computed a
     row at a time as a running maximum. A letter paragraph like no template paragraph leaves
     its row as the one above, so only rows with a candidate are computed and kept: time and
-    memory grow with the letter's plausible paragraphs times the template's."""
+    memory grow with the letter's plausible paragraphs times the template's. `template infer`
+    lines letters up with it too (audit/infer/columns.py)."""
     n, m = scores.shape if scores.size else (len(scores), 0)
-    weights = np.where(scores >= PAIR_SCORE, np.where(scores == 100.0, scores * 2, scores), -1.0)
+    weights = np.where(scores >= pair_score, np.where(scores == 100.0, scores * 2, scores), -1.0)
     rows = [i for i in range(n) if m and weights[i].max() >= 0]
     best = np.zeros((len(rows) + 1, m + 1))
     for k, i in enumerate(rows, start=1):

@@ -123,7 +123,6 @@ class Baseline:
     path: Path
     entries: list[Entry]
     version: int = FORMAT_VERSION
-    outcome: Outcome | None = None  # of the last full pass of filter()
 
     @classmethod
     def load(cls, path: Path) -> "Baseline":
@@ -153,41 +152,69 @@ class Baseline:
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
         return cls(path, entries, version)
 
+    def matcher(self) -> "Matcher":
+        """A fresh match of this baseline against one pass over a batch's results."""
+        return Matcher(self)
+
     def filter(self, results: Iterable[LetterResult]) -> Iterator[LetterResult]:
-        """The results without the findings the baseline holds. Once the results are all read,
-        `outcome` says how many were suppressed and which entries matched nothing."""
-        for result, held, _ in self.marked(results):
-            kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
-            if result.kind != "letter" and not kept:
-                continue  # a batch-level carrier left empty
-            yield result if len(kept) == len(result.findings) else replace(result, findings=kept)
+        """The results without the findings the baseline holds (a batch-level carrier left
+        empty is dropped)."""
+        matcher = self.matcher()
+        for result in results:
+            kept = matcher.kept(result)
+            if kept is not None:
+                yield kept
 
     def marked(self, results: Iterable[LetterResult]) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
         """Each result whole, with per finding whether the baseline holds it (the HTML report
-        shows those as accepted) and its fingerprint, in one pass. Once the results are all
-        read, `outcome` is set as by filter."""
-        wanted = Counter(e.fingerprint for e in self.entries)
-        suppressed = 0
-        seen, seen_then = Counter(), Counter()
+        shows those as accepted) and its fingerprint, in one pass."""
+        matcher = self.matcher()
         for result in results:
-            prints = [_numbered(seen, fingerprint(result, finding)) for finding in result.findings]
-            theirs = prints if self.version == FORMAT_VERSION else [  # as an older baseline wrote them
-                _numbered(seen_then, fingerprint(result, finding, self.version)) for finding in result.findings]
-            held = []
-            for finding, print_ in zip(result.findings, theirs):
-                if wanted[print_] <= 0:  # perhaps recorded under the rule's old id
-                    print_ = _old_id_print(result, finding, self.version) or print_
-                held.append(wanted[print_] > 0)
-                if held[-1]:
-                    wanted[print_] -= 1
-                    suppressed += 1
-            yield result, held, prints
+            yield (result, *matcher.mark(result))
+
+
+class Matcher:
+    """The baseline's entries matched against a batch's findings as they stream past, once
+    each; `outcome()` after the last result says what was suppressed and what is stale."""
+
+    def __init__(self, baseline: Baseline):
+        self.baseline = baseline
+        self._wanted = Counter(e.fingerprint for e in baseline.entries)
+        self._seen, self._seen_then = Counter(), Counter()
+        self._suppressed = 0
+
+    def mark(self, result: LetterResult) -> tuple[list[bool], list[str]]:
+        """Per finding of `result`: whether the baseline holds it, and its fingerprint."""
+        version = self.baseline.version
+        prints = [_numbered(self._seen, fingerprint(result, finding)) for finding in result.findings]
+        theirs = prints if version == FORMAT_VERSION else [  # as an older baseline wrote them
+            _numbered(self._seen_then, fingerprint(result, finding, version)) for finding in result.findings]
+        held = []
+        for finding, print_ in zip(result.findings, theirs):
+            if self._wanted[print_] <= 0:  # perhaps recorded under the rule's old id
+                print_ = _old_id_print(result, finding, version) or print_
+            held.append(self._wanted[print_] > 0)
+            if held[-1]:
+                self._wanted[print_] -= 1
+                self._suppressed += 1
+        return held, prints
+
+    def kept(self, result: LetterResult) -> LetterResult | None:
+        """`result` less the findings the baseline holds; None for a batch-level carrier left empty."""
+        held, _ = self.mark(result)
+        kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
+        if result.kind != "letter" and not kept:
+            return None
+        return result if len(kept) == len(result.findings) else replace(result, findings=kept)
+
+    def outcome(self) -> Outcome:
+        wanted = Counter(self._wanted)
         stale = []
-        for entry in self.entries:
+        for entry in self.baseline.entries:
             if wanted[entry.fingerprint] > 0:
                 wanted[entry.fingerprint] -= 1
                 stale.append(entry)
-        self.outcome = Outcome(suppressed, stale)
+        return Outcome(self._suppressed, stale)
 
 
 def _old_id_print(result: LetterResult, finding, version: int) -> str | None:

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
-from .models import LetterResult
+from .models import Finding, LetterResult
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
@@ -56,25 +56,40 @@ class BatchContext:
         return self._pseudo[path]
 
 
-def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> list[LetterResult]:
-    """Add the batch rules' findings to the results (honouring select, ignore and severity);
-    returns the pseudo-results about the batch as a whole that received findings."""
+@dataclass(frozen=True)
+class BatchFindings:
+    """What the batch rules found: findings about letters, by the letter's place in the batch,
+    and the pseudo-results that carry findings about the batch as a whole."""
+
+    about_letters: dict[int, list[Finding]]
+    about_batch: list[LetterResult]
+
+
+def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFindings:
+    """The batch rules' findings about `results` (honouring select, ignore and severity), and
+    the pseudo-results about the batch as a whole that received findings. `results` are left as
+    they are."""
     batch.letters = [r for r in results if r.kind == "letter"]
-    touched: dict[LetterResult, list] = {}
+    place = {id(result): index for index, result in enumerate(results)}
+    about_letters: dict[int, list[Finding]] = {}
+    carried: dict[Path, list[Finding]] = {}
     for rule in batch.settings.active_rules:
         if not rule.batch or rule.check_batch is None:
             continue
         severity = batch.settings.severity_of(rule.id, rule.severity)
         try:
             for result, finding in rule.check_batch(batch.letters, batch):
-                touched.setdefault(result, []).append(finding if finding.severity == severity
-                                                      else replace(finding, severity=severity))
+                finding = finding if finding.severity == severity else replace(finding, severity=severity)
+                if result.kind == "letter":
+                    about_letters.setdefault(place[id(result)], []).append(finding)
+                else:
+                    carried.setdefault(result.path, []).append(finding)
         except Exception as exc:  # noqa: BLE001 - reported about the batch; the other batch rules still run
             carrier = batch.batch_result(Path(f"<batch rule {rule.id}>"))
-            touched.setdefault(carrier, []).append(crash_finding(f"The batch rule {rule.id}", exc))
-    for result, found in touched.items():  # results compare and hash by identity
-        result.findings = sorted([*result.findings, *found], key=lambda f: f.line)
-    return [r for r in batch._pseudo.values() if r.findings]
+            carried.setdefault(carrier.path, []).append(crash_finding(f"The batch rule {rule.id}", exc))
+    about_batch = [replace(batch._pseudo[path], findings=sorted(found, key=lambda f: f.line))
+                   for path, found in carried.items()]
+    return BatchFindings(about_letters, about_batch)
 
 
 def fields_needed(batch: BatchContext):

@@ -75,13 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="switch these rules off (comma-separated, repeatable)")
     check.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
                        help="change a rule's severity for this run (repeatable)")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders whose name (or path's end) matches this pattern "
-                            "inside directories (repeatable)")
-    check.add_argument("--extensions", metavar="LIST",
-                       help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
-    check.add_argument("--max-bytes", metavar="SIZE",
-                       help="larger files are reported unreadable, never read (default: 10 MB)")
+    add_discovery_options(check)
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name (and so the format) of the letter read from standard input")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -120,21 +114,52 @@ def build_parser() -> argparse.ArgumentParser:
 def add_infer_command(template_commands) -> None:
     infer = template_commands.add_parser("infer", help="write a template inferred from a batch of letters")
     infer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the template file to write")
+    infer.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                       help="the template file to write (- for standard output)")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
     infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
-    infer.set_defaults(quiet=False)  # read by _show_progress
+    add_discovery_options(infer)
+    infer.add_argument("--config", type=Path, metavar="FILE",
+                       help="read exclude, extensions and max-bytes from FILE instead of the configuration found upward")
+    infer.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    # what settings_from and _letter_paths read of `check`'s options: the letters are found as `check` finds them
+    infer.set_defaults(quiet=False, template=[], select=[], ignore=[], severity=[], fail_on=None, baseline=None,
+                       data=None, peer_groups=None, authority_types=None, stdin_filename=None)
+
+
+def add_discovery_options(parser: argparse.ArgumentParser) -> None:
+    """How letters are found in folders: the same for `check` and `template infer`."""
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip files and folders whose name (or path's end) matches this pattern "
+                             "inside directories (repeatable)")
+    parser.add_argument("--extensions", metavar="LIST",
+                        help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
+    parser.add_argument("--max-bytes", metavar="SIZE",
+                        help="larger files are reported unreadable, never read (default: 10 MB)")
 
 
 def run_template_infer(args: argparse.Namespace) -> int:
-    """`template infer PATH... -o FILE`: audit/infer/command.py."""
+    """`template infer PATH... -o FILE`: audit/infer/command.py. Letters are found by `check`'s
+    own discovery, with its options and configuration."""
     from .infer import InferenceError
     from .infer.command import run_infer
 
     def progress(total: int):
         return _Progress(total) if _show_progress(args, total) else None
+    if STDIN in map(str, args.paths):
+        raise UsageError("template infer reads letters from files and folders, not standard input (-)")
+    settings = settings_from(args)
+    letters = []
+    for path in _letter_paths(args, settings):
+        if looks_like_template(path, settings.max_bytes):  # an earlier output: never learned from
+            print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
+                  "not a letter", file=sys.stderr)
+        else:
+            letters.append(path)
+    if not letters:
+        raise UsageError("no letters found: every file found is a letter template")
     try:
-        return run_infer(args.paths, args.output, args.name, progress)
+        return run_infer(letters, args.output, args.name, progress, settings)
     except InferenceError as exc:
         raise UsageError(str(exc)) from None
 
@@ -329,8 +354,9 @@ def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]
 
 
 def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
-    """Every letter to audit: files given, letters found in folders, standard input. A letter
-    template lying among the letters is left out, with a note."""
+    """Every letter to audit: files given, letters found in folders, standard input. A file is
+    never taken for a template by its content: templates are the ones named by -t. A folder
+    given that holds no letter is a warning, which -q keeps."""
     given = list(args.paths) or ([Path(STDIN)] if args.stdin_filename else [])
     if not given:
         raise UsageError("the following arguments are required: PATH")
@@ -339,23 +365,24 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     for path in given:
         if path != Path(STDIN) and not os.path.lexists(path):
             raise UsageError(f"no such file or directory: {shown_path(path)}")
-    paths = []
+    paths, empty = [], []
     for given_path in given:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
             provide(name, sys.stdin.buffer.read(settings.max_bytes + 1))
             paths.append(name)
             continue
-        for path in iter_letter_paths([given_path], settings.exclude, settings.extensions):
-            if looks_like_template(path, settings.max_bytes):
-                if not args.quiet:
-                    print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter "
-                          "template, not a letter", file=sys.stderr)
-                continue
-            paths.append(path)
+        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions))
+        if not found:
+            empty.append(given_path)
+        paths.extend(found)
+    looked_for = describe_extensions(settings.extensions)
     if not paths:
         folders = ", ".join(shown_path(p) for p in given)
-        raise UsageError(f"no letters found in {folders}; looked for {describe_extensions(settings.extensions)}")
+        raise UsageError(f"no letters found in {folders}; looked for {looked_for}")
+    for folder in empty:
+        print(f"letter-audit: warning: no letters found in {terminal_safe(shown_path(folder))}; "
+              f"looked for {looked_for}", file=sys.stderr)
     return paths
 
 
@@ -382,13 +409,11 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from . import baseline as baselines
-    from .batch import BatchContext, fields_needed, run_batch_rules
+    from .baseline import report as report_baseline
+    from .batch import BatchContext
     from .config import describe
-    from .pipeline import audit_batch
-    from .report import Summary
     from .report.html import HtmlReport, default_report_dir
-    from .spool import Spool
+    from .run import run_batch
 
     settings = settings_from(args)
     if args.html is HTML_DEFAULT:
@@ -400,61 +425,40 @@ def run_check(args: argparse.Namespace) -> int:
     for template in settings.templates:  # load now: a broken template stops the run before any letter is read
         for warning in template.warnings:  # a warning, which -q keeps
             print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
-    batch = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
+    context = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = _letter_paths(args, settings)
     _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
-    spool = Spool(fields_needed(batch))
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
     html = HtmlReport(args.html, paths) if args.html else None
     try:
-        after_letter = html.keeper if html else None
-        with contextlib.closing(audit_batch(paths, settings, after_letter)) as stream:  # closing stops the workers early
-            for path, result in zip(paths, stream):
-                spool.add(result, path)
-                if progress:
-                    progress.step()
-        if progress:
-            progress.close()
-        spool.about_batch = run_batch_rules(spool.kept, batch)
-        if args.write_baseline:
-            baseline = baselines.write_baseline(args.write_baseline, spool, previous=baseline)
-            if not args.quiet:
-                print(f"letter-audit: recorded {len(baseline.entries)} findings in the baseline "
+        with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
+                       after_letter=html.keeper if html else None,
+                       on_letter=progress.step if progress else None) as run:
+            if progress:
+                progress.close()
+            if run.written_baseline and not args.quiet:
+                print(f"letter-audit: recorded {len(run.written_baseline.entries)} findings in the baseline "
                       f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
-        results = Results(spool, baseline)
-        summary = Summary.of(results, settings.rules)
-        if baseline:
-            baselines.report(baseline.outcome, baseline)
-        if args.statistics:
-            write_output(lambda stream, style: write_statistics(summary, stream, style), args.output, args)
-        else:
-            write_report(main_format, results, summary, args.output, args)
-        for fmt, output in outputs:
-            write_report(fmt, results, summary, output, args)
-        if html:
-            # every finding; those the baseline accepted are shown collapsed on their letters' pages
-            index = html.write(spool, settings, baseline)
-            if not args.quiet:
-                print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
-        return 0 if args.exit_zero else exit_code(summary, settings.fail_on)
+            if run.baseline_outcome is not None:
+                report_baseline(run.baseline_outcome, run.baseline)
+            if args.statistics:
+                write_output(lambda stream, style: write_statistics(run.summary, stream, style), args.output, args)
+            else:
+                write_report(main_format, run.results, run.summary, args.output, args)
+            for fmt, output in outputs:
+                write_report(fmt, run.results, run.summary, output, args)
+            if html:
+                # every finding; those the baseline accepted are shown collapsed on their letters' pages
+                index = html.write(run.results.everything(), settings, run.baseline)
+                if not args.quiet:
+                    print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
+            return 0 if args.exit_zero else exit_code(run.summary, settings.fail_on)
     finally:
-        spool.close()
         if html:
             html.close()
-
-
-class Results:
-    """The batch's results as every output reads them: the spool, less what the baseline
-    accepted. Each iteration is one pass over the spool."""
-
-    def __init__(self, spool, baseline=None):
-        self.spool, self.baseline = spool, baseline
-
-    def __iter__(self):
-        return self.baseline.filter(self.spool) if self.baseline else iter(self.spool)
 
 
 def _baseline(path: Path | None, writing: bool):

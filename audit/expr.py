@@ -55,7 +55,7 @@ def _year(value: Any) -> int:
     raise TypeError(f"year() needs a date, not {value!r}")
 
 
-def _rounds_to(stated: Any, exact: Any) -> bool:
+def rounds_to(stated: Any, exact: Any) -> bool:
     """True when `stated` is `exact` rounded to the precision `stated` is written with, by any
     common convention (half up, half even): within half a unit of its last place."""
     if isinstance(stated, Money) or isinstance(exact, Money):
@@ -80,7 +80,7 @@ def _divide(left: Any, right: Any) -> Any:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "round": _round_half_up, "abs": abs, "min": min, "max": max, "year": _year,
-    "rounds_to": _rounds_to, "sum": _sum,
+    "rounds_to": rounds_to, "sum": _sum,
 }
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

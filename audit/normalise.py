@@ -32,7 +32,9 @@ _LINE_MARKUP = (
 )
 _LINE_TRIGGERS = frozenset("#>-*+_\u2022\u25aa\u25cf0123456789")
 _INLINE_MARKUP = [
-    ("[", re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)"), r"\1"),  # links keep their text (wrapped too)
+    # links keep their text (wrapped too); neither part runs past a bracket, so each character
+    # is looked at by one attempt at most and a paragraph of "[" or "[a](" costs linear time
+    ("[", re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]\s]*\)"), r"\1"),
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]

@@ -16,9 +16,9 @@ from pathlib import Path
 from .align import align
 from .checks import evaluate_checks
 from .extract import extract
-from .models import Alignment, Document, Finding, Letter, LetterResult
+from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
 from .normalise import normalise
-from .read import read_letter
+from .read import DEFAULT_MAX_BYTES, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
@@ -30,11 +30,24 @@ MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    letter, crashed = understand(read_letter(Path(path), settings.max_bytes), settings)
+    raw, crashed = read(Path(path), settings.max_bytes)
+    if crashed is None:
+        letter, crashed = understand(raw, settings)
+    else:
+        letter = Letter(raw)
     findings = run_rules(letter, settings.active_rules, settings.severity_of)
     if crashed is not None:
         findings.insert(0, crashed)
     return letter, summarise(letter, findings)
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawLetter, Finding | None]:
+    """The file read; a reader that raises (a bug of ours: a damaged file is a RawLetter with
+    its error) is the Finding, on a letter with no text."""
+    try:
+        return read_letter(path, max_bytes), None
+    except Exception as exc:  # noqa: BLE001 - one file never ends the run
+        return RawLetter(path, None), crash_finding("Reading the file", exc)
 
 
 def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
@@ -79,7 +92,10 @@ def audit_batch(paths: list[Path], settings: Settings,
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
-    ctx, result = audit_letter(path, settings)
+    try:
+        ctx, result = audit_letter(path, settings)
+    except Exception as exc:  # noqa: BLE001 - a bug past the stages' own isolation (summarise)
+        return LetterResult(Path(path), None, {}, [crash_finding("Auditing the file", exc)])
     if after_letter is not None:
         after_letter(ctx, result)
     return result

@@ -192,11 +192,22 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if kind:
             raise Unreadable(f"is not a regular file but {kind}; it was not opened for reading")
         try:
-            data = stream.read(max_bytes + 1)
+            data = _read_up_to(stream, info.st_size, max_bytes)
         except OSError as exc:
             raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # grew since the check
         raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
+    return data
+
+
+def _read_up_to(stream, size: int, max_bytes: int) -> bytes:
+    """At most `max_bytes + 1` bytes, asking first for the size the file had when checked (plus
+    one, to see that it ended there). Asking for `max_bytes + 1` at once would make Python
+    allocate and shrink a buffer of the whole limit for every few-KB letter; a file that grew
+    since the check, or one whose size the system does not know (0), is read on to the limit."""
+    data = stream.read(min(size, max_bytes) + 1)
+    if len(data) > size:
+        data += stream.read(max_bytes + 1 - len(data))
     return data
 
 
@@ -258,8 +269,10 @@ def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
 
 
 def looks_like_template(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bool:
-    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters.
-    Run on every file found, so the common case (no `+++`) costs one stat, open and short read."""
+    """True for a letter template (a `+++` TOML header that loads as one) lying among the letters
+    `template infer` learns from (an earlier output). `check` never asks: there every file
+    found is a letter, so none can leave the report. The common case (no `+++`) costs one
+    stat, open and short read."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # pipes and devices are never opened
             return False

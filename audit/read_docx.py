@@ -60,7 +60,11 @@ def read_docx(path: Path, data: bytes) -> RawLetter:
     writer.block(document.element.body)
     if writer.lines and not writer.lines[-1]:
         writer.lines.pop()
-    artifacts = _headers_and_footers(document, len(writer.lines))
+    try:
+        artifacts = _headers_and_footers(document, len(writer.lines))
+    except KeyError as exc:  # python-docx finds a header's part by its relationship id
+        return RawLetter(path, None, error=f"is not a valid Word document: a header or footer refers to "
+                                           f"a part the file does not hold ({_reason(exc)})")
     return RawLetter(path, "\n".join(writer.lines) + "\n", encoding="docx", artifacts=artifacts,
                      revisions=writer.revisions())
 
@@ -149,7 +153,7 @@ class _Writer:
         name = self.style_names.get(style.get(_W + "val"), "") if style is not None else ""
         if name == "Title":
             return 1
-        if name.startswith("Heading ") and name[8:].isdigit():
+        if name.startswith("Heading ") and name[8:].isascii() and name[8:].isdigit():  # not "Heading ²"
             return min(6, int(name[8:]))
         return 0
 

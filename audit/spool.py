@@ -3,7 +3,7 @@
 Each letter's result (fields, findings) is written to an anonymous temporary file as it
 arrives; in memory stays only what the batch rules need of it (Spool.kept: its key, text
 hash, template and the fields batch rules compare). Reading the spool yields every result
-again, in order, with the batch rules' findings merged in: every output format reads it
+again, in order (audit/run.py merges the batch rules' findings in): every output reads it
 so, one pass each (passes are independent: each reads the file at its own offsets). Small
 batches never touch the disk.
 """
@@ -24,8 +24,7 @@ SPILL_AT = 500  # letters kept whole in memory before results go to disk
 class Spool:
     def __init__(self, needed_fields: Callable[[LetterResult], object] | None = None, spill_at: int | None = None):
         """`needed_fields(result)`: the names of the fields batch rules read (None: all)."""
-        self.kept: list[LetterResult] = []  # what batch rules need of each letter (its findings: theirs)
-        self.about_batch: list[LetterResult] = []  # results about the batch itself (a data file)
+        self.kept: list[LetterResult] = []  # what batch rules need of each letter (no findings)
         self._memory: list[LetterResult] = []
         self._file = None
         self._offsets = array("q")  # start of each spilled result in the file, then the end
@@ -55,15 +54,11 @@ class Spool:
                        lines={n: v for n, v in result.lines.items() if n in names})
 
     def __iter__(self) -> Iterator[LetterResult]:
-        """Every result in order, with the findings batch rules added to its kept record."""
+        """Every result in order, as it was added."""
         if self._file is not None:
             self._file.flush()
-        for index, kept in enumerate(self.kept):
-            result = self._memory[index] if index < len(self._memory) else self._load(index - len(self._memory))
-            if kept.findings:
-                result = replace(result, findings=sorted([*result.findings, *kept.findings], key=lambda f: f.line))
-            yield result
-        yield from self.about_batch
+        for index in range(len(self.kept)):
+            yield self._memory[index] if index < len(self._memory) else self._load(index - len(self._memory))
 
     def _load(self, spilled: int) -> LetterResult:
         start, end = self._offsets[spilled], self._offsets[spilled + 1]

@@ -1,6 +1,6 @@
 """The command line people expect of a linter (issue 11, section 4) and the inputs of issue 9,
 section 6: standard input, colour, -q, --statistics, --exit-zero, short flags, --extensions,
---exclude by folder name, templates among letters, no letters found."""
+--exclude by folder name, no letters found (templates among letters: test_no_input_crashes.py)."""
 from __future__ import annotations
 
 import json
@@ -100,7 +100,6 @@ def test_no_colour_in_pipes_files_or_ci_formats(tmp_path):
 # --- quiet, statistics, exit-zero, short flags ---------------------------------------------
 
 def test_quiet_prints_the_findings_only(capsys, tmp_path):
-    shutil.copy(TEMPLATE, tmp_path / "template.md")
     shutil.copy(SEEDS["001"], tmp_path / "letter.txt")
     code, out, err = run(capsys, tmp_path, "-q")
     assert code == 1 and err == ""
@@ -151,18 +150,6 @@ def test_no_letters_found_is_a_usage_error(capsys, tmp_path):
     assert err == f"letter-audit: error: no letters found in {tmp_path}; looked for .txt, .md, .pdf, .docx and .doc\n"
     code, _, err = run(capsys, tmp_path, "--extensions", ".txt,.md")
     assert err == f"letter-audit: error: no letters found in {tmp_path}; looked for .txt and .md\n"
-
-
-def test_a_template_among_the_letters_is_skipped_with_a_note(capsys, tmp_path):
-    shutil.copy(TEMPLATE, tmp_path / "template.md")
-    (tmp_path / "fake.md").write_text("+++\nnot = [valid toml\n+++\nDear Sir\n")
-    shutil.copy(SEEDS["000"], tmp_path / "letter.txt")
-    code, out, err = run(capsys, tmp_path, "--format", "json")
-    assert [letter["path"][len(str(tmp_path)) + 1:] for letter in json.loads(out)["letters"]] == [
-        "fake.md", "letter.txt"]  # a file that only looks like a template is audited
-    assert err == f"letter-audit: note: skipped {tmp_path}/template.md: it is a letter template, not a letter\n"
-    code, _, err = run(capsys, tmp_path / "template.md")
-    assert code == 2 and "no letters found" in err
 
 
 def test_exclude_matches_a_folder_name_anywhere(capsys, tmp_path):

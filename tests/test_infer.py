@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from audit.cli import main
 from audit.infer import InferenceError, infer_template
 from audit.infer.render import render
-from audit.infer.values import ending_pattern, name_from, type_of
+from audit.infer.kinds import type_of, value
+from audit.infer.naming import ending_pattern, name_from
 from audit.read import iter_letter_paths
 from audit.template import parse_template
 
@@ -199,6 +200,33 @@ def test_file_names_never_reach_the_terminal_or_the_template_raw(refunds, tmp_pa
 def test_negative_figures_keep_their_sign():
     from decimal import Decimal
 
-    from audit.infer.values import parse
-    assert parse("money", "-£5.00") == parse("money", "£-5.00") == Decimal("-5.00")
-    assert parse("decimal", "-2.5") == Decimal("-2.5") and parse("int", "1,400") == 1400
+    from audit.types import Money
+    assert value("money", "-£5.00") == value("money", "£-5.00") == Money(Decimal("-5.00"), "GBP")
+    assert value("decimal", "-2.5") == Decimal("-2.5") and value("int", "1,400") == 1400
+
+
+def test_letters_are_found_as_check_finds_them_and_dash_writes_to_stdout(refunds, tmp_path, capsys):
+    """`check`'s discovery and its options; `-o -` prints the template (no file named `-`); the
+    summary counts what `template check` counts on the written file."""
+    folder, _, _ = refunds
+    letters = tmp_path / "letters"
+    (letters / "drafts").mkdir(parents=True)
+    for path in folder.glob("refund-*.md"):
+        (letters / path.name).write_bytes(path.read_bytes())
+    (letters / "drafts" / "odd.md").write_text("Minutes\n\nNothing like a refund.\n", encoding="utf-8")
+    (letters / "notes.txt").write_text("Minutes\n\nNothing like a refund either.\n", encoding="utf-8")
+    (letters / "huge.md").write_text("Council Tax Office\n\n" + "word " * 5000, encoding="utf-8")
+    os.chdir(tmp_path)
+    assert main(["template", "infer", str(letters), "-o", "-", "--no-progress", "--no-config", "--exclude", "drafts",
+                 "--extensions", ".md", "--max-bytes", "4KB"]) == 0
+    captured = capsys.readouterr()
+    assert not (tmp_path / "-").exists()
+    assert captured.out.startswith("+++\n") and 'name = "inferred"' in captured.out
+    assert "learned from 12 of 13 letters" in captured.err and "1 unreadable" in captured.err  # huge.md refused
+    written = tmp_path / "t.md"
+    written.write_text(captured.out, encoding="utf-8")
+    assert main(["template", "check", str(written)]) == 0
+    counted = re.search(r"ok \((.*)\)", capsys.readouterr().out).group(1)
+    assert f"  {counted};" in captured.err
+    assert main(["template", "infer", "-", "-o", "x.md"]) == 2
+    assert "not standard input" in capsys.readouterr().err

@@ -14,7 +14,7 @@ import pytest
 from audit.cli import main
 from audit.infer import infer_template
 from audit.infer.render import render
-from audit.infer.values import parse
+from audit.infer.kinds import from_result, value
 from audit.normalise import normalise
 from audit.pipeline import audit_letter
 from audit.read import iter_letter_paths, read_letter
@@ -88,15 +88,11 @@ def _field_map(letters, inference, results) -> dict[str, str]:
             if candidate in mapping.values():
                 continue
             agree = sum(1 for p in clean
-                        if parse(info.kind, _raw(results[p["path"]].fields.get(candidate))) == parse(kind, p["values"][name]))
+                        if from_result(info.kind, results[p["path"]].fields.get(candidate)) == value(kind, p["values"][name]))
             if agree >= 0.95 * len(clean):
                 mapping[name] = candidate
                 break
     return mapping
-
-
-def _raw(value):
-    return None if value is None else str(value)
 
 
 def test_fields_of_the_hand_template_are_found_with_the_right_type(batch):

@@ -135,6 +135,48 @@ def test_files_above_max_bytes_are_refused_naming_the_limit(tmp_path, capsys):
     assert code == 2 and "--max-bytes takes a size" in err
 
 
+class _Counted(io.BufferedReader):
+    """A file object that remembers the sizes it was asked to read."""
+    asked: list = []
+
+    def read(self, size=-1):
+        _Counted.asked.append(size)
+        return super().read(size)
+
+
+def _read_with_stat_size(monkeypatch, path, size, max_bytes):
+    """read_bytes as if the file measured `size` bytes when checked: a file that grew (or
+    shrank) between the check and the read, or one whose size the system gives as 0."""
+    from audit import read
+
+    real = read._checked_stat
+    monkeypatch.setattr(read, "_checked_stat", lambda p: os.stat_result((*real(p)[:6], size, *real(p)[7:])))
+    real_open = open
+    monkeypatch.setattr(read, "open", lambda handle, *a, **k: _Counted(real_open(handle, *a, buffering=0, **k)),
+                        raising=False)
+    _Counted.asked = []
+    return read.read_bytes(Path(path), max_bytes)
+
+
+def test_a_read_asks_for_the_file_size_not_the_limit(tmp_path, monkeypatch):
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(SEEDS["000"].read_bytes())
+    size = letter.stat().st_size
+    assert _read_with_stat_size(monkeypatch, letter, size, 10 * 2**20) == letter.read_bytes()
+    assert _Counted.asked == [size + 1]  # not the 10 MB limit
+
+
+@pytest.mark.parametrize("size", [0, 100])  # unknown (as /proc gives), or grown since the check
+def test_a_file_longer_than_its_checked_size_is_read_whole_within_the_limit(tmp_path, monkeypatch, size):
+    from audit.read import Unreadable
+
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(SEEDS["000"].read_bytes())
+    assert _read_with_stat_size(monkeypatch, letter, size, 10 * 2**20) == letter.read_bytes()
+    with pytest.raises(Unreadable, match="larger than the limit of 2,048 bytes"):
+        _read_with_stat_size(monkeypatch, letter, size, 2048)
+
+
 def test_a_broken_link_reads_as_a_sentence(tmp_path, capsys):
     os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
     _, out, _ = run(capsys, tmp_path, "--format", "json")

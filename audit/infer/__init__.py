@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalise import normalise
-from ..pipeline import audit_batch
-from ..read import read_letter
+from ..pipeline import audit_batch, read
+from ..read import DEFAULT_MAX_BYTES
 from ..settings import Settings
 from .columns import Column, Letter, align_letters, outliers
 from .relations import Relation, batch_year, discover
-from .values import NUMERIC, ending_pattern, name_from, parse
+from .kinds import NUMERIC, from_result, value
+from .naming import ending_pattern, name_from
 from .wording import Hole, Wording, wording
 
 SAMPLE = 400  # letters learned from; every letter is then audited with the result
@@ -96,13 +97,15 @@ class InferenceError(ValueError):
 
 
 def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
-                   verify: bool = True) -> Inference:
+                   verify: bool = True, settings: Settings | None = None) -> Inference:
     """Learn from a sample of `paths` (all of them up to SAMPLE), then, with `verify`, audit
-    every letter with the result; `on_letter` is called once per letter audited."""
+    every letter with the result; `on_letter` is called once per letter audited. `settings`:
+    those of `check` (its size limit; the batch is audited with them)."""
+    settings = settings or Settings()
     if not paths:
         raise InferenceError("no letters given")
     sample = paths if len(paths) <= SAMPLE else [paths[i * len(paths) // SAMPLE] for i in range(SAMPLE)]
-    letters, unreadable = read_letters(sample)
+    letters, unreadable = read_letters(sample, settings.max_bytes)
     if not letters:
         raise InferenceError("none of the letters holds readable text")
     columns, far = align_letters(letters)
@@ -116,7 +119,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     if not any(block.kind == "text" for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
     fields = name_fields(blocks)
-    values = [(letters[i].path, {n: parse(f.kind, f.values.get(i)) for n, f in fields.items()})
+    values = [(letters[i].path, {n: value(f.kind, f.values.get(i)) for n, f in fields.items()})
               for i in range(len(letters)) if i not in far]
     kinds = {n: f.kind for n, f in fields.items()}
     year = batch_year(values, kinds)
@@ -124,14 +127,14 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
         blocks, fields, discover(values, kinds, year), year, *_key_and_overview(fields, used))
     if verify:
-        inference.verification = verify_batch(inference, on_letter)
+        inference.verification = verify_batch(inference, on_letter, settings)
     return inference
 
 
-def read_letters(paths: list[Path]) -> tuple[list[Letter], list[Path]]:
+def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Letter], list[Path]]:
     """Read and normalise through the tool's own stages. Words hyphenated at a line end are
     joined as the batch's other letters write them."""
-    raws = [read_letter(path) for path in paths]
+    raws = [read(path, max_bytes)[0] for path in paths]  # a file the reader fails on is unreadable here
     unreadable = [raw.path for raw in raws if raw.text is None]
     raws = [raw for raw in raws if raw.text is not None]
     vocabulary = frozenset(w.lower() for raw in raws for w in _WHOLE_WORD.findall(raw.text))
@@ -336,7 +339,8 @@ def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | No
     return key, ([key] if key else []) + people + figures
 
 
-def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = None) -> Verification:
+def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = None,
+                 settings: Settings | None = None) -> Verification:
     """Audit every letter with the template (without its checks), and count each relation on all."""
     from .render import render  # the template text is needed only here and by the caller
 
@@ -349,7 +353,8 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
-        settings = Settings(template_paths=[draft], select=set(DEVIATIONS))  # only the rules counted here
+        settings = Settings(template_paths=[draft], select=set(DEVIATIONS),  # only the rules counted here
+                            max_bytes=(settings or Settings()).max_bytes)
         _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
         for letter in audit_batch(inference.paths, settings):
             result.letters += 1
@@ -362,7 +367,7 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
                 result.deviating.append(letter.path)
             else:
                 result.matching += 1
-            values = {n: parse(kinds[n], _raw(letter.fields.get(n))) for n in kinds}
+            values = {n: from_result(kinds[n], letter.fields.get(n)) for n in kinds}
             for relation in inference.relations:
                 relation.observe(letter.path, values, inference.year)
             if key_field and letter.fields.get(key_field) is not None:
@@ -371,6 +376,3 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     inference.relations = [r for r in inference.relations if r.kept]
     return result
 
-
-def _raw(value) -> str | None:
-    return None if value is None else str(value)

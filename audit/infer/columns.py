@@ -2,7 +2,7 @@
 
 Cheap first, as in audit/align.py: a letter paragraph whose text (digits aside) is already
 known goes to its column by a dictionary look-up, in order. Only what is left between two
-such anchors is scored with rapidfuzz and paired by an order-keeping dynamic programme; a
+such anchors is scored with rapidfuzz and paired by align's order-keeping programme; a
 letter paragraph paired with nothing opens a new column in its place.
 """
 from __future__ import annotations
@@ -12,8 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..align import best_order_keeping_pairs
 from ..models import Paragraph
 
 PAIR_SCORE = 60  # this similar (digits aside) and a paragraph is taken for the column's paragraph
@@ -124,24 +126,9 @@ def _fill_gap(letter: Letter, paragraphs: range, columns: range, texts: list[str
     if not paragraphs or not columns or len(paragraphs) * len(columns) > MAX_CELLS:
         return []
     scores = process.cdist([key(letter.paragraphs[p].text) for p in paragraphs],
-                           [key(texts[c]) for c in columns], scorer=fuzz.ratio)
-    # Order-keeping pairing maximising the summed excess over PAIR_SCORE.
+                           [key(texts[c]) for c in columns], scorer=fuzz.ratio, workers=1, dtype=np.float64)
+    pairs = best_order_keeping_pairs(scores, PAIR_SCORE)  # the programme `check` aligns with
     rows, cols = len(paragraphs), len(columns)
-    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        for j in range(cols - 1, -1, -1):
-            take = scores[i][j] - PAIR_SCORE
-            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + take if take >= 0 else -1.0)
-    pairs, i, j = [], 0, 0
-    while i < rows and j < cols:
-        take = scores[i][j] - PAIR_SCORE
-        if take >= 0 and best[i][j] == best[i + 1][j + 1] + take:
-            pairs.append((i, j))
-            i, j = i + 1, j + 1
-        elif best[i][j] == best[i + 1][j]:
-            i += 1
-        else:
-            j += 1
     return [(paragraphs[i], columns[j]) for i, j in _by_place(pairs, scores, rows, cols)]
 
 

@@ -1,42 +1,43 @@
 """`letter-audit template infer PATH... -o FILE [--name NAME]`: infer, write atomically, summarise on stderr."""
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..atomic import atomic_open
 from ..report.escape import shown_path, terminal_safe
-from ..read import DEFAULT_EXTENSIONS, describe_extensions, iter_letter_paths, looks_like_template
+from ..settings import Settings
+from ..template import Template, parse_template
 from . import Inference, InferenceError, infer_template
 from .render import file_names, render
 
+STDOUT = "-"
 
-def run_infer(paths: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None]) -> int:
-    """`progress(total)` gives a bar (with `step()` per letter audited and `close()`), or None."""
+
+def run_infer(letters: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None],
+              settings: Settings | None = None) -> int:
+    """Infer from `letters` (found by `check`'s discovery) and write the template to `output`
+    (`-`: standard output). `progress(total)` gives a bar (with `step()` per letter audited and
+    `close()`), or None."""
     if name is not None and not name.strip():
         raise InferenceError("--name needs a name")
-    for path in paths:
-        if not os.path.lexists(path):
-            raise InferenceError(f"no such file or directory: {_shown(path)}")
-    letters = []
-    for path in iter_letter_paths(paths):
-        if looks_like_template(path):  # a template lying among the letters, perhaps an earlier output
-            print(f"letter-audit: note: skipped {_shown(path)}: it is a letter template, not a letter", file=sys.stderr)
-        else:
-            letters.append(path)
-    if not letters:
-        raise InferenceError(f"no letters found in {', '.join(map(_shown, paths))}; "
-                             f"looked for {describe_extensions(DEFAULT_EXTENSIONS)}")
-    if output.resolve() in {p.resolve() for p in letters}:
+    to_stdout = str(output) == STDOUT
+    if not to_stdout and output.resolve() in {p.resolve() for p in letters}:
         raise InferenceError(f"{_shown(output)} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
-    inference = infer_template(letters, name or output.stem, bar.step if bar else None)
+    inference = infer_template(letters, name or ("inferred" if to_stdout else output.stem),
+                               bar.step if bar else None, settings=settings)
     if bar:
         bar.close()
-    write_atomically(output, render(inference))
-    print(summary(inference, output), file=sys.stderr)
+    text = render(inference)
+    written = parse_template(text, output)  # what `template check` will count
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomically(output, text)
+    print(summary(inference, written, output), file=sys.stderr)
     return 0
 
 
@@ -49,19 +50,17 @@ def write_atomically(output: Path, text: str) -> None:
         raise InferenceError(f"cannot write {_shown(output)}: {exc.strerror or exc}") from None
 
 
-def summary(inference: Inference, output: Path) -> str:
+def summary(inference: Inference, template: Template, output: Path) -> str:
+    """What was learned, counted on the written template as `template check` counts it."""
     used = len(inference.sample) - len(inference.outliers)
-    sections = inference.sections
-    headless = 0 if inference.blocks and inference.blocks[0].kind == "heading" else 1  # the letter head
-    paragraphs = sum(1 for b in inference.blocks if b.kind != "heading")
+    optional = sum(1 for s in template.sections.values() if not s.required)
     broken = sum(1 for r in inference.relations if r.breakers)
     lines = [f"letter-audit: learned from {used} of {len(inference.paths)} letters"
              + (f" (a sample); {len(inference.outliers)} unlike the others left out" if len(inference.sample) < len(inference.paths)
                 else f"; {len(inference.outliers)} unlike the others left out")
              + (f"; {len(inference.unreadable)} unreadable" if inference.unreadable else ""),
-             f"  {len(sections) + headless} sections ({sum(1 for s in sections if s.optional)} optional), {paragraphs} paragraphs, "
-             f"{len(inference.fields)} fields, {len(inference.relations)} checks"
-             + (f" ({broken} broken by some letters: likely errors)" if broken else "")]
+             f"  {template.summary()}; {optional} of the sections optional"
+             + (f"; {broken} checks broken by some letters: likely errors" if broken else "")]
     if inference.outliers:
         lines.append(f"  left out as unlike the others: {file_names(inference.outliers)}")
     if inference.key_field:
@@ -70,7 +69,9 @@ def summary(inference: Inference, output: Path) -> str:
     if verified:
         lines.append(f"  audited with it: {verified.matching} of {verified.letters} letters have every paragraph as "
                      f"written; {len(verified.deviating)} differ; {len(verified.unrecognised)} match nothing")
-    lines.append(f"wrote {_shown(output)}; review it, then run: letter-audit check PATH --template {_shown(output)}")
+    written = "the template to standard output" if str(output) == STDOUT else _shown(output)
+    shown = "FILE" if str(output) == STDOUT else _shown(output)
+    lines.append(f"wrote {written}; review it, then run: letter-audit check PATH --template {shown}")
     return "\n".join(lines)
 
 

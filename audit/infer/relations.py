@@ -14,6 +14,8 @@ from decimal import Decimal
 from itertools import combinations, permutations
 from pathlib import Path
 
+from ..expr import rounds_to
+
 BREAK_SHARE = 0.05  # a relation may break in this share of the letters (rounded down)
 MIN_LETTERS = 5  # fewer letters than this say nothing about a relation
 SMALL_BATCH = 6  # from this many letters on, one may break a relation (more in a larger batch)
@@ -39,6 +41,12 @@ class Relation:
         found = [values.get(name) for name in self.fields]
         if any(v is None for v in found):
             return None
+        try:
+            return self._holds(found, year)
+        except (TypeError, ArithmeticError):  # money of two currencies, or money beside a count
+            return None
+
+    def _holds(self, found: list, year: int | None) -> bool | None:
         if self.kind == "equal":
             return found[0] == found[1]
         if self.kind == "sum":
@@ -49,7 +57,7 @@ class Relation:
             rate, part, whole = found
             if whole == 0:
                 return None
-            return abs(rate - 100 * part / whole) <= _half_unit(rate)
+            return rounds_to(rate, Decimal(100) * part / whole)
         if self.kind == "year":
             return year is not None and found[0].year == year + self.offset
         raise ValueError(self.kind)
@@ -105,11 +113,6 @@ class Relation:
             return (f"{gives}, but {{{f[1]}}} of {{{f[2]}}} ({label[1]} of {label[2]}) "
                     f"is {{=round(100 * {f[1]} / {f[2]})}}%.")
         return f"{gives}, but in the other letters it falls in {{={self._year}}}."
-
-
-def _half_unit(rate: Decimal) -> Decimal:
-    exponent = rate.as_tuple().exponent if isinstance(rate, Decimal) else 0
-    return Decimal(5) * Decimal(10) ** (min(exponent, 0) - 1)
 
 
 def batch_year(letters: list[tuple[Path, dict]], kinds: dict[str, str]) -> int | None:

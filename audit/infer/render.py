@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..report.escape import shown_path, terminal_safe, toml_string
-from .values import PERSON_PATTERN
+from .kinds import PERSON_PATTERN
 
 SHOWN_BREAKERS = 10
 # Wording a template cannot hold as text, written as a field whose type is exactly that text

@@ -16,7 +16,8 @@ from rapidfuzz.distance import Levenshtein
 
 from ..models import Paragraph
 from .columns import key
-from .values import _SHAPES, type_of
+from ..types import BASE_PATTERNS
+from .kinds import type_of
 
 KEEP_SHARE = 0.95  # share of letters that must keep a token for it to be boilerplate
 LINES_SHARE = 0.5  # more than this share of letters must break a varying paragraph into the same lines
@@ -186,7 +187,7 @@ def _widen(runs, base, readings, majority):
     "31 March 2020", the year kept by all) is widened to all of it when every letter's value
     then has the type's shape."""
     for kind in ("date", "money"):
-        for found in _SHAPES[kind].finditer(majority):
+        for found in re.finditer(BASE_PATTERNS[kind], majority):
             first = next((i for i, m in enumerate(base) if m.end() > found.start()), None)
             last = next((i for i in range(len(base) - 1, -1, -1) if base[i].start() < found.end()), None)
             if first is None or last is None:

@@ -1,34 +1,8 @@
-"""What kind of value a varying span holds, its value for arithmetic, and a name for it.
-
-Types are tried from the most specific to the least: a span is of a type when (nearly)
-every letter's value has that type's shape.
-"""
+"""A name for a field, from the words of the letter around its value."""
 from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
-TYPE_SHARE = 0.95  # share of the values that must have a type's shape
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")
-MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
-
-_SHAPES = {
-    "int": re.compile(r"\d{1,3}(?:,\d{3})+|\d+"),
-    "decimal": re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"),
-    "money": re.compile(r"[£$€]\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?"
-                        r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?\s?(?:GBP|USD|EUR)"),
-    "percent": re.compile(r"\d{1,3}(?:\.\d+)?\s?%"),
-    "date": re.compile(r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(_MONTH_NAMES) + r")\s+\d{4}"),
-}
-# A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
-HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Rev)"
-PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*)+?"
-_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*){1,3}")  # stricter than the pattern: for typing
-NUMERIC = ("int", "decimal", "money", "percent")
-TEXT_LIKE = ("person", "text")
 
 STOPWORDS = frozenset("""
 a an the of to in on at by for with from and or but as is are was were be been being it its this that
@@ -37,59 +11,6 @@ here have has had do does did not no so if into onto over under about after befo
 all any each every some more most less least very also just only such same other total number
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-
-
-def type_of(values: list[str]) -> str:
-    """The most specific type whose shape (nearly) all the values have."""
-    values = [v for v in values if v]
-    if not values:
-        return "text"
-    for kind in ("int", "decimal", "percent", "money", "date"):
-        if _share(values, _SHAPES[kind]) >= TYPE_SHARE:
-            if kind == "decimal" and not any("." in v for v in values):
-                continue
-            return kind
-    if _share(values, _PERSON) >= TYPE_SHARE:
-        return "person"
-    return "text"
-
-
-def _share(values: list[str], shape: re.Pattern) -> float:
-    return sum(1 for v in values if shape.fullmatch(v)) / len(values)
-
-
-_NEGATIVE = re.compile(r"[£$€]?\s*-")  # "-2.5", "-£5.00", "£-5.00"
-
-
-def parse(kind: str, raw: str | None):
-    """A value for arithmetic and comparison: Decimal for numbers, date for dates, else the text."""
-    if raw is None:
-        return None
-    text = " ".join(str(raw).split())
-    if kind in NUMERIC:
-        digits = re.sub(r"[^\d.]", "", text)
-        try:
-            number = Decimal(digits) if digits else None
-        except InvalidOperation:
-            return None
-        return -number if number is not None and _NEGATIVE.match(text) else number
-    if kind == "date":
-        return parse_date(text)
-    return text
-
-
-def parse_date(text: str) -> date | None:
-    found = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})", text)
-    if found is None:
-        try:
-            return date.fromisoformat(text)  # the pipeline's JSON form of a date
-        except ValueError:
-            return None
-    month = MONTHS.get(found.group(2).lower())
-    try:
-        return date(int(found.group(3)), month, int(found.group(1))) if month else None
-    except ValueError:
-        return None
 
 
 def ending_pattern(values: list[str]) -> str | None:
