@@ -62,6 +62,8 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
             problem = None
         except Missing:
             continue
+        except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+            raise
         except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never skipped
             problem = exc
         failures.append(_failure(template, check, fields, env, problem))

@@ -18,7 +18,7 @@ from . import __version__
 from .atomic import atomic_open
 from .models import SEVERITY_RANK
 from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
-                   parse_size, provide)
+                   parse_seconds, parse_size, provide)
 from .report import FORMAT_MODULES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color
@@ -128,7 +128,8 @@ def add_infer_command(template_commands) -> None:
 
 
 def add_discovery_options(parser: argparse.ArgumentParser) -> None:
-    """How letters are found in folders: the same for `check` and `template infer`."""
+    """How letters are found in folders and the budget of reading each: the same for `check` and
+    `template infer`."""
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files and folders whose name (or path's end) matches this pattern "
                              "inside directories (repeatable)")
@@ -136,6 +137,12 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
                         help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
     parser.add_argument("--max-bytes", metavar="SIZE",
                         help="larger files are reported unreadable, never read (default: 10 MB)")
+    parser.add_argument("--max-memory", metavar="SIZE",
+                        help="memory a worker may use to read and audit one letter; a letter needing more "
+                             "is reported unreadable (default: 1 GB)")
+    parser.add_argument("--timeout", metavar="SECONDS",
+                        help="time a worker may spend on one letter; a letter taking longer is reported "
+                             "unreadable (default: 30)")
 
 
 def run_template_infer(args: argparse.Namespace) -> int:
@@ -295,6 +302,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
         "extensions": _option(parse_extensions, args.extensions, "--extensions", "a list of suffixes such as .txt,.md"),
         "max_bytes": _option(parse_size, args.max_bytes, "--max-bytes", "a size such as 10MB or 500KB"),
+        "max_memory": _option(parse_size, args.max_memory, "--max-memory", "a size such as 1GB or 500MB"),
+        "timeout": _option(parse_seconds, args.timeout, "--timeout", "a number of seconds such as 30"),
     }
     return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
 
@@ -535,11 +544,13 @@ class _Progress:
 def run_extract(args: argparse.Namespace) -> int:
     """The text the audit reads from FILE; exit 1 (and the reason on stderr) if it cannot be read."""
     from .listing import listing
-    from .read import read_letter
+    from .pipeline import read_in_workers
+    from .read import DEFAULT_MAX_BYTES
+    from .workers import Limits
 
     if not os.path.lexists(args.path):
         raise UsageError(f"no such file: {terminal_safe(shown_path(args.path))}")
-    raw = read_letter(args.path)
+    raw = next(read_in_workers([args.path], DEFAULT_MAX_BYTES, Limits()))  # never parsed in this process
     if raw.text is None:
         reason = raw.error if raw.error[:1].isupper() else f"the file {raw.error}"
         print(f"letter-audit: {terminal_safe(shown_path(args.path))}: {reason}", file=sys.stderr)

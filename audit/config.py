@@ -15,6 +15,8 @@ replaces the file's list; --severity entries are merged rule by rule.
     exclude = ["drafts/*"]
     extensions = [".txt", ".md"]          # default: .txt, .md, .pdf, .docx and .doc
     max-bytes = "10 MB"                   # larger files are unreadable-input
+    max-memory = "1 GB"                   # per worker and letter; beyond it, unreadable-input
+    timeout = 30                          # seconds per letter; beyond it, unreadable-input
     baseline = "letter-audit-baseline.toml"
     data = "data/annual-review-2020.csv"
     peer-groups = "data/peer-groups.csv"
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .read import parse_extensions, parse_size
+from .read import parse_extensions, parse_seconds, parse_size
 from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
 
@@ -51,6 +53,8 @@ KEYS = {
     "exclude": ("exclude", "strings"),
     "extensions": ("extensions", "extensions"),
     "max-bytes": ("max_bytes", "size"),
+    "max-memory": ("max_memory", "size"),
+    "timeout": ("timeout", "seconds"),
     "baseline": ("baseline", "path"),
     "data": ("data", "path"),
     "peer-groups": ("peer_groups", "path"),
@@ -189,6 +193,11 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
             return parse_size(value)
         except ValueError:
             fail("a number of bytes, such as 10485760 or \"10 MB\"")
+    if kind == "seconds":
+        try:
+            return parse_seconds(value)
+        except ValueError:
+            fail("a number of seconds, such as 30")
     if kind == "table":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             fail('a table of rule = "level"')

@@ -11,6 +11,7 @@ import hashlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .align import align
@@ -18,12 +19,12 @@ from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
 from .normalise import normalise
-from .read import DEFAULT_MAX_BYTES, read_letter
+from .read import DEFAULT_MAX_BYTES, describe_size, provide, provided, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
-from .workers import map_in_workers, worth_sharing
+from .workers import Limits, Overrun, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 
@@ -46,6 +47,8 @@ def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawLetter, Fin
     its error) is the Finding, on a letter with no text."""
     try:
         return read_letter(path, max_bytes), None
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - one file never ends the run
         return RawLetter(path, None), crash_finding("Reading the file", exc)
 
@@ -72,6 +75,8 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
         letter = Letter(raw, document, alignment.template, alignment, fields)
         stage = "checks"
         return replace(letter, failures=tuple(evaluate_checks(alignment.template, fields))), None
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - a bug is reported on the letter, never a pass
         return letter, crash_finding(f"The {stage} stage", exc)
 
@@ -79,21 +84,57 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
 def audit_batch(paths: list[Path], settings: Settings,
                 after_letter: Callable[[Letter, LetterResult], None] | None = None) -> Iterator[LetterResult]:
     """Stream letters one at a time, in order: only the small result of each is kept.
-    A large batch is shared among worker processes.
+
+    Letters are read and audited only in worker processes, each within the budget of
+    settings.limits (audit/workers.py); a letter that breaks it is unreadable-input naming the
+    limit, and the others are audited as usual. This process never parses a letter.
 
     `after_letter(ctx, result)`, when given, runs in the process that audited the letter, while
     its text is still at hand (the HTML report keeps a compact view of each page this way);
-    it must be picklable for worker processes."""
-    if not worth_sharing(len(paths)):
-        for path in paths:
-            yield _audit(path, settings, after_letter)
-        return
-    yield from map_in_workers(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter))
+    it must be picklable for worker processes. For a letter over budget it runs here."""
+    def overrun(path, why: Overrun) -> LetterResult:
+        if why.kind == "error":  # a bug, not the letter's fault
+            letter = Letter(RawLetter(Path(path), None))
+            result = summarise(letter, [crash_finding("Auditing the letter", RuntimeError(why.detail))])
+        else:
+            letter = Letter(RawLetter(Path(path), None, error=overrun_reason(why)))
+            result = summarise(letter, run_rules(letter, settings.active_rules, settings.severity_of))
+        if after_letter is not None:
+            after_letter(letter, result)
+        return result
+
+    yield from guarded_map(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter, provided()),
+                           settings.limits, overrun)
+
+
+def read_in_workers(paths: list[Path], max_bytes: int, limits: Limits) -> Iterator[RawLetter]:
+    """read_letter for each path, in order, in worker processes within `limits` (as audit_batch)."""
+    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None, provided()),
+                           limits, lambda path, why: RawLetter(Path(path), None, error=overrun_reason(why)))
+
+
+def _read_text(path: Path, max_bytes: int) -> RawLetter:
+    return read(Path(path), max_bytes)[0]  # a reader that fails leaves the letter without text
+
+
+def overrun_reason(why: Overrun) -> str:
+    """Why a letter over its budget has no audit, completing "The file ...". """
+    memory = describe_size(why.limits.memory) if why.limits.memory else "no limit"
+    if why.kind == "timeout":
+        return (f"took longer than the limit of {why.limits.timeout:g} seconds (--timeout) to read and audit; "
+                "it was stopped, and the rest of the batch audited")
+    if why.kind == "memory":
+        return (f"needs more memory than the limit of {memory} (--max-memory) to read and audit; "
+                "it was stopped, and the rest of the batch audited")
+    return (f"stopped the process reading it twice ({why.detail}), most likely by needing more memory "
+            f"than the limit of {memory} (--max-memory); the rest of the batch was audited")
 
 
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
     try:
         ctx, result = audit_letter(path, settings)
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - a bug past the stages' own isolation (summarise)
         return LetterResult(Path(path), None, {}, [crash_finding("Auditing the file", exc)])
     if after_letter is not None:
@@ -105,9 +146,11 @@ _worker_settings: Settings | None = None
 _worker_after_letter = None
 
 
-def _start_worker(settings: Settings, after_letter) -> None:
+def _start_worker(settings: Settings, after_letter, letters: dict) -> None:
     global _worker_settings, _worker_after_letter
     _worker_settings, _worker_after_letter = settings, after_letter
+    for path, data in letters.items():  # standard input, when the worker is not a fork
+        provide(path, data)
 
 
 def _audit_in_worker(path: Path) -> LetterResult:

@@ -81,6 +81,17 @@ def parse_size(value: str | int) -> int:
     return count
 
 
+def parse_seconds(value: str | int | float) -> float:
+    """A positive number of seconds from `30`, `2.5` or `"45s"`; ValueError if not one."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    text = str(value).strip().lower().removesuffix("s").strip()
+    seconds = float(text)
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(value)
+    return seconds
+
+
 def describe_extensions(extensions: Iterable[str]) -> str:
     """`.txt, .md and .pdf`"""
     items = list(extensions)
@@ -158,6 +169,11 @@ def provide(path: Path, data: bytes) -> None:
     _PROVIDED[Path(path)] = data
 
 
+def provided() -> dict[Path, bytes]:
+    """The letters given by content (standard input), for a worker process."""
+    return dict(_PROVIDED)
+
+
 def is_provided(path: Path) -> bool:
     return Path(path) in _PROVIDED
 
@@ -177,12 +193,12 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if path in _PROVIDED:
         data = _PROVIDED[path]
         if len(data) > max_bytes:
-            raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
+            raise Unreadable(f"is larger than the limit of {describe_size(max_bytes)} (--max-bytes)")
         return data
     info = _checked_stat(path)
     if info.st_size > max_bytes:
         raise Unreadable(f"is {info.st_size / 1024 / 1024:.1f} MB, larger than the limit of "
-                         f"{_megabytes(max_bytes)} (--max-bytes)")
+                         f"{describe_size(max_bytes)} (--max-bytes)")
     try:
         handle = os.open(path, _READ_FLAGS)
     except OSError as exc:
@@ -196,7 +212,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         except OSError as exc:
             raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # grew since the check
-        raise Unreadable(f"is larger than the limit of {_megabytes(max_bytes)} (--max-bytes)")
+        raise Unreadable(f"is larger than the limit of {describe_size(max_bytes)} (--max-bytes)")
     return data
 
 
@@ -253,7 +269,10 @@ def _target(path: Path) -> str:
         return "a missing file"
 
 
-def _megabytes(count: int) -> str:
+def describe_size(count: int) -> str:
+    """`1 GB`, `10 MB`, `1,500 bytes`: as a limit is shown in a finding."""
+    if count % (1024 ** 3) == 0:
+        return f"{count // 1024 ** 3} GB"
     if count % (1024 * 1024) == 0:
         return f"{count // (1024 * 1024)} MB"
     return f"{count:,} bytes"

@@ -54,6 +54,8 @@ def read_docx(path: Path, data: bytes) -> RawLetter:
                                            f"{unpacked / 1024 / 1024:.0f} MB")
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to parse untrusted input is a damaged file
         return RawLetter(path, None, error=f"is not a valid Word document: {_reason(exc)}")
     writer = _Writer({style.style_id: style.name or "" for style in document.styles})

@@ -9,6 +9,7 @@ from .models import SEVERITIES
 from .read import DEFAULT_EXTENSIONS, DEFAULT_MAX_BYTES
 from .rules import builtin_rules, canonical_rule_id
 from .template import Template, TemplateError, load_templates
+from .workers import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -43,6 +44,8 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS  # suffixes of the letters searched for in folders
     max_bytes: int = DEFAULT_MAX_BYTES  # larger files are unreadable-input, never read
+    max_memory: int = DEFAULT_MAX_MEMORY  # memory a worker may use on one letter (bytes)
+    timeout: float = DEFAULT_TIMEOUT  # seconds a worker may spend on one letter
     baseline: Path | None = None  # accepted findings (audit/baseline.py)
     data: Path | None = None  # source data to reconcile the letters with (audit/data.py)
     peer_groups: Path | None = None  # key -> group table: peers for inconsistent-value
@@ -66,8 +69,17 @@ class Settings:
             raise SettingsError("extensions must name at least one suffix, such as .txt")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise SettingsError(f"max-bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        if not isinstance(self.max_memory, int) or self.max_memory <= 0:
+            raise SettingsError(f"max-memory must be a positive number of bytes, not {self.max_memory!r}")
+        if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or not self.timeout > 0:
+            raise SettingsError(f"timeout must be a positive number of seconds, not {self.timeout!r}")
         if self.fail_on not in FAIL_ON:
             raise SettingsError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+
+    @property
+    def limits(self) -> Limits:
+        """The budget of one letter, enforced by the worker that reads it."""
+        return Limits(self.max_memory, self.timeout)
 
     @cached_property
     def templates(self) -> list[Template]:

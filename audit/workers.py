@@ -1,8 +1,10 @@
 """Share independent per-letter work among worker processes, one per processor.
 
-Reading and aligning letters is independent from letter to letter, so a large batch is
-handed out in chunks; results come back in the batch's order. Small batches stay in the
-calling process: starting workers would cost more than it saves.
+Letters are read only in workers (guarded_map): each worker reads one letter at a time
+within a budget (a memory rlimit it sets on itself, a timeout the parent enforces by
+killing it), so a hostile file can cost no more than that and never the parent or another
+letter's result. map_in_workers shares the run's own work (report pages) in chunks; small
+batches of it stay in the calling process, as starting workers would cost more than it saves.
 
 Workers live no longer than the run that started them. The parent turns SIGINT, SIGTERM
 and SIGHUP into an exception (audit/cli.py); leaving map_in_workers by any exception, or
@@ -17,8 +19,11 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import wait
 from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -104,6 +109,8 @@ def stop_all_workers() -> None:
     for pool in list(_live_pools):
         _stop(pool)
         _live_pools.discard(pool)
+    for worker in list(_live_workers):
+        worker.stop()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -161,3 +168,214 @@ def _context():
     """fork where it is safe (Linux): workers start at once, and a caller's script without a
     __main__ guard is not run again in each worker as it would be under spawn."""
     return get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+# Guarded workers: untrusted letters are read here only, one at a time, within a budget.
+
+DEFAULT_MAX_MEMORY = 1024 ** 3  # bytes of address space a worker may add to what it starts with
+DEFAULT_TIMEOUT = 30.0  # seconds a worker may spend on one letter
+LETTERS_PER_WORKER = 10  # a smaller batch starts fewer workers than processors: each costs a start
+_AHEAD = 2  # items sent to a worker: the one it works on and the next, so it never waits
+_MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
+
+_live_workers: set["_Worker"] = set()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one item (a letter) may cost the worker that reads it; None: no limit."""
+
+    memory: int | None = DEFAULT_MAX_MEMORY
+    timeout: float | None = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """Why an item has no result. kind: "timeout", "memory" (MemoryError under the rlimit),
+    "crash" (the worker died: a signal such as the OOM killer's SIGKILL, or a C library's
+    abort) or "error" (the function raised: a bug; `detail` is the exception)."""
+
+    kind: str
+    limits: Limits
+    detail: str = ""
+
+
+def guarded_map(function: Callable, items: Sequence, initializer: Callable, initargs: tuple,
+                limits: Limits, overrun: Callable[[object, Overrun], object],
+                workers: int | None = None) -> Iterator:
+    """function(item) for every item, in order, each computed in a worker process within
+    `limits`; `overrun(item, why)`, called here, stands for the result of an item that broke them.
+
+    A worker that runs out of time is killed; one that dies (memory, a crash) is replaced and
+    the item it was on is retried once, alone, on a fresh worker (the death may come from
+    what the worker did before it, or from the OOM killer choosing it); the items queued
+    behind it are handed out again. A timeout is not retried: it would double the time a
+    hostile file costs. Only a window of results is held for ordering."""
+    count = len(items)
+    if count == 0:
+        return
+    workers = max(1, min(workers or processors(), -(-count // LETTERS_PER_WORKER)))
+    window = workers * (_AHEAD + 2)
+    again: deque[int] = deque()  # items a dead worker held but never started
+    alone: deque[int] = deque()  # items to retry, each on a fresh worker
+    retried: set[int] = set()
+    done: dict[int, object] = {}
+    fresh = yielded = 0  # fresh: the first item never handed out
+    live: list[_Worker] = []
+
+    def next_item() -> int | None:
+        nonlocal fresh
+        if again:
+            return again.popleft()
+        if fresh < count and fresh < yielded + window:
+            fresh += 1
+            return fresh - 1
+        return None
+
+    try:
+        while yielded < count:
+            while len(live) < workers and (again or alone or fresh < count):
+                with _signals_deferred():
+                    live.append(_Worker(function, initializer, initargs, limits.memory))
+            for worker in live:
+                if alone and not worker.held and not worker.served:
+                    worker.send(alone.popleft(), items, solo=True)
+                while not worker.solo and len(worker.held) < _AHEAD and (index := next_item()) is not None:
+                    worker.send(index, items)
+            busy = [worker for worker in live if worker.held]
+            wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
+            for worker in busy:
+                outcome = worker.outcome(limits.timeout)
+                if outcome is None:
+                    continue
+                if outcome[0] == "result":
+                    done[outcome[1]] = outcome[2]
+                    continue
+                if outcome[0] == "raised":
+                    done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
+                    continue
+                live.remove(worker)
+                worker.stop()
+                kind, detail = outcome
+                index, queued = worker.held[0], worker.held[1:]
+                again.extendleft(reversed(queued))
+                if kind in ("crash", "memory") and index not in retried:
+                    retried.add(index)
+                    alone.append(index)
+                else:
+                    done[index] = overrun(items[index], Overrun(kind, limits, detail))
+            while yielded in done:
+                yield done.pop(yielded)
+                yielded += 1
+    finally:
+        for worker in live:
+            worker.stop()
+
+
+def _time_left(busy: list["_Worker"], timeout: float | None) -> float | None:
+    if timeout is None or not busy:
+        return None if busy else 0
+    return max(0.0, min(worker.started for worker in busy) + timeout - time.monotonic())
+
+
+class _Worker:
+    """One worker process and the items it holds: the first is the one it works on."""
+
+    def __init__(self, function: Callable, initializer: Callable, initargs: tuple, memory: int | None):
+        context = _context()
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_guarded_worker, daemon=True,
+                                       args=(child, os.getpid(), function, initializer, initargs, memory))
+        self.process.start()
+        child.close()  # the parent's copy: the worker's death must end the connection
+        _live_workers.add(self)
+        self.held: list[int] = []
+        self.served = 0
+        self.solo = False
+        self.started = time.monotonic()
+
+    def send(self, index: int, items: Sequence, solo: bool = False) -> None:
+        if not self.held:
+            self.started = time.monotonic()
+        self.conn.send((index, items[index]))
+        self.held.append(index)
+        self.solo = solo
+
+    def outcome(self, timeout: float | None):
+        """("result", index, value); ("raised", index, exception) when the function raised;
+        (kind, detail) when the worker is lost ("timeout", "memory", "crash"); None: still working."""
+        try:
+            ready = self.conn.poll()
+        except OSError:
+            ready = True
+        if ready:
+            try:
+                index, raised, value = self.conn.recv()
+            except (EOFError, OSError):
+                return self._death()
+            self.held.pop(0)
+            self.served += 1
+            self.solo = False
+            self.started = time.monotonic()
+            return "raised" if raised else "result", index, value
+        if timeout is not None and time.monotonic() - self.started > timeout:
+            self.process.kill()
+            return "timeout", ""
+        return None
+
+    def _death(self):
+        self.process.join(_STOP_WAIT)
+        code = self.process.exitcode
+        if code == _MEMORY_EXIT:
+            return "memory", ""
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return "crash", signal.Signals(-code).name
+        return "crash", f"exit status {code}"
+
+    def stop(self) -> None:
+        _live_workers.discard(self)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(_STOP_WAIT)
+        self.conn.close()
+
+
+def _guarded_worker(conn, parent: int, function: Callable, initializer: Callable, initargs: tuple,
+                    memory: int | None) -> None:
+    _start_worker(parent, initializer, initargs)
+    if memory is not None:
+        _limit_memory(memory)
+    while True:
+        try:
+            index, item = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = (index, False, function(item))
+        except MemoryError:
+            os._exit(_MEMORY_EXIT)
+        except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it on the item
+            reply = (index, True, f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            os._exit(_MEMORY_EXIT)
+
+
+def _limit_memory(extra: int) -> None:
+    """Let this process's address space grow by `extra` bytes at most: past it an allocation
+    fails (MemoryError in Python, an error or an abort in a C library), the process ends and the
+    parent reports the letter. Linux counts the address space in /proc; elsewhere no limit."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + extra
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        return

@@ -302,20 +302,20 @@ def test_an_output_interrupted_mid_write_leaves_the_previous_one(tmp_path, capsy
 
 
 def test_an_interrupted_html_report_has_no_index(tmp_path, capsys, monkeypatch):
-    from audit.report.html import pages
+    from audit.spool import Spool
 
     report = tmp_path / "html"
     assert run(capsys, SEEDS["000"], SEEDS["003"], "--html", report, "--exit-zero")[0] == 0
     assert (report / "index.html").is_file()
-    real_write = pages.write_page  # pages are written as their letters are audited
-    written = []
+    real_add = Spool.add  # pages are written by the workers as their letters are audited
+    added = []
 
     def stop_after_one(*args):
-        if written:
+        if added:
             raise KeyboardInterrupt
-        written.append(args)
-        real_write(*args)
-    monkeypatch.setattr(pages, "write_page", stop_after_one)
+        added.append(args)
+        real_add(*args)
+    monkeypatch.setattr(Spool, "add", stop_after_one)
     code, _, _ = run(capsys, SEEDS["000"], SEEDS["003"], "--html", report)
     assert code == 130
     assert not (report / "index.html").exists()  # the old index no longer claims a complete report

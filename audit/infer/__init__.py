@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalise import normalise
-from ..pipeline import audit_batch, read
+from ..pipeline import audit_batch, read_in_workers
 from ..read import DEFAULT_MAX_BYTES
+from ..workers import Limits
 from ..settings import Settings
 from .columns import Column, Letter, align_letters, outliers
 from .relations import Relation, batch_year, discover
@@ -105,7 +106,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     if not paths:
         raise InferenceError("no letters given")
     sample = paths if len(paths) <= SAMPLE else [paths[i * len(paths) // SAMPLE] for i in range(SAMPLE)]
-    letters, unreadable = read_letters(sample, settings.max_bytes)
+    letters, unreadable = read_letters(sample, settings.max_bytes, settings.limits)
     if not letters:
         raise InferenceError("none of the letters holds readable text")
     columns, far = align_letters(letters)
@@ -131,10 +132,11 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     return inference
 
 
-def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Letter], list[Path]]:
+def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                 limits: Limits = Limits()) -> tuple[list[Letter], list[Path]]:
     """Read and normalise through the tool's own stages. Words hyphenated at a line end are
     joined as the batch's other letters write them."""
-    raws = [read(path, max_bytes)[0] for path in paths]  # a file the reader fails on is unreadable here
+    raws = list(read_in_workers(paths, max_bytes, limits))  # parsed in workers; a reader's failure: unreadable
     unreadable = [raw.path for raw in raws if raw.text is None]
     raws = [raw for raw in raws if raw.text is not None]
     vocabulary = frozenset(w.lower() for raw in raws for w in _WHOLE_WORD.findall(raw.text))
@@ -353,8 +355,9 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
+        given = settings or Settings()
         settings = Settings(template_paths=[draft], select=set(DEVIATIONS),  # only the rules counted here
-                            max_bytes=(settings or Settings()).max_bytes)
+                            max_bytes=given.max_bytes, max_memory=given.max_memory, timeout=given.timeout)
         _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
         for letter in audit_batch(inference.paths, settings):
             result.letters += 1

@@ -44,6 +44,8 @@ def run_rules(letter: Letter, rules, severity_of) -> list[Finding]:
         try:
             for issue in rule.check(letter):
                 findings.append(to_finding(rule.id, severity, issue, page_starts))
+        except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
+            raise
         except Exception as exc:  # noqa: BLE001 - a crashing rule is reported, never lost
             findings.append(crash_finding(f"The rule {rule.id}", exc))
     findings.sort(key=lambda f: f.line)
