@@ -386,6 +386,9 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
             empty.append(given_path)
         paths.extend(found)
     looked_for = describe_extensions(settings.extensions)
+    if args.stdin_filename and Path(STDIN) in given and paths.count(Path(args.stdin_filename)) > 1:
+        raise UsageError(f"--stdin-filename {shown_path(Path(args.stdin_filename))} names a file that is also "
+                         "among the PATHs: give standard input a name of its own")
     if not paths:
         folders = ", ".join(shown_path(p) for p in given)
         raise UsageError(f"no letters found in {folders}; looked for {looked_for}")
@@ -395,20 +398,27 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     return paths
 
 
-def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None) -> None:
-    """An output must never replace a letter, and a report folder must not hold letters."""
+def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None,
+                               settings: Settings | None = None) -> None:
+    """An output must never replace a letter or another file the run reads (a template, the
+    --data or --peer-groups file), and a report folder must not hold letters."""
     existing = [output for output in outputs if output is not None and os.path.exists(output)]
     if existing:
+        read = [(path, "the input letter") for path in paths]
+        if settings is not None:
+            read += [(template.path, "the template") for template in settings.templates]
+            read += [(path, f"the {option} file") for path, option in ((settings.data, "--data"),
+                                                                     (settings.peer_groups, "--peer-groups")) if path]
         identities = {}
-        for path in paths:
+        for path, what in read:
             with contextlib.suppress(OSError):
                 info = os.stat(path)
-                identities[(info.st_dev, info.st_ino)] = path
+                identities[(info.st_dev, info.st_ino)] = f"{what} {shown_path(path)}"
         for output in existing:
             info = os.stat(output)
             if (info.st_dev, info.st_ino) in identities:
-                raise UsageError(f"refusing to write a report to {shown_path(output)}: it is the input letter "
-                                 f"{shown_path(identities[(info.st_dev, info.st_ino)])}")
+                raise UsageError(f"refusing to write a report to {shown_path(output)}: it is "
+                                 f"{identities[(info.st_dev, info.st_ino)]}")
     if html is not None:
         folder = os.path.realpath(html)
         for path in paths:
@@ -437,7 +447,8 @@ def run_check(args: argparse.Namespace) -> int:
     context = BatchContext.load(settings)  # likewise a broken --data or --peer-groups file
     baseline = _baseline(settings.baseline, writing=args.write_baseline is not None)
     paths = _letter_paths(args, settings)
-    _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html)
+    _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html,
+                               settings)
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     # each letter's page is written by the process that audits it (HtmlReport.keeper)

@@ -82,6 +82,12 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "round": _round_half_up, "abs": abs, "min": min, "max": max, "year": _year,
     "rounds_to": rounds_to, "sum": _sum,
 }
+_ANY = 1 << 16
+# values each function takes: max(x) alone is refused here, not by every letter at run time
+ARITY = {"round": (1, 2), "abs": (1, 1), "min": (2, _ANY), "max": (2, _ANY), "year": (1, 1),
+         "rounds_to": (2, 2), "sum": (0, _ANY)}
+MAX_DEPTH = 100  # operations inside operations; a check needs a handful
+MAX_CHARS = 2000
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: _divide, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
@@ -96,10 +102,17 @@ def compile_expression(source: str, types: Mapping[str, str] | None = None) -> t
     """Return an evaluator taking a mapping of names to values, and the names it reads.
     With `types` (name -> base type: int, decimal, money, percent, date, text), unknown
     names and operations the types do not allow are refused here, before any letter."""
+    if len(source) > MAX_CHARS:
+        raise ExpressionError(f"the expression is {len(source):,} characters long; at most {MAX_CHARS:,} are read")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"cannot parse {source!r}: {exc.msg}") from None
+        raise ExpressionError(f"cannot parse {_shown(source)}: {exc.msg}") from None
+    except (RecursionError, MemoryError):  # the parser's own stack, before it says "too many nested"
+        raise ExpressionError(f"{_shown(source)} nests deeper than {MAX_DEPTH} levels") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExpressionError(f"{_shown(source)} nests deeper than {MAX_DEPTH} levels (operations inside "
+                              "operations); split it into several checks")
     names: set[str] = set()
     evaluator = _build(tree.body, source, names)
     if types is not None:
@@ -110,6 +123,21 @@ def compile_expression(source: str, types: Mapping[str, str] | None = None) -> t
                 raise ExpressionError(f"{source!r} names `{name}`, which is not a field{hint}")
         _kind(tree.body, types, source)
     return evaluator, frozenset(names)
+
+
+def _depth(node: ast.AST) -> int:
+    """How deep the tree goes, found without recursion (evaluating it recurses once a level)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _shown(source: str) -> str:
+    return repr(source) if len(source) <= 80 else repr(source[:77] + "...")
 
 
 def _build(node: ast.AST, source: str, names: set[str]) -> Evaluator:
@@ -157,6 +185,12 @@ def _build(node: ast.AST, source: str, names: set[str]) -> Evaluator:
         if node.func.id not in FUNCTIONS:
             raise ExpressionError(f"{source!r} calls `{node.func.id}`, which is not a function of the "
                                   f"language (functions: {', '.join(sorted(FUNCTIONS))})")
+        low, high = ARITY[node.func.id]
+        if not low <= len(node.args) <= high:
+            wanted = f"{low}" if low == high else f"at least {low}" if high == _ANY else f"{low} or {high}"
+            count = len(node.args)
+            raise ExpressionError(f"{_shown(source)}: `{node.func.id}` is given {count} value{'s' * (count != 1)} "
+                                  f"in {ast.unparse(node)!r}; it takes {wanted}")
         function, args = FUNCTIONS[node.func.id], [build(arg) for arg in node.args]
         return lambda env: function(*(arg(env) for arg in args))
     raise ExpressionError(f"{ast.unparse(node)!r} is not allowed in {source!r}")
@@ -229,17 +263,11 @@ def _kind(node: ast.AST, types: Mapping[str, str], source: str) -> str:
                 raise refuse("needs one date")
             return "number"
         if name == "rounds_to":
-            if len(args) != 2:
-                raise refuse("needs two values: rounds_to(stated, exact)")
             if "any" not in args and (args[0] == "money") != (args[1] == "money"):
                 raise refuse(f"compares {_SHOWN[args[0]]} with {_SHOWN[args[1]]}")
             if any(a not in ("number", "money", "any") for a in args):
                 raise refuse("needs numbers")
             return "bool"
-        if name == "round" and not 1 <= len(args) <= 2:
-            raise refuse("needs a value and at most a number of decimal places")
-        if not args and name != "sum":
-            raise refuse("needs at least one value")
         useful = [a for a in args if a != "any"]
         if any(a not in ("number", "money") for a in useful):
             raise refuse("needs numbers or money")

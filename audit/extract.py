@@ -11,7 +11,7 @@ from typing import Any
 
 from .diffs import word_diff
 from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value, VariantUse
-from .template import Slot, Template, TemplateParagraph
+from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
 from .types import InvalidValue, Withheld, convert
 
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
@@ -148,7 +148,9 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
     """Values for placeholders that stood where `text` was inserted, taken in order: one
     placeholder takes the whole insertion if it fits its type, several take successive matches."""
     lead = len(text) - len(text.lstrip())
-    stripped, position = text.strip(), 0
+    # the placeholders stand for MAX_FIELD_CHARS each at most: a template's pattern never sees
+    # more text than that, however long the insertion
+    stripped, position = text.strip()[:MAX_FIELD_CHARS * len(slots)], 0
     for slot in slots:
         pattern = template.compiled_type(slot.type)
         match = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)

@@ -16,6 +16,7 @@ An old binary Word file (.doc) is refused with what to do about it.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -71,8 +72,17 @@ def read_docx(path: Path, data: bytes) -> RawLetter:
                      revisions=writer.revisions())
 
 
+# libxml2's words for its limits, which name its own options: said as the file's fault
+_PARSER_LIMITS = ((re.compile(r"Excessive depth in document: (\d+)"), r"its XML nests elements more than \1 deep"),
+                  (re.compile(r"huge text node|XML_PARSE_HUGE", re.I), "a part of it is larger than the XML reader takes"))
+
+
 def _reason(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for pattern, plain in _PARSER_LIMITS:
+        if found := pattern.search(reason):
+            return found.expand(plain)
+    return reason
 
 
 class _Writer:

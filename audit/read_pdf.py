@@ -84,7 +84,8 @@ def read_pdf(path: Path, data: bytes) -> RawLetter:
 def _reason(exc: Exception) -> str:
     reason = str(exc)
     match = re.search(r"PDFium: ([^)]*)", reason)
-    return (match.group(1) if match else reason).rstrip(".").lower() or "PDFium cannot open it"
+    reason = (match.group(1) if match else reason).rstrip(".").lower()
+    return "PDFium cannot read it" if reason in ("", "success") else reason  # "success": PDFium gave no reason
 
 
 def _read(path: Path, document) -> RawLetter:

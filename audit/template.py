@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
+from .patterns import pattern_problem
 from .types import BASE_PATTERNS, BASES, DATE_ORDERS
 
 SEVERITIES = ("error", "warning", "info")
@@ -413,6 +414,10 @@ class _Parser:
             found = re.search(r"at line (\d+)", str(exc))
             self.problem(int(found.group(1)) if found else 1, f"the header is not valid TOML: {exc}")
             return None
+        except RecursionError:  # tomllib reads nested arrays and tables by recursion
+            self.problem(_deep_line(header), "the header nests arrays or tables inside each other too deep "
+                                             "to be read (a template needs two or three levels)")
+            return None
 
     def _line(self, pattern: str, after: int = 0, default: int | None = None) -> int:
         """The file line of the first header line from `after` (a file line) matching `pattern`."""
@@ -457,12 +462,11 @@ class _Parser:
                 self.problem(line, f"the type {name!r} has the base {base!r}, which is not a built-in type "
                                    f"({', '.join(BASES)})")
                 continue
-            try:
-                compiled = re.compile(str(pattern))
-            except re.error as exc:
-                self.problem(line, f"the pattern of the type {name!r} does not compile: {exc} (pattern: {pattern!r})")
+            refused = pattern_problem(str(pattern))
+            if refused:
+                self.problem(line, f"the pattern of the type {name!r} cannot be used: {refused} (pattern: {pattern!r})")
                 continue
-            if compiled.fullmatch(""):
+            if re.compile(str(pattern)).fullmatch(""):
                 self.problem(line, f"the pattern of the type {name!r} matches the empty string: a placeholder "
                                    "of this type could stand for nothing")
                 continue
@@ -887,6 +891,17 @@ def _literal_pattern(literal: str, loose_start: bool = False, loose_end: bool = 
             tail = f"(?:{re.escape(body[len(core):])})?" + escaped(literal[len(body):])
             literal = core
     return head + escaped(literal) + tail
+
+
+def _deep_line(header: str, deep: int = 32) -> int:
+    """The first line where brackets and braces (outside quotes) are open `deep` levels."""
+    depth = 0
+    for number, line in enumerate(header.split("\n"), start=1):
+        for char in re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", line):
+            depth += (char in "[{") - (char in "]}")
+            if depth >= deep:
+                return number
+    return 1
 
 
 def _near(name: str, known: Iterable[str]) -> str:

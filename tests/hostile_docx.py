@@ -61,3 +61,9 @@ def heading_superscript_two(text: str = "Dear Ms Jackson") -> bytes:
 CRASHING = {"header-missing-part.docx": header_to_missing_part,
             "footer-external.docx": footer_to_external_target,
             "heading-superscript.docx": heading_superscript_two}
+
+
+def deeply_nested(depth: int = 300, text: str = "Dear Ms Jackson") -> bytes:
+    """Content controls nested `depth` deep: libxml2 refuses beyond 256 levels, in its own words."""
+    nested = "<w:sdt><w:sdtContent>" * depth + f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" + "</w:sdtContent></w:sdt>" * depth
+    return _patched(_letter("x"), {"word/document.xml": lambda xml: xml.replace("<w:body>", "<w:body>" + nested, 1)})

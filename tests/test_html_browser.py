@@ -291,3 +291,11 @@ def test_the_policy_refuses_inline_script_but_runs_the_reports_own_from_file(tab
     assert tab.evaluate("document.body.dataset.handler") is None
     refused = [m.text for m in tab.console_messages if "Content Security Policy" in m.text]
     assert len(refused) >= 2
+
+
+def test_a_malformed_address_fragment_leaves_the_letter_page_working(tab, fixture_report):
+    """#%E0%A4%A is not valid percent-encoding: decodeURIComponent throws (issue 22)."""
+    tab.goto(page_of(fixture_report, "001").as_uri() + "#%E0%A4%A")
+    tab.locator("#F1 .quote").first.click()  # the page's own handlers still run
+    assert "is-highlighted" in tab.get_attribute("#L63", "class")
+    assert_quiet(tab)

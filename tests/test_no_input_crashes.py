@@ -103,3 +103,43 @@ def test_word_diff_beyond_the_characters_there_are_is_a_whole_change(monkeypatch
     monkeypatch.setattr(diffs, "_RANGES", (range(0xE000, 0xE003),))
     assert word_diff("a b", "a c") == [("-", "a b"), ("+", "a c")]
     assert word_diff("a", "a") == [("=", "a")]
+
+
+# --- the smaller points ----------------------------------------------------------------------
+
+def test_the_report_never_overwrites_the_runs_template(tmp_path, capsys):
+    template = tmp_path / "t.md"
+    shutil.copy(TEMPLATE, template)
+    before = template.read_bytes()
+    code, out, err = check(capsys, SEEDS["000"], "-t", template, "-o", template)
+    assert code == 2 and err == (f"letter-audit: error: refusing to write a report to {template}: "
+                                 f"it is the template {template}\n")
+    assert template.read_bytes() == before
+
+
+def test_standard_input_cannot_take_the_name_of_a_letter_also_given(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    letter = tmp_path / "a.txt"
+    shutil.copy(SEEDS["000"], letter)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Minutes of the meeting\n")))
+    code, out, err = check(capsys, letter, "-", "--stdin-filename", letter)
+    assert code == 2 and "names a file that is also among the PATHs" in err and out == ""
+
+
+def test_parser_internals_never_reach_a_message(tmp_path):
+    from hostile_docx import deeply_nested
+
+    path = tmp_path / "deep.docx"
+    path.write_bytes(deeply_nested())
+    assert read_letter(path).error == "is not a valid Word document: its XML nests elements more than 256 deep"
+
+
+def test_a_pdf_error_without_a_reason_is_not_called_success():
+    import pypdfium2 as pdfium
+
+    from audit.read_pdf import _reason
+
+    assert _reason(pdfium.PdfiumError("Failed to load page (PDFium: Success).")) == "PDFium cannot read it"
+    assert _reason(pdfium.PdfiumError("Failed to load document (PDFium: Data format error).")) == "data format error"

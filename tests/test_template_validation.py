@@ -34,7 +34,16 @@ CASES = {
     "undeclared placeholder": (template(body="Hello\n\nDear {{nobody}}\n"), 12, "{{nobody}} is not declared in [fields]"),
     "unknown inline type": (template(body="Dear {{who:persn}}\n"), 10, "unknown type 'persn'"),
     "unknown field type": (template(header=GOOD_HEADER.replace('"int"', '"integer"')), 6, "unknown type 'integer'"),
-    "pattern does not compile": (template('[types.code]\npattern = "[A-Z"\n'), 9, "the pattern of the type 'code' does not compile"),
+    "pattern does not compile": (template('[types.code]\npattern = "[A-Z"\n'), 9, "the pattern of the type 'code' cannot be used: it does not compile"),
+    # issue 22: patterns and nesting that once hung a run or gave "internal error"
+    "pattern nests repetitions": (template('[types]\ncode = "[A-Z](\\\\w+\\\\s?)*!"\n'), 10, "it repeats `\\w+` inside a repetition"),
+    "pattern count too large": (template('[types]\ncode = "a{4294967295}"\n'), 10, "a repetition count is larger than 4,294,967,294"),
+    "pattern groups too deep": (template('[types]\ncode = "' + "(" * 60 + "a" + ")" * 60 + '"\n'), 10, "nests groups more than 50 deep"),
+    "header nested too deep": (template(top="deep = " + "[" * 3000 + "]" * 3000 + "\n"), 4, "nests arrays or tables inside each other too deep"),
+    "check nested too deep": (template('[[checks]]\nexpr = "' + "+".join(["count"] * 200) + ' > 0"\n'), 10, "nests deeper than 100 levels"),
+    "check parentheses too deep": (template('[[checks]]\nexpr = "' + "(" * 300 + "count" + ")" * 300 + ' > 0"\n'), 10, "too many nested parentheses"),
+    "max of one value": (template('[[checks]]\nexpr = "max(count) > 1"\n'), 10, "`max` is given 1 value in 'max(count)'; it takes at least 2"),
+
     "pattern matches nothing": (template('[types]\ncode = "[A-Z]*"\n'), 10, "matches the empty string"),
     "unknown base": (template('[types.code]\npattern = "[A-Z]+"\nbase = "number"\n'), 9, "base 'number'"),
     "check syntax error": (template('[[checks]]\nexpr = "amount =="\n'), 10, "cannot parse"),
@@ -131,3 +140,20 @@ def test_a_header_value_of_any_kind_is_a_template_problem_never_a_crash(key):
             parse_template(source)
         except TemplateError:
             pass
+
+
+@pytest.mark.parametrize("pattern", [r"(?:\d+,)*\d+", r"\d{1,3}(?:,\d{3})+", r"([A-Z][a-z]+ ?)+", r"(\w+\s)*\w+",
+                                     r"(?:Mr|Mrs|Ms) [A-Z][\w'-]*(?: [A-Z][\w'-]*)*", r"[A-Z]{2}\d{2} ?\d[A-Z]{2}"])
+def test_patterns_whose_turns_are_separated_are_accepted(pattern):
+    from audit.patterns import pattern_problem
+    from audit.types import BASE_PATTERNS
+
+    assert pattern_problem(pattern) is None
+    assert all(pattern_problem(p) is None for p in BASE_PATTERNS.values())
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+", r"(\d+)*x", r"(x\w*)*", r"((ab)*)+", r"(?:\s?\w+)*$", r"(a|b+)*c"])
+def test_patterns_that_can_divide_a_text_many_ways_are_refused(pattern):
+    from audit.patterns import pattern_problem
+
+    assert "exponential time" in pattern_problem(pattern)

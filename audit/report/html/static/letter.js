@@ -126,10 +126,18 @@
     history.replaceState(null, "", "#" + comment.id);
   }
 
+  // the element a URL fragment names; a fragment that is not valid percent-encoding
+  // (#%E0%A4%A, typed or pasted) is taken as it stands instead of stopping the script
+  function byFragment(fragment) {
+    var id = fragment;
+    try { id = decodeURIComponent(fragment); } catch (error) { /* URIError: keep it raw */ }
+    return document.getElementById(id);
+  }
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[href^='#']");
     if (!link || link.classList.contains("skip")) return;
-    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    var target = byFragment(link.getAttribute("href").slice(1));
     if (!target) return;
     event.preventDefault();
     var index = comments.indexOf(target);
@@ -299,7 +307,7 @@
   if (pref(FOLD_KEY) === "1") fold(true);
   showDecisions();
   if (location.hash.length > 1) {
-    var start = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var start = byFragment(location.hash.slice(1));
     if (start) {
       var index = comments.indexOf(start);
       if (index >= 0) select(index); else { reveal(start); start.scrollIntoView({ block: "center" }); flash(start); }
