@@ -75,6 +75,8 @@ def identity_of(value):
 
 def fingerprint(result: LetterResult, finding, version: int = FORMAT_VERSION) -> str:
     """The stable identity of one finding (shared by the baseline and SARIF)."""
+    if finding.identity is not None and version == FORMAT_VERSION:  # taken before its evidence was cut
+        return finding.identity
     if version == 1 or not finding.evidence:
         evidence = without_lines(finding.excerpt or finding.message)
     else:

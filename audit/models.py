@@ -236,6 +236,7 @@ class Finding:
     end_line: int | None = None
     page: int | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    identity: str | None = field(default=None, compare=False)  # fingerprint of the evidence before a cut (bounds.py)
 
     def json(self) -> dict:
         record = {

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from .align import align
+from .bounds import bounded
 from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
@@ -158,8 +159,8 @@ def _audit_in_worker(path: Path) -> LetterResult:
 
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
-    """What the batch keeps of a letter: its fields, where each is quoted, its findings, its key
-    and a hash of its text (the paragraphs the template explains; free text such as an image
+    """What the batch keeps of a letter: its fields, where each is quoted, its findings (cut to
+    their bounds, audit/bounds.py), its key and a hash of its text (the paragraphs the template explains; free text such as an image
     description is left out, so two exports of one letter hash alike)."""
     template = letter.template
     fields = letter.fields.as_json(template) if letter.fields is not None else {}
@@ -176,6 +177,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
         else:
             texts = [p.text for p in letter.document.paragraphs]
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
+    result.findings = [bounded(finding, result) for finding in findings]  # once the result's identity is known
     return result
 
 

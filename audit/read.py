@@ -30,6 +30,8 @@ TEMPLATE_MARK = b"+++"
 # suffix -> (module, function) of a reader for a document format; others are decoded as text
 READERS = {".pdf": ("audit.read_pdf", "read_pdf"), ".docx": ("audit.read_docx", "read_docx"),
            ".doc": ("audit.read_docx", "read_doc")}
+# suffix -> (module, function) telling why a file would cost more than its budget to read (or None)
+BUDGETS = {".pdf": ("audit.budget", "pdf_overrun"), ".docx": ("audit.budget", "docx_overrun")}
 WORD_LOCK_PREFIX = "~$"  # Word's owner files beside an open document (~$tter.docx): never letters
 
 # O_NONBLOCK: a file swapped for a pipe after the checks does not block the open (fstat then
@@ -184,7 +186,19 @@ def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
         data = read_bytes(path, max_bytes)
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
+    over = _budget_check(path, data, max_bytes)
+    if over is not None:
+        return RawLetter(path, None, error=over)
     return reader_for(path)(path, data)
+
+
+def _budget_check(path: Path, data: bytes, max_bytes: int) -> str | None:
+    """Why the file would cost more than its budget to parse (audit/budget.py), or None."""
+    spec = BUDGETS.get(path.suffix.lower())
+    if spec is None:
+        return None
+    module_name, function = spec
+    return getattr(importlib.import_module(module_name), function)(path, data, max_bytes)
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

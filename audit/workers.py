@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import signal
 import sys
@@ -344,6 +345,7 @@ class _Worker:
 def _guarded_worker(conn, parent: int, function: Callable, initializer: Callable, initargs: tuple,
                     memory: int | None) -> None:
     _start_worker(parent, initializer, initargs)
+    faulthandler.disable()  # a crash is the parent's to report, on the letter, without a traceback
     if memory is not None:
         _limit_memory(memory)
     while True:

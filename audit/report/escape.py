@@ -57,11 +57,19 @@ def _escape_control(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+CSV_CELL_CHARS = 32_000  # Excel holds 32,767 characters in a cell; Python's csv reader 131,072
+
+
 def csv_cell(value):
     """A spreadsheet cell that cannot be a formula: text beginning with = + - @, tab or CR gets a
-    leading apostrophe (as OWASP advises); numbers, and text that is just a number, stay as they are."""
+    leading apostrophe (as OWASP advises); numbers, and text that is just a number, stay as they are.
+    Text longer than CSV_CELL_CHARS is cut, saying how much more there was."""
     if not isinstance(value, str):
         return value
+    if len(value) > CSV_CELL_CHARS:
+        from ..bounds import clip
+
+        value = clip(value, CSV_CELL_CHARS - 40)
     value = printable(value)
     if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
