@@ -42,12 +42,57 @@ def atomic_open(path: Path | str, mode: str = "w", *, encoding: str = "utf-8",
             stream = os.fdopen(handle, "w", encoding=encoding, newline=newline, errors="backslashreplace")
         with stream:
             yield stream
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        os.chmod(temporary, 0o666 & ~umask())
+        if follow and _commit is not None and _commit.pid == os.getpid():  # an output the user named
+            _commit.actions.append(lambda: os.replace(temporary, path))
+            _commit.leftovers.append(temporary)
+        else:
+            os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+class _Commit:
+    def __init__(self):
+        self.pid = os.getpid()  # a worker forked meanwhile writes its own files at once
+        self.actions: list = []
+        self.leftovers: list[str] = []
+
+
+_commit: _Commit | None = None
+
+
+@contextlib.contextmanager
+def committed_together() -> Iterator[None]:
+    """The outputs the user named (follow=True) written in the block, and the actions given to
+    on_commit, take their places together when the block ends without an exception, signals
+    held off meanwhile; otherwise none does, and their temporary files are removed. A run that
+    fails or is interrupted at its last output leaves every previous output as it was."""
+    from .workers import _signals_deferred  # the workers' own guard against signals mid-step
+
+    global _commit
+    outer, _commit = _commit, _Commit()
+    commit = _commit
+    try:
+        yield
+        with _signals_deferred():
+            for action in commit.actions:
+                action()
+    finally:
+        _commit = outer
+        for leftover in commit.leftovers:  # renamed already, unless the block failed
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+
+
+def on_commit(action) -> None:
+    """Run `action` when the outputs are committed together (committed_together), or now."""
+    if _commit is not None and _commit.pid == os.getpid():
+        _commit.actions.append(action)
+    else:
+        action()
 
 
 def _is_special(path: Path) -> bool:
@@ -71,7 +116,7 @@ def write_bytes(path: Path | str, data: bytes) -> None:
 _UMASK: int | None = None
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process's umask (mkstemp creates files readable by their owner only; outputs get the
     permissions an ordinary open() would give them)."""
     global _UMASK

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .atomic import atomic_open
+from .atomic import atomic_open, committed_together
 from .models import SEVERITY_RANK
 from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
                    parse_seconds, parse_size, provide)
@@ -454,28 +454,29 @@ def run_check(args: argparse.Namespace) -> int:
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
     html = HtmlReport(args.html, paths) if args.html else None
     try:
-        with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
-                       after_letter=html.keeper if html else None,
-                       on_letter=progress.step if progress else None) as run:
-            if progress:
-                progress.close()
-            if run.written_baseline and not args.quiet:
-                print(f"letter-audit: recorded {len(run.written_baseline.entries)} findings in the baseline "
-                      f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
-            if run.baseline_outcome is not None:
-                report_baseline(run.baseline_outcome, run.baseline)
-            if args.statistics:
-                write_output(lambda stream, style: write_statistics(run.summary, stream, style), args.output, args)
-            else:
-                write_report(main_format, run.results, run.summary, args.output, args)
-            for fmt, output in outputs:
-                write_report(fmt, run.results, run.summary, output, args)
-            if html:
-                # every finding; those the baseline accepted are shown collapsed on their letters' pages
-                index = html.write(run.results.everything(), settings, run.baseline)
-                if not args.quiet:
-                    print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
-            return 0 if args.exit_zero else exit_code(run.summary, settings.fail_on)
+        with committed_together():  # every output, or none, when the run ends
+            with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
+                           after_letter=html.keeper if html else None,
+                           on_letter=progress.step if progress else None) as run:
+                if progress:
+                    progress.close()
+                if run.written_baseline and not args.quiet:
+                    print(f"letter-audit: recorded {len(run.written_baseline.entries)} findings in the baseline "
+                          f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
+                if run.baseline_outcome is not None:
+                    report_baseline(run.baseline_outcome, run.baseline)
+                if args.statistics:
+                    write_output(lambda stream, style: write_statistics(run.summary, stream, style), args.output, args)
+                else:
+                    write_report(main_format, run.results, run.summary, args.output, args)
+                for fmt, output in outputs:
+                    write_report(fmt, run.results, run.summary, output, args)
+                if html:
+                    # every finding; those the baseline accepted are shown collapsed on their letters' pages
+                    index = html.write(run.results.everything(), settings, run.baseline)
+                    if not args.quiet:
+                        print(f"HTML report: {terminal_safe(shown_path(index))}", file=sys.stderr)
+                return 0 if args.exit_zero else exit_code(run.summary, settings.fail_on)
     finally:
         if html:
             html.close()

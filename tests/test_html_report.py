@@ -163,7 +163,7 @@ def test_pages_are_written_from_the_runs_records_never_by_auditing_again(tmp_pat
     paths = list(iter_letter_paths([LETTERS]))
     with HtmlReport(tmp_path, paths) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
-        assert len(letter_pages(tmp_path)) == 5  # written while the batch was audited
+        assert len(letter_pages(report.out_dir)) == 5  # written while the batch was audited, into the folder under way
         for name in ("audit_letter", "read_letter"):
             monkeypatch.setattr(pipeline, name, lambda *a: pytest.fail("the report audited a letter again"))
         monkeypatch.setattr(read, "read_letter", lambda *a: pytest.fail("the report read a letter again"))

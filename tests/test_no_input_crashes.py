@@ -133,7 +133,10 @@ def test_parser_internals_never_reach_a_message(tmp_path):
 
     path = tmp_path / "deep.docx"
     path.write_bytes(deeply_nested())
-    assert read_letter(path).error == "is not a valid Word document: its XML nests elements more than 256 deep"
+    reason = "is not a valid Word document: its XML nests elements more than 256 deep"
+    assert read_docx.read_docx(path, path.read_bytes()).error == reason  # the reader on its own
+    # in a run, the reading budget (audit/budget.py) refuses it first, in words too
+    assert read_letter(path).error.startswith("nests its XML more than 64 levels deep (in 'word/document.xml')")
 
 
 def test_a_pdf_error_without_a_reason_is_not_called_success():

@@ -13,6 +13,7 @@ have run, the pages whose findings changed are written again from their drafts, 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
 import shutil
@@ -24,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ... import baseline as baselines
-from ...atomic import atomic_open, write_bytes, write_text
+from ...atomic import atomic_open, on_commit, umask, write_bytes, write_text
 from ...models import Finding, LetterResult
 from ...settings import Settings
 from ..as_csv import table, write_table
@@ -46,37 +47,46 @@ def default_report_dir(now: datetime | None = None) -> Path:
 class HtmlReport:
     """A report under way for the letters at `paths`: `keeper` is the pipeline's after_letter
     hook; `write` finishes the report once the batch's findings are final. Use as a context
-    manager (or call close): the drafts are removed however the run ends, and a report that
-    was not finished is removed again (the whole folder when the run created it).
+    manager (or call close).
 
-    Every file is written whole (a temporary file renamed into place), which also replaces a
-    symbolic link planted in the folder rather than writing through it; a folder inside the
-    report that is a link is refused. index.html is removed first and written last: a report
-    that was interrupted or failed has no index page claiming it complete."""
+    The report is written into a new hidden folder beside its own (`.NAME.new-…`, on the same
+    file system), drafts included, and swapped in whole at the end: until then the previous
+    report stands untouched, and whatever ends the run, the folder under way is removed and the
+    previous report stays. A lock file beside the folder (`.NAME.lock`) makes a second run into
+    the same folder stop at once instead of mixing its pages with the first one's. A folder
+    holding anything that is not a report is refused: the swap would remove it."""
 
     def __init__(self, out_dir: Path, paths: list[Path]):
-        self.out_dir = Path(out_dir)
+        self.final = Path(out_dir)
+        if self.final.is_symlink():  # the folder itself is the user's choice, a link or not
+            self.final = Path(os.path.realpath(self.final))
         total = len(paths)
         hrefs = tuple(page_href(number, path, total) for number, path in enumerate(paths, start=1))
         root, shown = shown_paths(list(paths))
         self.root = root
-        self.plan = ReportPlan(self.out_dir, _report_id(self.out_dir), hrefs, tuple(shown))
-        self._created = not os.path.lexists(self.out_dir)
-        self._complete = False
         self._drafts: Path | None = None
+        self._lock = None
+        self.out_dir = None  # the folder under way
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)  # the folder itself is the user's choice, a link or not
-            if os.path.lexists(self.out_dir / "index.html"):
-                os.unlink(self.out_dir / "index.html")  # an older report's index would claim this one complete
-            _folder(self.out_dir / LETTER_DIR)
-            static = _folder(self.out_dir / "static")
+            _refuse_foreign(self.final)
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _locked(self.final)
+            self.out_dir = Path(tempfile.mkdtemp(dir=self.final.parent, prefix=f".{self.final.name[:60]}.new-"))
+            os.chmod(self.out_dir, _mode_of(self.final))
+            (self.out_dir / LETTER_DIR).mkdir()
+            (self.out_dir / "static").mkdir()
             for source in sorted(STATIC_DIR.iterdir()):
                 if source.is_file():
-                    write_bytes(static / source.name, source.read_bytes())
+                    write_bytes(self.out_dir / "static" / source.name, source.read_bytes())
+            self._drafts = self.out_dir / DRAFTS_DIR
+            self._drafts.mkdir()
         except OSError as exc:
             self.close()
-            raise report_error(self.out_dir, exc) from None
-        self._drafts = Path(tempfile.mkdtemp(prefix="letter-audit-html-"))
+            raise report_error(self.final, exc) from None
+        except ReportError:
+            self.close()
+            raise
+        self.plan = ReportPlan(self.out_dir, _report_id(self.final), hrefs, tuple(shown))
         self.keeper = PageKeeper(self.plan, list(paths), self._drafts)
 
     def __enter__(self) -> "HtmlReport":
@@ -86,22 +96,26 @@ class HtmlReport:
         self.close()
 
     def close(self) -> None:
-        if self._drafts is not None:
-            shutil.rmtree(self._drafts, ignore_errors=True)
-        if not self._complete:
-            self._remove_partial()
-
-    def _remove_partial(self) -> None:
-        if self._created:
+        """Remove the folder under way (swapped in already, or given up) and release the lock."""
+        if self.out_dir is not None:
             shutil.rmtree(self.out_dir, ignore_errors=True)
-            return
-        written = [self.out_dir / "index.html", self.out_dir / "rules.html", self.out_dir / "fields.csv",
-                   *(self.out_dir / "static" / source.name for source in STATIC_DIR.iterdir()),
-                   *(self.out_dir / href for href in self.plan.hrefs)]
-        for path in written:
+        if self._lock is not None:
             with contextlib.suppress(OSError):
-                if not os.path.isdir(path) or os.path.islink(path):
-                    os.unlink(path)
+                os.unlink(self._lock.name)
+            self._lock.close()
+            self._lock = None
+
+    def _swap(self) -> None:
+        """The finished report in place of the previous one (whose files are then removed)."""
+        if not os.path.lexists(self.final):
+            os.rename(self.out_dir, self.final)
+            return
+        if not _exchange(self.out_dir, self.final):
+            old = Path(tempfile.mkdtemp(dir=self.final.parent, prefix=f".{self.final.name[:60]}.old-"))
+            os.replace(self.final, old / "report")
+            os.rename(self.out_dir, self.final)
+            os.rename(old, self.out_dir)
+        # self.out_dir now holds the previous report, which close() removes
 
     def write(self, results: Iterable[LetterResult], settings: Settings, baseline=None) -> Path:
         """Finish the report and return the path of its index page. `results`: every result with
@@ -109,9 +123,11 @@ class HtmlReport:
         letters' pages as accepted, and count for nothing."""
         try:
             self._write(results, settings, baseline)
+            shutil.rmtree(self._drafts)
+            on_commit(self._swap)  # with the run's other outputs, when it ends well
         except OSError as exc:
-            raise report_error(self.out_dir, exc) from None
-        return self.out_dir / "index.html"
+            raise report_error(self.final, exc) from None
+        return self.final / "index.html"
 
     def _write(self, results: Iterable[LetterResult], settings: Settings, baseline) -> None:
         number = {path: k for k, path in enumerate(self.keeper.numbers())}
@@ -139,10 +155,8 @@ class HtmlReport:
         index.report_id = self.plan.report_id
         write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
             page=rules_page(), static="static", home="index.html"))
-        # last: an index page says the report is complete
         write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))
-        self._complete = True
 
 
 def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
@@ -173,18 +187,59 @@ def _report_id(out_dir: Path) -> str:
     return hashlib.blake2b(os.fsencode(out_dir.resolve()), digest_size=8).hexdigest()
 
 
-def _folder(path: Path) -> Path:
-    """`path` as a real folder of the report: created if missing, refused if it is a link or a file."""
+DRAFTS_DIR = ".drafts"  # inside the folder under way: letter text never lands in the system's temporary folder
+REPORT_ENTRIES = frozenset({"index.html", "rules.html", "fields.csv", "static", LETTER_DIR})
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _refuse_foreign(folder: Path) -> None:
+    """A folder that holds anything but a report (or is no folder) is not replaced."""
     try:
-        info = os.lstat(path)
+        entries = sorted(os.listdir(folder))
     except FileNotFoundError:
-        path.mkdir(parents=True)
-        return path
-    if stat.S_ISLNK(info.st_mode):
-        raise ReportError(f"refusing to write the HTML report through {shown_path(path)}: it is a symbolic link")
-    if not stat.S_ISDIR(info.st_mode):
-        raise ReportError(f"cannot write the HTML report: {shown_path(path)} is not a folder")
-    return path
+        return
+    except NotADirectoryError:
+        raise ReportError(f"cannot write the HTML report: {shown_path(folder)} is not a folder") from None
+    foreign = [name for name in entries if name not in REPORT_ENTRIES and not name.endswith(".tmp")]
+    if foreign:
+        raise ReportError(f"refusing to replace {shown_path(folder)} with the HTML report: it holds "
+                          f"{shown_path(Path(foreign[0]))}, which is not part of a letter-audit report; "
+                          "choose a new or empty folder")
+
+
+def _locked(folder: Path):
+    """The lock beside `folder`, held until close; ReportError when another run holds it."""
+    path = folder.parent / f".{folder.name[:60]}.lock"
+    handle = open(path, "a+b")
+    try:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:  # not on a POSIX system: no lock
+        pass
+    except BlockingIOError:
+        handle.close()
+        raise ReportError(f"another letter-audit run is writing the HTML report {shown_path(folder)}; "
+                          "wait for it to end, or choose another folder") from None
+    return handle
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where that is not possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        rename = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    return rename(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0
+
+
+def _mode_of(folder: Path) -> int:
+    """The permissions the report folder has, or those a new folder would get."""
+    try:
+        return stat.S_IMODE(os.stat(folder).st_mode)
+    except OSError:
+        return 0o777 & ~umask()
 
 
 def is_letter(result: LetterResult) -> bool:
