@@ -27,6 +27,8 @@ from .template import Template
 from .workers import Limits, Overrun, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
+DIFFERENT_FORM = 0.5  # below this share of paragraphs as written, a document is another form (different-form)
+MIN_FORM_PARAGRAPHS = 6  # a template this short is judged paragraph by paragraph
 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
@@ -70,6 +72,11 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
             return replace(letter, unrecognised=(
                 f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
                 f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')), None
+        if alignment.exact_share < DIFFERENT_FORM and len(alignment.template.paragraphs) >= MIN_FORM_PARAGRAPHS:
+            return replace(letter, template=alignment.template, different_form=(
+                f'This is another form than "{alignment.template.title}": {alignment.exact_share:.0%} of the '
+                f"template's paragraphs stand in it as written (or nearly), where a letter of its kind holds "
+                f"at least {DIFFERENT_FORM:.0%}; its paragraphs are not compared one by one.")), None
         stage = "extract"
         fields = extract(alignment)
         letter = Letter(raw, document, alignment.template, alignment, fields)
@@ -158,9 +165,9 @@ def _audit_in_worker(path: Path) -> LetterResult:
 
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
-    """What the batch keeps of a letter: its fields, where each is quoted, its findings, its key
-    and a hash of its text (the paragraphs the template explains; free text such as an image
-    description is left out, so two exports of one letter hash alike)."""
+    """What the batch keeps of a letter: its fields, where each is quoted, its findings, its key,
+    its own content where the template allows any, and a hash of its whole normalised text
+    (free content included: two letters differing only in a list of URLs are two letters)."""
     template = letter.template
     fields = letter.fields.as_json(template) if letter.fields is not None else {}
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
@@ -170,11 +177,12 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
         key = fields.get(template.key_field) if template.key_field else None
         if key is not None and not isinstance(key, dict):  # a withheld key names nobody
             result.key = str(key)
+    if letter.alignment is not None:
+        result.content = [{"line": p.para.line, "end_line": p.para.end_line, "where": p.template.text,
+                           "text": p.para.text}
+                          for p in letter.alignment.pairs if p.kind == "free" and p.template.free]
     if letter.document is not None and letter.document.paragraphs:
-        if letter.alignment is not None:
-            texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != "free"]
-        else:
-            texts = [p.text for p in letter.document.paragraphs]
+        texts = [p.text for p in letter.document.paragraphs]  # all of it: free content and lists too
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
     return result
 
