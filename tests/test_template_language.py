@@ -127,3 +127,18 @@ def test_duplicate_letter_compares_the_whole_text_and_names_what_is_equal(tmp_pa
     # b is another notice for the same reference, not the same text: its list of URLs differs
     assert "whole text" not in duplicates["b.md"] and "the reference AB-1234 of" in duplicates["b.md"]
     assert "whole text" in duplicates["a.md"] and "c.md" in duplicates["a.md"]
+
+
+EXCERPT = Settings(template_paths=[ROOT / "tests/fixtures/templates/markmonitor-excerpt.md"])
+
+
+@pytest.mark.parametrize("name, rules", [
+    ("markmonitor-double-spaced.md", set()),  # every line its own paragraph: the same notice
+    ("markmonitor-signed-by.md", {"boilerplate-changed"}),  # "Signed by" where the form has "Sincerely,"
+])
+def test_excerpts_of_real_notices(tmp_path, name, rules):
+    letter, result = audit_text(tmp_path, (ROOT / "tests/fixtures/real" / name).read_bytes(), name, EXCERPT)
+    assert {f.rule for f in result.findings if f.severity != "info"} == rules, [f.message for f in result.findings]
+    assert result.fields["sent"] in ("2018-08-02", "2016-09-13")  # 08/02/2018 read month first
+    assert result.fields["signer"] == {"withheld": "[private]"} or rules
+    assert all(item.startswith("http") for item in result.fields["locations"])
