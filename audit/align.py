@@ -20,6 +20,7 @@ from .template import Template, TemplateParagraph, merge_paragraphs
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
 GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
+MAX_JOINED = 8  # the most blank-line separated pieces of one template paragraph that are joined
 
 
 def align(document: Document, template: Template) -> Alignment:
@@ -236,11 +237,22 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
     for i, j in chosen:
         if scores[i][j] == 100.0:
             continue
-        if i + 1 < len(letter) and i + 1 not in taken_letter and letter[i + 1] is not None:
-            joined = _merge(letter[i], letter[i + 1], ())
-            score = _score(joined.text, canon[j])
-            if score > scores[i][j]:
-                letter[i], letter[i + 1], scores[i][j] = joined, None, score
+        # lines the letter set apart with blank lines (a double-spaced signature block): join
+        # the best run of unpaired paragraphs after it, then before it
+        for step in (1, -1, 1):  # forward again: a run before it may make the run after it fit
+            best, best_score, joined, k, used = None, scores[i][j], letter[i], i + step, []
+            while 0 <= k < len(letter) and k not in taken_letter and letter[k] is not None \
+                    and len(used) < MAX_JOINED:
+                joined = _merge(joined, letter[k], ()) if step > 0 else _merge(letter[k], joined, ())
+                used.append(k)
+                score = _score(joined.text, canon[j])
+                if score > best_score:
+                    best, best_score, best_used = joined, score, list(used)
+                k += step
+            if best is not None:
+                letter[i], scores[i][j] = best, best_score
+                for k in best_used:
+                    letter[k] = None
         for other in (j + 1, j - 1):
             if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
                 first, second = sorted((j, other))

@@ -103,16 +103,19 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
 
 def render(check, fields: Fields, env: dict[str, Any]) -> str:
     """The check's message: each field as the letter wrote it, each {=expression} computed."""
-    out = []
+    out, number = [], None  # number: the last value shown, which a {singular|plural} agrees with
     for kind, part in check.message:
         if kind == "text":
             out.append(part)
+        elif kind == "agree":
+            out.append(part[0] if number == 1 else part[1])
         elif kind == "field":
             found = fields.first(part)
+            number = found.value if found else env.get(part)
             out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
         else:
-            value = _safe(part, env)
-            out.append("?" if value is None else show(value))
+            number = _safe(part, env)
+            out.append("?" if number is None else show(number))
     return "".join(out)
 
 

@@ -53,7 +53,8 @@ def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: st
     except ValueError:  # a number too long to be one
         unreadable.append(UnreadableValue(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
         return None
-    found.setdefault(slot.field, []).append(Value(slot.field, value, text, line, pair.para.line, pair.section))
+    shown = marker if marker else text  # a marker without the punctuation it stood beside
+    found.setdefault(slot.field, []).append(Value(slot.field, value, shown, line, pair.para.line, pair.section))
     return value
 
 

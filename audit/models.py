@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 EXCERPT_CHARS = 160
+NEAR_SCORE = 95  # a paragraph this similar to its template paragraph differs by a word or two
 
 
 def page_at(page_starts: tuple[int, ...], line: int) -> int | None:
@@ -108,6 +109,16 @@ class Alignment:
     missing_sections: tuple[str, ...] = ()
     fast: bool = True  # aligned by the exact, in-step walk alone
     omitted_sections: tuple[str, ...] = ()  # optional sections left out altogether: nothing to report
+
+    @property
+    def exact_share(self) -> float:
+        """The share of the template's required paragraphs the letter holds as written (or all
+        but a word or two): a letter of the template's kind holds most of them."""
+        found = {p.template.index for p in self.pairs
+                 if p.template is not None and not p.template.optional
+                 and (p.kind == "exact" or (p.kind in ("changed", "moved") and p.score >= NEAR_SCORE))}
+        wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
+        return len(found) / wanted if wanted else 0.0
 
     @property
     def coverage(self) -> float:
@@ -205,6 +216,7 @@ class Letter:
     fields: Fields | None = None
     failures: tuple = ()  # checks.CheckFailure: the template's checks and conflicts that fail
     unrecognised: str | None = None  # why no template fits
+    different_form: str | None = None  # why the document is another form than its template's letters
 
 
 # What a finding is about: a row of the alignment, a paragraph (an artifact), a quoted value,
@@ -273,6 +285,7 @@ class LetterResult:
     lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
     kind: str = "letter"  # or "batch": a pseudo-result holding findings about the whole batch
     variants: list[dict] = field(default_factory=list)  # accepted variants the letter used (VariantUse.json)
+    content: list[dict] = field(default_factory=list)  # the letter's own paragraphs where the template allows any
 
     @property
     def status(self) -> str:

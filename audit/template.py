@@ -573,7 +573,10 @@ class _Parser:
         for found in _MESSAGE_PART.finditer(message):
             parts.append(("text", message[position:found.start()]))
             computed, body = found.groups()
-            if computed:
+            if not computed and "|" in body:  # {investigation|investigations}: agrees with the number before it
+                singular, _, plural = (part.strip() for part in body.partition("|"))
+                parts.append(("agree", (singular, plural)))
+            elif computed:
                 try:
                     parts.append(("value", compile_expression(body, names)[0]))
                 except ExpressionError as exc:
@@ -804,7 +807,11 @@ def _pattern(parts: list[Part], types: dict[str, str], markers: tuple[str, ...],
         if isinstance(part, str):
             before = k > 0 and isinstance(parts[k - 1], Slot)
             after = k + 1 < len(parts) and isinstance(parts[k + 1], Slot)
-            pattern.append(_literal_pattern(part, loose and before, loose and after))
+            literal = _literal_pattern(part, loose and before, loose and after)
+            if before and parts[k - 1].choices is not None and "" in parts[k - 1].choices \
+                    and literal.startswith(r"\s+"):
+                literal = r"\s*" + literal[3:]  # a variant left out leaves one space, not two
+            pattern.append(literal)
         elif part.choices is not None:
             options = sorted(set(part.choices), key=len, reverse=True)
             pattern.append(f"(?P<{part.group}>" + "|".join(_literal_pattern(c) for c in options) + ")")
@@ -888,7 +895,7 @@ def _literal_pattern(literal: str, loose_start: bool = False, loose_end: bool = 
         body = literal.rstrip()
         core = body.rstrip(_PUNCTUATION)
         if core != body:
-            tail = f"(?:{re.escape(body[len(core):])})?" + escaped(literal[len(body):])
+            tail = f"(?:{re.escape(body[len(core):])})?" + (r"\s*" if literal[len(body):] else "")
             literal = core
     return head + escaped(literal) + tail
 

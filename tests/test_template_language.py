@@ -4,6 +4,7 @@ one normaliser. Each case is a letter and the findings it must (and must not) ra
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,33 @@ def test_the_template_body_is_normalised_like_a_letter():
                               '---\n\n- a bullet\\\n  on two lines\n\n\\{optional} stays text\n')
     assert [p.text for p in template.paragraphs] == ["First item, see the site", "a bullet on two lines",
                                                      "{optional} stays text"]
+
+
+def test_duplicate_letter_compares_the_whole_text_and_names_what_is_equal(tmp_path, capsys):
+    from audit.cli import main
+
+    (tmp_path / "a.md").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "b.md").write_text(CLEAN.replace("ai-2.pdf", "ai-3.pdf"), encoding="utf-8")  # its list differs
+    (tmp_path / "c.md").write_text(CLEAN, encoding="utf-8")
+    main(["check", str(tmp_path), "-t", str(TEMPLATE), "-f", "json", "-o", str(tmp_path / "out.json"), "--exit-zero"])
+    letters = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["letters"]
+    duplicates = {Path(r["path"]).name: f["message"] for r in letters for f in r["findings"]
+                  if f["rule"] == "duplicate-letter"}
+    # b is another notice for the same reference, not the same text: its list of URLs differs
+    assert "whole text" not in duplicates["b.md"] and "the reference AB-1234 of" in duplicates["b.md"]
+    assert "whole text" in duplicates["a.md"] and "c.md" in duplicates["a.md"]
+
+
+EXCERPT = Settings(template_paths=[ROOT / "tests/fixtures/templates/markmonitor-excerpt.md"])
+
+
+@pytest.mark.parametrize("name, rules", [
+    ("markmonitor-double-spaced.md", set()),  # every line its own paragraph: the same notice
+    ("markmonitor-signed-by.md", {"boilerplate-changed"}),  # "Signed by" where the form has "Sincerely,"
+])
+def test_excerpts_of_real_notices(tmp_path, name, rules):
+    letter, result = audit_text(tmp_path, (ROOT / "tests/fixtures/real" / name).read_bytes(), name, EXCERPT)
+    assert {f.rule for f in result.findings if f.severity != "info"} == rules, [f.message for f in result.findings]
+    assert result.fields["sent"] in ("2018-08-02", "2016-09-13")  # 08/02/2018 read month first
+    assert result.fields["signer"] == {"withheld": "[private]"} or rules
+    assert all(item.startswith("http") for item in result.fields["locations"])

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 
 from ..data import show
 from ..models import Finding
+from ..wording import counted
 
 ID = "inconsistent-value"
 SEVERITY = "warning"
@@ -82,7 +83,7 @@ def _odd_ones(template, field, description, members):
         alike = "" if counts[value] == 1 else f" ({show(kind, value)} is quoted by {counts[value]} letters)"
         yield result, Finding(
             ID, SEVERITY,
-            f"{field} is {show(kind, value)} here, but {quoted} of {len(members)} peer letters "
+            f"{field} is {show(kind, value)} here, but {quoted} of {counted(len(members), 'peer letter')} "
             f"({description}) quote {show(kind, majority)}{alike}.",
             result.lines.get(field, 1), template.section_of_field(field), f"{field} = {show(kind, value)}",
             evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)})

@@ -5,6 +5,7 @@ import re
 
 from ...diffs import word_diff
 from ...extract import expected_text
+from ...rules.extraction_artifact import with_article
 from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Row, Segment
@@ -67,8 +68,10 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
     if pair.kind in ("extra", "duplicate", "free"):
         note = {"extra": "not in the template",
                 "duplicate": f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph",
-                "free": f"free text ({t.text if t else 'tolerated'}): ignored"}[pair.kind]
-        template_side = [Segment("slot", t.text, "free text tolerated here")] if pair.kind == "free" else []
+                "free": _free_note(t)}[pair.kind]
+        template_side = ([Segment("slot", t.text if t.free else f"⟨{t.lines_slot.field}⟩",
+                                  "the letter's own content" if t.free else "more of the list")]
+                         if pair.kind == "free" else [])
         return _text_row(para, pair.kind, t.section if t else None, False, note,
                          template_side, [Segment("text", para.text)])
     note = f"moved: belongs in “{t.section}”" if pair.kind == "moved" else None
@@ -103,6 +106,12 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
             singular, plural = part.forms
             segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
     return segments
+
+
+def _free_note(t: TemplateParagraph) -> str:
+    if t.free:
+        return f"the letter's own content, where the template allows {with_article(t.text)}"
+    return f"more of {t.lines_slot.field} (a list, one item a line)"
 
 
 def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
