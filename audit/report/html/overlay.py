@@ -66,9 +66,12 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
         return Row(f"M{k}", "missing", None, None, t.section, t.heading, note,
                    skeleton, _filled_segments(t, extraction), absent_excerpt=excerpt(t.skeleton))
     if pair.kind in ("extra", "duplicate", "free"):
-        note = {"extra": "not in the template",
-                "duplicate": f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph",
-                "free": _free_note(t)}[pair.kind]
+        if pair.kind == "free":
+            note = _free_note(t)
+        elif pair.kind == "duplicate":
+            note = f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph"
+        else:
+            note = "not in the template"
         template_side = ([Segment("slot", t.text if t.free else f"⟨{t.lines_slot.field}⟩",
                                   "the letter's own content" if t.free else "more of the list")]
                          if pair.kind == "free" else [])
