@@ -90,9 +90,19 @@ def fingerprinted(results: Iterable[LetterResult], version: int = FORMAT_VERSION
     """Each result with the fingerprint of each of its findings, in one pass. Two findings
     alike in every respect (the same paragraph pasted twice) are told apart by a count:
     fp, fp-2, fp-3."""
-    seen: Counter = Counter()
+    prints = Fingerprints(version)
     for result in results:
-        yield result, [_numbered(seen, fingerprint(result, finding, version)) for finding in result.findings]
+        yield result, prints.of(result)
+
+
+class Fingerprints:
+    """fingerprinted, one result at a time: the repeats counted across the results given so far."""
+
+    def __init__(self, version: int = FORMAT_VERSION):
+        self.version, self.seen = version, Counter()
+
+    def of(self, result: LetterResult) -> list[str]:
+        return [_numbered(self.seen, fingerprint(result, finding, self.version)) for finding in result.findings]
 
 
 def _numbered(seen: Counter, base: str) -> str:

@@ -5,8 +5,9 @@ finding's evidence, twice (the template's text and the letter's) and again in th
 on into every output. So each finding leaves the worker bounded: in a word diff, unchanged
 text keeps CONTEXT characters on each side of a change, a change itself CHANGE characters;
 the evidence's template and letter text are the two sides of that cut diff; any other text
-(the message, other evidence) keeps TEXT characters. What is cut is said: "… N characters
-more …". The finding's fingerprint is computed from the full evidence before the cut, so
+(the message, other evidence, a field's value) keeps TEXT characters. What is cut is said:
+"… N characters more …". A letter lists at most PER_RULE findings of one rule; one more
+finding counts the rest. The finding's fingerprint is computed from the full evidence before the cut, so
 a finding's identity (baseline, SARIF) does not depend on the cut.
 """
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .models import Finding, LetterResult
 
 CONTEXT = 200  # characters of unchanged text kept on each side of a change
 CHANGE = 1000  # characters of one change
-TEXT = 2000  # characters of a message or any other text of the evidence
+TEXT = 2000  # characters of a message or any other text of the evidence, or of a field's value
+PER_RULE = 100  # findings of one rule listed for one letter
 _SIDES = {"template": "+", "text": "-"}  # evidence key -> the diff runs that are not part of it
 
 
@@ -43,6 +45,36 @@ def bounded(finding: Finding, result: LetterResult) -> Finding:
 
     return replace(finding, message=message, diff=diff, evidence=evidence,
                    identity=fingerprint(result, finding))
+
+
+def bounded_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Field values cut to TEXT characters (a name, a date, a figure is far shorter)."""
+    if not any(isinstance(v, str) and len(v) > TEXT for v in fields.values()):
+        return fields
+    return {name: clip(v) if isinstance(v, str) else v for name, v in fields.items()}
+
+
+def bounded_findings(findings: list[Finding], result: LetterResult) -> list[Finding]:
+    """Each finding bounded, and at most PER_RULE of one rule listed: the rest of that rule's
+    findings become one finding saying how many more, and on which lines."""
+    kept, over = [], {}
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        if counts[finding.rule] <= PER_RULE:
+            kept.append(bounded(finding, result))
+        else:
+            over.setdefault(finding.rule, []).append(finding)
+    for rule, rest in over.items():
+        lines = [f.line for f in rest]
+        kept.append(Finding(rule, rest[0].severity,
+                            f"{len(rest):,} more {rule} findings in this letter, on lines {min(lines)} to "
+                            f"{max(lines)}, are not listed one by one (only the first {PER_RULE} are).",
+                            min(lines), end_line=max(lines), page=rest[0].page,
+                            evidence={"more": len(rest), "first_line": min(lines)}))
+    if over:
+        kept.sort(key=lambda f: f.line)
+    return kept
 
 
 def _diff(diff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from .align import align
-from .bounds import bounded
+from .bounds import bounded_fields, bounded_findings
 from .checks import evaluate_checks
 from .extract import extract
 from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
@@ -174,7 +174,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     normalised text (free content included: two letters differing only in a list of URLs are
     two letters)."""
     template = letter.template
-    fields = letter.fields.as_json(template) if letter.fields is not None else {}
+    fields = bounded_fields(letter.fields.as_json(template)) if letter.fields is not None else {}
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
@@ -189,7 +189,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     if letter.document is not None and letter.document.paragraphs:
         texts = [p.text for p in letter.document.paragraphs]  # all of it: free content and lists too
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
-    result.findings = [bounded(finding, result) for finding in findings]  # once the result's identity is known
+    result.findings = bounded_findings(findings, result)  # once the result's identity is known
     return result
 
 

@@ -73,3 +73,17 @@ def test_a_megabyte_paragraph_costs_a_bounded_report(tmp_path):
     record = json.loads(out)["letters"][0]
     assert record["findings"]
     assert len(json.dumps(record)) < 30_000
+
+
+def test_a_letter_lists_at_most_a_hundred_findings_of_a_rule():
+    from audit.bounds import PER_RULE, bounded_findings
+
+    result = LetterResult(Path("a.txt"), "t", {})
+    findings = [Finding("extra-paragraph", "warning", f"Paragraph at line {k}", k) for k in range(1, 5001)]
+    findings.append(Finding("count-mismatch", "error", "2 is not 3", 7))
+    kept = bounded_findings(findings, result)
+    extra = [f for f in kept if f.rule == "extra-paragraph"]
+    assert len(extra) == PER_RULE + 1
+    assert extra[-1].message.startswith("4,900 more extra-paragraph findings in this letter, on lines 101 to 5000")
+    assert extra[-1].severity == "warning"
+    assert [f.rule for f in kept].count("count-mismatch") == 1

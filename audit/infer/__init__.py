@@ -10,11 +10,13 @@ what holds in the whole batch, and write the template again with those counts.
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..normalise import normalise
@@ -22,16 +24,21 @@ from ..pipeline import audit_batch, read_in_workers
 from ..read import DEFAULT_MAX_BYTES
 from ..workers import Limits
 from ..settings import Settings
-from .columns import Column, Letter, align_letters, outliers
+from .columns import Column, Letter, align_letters, outliers, version_split
 from .relations import Relation, batch_year, discover
 from .kinds import NUMERIC, from_result, value
-from .naming import ending_pattern, name_from
+from .naming import ending_pattern, name_from, name_from_label
 from .wording import Hole, Wording, wording
 
 SAMPLE = 400  # letters learned from; every letter is then audited with the result
 MIN_SHARE = 0.1  # a paragraph in fewer letters than this is left out (an extra in a few letters)
 PARAGRAPH_SHARE = 0.5  # a paragraph in at least this share of its section's letters is in the template
-REQUIRED_SHARE = 0.9  # a section in fewer letters than this is optional
+MIN_VERSION = 5  # letters unlike the rest, this many and
+VERSION_SHARE = 0.1  # this share of the batch, are another version of the form, learned on their own
+MAX_VERSIONS = 6
+REQUIRED_SHARE = 0.9  # a section in at least this share of the letters is required: its absence is an error
+MIN_ABSENT = 3  # a section is optional only when at least this many letters leave it out: in a small batch
+# two letters without it say nothing about whether it may be left out, and are reported
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
 HEADING_WORDS = 10
 RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "true", "false", "none"}
@@ -87,6 +94,16 @@ class Inference:
     key_field: str | None
     overview: list[str]
     verification: Verification | None = None
+    version: tuple[int, int] = (1, 1)  # this version's number, of how many the batch holds
+    used: int = 0  # letters learned from: the sample without the outliers
+    split: frozenset[Path] | None = None  # the letters of another version, told by paragraphs that go together
+
+    @property
+    def dates(self) -> tuple[date, date] | None:
+        """The range of the first date field of the letters learned from, if they carry one."""
+        found = next(([value("date", v) for v in f.values.values()] for f in self.fields.values() if f.kind == "date"), [])
+        found = [d for d in found if d is not None]
+        return (min(found), max(found)) if found else None
 
     @property
     def sections(self) -> list[Block]:
@@ -116,6 +133,8 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
             column.members.pop(letter, None)
     columns = [c for c in columns if c.members]
     used = len(letters) - len(far)
+    split = version_split(columns, used, max(MIN_VERSION, math.ceil(VERSION_SHARE * used))) \
+        if len(sample) == len(paths) else None  # a larger batch: versions are not sought in a sample
     blocks = build_blocks(columns, letters, used)
     if not any(block.kind == "text" for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
@@ -126,10 +145,57 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     year = batch_year(values, kinds)
     inference = Inference(
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
-        blocks, fields, discover(values, kinds, year), year, *_key_and_overview(fields, used))
+        blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
+    inference.used = used
+    inference.split = frozenset(letters[i].path for i in split) if split else None
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
     return inference
+
+
+def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
+    """The tables' fields by row and column, for relations along rows and columns."""
+    return [[[hole.name if hole else None for hole in row] for row in block.wording.grid]
+            for block in blocks if block.wording.grid]
+
+
+def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
+                   settings: Settings | None = None) -> list[Inference]:
+    """The versions of a form, each learned from its own letters: where a group of paragraphs
+    comes and goes together (held by the same letters), its holders and the others are two
+    versions; the letters unlike what was learned, when they are a share of their own (at
+    least MIN_VERSION letters and VERSION_SHARE of the batch), are another. Each version is
+    then audited with its own letters, the largest first."""
+    queue, versions, unplaced = [list(paths)], [], []
+    while queue:
+        batch = queue.pop(0)
+        try:
+            learned = infer_template(batch, name, verify=False, settings=settings)
+        except InferenceError:
+            if len(batch) == len(paths):
+                raise
+            unplaced += batch  # too unlike each other to be a version: like none of them
+            continue
+        if learned.split and len(versions) + len(queue) + 2 <= MAX_VERSIONS:
+            queue += [[p for p in batch if p not in learned.split], [p for p in batch if p in learned.split]]
+            continue
+        versions.append(learned)
+        rest = learned.outliers
+        if len(rest) >= max(MIN_VERSION, VERSION_SHARE * len(paths)) and len(rest) < len(batch) \
+                and len(versions) + len(queue) < MAX_VERSIONS:
+            learned.paths = [p for p in learned.paths if p not in set(rest)]
+            learned.outliers = []
+            queue.append(rest)
+    versions.sort(key=lambda v: -len(v.paths))
+    if unplaced:
+        versions[-1].paths += unplaced
+        versions[-1].outliers = sorted([*versions[-1].outliers, *unplaced])
+    for number, version in enumerate(versions, start=1):
+        version.name = name if number == 1 else f"{name}-v{number}"
+    for number, version in enumerate(versions, start=1):
+        version.version = (number, len(versions))
+        version.verification = verify_batch(version, on_letter, settings)
+    return versions
 
 
 def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -180,8 +246,8 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
             continue
         if heading is not None:
             holders = set(heading.members)
-            optional = len(holders) < REQUIRED_SHARE * used
-            note = f"present in {len(holders)} of {used} letters" if len(holders) < used else ""
+            optional = _optional(len(holders), used)
+            note = _presence(len(holders), used, optional)
             blocks.append(Block("heading", Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least)
     return blocks
@@ -194,7 +260,7 @@ def _close_optional(sections, letters: list[Letter], used: int, least: float):
     result = []
     for heading, body in sections:
         support = len(heading.members) if heading else used
-        if heading is not None and support < REQUIRED_SHARE * used:
+        if heading is not None and _optional(support, used):
             wider = next((k for k, c in enumerate(body) if len(c.members) >= least
                           and len(c.members) >= REQUIRED_SHARE * used > support), None)
             texts = Counter(body[wider].texts(letters).values()) if wider is not None else Counter()
@@ -203,6 +269,25 @@ def _close_optional(sections, letters: list[Letter], used: int, least: float):
                 continue
         result.append((heading, body))
     return result
+
+
+def _optional(present: int, used: int) -> bool:
+    """Presence decides: a section nearly every letter holds is required, and so is one that
+    too few letters leave out to tell a choice from a slip."""
+    return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
+
+
+def _presence(present: int, used: int, optional: bool) -> str:
+    """The reason for the choice, written in the template for the reviewer."""
+    if present == used:
+        return ""
+    if optional:
+        return f"optional: present in {present} of {used} letters"
+    if present >= REQUIRED_SHARE * used:
+        return (f"required: present in {present} of {used} letters; the {used - present} without it "
+                "are reported as missing it")
+    return (f"required: present in {present} of {used} letters; {used - present} letters without it are "
+            f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
 def _section_blocks(body: list[Column], letters: list[Letter], title: str, holders: int, least: float):
@@ -262,10 +347,11 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
             end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
             noun = next((h for h in holes[number + 1:number + 2] if h.kind == "agreement"), None)
             end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
-            base = name_from(text[start:hole.start], _plural(text, holes, hole.end, end),
-                             hole.kind, previous.name if previous is not None and previous.kind == hole.kind else None,
-                             list(hole.values.values()))
-            hole.name = _unique(base, hole, block.section, fields)
+            base = name_from_label(hole.label) or name_from(
+                text[start:hole.start], _plural(text, holes, hole.end, end), hole.kind,
+                previous.name if previous is not None and previous.kind == hole.kind else None,
+                list(hole.values.values()))
+            hole.name = _quoted_again(hole, fields) or _unique(base, hole, block.section, fields)
             if hole.name not in fields:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
                 origin[hole.name] = (base, _slug(block.section))
@@ -321,6 +407,18 @@ def _unique(base: str, hole: Hole, section: str, fields: dict[str, FieldInfo]) -
         if known is None or (known.kind == hole.kind and _same_values(known.values, hole.values)):
             return name
     raise AssertionError("a thousand fields of one name")
+
+
+def _quoted_again(hole: Hole, fields: dict[str, FieldInfo]) -> str | None:
+    """The field whose value this hole quotes again in (nearly) every letter ("Dear Ms Elliott"
+    after "Ms Elliott, Chief Executive"): one placeholder for one value, so that a letter
+    quoting it two ways is a field-conflict, not a check between two names. Figures are left
+    apart: two counts can agree in every letter of a batch by chance (all complaints upheld)."""
+    if hole.kind in NUMERIC or len(set(hole.values.values())) < 3:
+        return None
+    return next((name for name, known in fields.items()
+                 if known.kind == hole.kind and len(known.values) >= 0.9 * len(hole.values)
+                 and _same_values(known.values, hole.values)), None)
 
 
 def _same_values(a: dict[int, str], b: dict[int, str]) -> bool:

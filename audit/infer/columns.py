@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ LONE_SCORE = 20  # enough for the only paragraph between two anchors where one c
 CORE_SUPPORT = 0.5  # a column most letters fill
 OUTLIER_SHARE = 0.5  # a letter filling less than this share of the core columns is far from the rest
 FAR_SCORE = 50  # a letter this unlike the most typical one, sharing few of its paragraphs, is not lined up
+SCORED_CHARS = 1000
 MAX_CELLS = 40_000  # a gap larger than this is not scored pairwise: its paragraphs open columns
 _DIGITS = re.compile(r"\d+")
 
@@ -44,9 +46,16 @@ class Column:
         return {i: letters[i].paragraphs[p].text for i, p in self.members.items()}
 
 
+@lru_cache(maxsize=65536)  # the letters of a batch share most of their paragraphs
 def key(text: str) -> str:
     """Paragraphs that differ only in their figures share a key."""
     return _DIGITS.sub("0", text.lower())
+
+
+def _scored(text: str) -> str:
+    """What a paragraph is scored on: its key's beginning (a list of a thousand addresses is
+    told from other paragraphs by its first lines as well as by all of them)."""
+    return key(text)[:SCORED_CHARS]
 
 
 def align_letters(letters: list[Letter]) -> tuple[list[Column], set[int]]:
@@ -125,8 +134,9 @@ def _pairs(letter: Letter, columns, texts, known, position) -> list[tuple[int, i
 def _fill_gap(letter: Letter, paragraphs: range, columns: range, texts: list[str]) -> list[tuple[int, int]]:
     if not paragraphs or not columns or len(paragraphs) * len(columns) > MAX_CELLS:
         return []
-    scores = process.cdist([key(letter.paragraphs[p].text) for p in paragraphs],
-                           [key(texts[c]) for c in columns], scorer=fuzz.ratio, workers=1, dtype=np.float64)
+    scores = process.cdist([_scored(letter.paragraphs[p].text) for p in paragraphs],
+                           [_scored(texts[c]) for c in columns], scorer=fuzz.ratio, score_cutoff=LONE_SCORE,
+                           workers=1, dtype=np.float64)
     pairs = best_order_keeping_pairs(scores, PAIR_SCORE)  # the programme `check` aligns with
     rows, cols = len(paragraphs), len(columns)
     return [(paragraphs[i], columns[j]) for i, j in _by_place(pairs, scores, rows, cols)]
@@ -179,3 +189,25 @@ def outliers(columns: list[Column], letters: list[Letter]) -> set[int]:
         return set()
     filled = Counter(i for c in core for i in c.members)
     return {i for i in range(count) if filled[i] < OUTLIER_SHARE * len(core)}
+
+
+VERSION_BAND = (0.15, 0.85)  # paragraphs in this share of the letters may mark a version
+TOGETHER = 3  # this many paragraphs coming and going with the same letters make a version
+SAME_LETTERS = 0.05  # two paragraphs held by the same letters but this share of them go together
+
+
+def version_split(columns: list[Column], count: int, least: int) -> frozenset[int] | None:
+    """Letters of another version of the form: the holders of a group of paragraphs that come
+    and go together (held, or left out, by the same letters), when at least `least` letters
+    hold them and `least` do not. None when no such group stands out."""
+    low, high = VERSION_BAND
+    sets = [frozenset(c.members) for c in columns if low * count <= len(c.members) <= high * count]
+    everyone = frozenset(i for c in columns for i in c.members)
+    best = None
+    for held in set(sets):
+        if min(len(held), len(everyone - held)) < least:
+            continue
+        together = sum(1 for other in sets if min(len(held ^ other), len(held ^ (everyone - other))) <= SAME_LETTERS * count)
+        if together >= TOGETHER and (best is None or together > best[0]):
+            best = (together, held)
+    return best[1] if best else None

@@ -9,7 +9,7 @@ from ..atomic import atomic_open
 from ..report.escape import shown_path, terminal_safe
 from ..settings import Settings
 from ..template import Template, parse_template
-from . import Inference, InferenceError, infer_template
+from . import Inference, InferenceError, infer_versions
 from .render import file_names, render
 
 STDOUT = "-"
@@ -26,19 +26,43 @@ def run_infer(letters: list[Path], output: Path, name: str | None, progress: Cal
     if not to_stdout and output.resolve() in {p.resolve() for p in letters}:
         raise InferenceError(f"{_shown(output)} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
-    inference = infer_template(letters, name or ("inferred" if to_stdout else output.stem),
-                               bar.step if bar else None, settings=settings)
+    versions = infer_versions(letters, name or ("inferred" if to_stdout else output.stem),
+                              bar.step if bar else None, settings=settings)
     if bar:
         bar.close()
-    text = render(inference)
-    written = parse_template(text, output)  # what `template check` will count
-    if to_stdout:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, text)
-    print(summary(inference, written, output), file=sys.stderr)
+    targets = [output] + [output.with_name(f"{output.stem}-v{n}{output.suffix}") for n in range(2, len(versions) + 1)]
+    given = {p.resolve() for p in letters}
+    for target in targets[1:]:
+        if not to_stdout and target.resolve() in given:
+            raise InferenceError(f"{_shown(target)} is one of the letters; letters are only ever read")
+    for number, (inference, target) in enumerate(zip(versions, targets), start=1):
+        text = render(inference)
+        written = parse_template(text, target)  # what `template check` will count
+        if to_stdout and number == 1:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        elif not to_stdout:
+            write_atomically(target, text)
+        print(summary(inference, written, target), file=sys.stderr)
+    if len(versions) > 1:
+        print(versions_summary(versions, targets, to_stdout), file=sys.stderr)
     return 0
+
+
+def versions_summary(versions: list[Inference], targets: list[Path], to_stdout: bool) -> str:
+    """The versions with their letter counts and date ranges, and how to audit with all of them."""
+    lines = [f"letter-audit: {len(versions)} versions of the form:"]
+    for inference, target in zip(versions, targets):
+        dates = inference.dates
+        span = f", dated {dates[0].isoformat()} to {dates[1].isoformat()}" if dates else ""
+        shown = "standard output" if to_stdout and target is targets[0] else _shown(target)
+        lines.append(f"  {inference.name}: {len(inference.paths) - len(inference.outliers)} letters{span} ({shown})")
+    if to_stdout:
+        lines.append("  only the first was written (to standard output); give -o FILE to write them all")
+    else:
+        lines.append("  audit with all of them: letter-audit check PATH " + " ".join(f"-t {_shown(t)}" for t in targets)
+                     + " (each letter is matched with its version)")
+    return "\n".join(lines)
 
 
 def write_atomically(output: Path, text: str) -> None:
@@ -52,7 +76,7 @@ def write_atomically(output: Path, text: str) -> None:
 
 def summary(inference: Inference, template: Template, output: Path) -> str:
     """What was learned, counted on the written template as `template check` counts it."""
-    used = len(inference.sample) - len(inference.outliers)
+    used = inference.used
     optional = sum(1 for s in template.sections.values() if not s.required)
     broken = sum(1 for r in inference.relations if r.breakers)
     lines = [f"letter-audit: learned from {used} of {len(inference.paths)} letters"

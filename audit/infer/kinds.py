@@ -28,8 +28,8 @@ def type_of(values: list[str]) -> str:
         return "text"
     for kind in TRIED:
         if _share(values, lambda v, kind=kind: value(kind, v) is not None) >= TYPE_SHARE:
-            if kind == "decimal" and not any("." in v for v in values):
-                continue  # whole numbers with a minus sign: decimal only once a point is seen
+            if kind == "decimal" and not any("." in v or "-" in v for v in values):
+                continue  # decimal for a point or a minus sign (an int is never negative)
             return kind
     if _share(values, _PERSON.fullmatch) >= TYPE_SHARE:
         return "person"

@@ -38,7 +38,8 @@ def name_from(before: str, after: str, kind: str, previous: str | None = None, v
     to ..." -> period_end); the type when the words say nothing."""
     if previous and before.strip() and not _trailing_content(words_of(before)) and len(before.split()) <= 2:
         return f"{previous}_end"
-    after_words = _leading_content(words_of(after))
+    after_words = _leading_content(words_of(_clause_after(after)))
+    before = label_before(before)
     before_words = _trailing_content(words_of(before))
     if kind == "percent":
         following = words_of(after)
@@ -55,6 +56,34 @@ def name_from(before: str, after: str, kind: str, previous: str | None = None, v
     if kind == "text" and common and common.most_common(1)[0][1] >= len(values) / 2:
         return common.most_common(1)[0][0]  # "North Water Board", "East Water Board" -> board
     return {"int": "number", "decimal": "number", "money": "amount"}.get(kind, kind)
+
+
+_ADDRESS = re.compile(r"https?://\S*|\S+@\S+|\w+(?:\.\w+)+")  # web, mail addresses and domains: no labels
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n|\)")
+_LABEL = re.compile(r"([^:]*?)[*_\s]*:[*_\s]*$")  # "Date: ", "**Name:** "
+
+
+def label_before(before: str) -> str:
+    """The words a value belongs to, on its side: the label before a colon ("Date: 08/02/2022"),
+    else the words of its own clause. Never a web or mail address, never the previous
+    sentence."""
+    text = _ADDRESS.sub(" ", before)
+    ends = list(_CLAUSE_END.finditer(text))
+    if ends and text[ends[-1].end():].strip():
+        text = text[ends[-1].end():]
+    label = _LABEL.search(text)
+    return label.group(1) if label and words_of(label.group(1)) else text
+
+
+def _clause_after(after: str) -> str:
+    text = _ADDRESS.sub(" ", after)
+    end = _CLAUSE_END.search(text)
+    return text[:end.start()] if end and end.start() > 0 else text
+
+
+def name_from_label(label: str) -> str:
+    """A table cell's name: its row label and column heading ("North", "Target" -> north_target)."""
+    return _join(words_of(label)[:6]) if words_of(label) else ""
 
 
 def _leading_content(words: list[str]) -> list[str]:

@@ -50,7 +50,7 @@ class Relation:
         if self.kind == "equal":
             return found[0] == found[1]
         if self.kind == "sum":
-            return found[0] == found[1] + found[2]
+            return found[0] == sum(found[2:], found[1])
         if self.kind == "le":
             return found[0] <= found[1]
         if self.kind == "rate":
@@ -88,7 +88,7 @@ class Relation:
         if self.kind == "equal":
             return f"{f[0]} == {f[1]}"
         if self.kind == "sum":
-            return f"{f[0]} == {f[1]} + {f[2]}"
+            return f"{f[0]} == {' + '.join(f[1:])}"
         if self.kind == "le":
             return f"{f[0]} <= {f[1]}"
         if self.kind == "rate":
@@ -106,7 +106,8 @@ class Relation:
         if self.kind == "equal":
             return f"{gives} but {label[1]} as {{{f[1]}}}; in the other letters they are the same."
         if self.kind == "sum":
-            return f"{gives}, but {label[1]} ({{{f[1]}}}) plus {label[2]} ({{{f[2]}}}) makes {{={f[1]} + {f[2]}}}."
+            parts = " plus ".join(f"{label[k]} ({{{f[k]}}})" for k in range(1, len(f)))
+            return f"{gives}, but {parts} makes {{={' + '.join(f[1:])}}}."
         if self.kind == "le":
             return f"{gives}, more than {label[1]} ({{{f[1]}}}); in the other letters it is never more."
         if self.kind == "rate":
@@ -121,8 +122,10 @@ def batch_year(letters: list[tuple[Path, dict]], kinds: dict[str, str]) -> int |
     return years.most_common(1)[0][0] if years else None
 
 
-def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int | None) -> list[Relation]:
-    """Relations that hold in (nearly) all of the sampled letters, without the ones others imply."""
+def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int | None,
+             grids: list[list[list[str | None]]] = ()) -> list[Relation]:
+    """Relations that hold in (nearly) all of the sampled letters, without the ones others imply;
+    `grids`: tables' fields by row and column, whose rows and columns may add up."""
     numbers = [n for n, k in kinds.items() if k in ("int", "decimal", "money")]
     rates = [n for n, k in kinds.items() if k == "percent"]
     dates = [n for n, k in kinds.items() if k == "date"]
@@ -152,7 +155,8 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
                 continue
             if kept(r := Relation("sum", (a, b, c))):
                 found.append(r)
-    found += _order(letters, figures, equal, found, kept)
+    found += _totals(grids, numbers, kept)
+    found += _order(letters, figures, equal, found, kept, _apart(grids))
     for rate in rates:
         if len({values.get(rate) for _, values in letters} - {None}) < 3:
             continue
@@ -171,14 +175,41 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
     return found
 
 
-def _order(letters, numbers, equal, found, kept) -> list[Relation]:
+def _totals(grids, numbers: list[str], kept) -> list[Relation]:
+    """A row or column of a table whose last (or first) figure is the sum of the others."""
+    found = []
+    for grid in grids:
+        width = max(len(row) for row in grid)
+        lines = [list(row) for row in grid] + [[row[c] for row in grid if c < len(row)] for c in range(width)]
+        for line in lines:
+            figures = [name for name in line if name in numbers]
+            if len(figures) < 4:  # three are a - b = c, which the search for sums finds
+                continue
+            for total in (figures[-1], figures[0]):
+                if kept(r := Relation("sum", (total, *[n for n in figures if n != total]))):
+                    found.append(r)
+                    break
+    return found
+
+
+def _apart(grids) -> set[frozenset[str]]:
+    """Pairs of table cells in neither the same row nor the same column: that one is below the
+    other in every letter is a coincidence of the figures, not a rule of the form."""
+    apart = set()
+    for grid in grids:
+        cells = [(r, c, name) for r, row in enumerate(grid) for c, name in enumerate(row) if name]
+        apart |= {frozenset((a, b)) for r, c, a in cells for s, d, b in cells if r != s and c != d}
+    return apart
+
+
+def _order(letters, numbers, equal, found, kept, apart=frozenset()) -> list[Relation]:
     """`a <= b` relations, minus those that follow from others: a part is never above its sum,
     and a <= c follows from a <= b <= c."""
     edges = set()
     seen = {n: [values[n] for _, values in letters if values.get(n) is not None] for n in numbers}
     extremes = {n: (min(v), max(v)) for n, v in seen.items() if v}
     for a, b in permutations([n for n in numbers if n in extremes], 2):
-        if frozenset((a, b)) in equal or extremes[a][1] <= extremes[b][0]:
+        if frozenset((a, b)) in equal or frozenset((a, b)) in apart or extremes[a][1] <= extremes[b][0]:
             continue  # equal, or true by the sizes of the numbers alone, not by what they count
         if kept(Relation("le", (a, b))):
             edges.add((a, b))

@@ -23,11 +23,17 @@ def render(inference, checks: bool = True) -> str:
 
 
 def _header(inference, checks: bool, markers: list[str]) -> list[str]:
-    used = len(inference.sample) - len(inference.outliers)
+    used = inference.used
     lines = [f"# Inferred by `letter-audit template infer` from {used} letters"
              + (f" (a sample of the {len(inference.paths)} given)" if len(inference.sample) < len(inference.paths) else "")
              + ".",
              "# Review it before use: rename fields, delete checks that are coincidences, mark what may vary."]
+    number, count = inference.version
+    if count > 1:
+        dates = inference.dates
+        lines.append(f"# Version {number} of {count} of this form, followed by {len(inference.paths) - len(inference.outliers)} "
+                     f"letters" + (f" dated {dates[0].isoformat()} to {dates[1].isoformat()}" if dates else "")
+                     + "; the other versions are in the files written beside this one.")
     if inference.outliers:
         lines.append(f"# Left out as unlike the others: {file_names(inference.outliers)}.")
     verified = inference.verification
@@ -82,6 +88,9 @@ def _body(inference) -> list[str]:
 
 def _paragraph(wording) -> str:
     text, parts, position = wording.text, [], 0
+    for offset in wording.lines:  # a table keeps its rows on lines of their own
+        if 0 < offset <= len(text) and text[offset - 1] == " ":
+            text = text[:offset - 1] + "\n" + text[offset:]
     for hole in wording.holes:
         literal = _literal(text[position:hole.start])
         parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)

@@ -12,18 +12,23 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from ..models import Paragraph
 from .columns import key
 from ..types import BASE_PATTERNS
 from .kinds import type_of
+from .tables import table_cells
 
 KEEP_SHARE = 0.95  # share of letters that must keep a token for it to be boilerplate
 LINES_SHARE = 0.5  # more than this share of letters must break a varying paragraph into the same lines
 AGREEMENT_SHARE = 0.9  # share of letters whose noun follows singular for 1, plural otherwise
+SLIP_LENGTH = 4  # a word this long or longer, spelt one edit (two from twice this) away, is a slip
 FREE_WORDS = 12  # a paragraph varying wholly and longer than this is free text
-_TOKEN = re.compile(r"[£$€]?\d[\d,.]*\d%?|[£$€]?\d%?|\w+(?:['-]\w+)*|\S")
+# A web address, an e-mail address and a numeric date are one value each, as people write them
+_TOKEN = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)\]]|[\w.+-]+@\w[\w-]*(?:\.[\w-]+)+"
+                    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+                    r"|[£$€]?\d[\d,.]*\d%?|[£$€]?\d%?|\w+(?:['-]\w+)*|\S")
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Hole:
     forms: tuple[str, str] | None = None  # (singular, plural) of a noun agreeing with the number before
     name: str = ""
     pattern: str | None = None  # a learned pattern for text read right before another hole
+    label: str = ""  # for a table cell: its row label and column heading, which name it
 
 
 @dataclass
@@ -42,6 +48,8 @@ class Wording:
     text: str  # the majority wording
     holes: list[Hole] = field(default_factory=list)
     free: bool = False  # varies wholly: any text may stand here
+    lines: tuple[int, ...] = ()  # offsets where a line of its own begins (a table's rows)
+    grid: list[list[Hole | None]] | None = None  # a table: its cells' holes by row and column
 
 
 @dataclass
@@ -72,6 +80,9 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     majority = _majority(texts)
     if len(set(texts.values())) == 1:
         return Wording(majority)
+    table = _table(members, majority)
+    if table is not None:
+        return table
     base = tokens(majority)
     readings = _readings(majority, base, texts)
     kept_by = Counter()
@@ -84,7 +95,7 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     holes = [hole for run in runs for hole in _holes(run, base, readings)]
     for hole in holes:
         hole.kind = type_of(list(hole.values.values()))
-    holes = _agreements(holes, base, constant, readings)
+    holes = [h for h in _agreements(holes, base, constant, readings) if not _slip(h, majority)]
     lines = _by_lines(members, majority, holes)
     if lines:
         return lines
@@ -93,6 +104,42 @@ def wording(members: dict[int, Paragraph]) -> Wording:
         if words and words[len(words) // 2] > FREE_WORDS:
             return Wording(majority, [], free=True)
     return Wording(majority, holes)
+
+
+def _table(members: dict[int, Paragraph], majority: str) -> Wording | None:
+    """A table of figures: one hole per varying cell, labelled by its row and column."""
+    sample = next((p for p in members.values() if p.text == majority), None)
+    grid = table_cells(members, sample, keep_threshold(len(members))) if sample is not None else None
+    if grid is None:
+        return None
+    holes, rows = [], []
+    for row in grid:
+        line = []
+        for cell in row:
+            if cell is not None:
+                start, end, label, values = cell
+                holes.append(Hole(start, end, values, type_of(list(values.values())), label=label))
+            line.append(holes[-1] if cell is not None else None)
+        rows.append(line)
+    return Wording(majority, holes, lines=tuple(offset for offset, _ in sample.line_starts[1:]), grid=rows)
+
+
+def _slip(hole: Hole, majority: str) -> bool:
+    """A hole that is no value: punctuation only (quote marks some letters leave out), or a
+    word that a minority spells a little differently from the majority ("wavier" for
+    "waiver"). It stays boilerplate in the majority's wording, so the letters that differ
+    are reported."""
+    if hole.kind == "agreement":
+        return False
+    counts = Counter(hole.values.values())
+    if all(not any(c.isalnum() for c in v) for v in counts):
+        return True
+    ours = majority[hole.start:hole.end]
+    if not counts or counts[ours] <= sum(counts.values()) / 2 or len(ours) < SLIP_LENGTH:
+        return False
+    allowed = 1 if len(ours) < 2 * SLIP_LENGTH else 2
+    return all(not any(c.isdigit() for c in v) and OSA.distance(v.casefold(), ours.casefold()) <= allowed
+               for v in counts if v != ours)
 
 
 def _majority(texts: dict[int, str]) -> str:

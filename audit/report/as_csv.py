@@ -1,50 +1,55 @@
 """One row per letter: path, template, status, counts per severity, then every field.
 
-Every CSV the tool writes goes through write_table: a cell that a spreadsheet would take
-for a formula (text beginning with =, +, -, @, tab or CR) gets a leading apostrophe;
-numbers stay numbers.
+Written as the results stream (report/streamed.py), with Python's csv module: one pass
+finds the columns (every field of every letter), a second writes the rows. Every CSV the
+tool writes goes through `line`: a cell that a spreadsheet would take for a formula (text
+beginning with =, +, -, @, tab or CR) gets a leading apostrophe, a cell longer than
+escape.CSV_CELL_CHARS is cut; numbers stay numbers.
 """
 from __future__ import annotations
 
+import csv
+import io
+
 from .escape import csv_cell, shown_path
+from .streamed import write_streamed
 
 NAME = "csv"
+FIXED = ("path", "template", "status", "errors", "warnings", "info")
 
 
-def table(results):
-    """The batch's extracted fields as a pandas DataFrame (also used by the HTML report)."""
-    import pandas as pd
-
-    rows = []
+def columns(results) -> list[str]:
+    """The fixed columns, then every field the letters have, in the order first met."""
+    names = dict.fromkeys(FIXED)
     for result in results:
-        row = {"path": shown_path(result.path), "template": result.template, "status": result.status,
-               "errors": result.count("error"), "warnings": result.count("warning"), "info": result.count("info")}
-        row.update(result.fields)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=_columns(rows))
+        names.update(dict.fromkeys(result.fields))
+    return list(names)
 
 
-def _columns(rows):
-    columns = {}
-    for row in rows:
-        columns.update(dict.fromkeys(row))
-    return list(columns) or ["path", "template", "status", "errors", "warnings", "info"]
+def line(values) -> str:
+    """One CSV record, its cells made safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["" if v is None else csv_cell(v) for v in values])
+    return buffer.getvalue()
 
 
-def neutralised(frame):
-    """The table with every text cell safe to open in a spreadsheet (headers included)."""
-    from pandas.api.types import is_numeric_dtype
+class Csv:
+    HEAD_LAST = False
 
-    frame = frame.rename(columns=lambda name: csv_cell(str(name)))
-    for column in frame.columns:
-        if not is_numeric_dtype(frame[column]):
-            frame[column] = frame[column].map(csv_cell)
-    return frame
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.fields = names[len(FIXED):]
 
+    def head(self) -> str:
+        return line(self.names)
 
-def write_table(frame, stream) -> None:
-    neutralised(frame).to_csv(stream, index=False, lineterminator="\n")
+    def render(self, result) -> str:
+        return line([shown_path(result.path), result.template, result.status, result.count("error"),
+                     result.count("warning"), result.count("info"), *(result.fields.get(n) for n in self.fields)])
+
+    def tail(self) -> str:
+        return ""
 
 
 def write(results, summary, stream) -> None:
-    write_table(table(results), stream)
+    write_streamed(Csv(columns(results)), results, stream)

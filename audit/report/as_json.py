@@ -5,6 +5,7 @@ import json
 
 from .. import __version__
 from .escape import printable, shown_path
+from .streamed import write_streamed
 
 NAME = "json"
 FORMAT_VERSION = 1
@@ -46,9 +47,26 @@ def _printable(value):
     return value
 
 
+class Json:
+    """The JSON document streamed (report/streamed.py): one letter's record at a time."""
+
+    HEAD_LAST = False
+
+    def __init__(self, summary):
+        self.summary = summary
+        self.written = 0
+
+    def head(self) -> str:
+        return ('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__})
+                + f', "format_version": {FORMAT_VERSION}, "letters": [')
+
+    def render(self, result) -> str:
+        self.written += 1
+        return ("," if self.written > 1 else "") + "\n" + dumps(letter_record(result, self.summary.catalogue))
+
+    def tail(self) -> str:
+        return '\n], "summary": ' + json.dumps(self.summary.json()) + "}\n"
+
+
 def write(results, summary, stream) -> None:
-    stream.write('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__}))
-    stream.write(f', "format_version": {FORMAT_VERSION}, "letters": [')
-    for index, result in enumerate(results):
-        stream.write(("," if index else "") + "\n" + dumps(letter_record(result, summary.catalogue)))
-    stream.write('\n], "summary": ' + json.dumps(summary.json()) + "}\n")
+    write_streamed(Json(summary), results, stream)

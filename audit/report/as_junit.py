@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
+from xml.sax.saxutils import quoteattr
 
 from .. import __version__
 from ..models import SEVERITY_RANK
 from .locations import relative_path
+from .streamed import write_streamed
 
 NAME = "junit"
 FAILING = ("error", "warning")
@@ -28,21 +30,11 @@ def clean(text) -> str:
     return _NOT_XML.sub("\ufffd", str(text))
 
 
-def suite_name(paths) -> str:
-    """The suite is named after the folder the letters share."""
-    folders = [os.path.dirname(path) for path in paths]
-    try:
-        common = os.path.commonpath(folders) if folders else ""
-    except ValueError:  # absolute and relative paths mixed
-        common = ""
-    return f"letter-audit {common}".strip() if common else "letter-audit"
-
-
-def testcase(parent, result) -> bool:
-    """Add the result's testcase; True when it fails."""
+def testcase(result) -> tuple[ET.Element, bool]:
+    """The result's testcase, and whether it fails."""
     classname = "letter-audit.batch" if result.kind != "letter" else f"letter-audit.{result.template or 'unrecognised'}"
     path = relative_path(result.path)
-    case = ET.SubElement(parent, "testcase", name=clean(path), classname=clean(classname), file=clean(path), time="0")
+    case = ET.Element("testcase", name=clean(path), classname=clean(classname), file=clean(path), time="0")
     failing = [f for f in result.findings if f.severity in FAILING]
     if failing:
         worst = max(failing, key=lambda f: SEVERITY_RANK[f.severity])
@@ -58,29 +50,51 @@ def testcase(parent, result) -> bool:
     if notes:
         out = ET.SubElement(case, "system-out")
         out.text = clean("\n".join(f"{path}:{f.line}: {f.severity} {f.rule}: {f.message}" for f in notes))
-    return bool(failing)
+    return case, bool(failing)
+
+
+class Junit:
+    """The JUnit report streamed (report/streamed.py): the suite's counts and name come from
+    every case, so the cases are rendered first and written after the head (HEAD_LAST)."""
+
+    HEAD_LAST = True
+
+    def __init__(self):
+        self.tests = self.failures = 0
+        self.folder: str | None = None  # the folder the letters share, narrowed as they come
+
+    def render(self, result) -> str:
+        case, failed = testcase(result)
+        self.tests += 1
+        self.failures += failed
+        if result.kind == "letter":
+            self.folder = _shared(self.folder, relative_path(result.path))
+        ET.indent(case, space="  ", level=2)
+        return "    " + ET.tostring(case, encoding="unicode").rstrip() + "\n"
+
+    def head(self) -> str:
+        counts = (f'tests="{self.tests}" failures="{self.failures}" errors="0" skipped="0" time="0"')
+        name = f"letter-audit {self.folder}" if self.folder else "letter-audit"  # after the folder the letters share
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<testsuites name="letter-audit" {counts}>\n'
+                f'  <testsuite name={quoteattr(clean(name))} {counts}>\n'
+                '    <properties>\n'
+                f'      <property name="letter-audit.version" value={quoteattr(__version__)} />\n'
+                '    </properties>\n')
+
+    def tail(self) -> str:
+        return "  </testsuite>\n</testsuites>\n"
+
+
+def _shared(folder: str | None, path: str) -> str:
+    here = os.path.dirname(path)
+    if folder is None:
+        return here
+    try:
+        return os.path.commonpath([folder, here]) if folder and here else ""
+    except ValueError:  # absolute and relative paths mixed
+        return ""
 
 
 def write(results, summary, stream) -> None:
-    root = ET.Element("testsuites", name="letter-audit")
-    suite = ET.SubElement(root, "testsuite")
-    properties = ET.SubElement(suite, "properties")
-    ET.SubElement(properties, "property", name="letter-audit.version", value=__version__)
-    tests = failures = 0
-    letters = []
-    for result in results:  # one pass: the results may be read from disk
-        tests += 1
-        failures += testcase(suite, result)
-        if result.kind == "letter":
-            letters.append(relative_path(result.path))
-    suite.set("name", clean(suite_name(letters)))
-    for element in (root, suite):
-        element.set("tests", str(tests))
-        element.set("failures", str(failures))
-        element.set("errors", "0")
-        element.set("skipped", "0")
-        element.set("time", "0")
-    ET.indent(root)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    write_streamed(Junit(), results, stream)

@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 
 from .. import __version__
-from ..baseline import FINGERPRINT_KEY, fingerprinted
+from ..baseline import FINGERPRINT_KEY, Fingerprints
 from .locations import artifact_uri
+from .streamed import write_streamed
 
 NAME = "sarif"
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -54,29 +55,60 @@ def result_record(result, finding, print_, rule_index: dict[str, int]) -> dict:
     return record
 
 
+class Sarif:
+    """The SARIF log streamed (report/streamed.py): the run's tool and rules, then one result
+    per finding as the letters come, then the end of the log."""
+
+    HEAD_LAST = False
+    _RESULTS = "\u0000results"  # stands for the results array while the head is laid out
+
+    def __init__(self, catalogue: dict):
+        self.rules = list(catalogue.values())
+        self.rule_index = {rule.id: index for index, rule in enumerate(self.rules)}
+        self.prints = Fingerprints()
+        self.written = 0
+
+    def _log(self) -> str:
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "letter-audit",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "rules": [rule_descriptor(rule) for rule in self.rules],
+                }},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": self._RESULTS,
+            }],
+        }
+        return json.dumps(log, ensure_ascii=False, indent=2)
+
+    def head(self) -> str:
+        return self._log().split(json.dumps(self._RESULTS))[0] + "["
+
+    def render(self, result) -> str:
+        pieces = []
+        for finding, print_ in zip(result.findings, self.prints.of(result)):
+            record = json.dumps(result_record(result, finding, print_, self.rule_index), ensure_ascii=False)
+            pieces.append(("," if self.written else "") + "\n        " + record)
+            self.written += 1
+        return "".join(pieces)
+
+    def tail(self) -> str:
+        return ("\n      ]" if self.written else "]") + self._log().split(json.dumps(self._RESULTS))[1] + "\n"
+
+
 def document(results, catalogue: dict) -> dict:
-    rules = list(catalogue.values())
-    rule_index = {rule.id: index for index, rule in enumerate(rules)}
-    records = [result_record(result, finding, print_, rule_index)
-               for result, prints in fingerprinted(results)
-               for finding, print_ in zip(result.findings, prints)]
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "letter-audit",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": [rule_descriptor(rule) for rule in rules],
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
-            "columnKind": "unicodeCodePoints",
-            "results": records,
-        }],
-    }
+    """The whole log as one value (for tests; the writer streams it)."""
+    import io
+
+    out = io.StringIO()
+    write_streamed(Sarif(catalogue), results, out)
+    return json.loads(out.getvalue())
 
 
 def write(results, summary, stream) -> None:
-    json.dump(document(results, summary.catalogue), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    write_streamed(Sarif(summary.catalogue), results, stream)

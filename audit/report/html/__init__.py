@@ -28,7 +28,7 @@ from ... import baseline as baselines
 from ...atomic import atomic_open, on_commit, umask, write_bytes, write_text
 from ...models import Finding, LetterResult
 from ...settings import Settings
-from ..as_csv import table, write_table
+from .. import as_csv
 from ..escape import shown_path
 from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest, report_error
 from .index_page import index_page, shown_paths
@@ -146,7 +146,7 @@ class HtmlReport:
         rewrite_pages(self.plan, drafts, rewrites)
 
         with atomic_open(self.out_dir / "fields.csv", newline="") as stream:
-            write_table(table(letters), stream)
+            as_csv.write(letters, None, stream)
         env = environment()
         templates = {t.name: t for t in settings.templates}
         generated = datetime.now().strftime("%Y-%m-%d %H:%M")

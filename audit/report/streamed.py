@@ -1,0 +1,39 @@
+"""Outputs written as the results stream by, never built whole in memory.
+
+A streamed format is a small class: head(), then render(result) for each result in order,
+then tail(), each returning text. render holds only what the format must carry from one
+result to the next (a count, a fingerprint's repeats), so memory stays flat however large
+the batch or its letters. A format whose head needs the whole batch (JUnit's counts) sets
+HEAD_LAST: its rendered results go to a temporary file, written out after the head.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from typing import Protocol
+
+
+class StreamedFormat(Protocol):
+    HEAD_LAST: bool
+
+    def head(self) -> str: ...
+
+    def render(self, result) -> str: ...
+
+    def tail(self) -> str: ...
+
+
+def write_streamed(output: StreamedFormat, results, stream) -> None:
+    if not output.HEAD_LAST:
+        stream.write(output.head())
+        for result in results:
+            stream.write(output.render(result))
+        stream.write(output.tail())
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8", prefix="letter-audit-") as body:
+        for result in results:
+            body.write(output.render(result))
+        stream.write(output.head())
+        body.seek(0)
+        shutil.copyfileobj(body, stream)
+        stream.write(output.tail())
