@@ -179,7 +179,7 @@ def test_github_levels_and_paths(batch, capsys):
     assert len(commands) == 9
     assert sum(line.startswith("::error ") for line in commands) == 7
     assert sum(line.startswith("::warning ") for line in commands) == 1
-    assert sum(line.startswith("::notice ") for line in commands) == 2  # info -> notice
+    assert sum(line.startswith("::notice ") for line in commands) == 1  # info -> notice
     assert f"::error file=letters/{LETTER_001},line=77,title=letter-audit count-mismatch::Compliance" in out
     for line in commands:
         assert re.fullmatch(r"::(error|warning|notice) file=[^,:]+,line=\d+,title=[^,:]+::.+", line)
