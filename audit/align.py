@@ -4,27 +4,104 @@ Cheap first: walk letter and template in step while every paragraph matches exac
 common case). Only a letter that deviates is aligned in full: rapidfuzz scores every
 letter paragraph against every template paragraph, an order-keeping dynamic programme
 picks the pairs, and the leftovers are sorted into split, merged, moved, duplicated,
-extra and missing paragraphs.
+extra and missing paragraphs. Values typed one a paragraph (an address block with Enter after
+each line, as Word letters are often typed) are joined into the template paragraph they
+fill, their lines kept as the lines that delimit the values. The cells of a table row have
+no reading order of their own: they are taken in the order the template reads them (a
+letterhead's date cell before its address cell), and a row "label | figure" is read as the
+template paragraph that says the figure before its label ("Upheld decisions | 2").
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .models import Alignment, Document, Pair, Paragraph
-from .normalise import _merge
+from .normalise import _joined, _merge
 from .template import Template, TemplateParagraph, merge_paragraphs
 
 PAIR_SCORE = 60  # a letter paragraph this similar to a template paragraph is taken for it
 STRONG_SCORE = 90  # similar enough to call a paragraph moved or duplicated, not new
 GAP_SCORE = 40  # enough for the only letter paragraph where a template paragraph is missing
-MAX_JOINED = 8  # the most blank-line separated pieces of one template paragraph that are joined
+MAX_JOINED = 8  # letter paragraphs that may make up one template paragraph (the lines of an address)
+LINE_CHARS = 100  # a longer paragraph is no line of an address
+_SENTENCE_END = (".", "!", "?", ":", ";")
 
 
 def align(document: Document, template: Template) -> Alignment:
+    if any(p.cell for p in document.paragraphs):
+        document = _cells_in_template_order(document, template)
+    if document.running:
+        document = _headings_among_running_headers(document, template)
     return _in_step(document, template) or _full(document, template)
+
+
+def _headings_among_running_headers(document: Document, template: Template) -> Document:
+    """A template heading the letter lacks but whose words the reader left out as a running
+    header (a section that starts at the top of a page whose header repeats the heading) is
+    put back where it stood: at the one top of a page where the section's next paragraph follows."""
+    paragraphs = list(document.paragraphs)
+    present = {p.text for p in paragraphs}
+    for t in template.paragraphs:
+        if not t.heading or t.text in present:
+            continue
+        following = template.paragraphs[t.index + 1] if t.index + 1 < len(template.paragraphs) else None
+        for header in document.running:
+            if header.text != t.text or following is None:
+                continue
+            k = next((k for k, p in enumerate(paragraphs) if p.line >= header.line), len(paragraphs))
+            if k < len(paragraphs) and following.matches(paragraphs[k].text):
+                paragraphs.insert(k, header._replace(artifact=None))
+                present.add(t.text)
+                break
+    return replace(document, paragraphs=tuple(paragraphs))
+
+
+def _cells_in_template_order(document: Document, template: Template) -> Document:
+    paragraphs, ordered, k = document.paragraphs, [], 0
+    while k < len(paragraphs):
+        end = k + 1
+        if paragraphs[k].cell:
+            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[0] == paragraphs[k].cell[0]:
+                end += 1
+        ordered.extend(_row_in_template_order(paragraphs[k:end], template) if end - k > 1 else paragraphs[k:end])
+        k = end
+    return replace(document, paragraphs=tuple(ordered))
+
+
+def _row_in_template_order(row: tuple[Paragraph, ...], template: Template) -> list[Paragraph]:
+    """A row's cells sorted by the first template paragraph each holds (a cell that holds none
+    stays after the cell before it); two cells that are together one template paragraph, figure
+    first, as that paragraph."""
+    cells: list[list[Paragraph]] = []
+    for para in row:
+        if cells and cells[-1][0].cell == para.cell:
+            cells[-1].append(para)
+        else:
+            cells.append([para])
+    places = [_template_place(cell, template) for cell in cells]
+    if len(cells) == 2 and places == [None, None] and len(cells[0]) == len(cells[1]) == 1:
+        label, figure = cells[0][0], cells[1][0]
+        text = label.text[:1].lower() + label.text[1:] if label.text[1:2].islower() else label.text
+        swapped = _joined([(figure.text, figure.line_starts), (text, label.line_starts)], ())
+        if any(t.matches(swapped.text) for t in template.paragraphs):
+            return [swapped._replace(cell=figure.cell)]
+    order, last = [], -1.0
+    for position, (cell, place) in enumerate(zip(cells, places)):
+        last = place if place is not None else last + 0.001
+        order.append((last, position))
+    return [para for _, position in sorted(order) for para in cells[position]]
+
+
+def _template_place(cell: list[Paragraph], template: Template) -> int | None:
+    """The index of the first template paragraph the cell's paragraphs are, or together make."""
+    texts = [p.text for p in cell]
+    if len(cell) > 1:
+        texts.append(_joined([(p.text, p.line_starts) for p in cell], ()).text)
+    return next((t.index for t in template.paragraphs if not t.free and any(t.matches(text) for text in texts)), None)
 
 
 def _placed(pairs: list[Pair]) -> tuple[Pair, ...]:
@@ -63,6 +140,15 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
                 i += 1
             continue
         found = expected.matches(para.text)
+        following = canon[j + 1] if j + 1 < len(canon) else None
+        if (not found or (len(expected.slots) > 1 and not _followed(letter, i + 1, following))) \
+                and (joined := _paragraphs_joined(letter, i, expected, following)):
+            para, found, taken = joined
+            pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+                              line=para.line, section=expected.section))
+            lines_from = expected if expected.lines_slot is not None else None
+            i, j = i + taken, j + 1
+            continue
         if not found and _optional_heading(template, expected):
             omitted.append(expected.section)
             j = template.sections[expected.section].paragraphs[-1] + 1
@@ -101,6 +187,41 @@ def _next_matches(template: Template, j: int, text: str) -> bool:
             return False
         j += 1
     return False
+
+
+def _paragraphs_joined(letter, i: int, expected: TemplateParagraph, following: TemplateParagraph | None):
+    """The fewest letter paragraphs from `i` on, each a short line, that together are `expected`
+    and are followed by what follows it in the template: (the joined paragraph, its match, how
+    many), or None. A sentence is never taken for a line of an address."""
+    for n in range(2, min(MAX_JOINED, len(letter) - i) + 1):
+        if not _a_line(letter[i + n - 1]) or not _a_line(letter[i]):
+            return None
+        joined = _joined([(p.text, p.line_starts) for p in letter[i:i + n]], ())
+        found = expected.matches(joined.text)
+        if found and _followed(letter, i + n, following):
+            return joined, found, n
+    return None
+
+
+def _leading_lines(letter, paras: list[int]) -> list[int]:
+    """The paragraphs at the start of `paras` that could each be a line of one block."""
+    lines = []
+    for k in paras[:MAX_JOINED]:
+        if not _a_line(letter[k]):
+            break
+        lines.append(k)
+    return lines
+
+
+def _a_line(para: Paragraph | None) -> bool:
+    """A paragraph that could be one line of a block typed one line a paragraph."""
+    return para is not None and len(para.line_starts) == 1 and len(para.text) <= LINE_CHARS \
+        and not para.text.endswith(_SENTENCE_END)
+
+
+def _followed(letter, i: int, following: TemplateParagraph | None) -> bool:
+    """Letter paragraph `i` is what the template has next (or nothing is next to check)."""
+    return i >= len(letter) or following is None or following.free or bool(following.matches(letter[i].text))
 
 
 def _optional_heading(template: Template, t: TemplateParagraph) -> bool:
@@ -273,6 +394,22 @@ def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:
     added = []
     for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
         paras = [i for i in range(i0 + 1, i1) if letter[i] is not None]
+        lines = _leading_lines(letter, paras)
+        if len(lines) >= 2 and j1 - j0 == 2:
+            # the lines of one template paragraph, one a paragraph: the most of them that make it
+            for n in range(len(lines), 1, -1):
+                joined = _joined([(letter[k].text, letter[k].line_starts) for k in lines[:n]], ())
+                if canon[j0 + 1].matches(joined.text):
+                    letter[lines[0]] = joined
+                    for k in lines[1:n]:
+                        letter[k] = None
+                    added.append((lines[0], j0 + 1))
+                    scores[lines[0]][j0 + 1] = 100.0
+                    break
+            else:
+                lines = []
+            if lines:
+                continue
         if len(paras) == 1 and j1 - j0 == 2 and (_similarity(letter[paras[0]].text, canon[j0 + 1]) >= GAP_SCORE
                                                  or not _fuzzy_text(canon[j0 + 1]).strip()):
             added.append((paras[0], j0 + 1))

@@ -1,7 +1,8 @@
 """A tiny, safe expression language for the arithmetic a template declares.
 
 Expressions are parsed with `ast` and only a whitelist of nodes is accepted: numbers and
-strings, field names, + - * / // %, comparisons, and/or/not, and a few functions.
+strings, field names, + - * / // %, comparisons, and/or/not, and a few functions (one
+compares names as names: `same_person`, audit/names.py).
 They compile once to plain Python closures; nothing is ever passed to `eval`.
 
 Arithmetic is exact: whole numbers stay int, everything else is Decimal (1 / 8 is 0.125,
@@ -21,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from typing import Any
 
+from .names import same_person
 from .types import Money
 
 Evaluator = Callable[[Mapping[str, Any]], Any]
@@ -80,12 +82,12 @@ def _divide(left: Any, right: Any) -> Any:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "round": _round_half_up, "abs": abs, "min": min, "max": max, "year": _year,
-    "rounds_to": rounds_to, "sum": _sum,
+    "rounds_to": rounds_to, "sum": _sum, "same_person": same_person,
 }
 _ANY = 1 << 16
 # values each function takes: max(x) alone is refused here, not by every letter at run time
 ARITY = {"round": (1, 2), "abs": (1, 1), "min": (2, _ANY), "max": (2, _ANY), "year": (1, 1),
-         "rounds_to": (2, 2), "sum": (0, _ANY)}
+         "rounds_to": (2, 2), "sum": (0, _ANY), "same_person": (2, 2)}
 MAX_DEPTH = 100  # operations inside operations; a check needs a handful
 MAX_CHARS = 2000
 _BINARY = {
@@ -267,6 +269,10 @@ def _kind(node: ast.AST, types: Mapping[str, str], source: str) -> str:
                 raise refuse(f"compares {_SHOWN[args[0]]} with {_SHOWN[args[1]]}")
             if any(a not in ("number", "money", "any") for a in args):
                 raise refuse("needs numbers")
+            return "bool"
+        if name == "same_person":
+            if any(a not in ("text", "any") for a in args):
+                raise refuse("needs two names: same_person(name, other)")
             return "bool"
         useful = [a for a in args if a != "any"]
         if any(a not in ("number", "money") for a in useful):

@@ -2,15 +2,18 @@
 
 Each placeholder's text is read by its field's base type (audit/types.py). Text that stands
 where a value belongs but is not such a value ("150.50" for an int) is kept as UnreadableValue,
-reported by invalid-value: never half read.
+reported by invalid-value: never half read. Placeholders that stand side by side (an address
+block) are delimited by the letter's lines first, their types' patterns second, and the
+letter's other quotations last (audit/delimit.py).
 """
 from __future__ import annotations
 
 from types import MappingProxyType
 from typing import Any
 
+from .delimit import Span, runs
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, UnreadableValue, Value, VariantUse
+from .models import Alignment, Disagreement, Fields, Pair, Paragraph, UnreadableValue, Value, VariantUse
 from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
 from .types import InvalidValue, Withheld, convert
 
@@ -18,6 +21,29 @@ Found = dict[str, list[Value]]  # field -> quotations, while extraction collects
 
 
 def extract(alignment: Alignment) -> Fields:
+    cuts: dict[int, dict[str, Span]] = {}  # pair position -> group -> where its value stands
+    ambiguous = []
+    for position, pair in enumerate(alignment.pairs):
+        if pair.match is not None:
+            for run in runs(pair, alignment.template):
+                cuts.setdefault(position, {}).update(zip((s.group for s in run.slots), run.cuts[0]))
+                if run.tied > 1:
+                    ambiguous.append((position, run))
+    fields = _extract(alignment, cuts)
+    if not ambiguous:
+        return fields
+    template, changed = alignment.template, False
+    env = fields.environment(template.constants)
+    for position, run in ambiguous:  # the letter's other quotations choose between equal cuts
+        para = alignment.pairs[position].para
+        chosen = run.settle(para.text, lambda spans: _disagreements(template, fields, env, run.slots, spans, para))
+        if chosen != run.cuts[0]:
+            cuts[position].update(zip((s.group for s in run.slots), chosen))
+            changed = True
+    return _extract(alignment, cuts) if changed else fields
+
+
+def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
     found: Found = {}
     disagreements: list[Disagreement] = []
     unreadable: list[UnreadableValue] = []
@@ -25,20 +51,44 @@ def extract(alignment: Alignment) -> Fields:
     template = alignment.template
     listed: dict[int, list[str]] = {}  # id of a lines placeholder's Value -> its items, while they grow
     current: Value | None = None  # the lines value the paragraphs now being read belong to
-    for pair in alignment.pairs:
+    for position, pair in enumerate(alignment.pairs):
         if pair.kind == "free" and current is not None and pair.template is not None \
                 and pair.template.lines_slot is not None:
             _read_lines(template, pair.template.lines_slot, pair, pair.para.text, 0, listed[id(current)], unreadable)
             continue
         current = None
         if pair.match is not None:
-            current = _from_match(pair, template, found, disagreements, unreadable, variants, listed)
+            current = _from_match(pair, cuts.get(position, {}), template, found, disagreements, unreadable,
+                                  variants, listed)
         elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
             _from_diff(pair, template, found, unreadable)
     for name, values in found.items():
         found[name] = [v._replace(value=tuple(listed[id(v)])) if id(v) in listed else v for v in values]
     return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
                   tuple(unreadable), tuple(variants))
+
+
+def _disagreements(template: Template, fields: Fields, env: dict[str, Any], slots: tuple[Slot, ...],
+                   spans: tuple[Span, ...], para: Paragraph) -> int:
+    """How many of the template's checks on these fields fail, and how many other quotations
+    of them differ, were the values those of `spans`."""
+    values = {}
+    for slot, (start, end) in zip(slots, spans):
+        try:
+            values[slot.field] = convert(slot.base, para.text[start:end], template.date_order)
+        except ValueError:  # InvalidValue too: a cut whose text is no value agrees with nothing
+            return len(template.checks) + len(slots)
+    env = {**env, **values}
+    count = 0
+    for check in template.checks:
+        if check.names & values.keys() and not any(env.get(name) is None for name in check.names):
+            try:
+                count += not check.evaluate(env)
+            except Exception:  # noqa: BLE001 - a check that cannot run agrees with nothing
+                count += 1
+    for name, value in values.items():
+        count += sum(1 for quoted in fields.values.get(name, ()) if quoted.paragraph != para.line and quoted.value != value)
+    return count
 
 
 def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair,
@@ -69,14 +119,15 @@ def withheld_marker(text: str, markers: tuple[str, ...]) -> str | None:
 _PUNCTUATION_AROUND = " .,;:()'\""
 
 
-def _from_match(pair: Pair, template: Template, found: Found, disagreements: list[Disagreement],
+def _from_match(pair: Pair, cuts: dict[str, Span], template: Template, found: Found, disagreements: list[Disagreement],
                 unreadable: list[UnreadableValue], variants: list[VariantUse], listed: dict) -> Value | None:
     """Read every placeholder of an exactly matched paragraph; the Value of its lines
     placeholder, if it has one (the paragraphs after it add to it)."""
     numbers: dict[str, Any] = {}
     lines_value = None
     for slot in pair.template.slots:
-        raw, start = pair.match.group(slot.group), pair.match.start(slot.group)
+        start, end = cuts.get(slot.group) or pair.match.span(slot.group)
+        raw = pair.para.text[start:end]
         line = pair.para.line_at(start)
         if slot.lines:
             items: list[str] = []

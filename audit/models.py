@@ -40,6 +40,8 @@ class RawLetter:
     page_starts: tuple[int, ...] = ()  # line of the text where each page starts (PDF)
     artifacts: tuple[tuple[int, str, str], ...] = ()  # (line, kind, text) a reader dropped (running header)
     revisions: Revisions | None = None  # unaccepted tracked changes and comments (Word)
+    # lines of each cell of a table row of several cells: (first line, last line, row, column)
+    cells: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Paragraph(NamedTuple):
     line: int  # 1-based line of the original file where the paragraph starts
     line_starts: tuple[tuple[int, int], ...]  # (offset in text, original line) per joined line
     artifact: str | None = None  # why the normaliser set it aside (e.g. "page number")
+    cell: tuple[int, int] | None = None  # (row, column) of the table cell it stands in, if any
 
     @property
     def end_line(self) -> int:
@@ -80,6 +83,7 @@ class Document:
     artifacts: tuple[Paragraph, ...]  # converter residue set aside (page numbers, ...)
     encoding: str | None = None
     page_starts: tuple[int, ...] = ()
+    running: tuple[Paragraph, ...] = ()  # running headers the reader left out, at the line they stood before
 
 
 class Pair(NamedTuple):

@@ -93,3 +93,61 @@ def _words_close(left: str, right: str) -> bool:
     if len(only_a) != len(only_b):
         return False
     return all(fuzz.ratio(x, y) >= WORD_MIN for x, y in zip(only_a, only_b))
+
+
+# Forms of address a name may open with; each set's members are the same form written another way
+# (Ms, Mrs and Miss all stand for a woman's form of address: offices use them interchangeably).
+_HONORIFICS = {word: group for group, words in {
+    "mr": ("mr", "mister"), "ms": ("ms", "mrs", "miss", "missus"), "mx": ("mx",), "dr": ("dr", "doctor"),
+    "prof": ("prof", "professor"), "sir": ("sir",), "dame": ("dame",), "lord": ("lord",), "lady": ("lady",),
+    "rev": ("rev", "revd", "reverend"),
+}.items() for word in words}
+_NAME_WORD = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?|[^\W\d_]")
+
+
+def _person_words(name: str) -> tuple[str | None, list[str]]:
+    """The form of address (as its group) and the name's words, casefolded, punctuation aside."""
+    text = unicodedata.normalize("NFKC", str(name)).casefold().replace("\u2019", "'")
+    words = _NAME_WORD.findall(text)
+    honorific = None
+    while words and words[0] in _HONORIFICS:
+        honorific = honorific or _HONORIFICS[words.pop(0)]
+    return honorific, words
+
+
+def same_person(a: str, b: str) -> bool:
+    """True when one name is the other with first names or initials left out, letter case,
+    punctuation and a trailing comma aside: "Ms Okoro," is "Ms Jane Okoro" and "Ms J. Okoro";
+    "Mr de Souza" is "Mr Carlos de Souza". The surnames (last words) must be the same, every
+    other word of the shorter name must stand, in order, in the longer one (an initial for the
+    word it begins, an abbreviation such as "Cllr" for the word it shortens), and forms of
+    address given on both sides must agree (Ms, Mrs and Miss alike). A first name alone greets its bearer ("Dear Jane" for Ms Jane Okoro) when it
+    carries no form of address."""
+    (title_a, words_a), (title_b, words_b) = _person_words(a), _person_words(b)
+    if not words_a or not words_b:
+        return False
+    if title_a and title_b and title_a != title_b:
+        return False
+    return _within(words_a, title_a, words_b) or _within(words_b, title_b, words_a)
+
+
+def _within(short: list[str], short_title: str | None, long: list[str]) -> bool:
+    """`short` is `long` with words left out (or initials for them): the surname kept."""
+    if len(short) > len(long):
+        return False
+    if len(short) == 1 and short[0] != long[-1]:
+        return short_title is None and short[0] == long[0] and len(long) > 1
+    if short[-1] != long[-1]:
+        return False
+    rest = iter(long[:-1])
+    return all(any(_stands_for(word, other) for other in rest) for word in short[:-1])
+
+
+def _stands_for(word: str, other: str) -> bool:
+    """The same word, its initial, or an abbreviation keeping its first and last letters in order."""
+    if word == other or (len(word) == 1 and other.startswith(word)):
+        return True
+    if not 1 < len(word) < len(other) or word[0] != other[0] or word[-1] != other[-1]:
+        return False
+    letters = iter(other)
+    return all(letter in letters for letter in word)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from functools import lru_cache
+from bisect import bisect_right
 from collections.abc import Collection
 
 from .models import Document, Paragraph, RawLetter
@@ -32,9 +35,10 @@ _LINE_MARKUP = (
 )
 _LINE_TRIGGERS = frozenset("#>-*+_\u2022\u25aa\u25cf0123456789")
 _INLINE_MARKUP = [
-    # links keep their text (wrapped too); neither part runs past a bracket, so each character
-    # is looked at by one attempt at most and a paragraph of "[" or "[a](" costs linear time
-    ("[", re.compile(r"!?\[([^\[\]]*)\]\([^()\[\]\s]*\)"), r"\1"),
+    # links keep their text (wrapped too, or broken between the text and its target: the line
+    # end kept); neither part runs past a bracket, so each character is looked at by one
+    # attempt at most and a paragraph of "[" or "[a](" costs linear time
+    ("[", re.compile(r"!?\[([^\[\]]*)\] ?(\n?) ?\([^()\[\]\s]*\)"), r"\1\2"),
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]
@@ -46,9 +50,30 @@ _HYPHENATED = re.compile(r"([A-Za-z]+)-$")
 _WORD_START = re.compile(r"^([A-Za-z]+)")
 
 
+# Compatibility characters that stand for plain letters or spaces (ligatures such as "ﬁ",
+# full-width forms): spelt out as Unicode's compatibility mapping (NFKC) says, whatever the
+# format, so pasted text, Word and PDF read alike. Superscripts, fractions and the like keep
+# their meaning and are left alone.
+_COMPATIBLE = ("<compat>", "<wide>", "<narrow>", "<font>", "<noBreak>", "<small>")
+
+
+@lru_cache(maxsize=4096)
+def _plain(char: str) -> str | None:
+    """The plain spelling of a compatibility character, or None for any other character."""
+    decomposition = unicodedata.decomposition(char)
+    if decomposition.startswith(_COMPATIBLE):
+        plain = unicodedata.normalize("NFKC", char).translate(_CHARS)
+        return plain if "\n" not in plain else None
+    return None
+
+
 def clean_text(text: str) -> str:
     """Character- and markup-level clean-up that keeps line ends where they are."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARS)
+    if not text.isascii():
+        spelt = {char: plain for char in set(text) if ord(char) > 0x7F and (plain := _plain(char)) is not None}
+        if spelt:
+            text = text.translate(str.maketrans(spelt))
     lines = text.split("\n")
     for number, line in enumerate(lines):
         if line.lstrip(" ")[:1] in _LINE_TRIGGERS:
@@ -81,11 +106,13 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
         elif blocks[-1]:
             blocks.append([])
     paragraphs = [_join(block, vocabulary) for block in blocks if block]  # hard-wrapped lines joined
+    if raw.cells:
+        paragraphs = _in_cells(paragraphs, raw.cells)
 
     groups: list[list[Paragraph]] = []  # paragraphs a page break cut in two, to join once
     artifacts: list[Paragraph] = []
     for index, para in enumerate(paragraphs):
-        if _PAGE_NUMBER.fullmatch(para.text):
+        if _PAGE_NUMBER.fullmatch(para.text) and para.cell is None:  # a figure in a table is no page number
             following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
             starts_block = not groups or groups[-1][-1].text.endswith(_SENTENCE_END)
             if following and following.text[:1].islower() and starts_block:
@@ -97,9 +124,23 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
             groups[-1].append(para)  # cut in two by a page break
         else:
             groups.append([para])
-    kept = tuple(group[0] if len(group) == 1 else _joined([(p.text, p.line_starts) for p in group], vocabulary)
+    kept = tuple(group[0] if len(group) == 1 else
+                 _joined([(p.text, p.line_starts) for p in group], vocabulary)._replace(cell=group[0].cell)
                  for group in groups)
-    return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts)
+    running = tuple(Paragraph(text, line, ((0, line),), kind) for line, kind, text in raw.artifacts
+                    if kind == "running header")
+    return Document(raw.path, kept, tuple(artifacts), raw.encoding, raw.page_starts, running)
+
+
+def _in_cells(paragraphs: list[Paragraph], cells) -> list[Paragraph]:
+    """Each paragraph with the table cell (row, column) its first line stands in."""
+    firsts = [cell[0] for cell in cells]
+    placed = []
+    for para in paragraphs:
+        k = bisect_right(firsts, para.line) - 1
+        inside = k >= 0 and para.line <= cells[k][1]
+        placed.append(para._replace(cell=(cells[k][2], cells[k][3])) if inside else para)
+    return placed
 
 
 def _join(block: list[tuple[int, str]], vocabulary: Collection[str]) -> Paragraph:

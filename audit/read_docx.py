@@ -3,8 +3,11 @@
 The body is written out in order, one text line per line of a paragraph (a line break in a
 paragraph starts a new line), a blank line after each paragraph: a paragraph in a `Heading n`
 style (or `Title`) becomes a Markdown heading line, `#` repeated n times, so the normaliser
-reads it as one; a table becomes one paragraph per row, its cells side by side; text boxes
-follow the paragraph that anchors them. Running headers and footers are not part of the body:
+reads it as one; a table is written cell by cell, row by row, each cell's paragraphs as the
+paragraphs they are, and the lines of every cell of a row of several cells are recorded with
+the row and column they stand in (`RawLetter.cells`), so later stages read a letterhead's
+address cell and date cell, or a statistics row's label and figure, as the page shows them;
+text boxes follow the paragraph that anchors them. Running headers and footers are not part of the body:
 they are reported as artifacts.
 
 Tracked changes that were never accepted or rejected are resolved as if accepted (inserted
@@ -69,7 +72,7 @@ def read_docx(path: Path, data: bytes) -> RawLetter:
         return RawLetter(path, None, error=f"is not a valid Word document: a header or footer refers to "
                                            f"a part the file does not hold ({_reason(exc)})")
     return RawLetter(path, "\n".join(writer.lines) + "\n", encoding="docx", artifacts=artifacts,
-                     revisions=writer.revisions())
+                     revisions=writer.revisions(), cells=tuple(sorted(writer.cells)))
 
 
 # libxml2's words for its limits, which name its own options: said as the file's fault
@@ -91,6 +94,8 @@ class _Writer:
     def __init__(self, style_names: dict[str, str]):
         self.style_names = style_names
         self.lines: list[str] = []
+        self.cells: list[tuple[int, int, int, int]] = []  # first line, last line, row, column
+        self.rows = 0
         self.found: dict[str, list[int]] = {"insertions": [], "deletions": [], "moves": [], "comments": []}
 
     def revisions(self) -> Revisions:
@@ -119,15 +124,18 @@ class _Writer:
             self.block(box)
 
     def table(self, table) -> None:
-        for row in table.iter(_W + "tr"):
-            cells = []
-            for cell in row.iter(_W + "tc"):
-                parts: list[str] = []
-                self._inline(cell, parts, [])
-                cells.append(" ".join("".join(parts).split()))
-            if any(cells):
-                self.lines.append("  ".join(cell for cell in cells if cell))
-                self.lines.append("")
+        for row in table.iterchildren(_W + "tr"):
+            self.rows += 1
+            number, cells = self.rows, list(row.iterchildren(_W + "tc"))
+            for column, cell in enumerate(cells):
+                first = len(self.lines) + 1
+                self.block(cell)
+                while len(self.lines) >= first and not self.lines[-1].strip():
+                    self.lines.pop()  # an empty cell leaves no blank paragraphs behind
+                if len(self.lines) >= first:
+                    if len(cells) > 1:
+                        self.cells.append((first, len(self.lines), number, column))
+                    self.lines.append("")
 
     def _inline(self, element, parts: list[str], boxes: list) -> None:
         """The text of runs under `element`, in order; changes accepted."""

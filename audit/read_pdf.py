@@ -10,8 +10,8 @@ line between paragraphs, so the normaliser (hyphenation, wrapped lines) does the
 - a heading (larger or bold text, the whole line) is a paragraph of its own;
 - a paragraph running on over a page break stays one paragraph;
 - running headers and footers (the same text at the same place on most pages) and page
-  numbers (a lone number at the top or bottom of a page) are dropped and reported as
-  artifacts with their line and page.
+  numbers (a lone number at the top or bottom of a page that agrees with the page it stands
+  on) are dropped and reported as artifacts with their line and page.
 
 A PDF with images but no text, a password, or damage is refused with a plain reason.
 """
@@ -182,15 +182,26 @@ def _running_text(pages: list[list[_Line]]) -> dict[tuple[int, int], str]:
     seen = Counter(key for page_index, _, line in candidates
                    for key in [(_DIGITS.sub("#", line.text), round(line.baseline / 4))])
     repeated_on = max(2, (len(pages) + 1) // 2)
+    # a page number agrees with its page: "3" or "Page 3 of 5" on page 3, or on every numbered
+    # page the same distance from it (a letter cut from a longer document); a lone figure at
+    # the top of a page that agrees with nothing ("0" on page 3) is the letter's own text
+    offsets = Counter(_offset(line.text, page_index) for page_index, _, line in candidates
+                      if _PAGE_NUMBER.fullmatch(line.text))
     dropped = {}
     for page_index, index, line in candidates:
         at_edge = line.baseline < line.height * EDGE_BAND or line.baseline > line.height * (1 - EDGE_BAND)
-        if _PAGE_NUMBER.fullmatch(line.text) and at_edge:
+        if at_edge and _PAGE_NUMBER.fullmatch(line.text) and (
+                (offset := _offset(line.text, page_index)) == 0 or offsets[offset] >= 2):
             dropped[(page_index, index)] = "page number"
         elif at_edge and len(pages) > 1 and seen[(_DIGITS.sub("#", line.text), round(line.baseline / 4))] >= repeated_on:
             dropped[(page_index, index)] = ("running header" if line.baseline > line.height / 2
                                             else "running footer")
     return dropped
+
+
+def _offset(page_number: str, page_index: int) -> int:
+    """How far the number a page-number line shows is from the page it stands on."""
+    return int(_DIGITS.search(page_number).group()) - page_index - 1
 
 
 def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):

@@ -807,6 +807,9 @@ def _pattern(parts: list[Part], types: dict[str, str], markers: tuple[str, ...],
         if isinstance(part, str):
             before = k > 0 and isinstance(parts[k - 1], Slot)
             after = k + 1 < len(parts) and isinstance(parts[k + 1], Slot)
+            if part.isspace() and before and after:  # values side by side may also be set apart by commas
+                pattern.append(r",?\s+")
+                continue
             literal = _literal_pattern(part, loose and before, loose and after)
             if before and parts[k - 1].choices is not None and "" in parts[k - 1].choices \
                     and literal.startswith(r"\s+"):

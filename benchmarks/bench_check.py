@@ -3,6 +3,14 @@
     python benchmarks/bench_check.py 1000 10000          # JSON output only
     python benchmarks/bench_check.py --html 10000        # JSON alone, then with the HTML report:
                                                          # the time ratio and the report's size
+    python benchmarks/bench_check.py --accuracy 1000     # correct letters passing, faults found
+
+With --accuracy, two batches are audited: realistic letters (first names, particles,
+apostrophes, long job titles, councils of every shape; the address one value a line, one a
+paragraph, flattened onto one line, or with commas; greetings by surname, with a comma, or by
+full name) with one in five carrying a known fault (a wrong count, a dropped section, an
+extra paragraph, a greeting of someone else), and the letters `write_varied_letters` makes.
+Every correct letter should pass and every fault be found.
 
 Letters are rendered from the default 2020 template with random but consistent figures
 (so they take the fast path, as most letters of a real batch do) plus one deviating
@@ -12,6 +20,7 @@ Run by hand; the figures go in the README. Not a test: timings depend on the mac
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -19,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +148,142 @@ def write_varied_letters(folder: Path, count: int, seed: int = 2020) -> list[dic
     return letters
 
 
+# -- accuracy: realistic recipients and layouts, every correct letter must pass, every fault be found
+FORMS = ["Mr", "Ms", "Mrs", "Dr", "Miss", "Cllr", "Prof"]
+GIVEN = ["Jane", "Raj", "Gareth", "Aoife", "Carlos", "Mary Ann", "J.", "Siobhan", "Kwame", "Zoë"]
+FAMILY = ["Okoro", "Williams", "de Souza", "O'Brien-Smith", "Lewandowski", "van der Berg", "McAllister",
+          "Patel", "Nguyen", "Cooper-Smith", "D'Arcy", "Jones"]
+LONG_TITLES = ["Chief Executive", "Leader of the Council", "Head of Paid Service", "Managing Director",
+               "Chief Executive and Head of Paid Service", "Town Clerk", "Director of Corporate Resources",
+               "Interim Chief Executive", "Strategic Director (Place)", "Chief Operating Officer",
+               "Executive Director of Finance and Resources"]
+TOWN_STARTS = ["Green", "Ash", "Barking", "York", "Somer", "Lynn", "Helen", "Dur", "Chel", "Ips",
+               "Avon", "Lyme", "New", "Strat", "Kens", "Bath", "Nor", "Wight", "Tyne", "Brack"]
+TOWN_ENDS = ["wich", "field", "ton", "ham", "set", "mouth", "bury", "ford", "ley", "borough",
+             "by", "wick", "stow", "castle", "minster", "dale", "port", "well", "hurst", "ington"]
+COUNCIL_SHAPES = ["Royal Borough of {0}", "Council of the Isles of {0}", "London Borough of {0} and {1}",
+                  "City of {0} Council", "{0} & North East {1} Council", "King's {0} and West {1} Borough Council",
+                  "St {0} Metropolitan Borough Council", "{0}-on-{1} District Council",
+                  "{0}-under-{1} Borough Council", "{0} County Council", "{0} and {1} Councils"]
+
+
+def odd_council(index: int) -> str:
+    """A council name of one of many shapes, different for every index below 4,400."""
+    shape, rest = index % len(COUNCIL_SHAPES), index // len(COUNCIL_SHAPES)
+    town = TOWN_STARTS[rest % 20] + TOWN_ENDS[rest // 20 % 20]
+    other = TOWN_STARTS[(rest + 7) % 20] + TOWN_ENDS[(rest + 3) % 20]
+    return COUNCIL_SHAPES[shape].format(town, other)
+
+
+LAYOUTS = ("lines", "paragraphs", "flat", "commas")  # the address block: one value a line, one a paragraph,
+# all on one line, on one line with commas
+EXPECTED_RULES = {"wrong-figure": {"count-mismatch", "rate-mismatch"}, "dropped-section": {"missing-section"},
+                  "extra-paragraph": {"extra-paragraph"}, "wrong-greeting": {"salutation-mismatch"}}
+
+
+def realistic_values(rng: random.Random, index: int) -> dict[str, str]:
+    values = consistent_values(rng, index)
+    form, family = rng.choice(FORMS), rng.choice(FAMILY)
+    given = rng.choice(GIVEN) + " " if rng.random() < 0.6 else ""
+    greeting = rng.choice([f"{form} {family}", f"{form} {family},", f"{form} {given}{family}"])
+    values.update({"recipient_name": f"{form} {given}{family}", "salutation_name": greeting,
+                   "recipient_title": rng.choice(LONG_TITLES), "authority": odd_council(index)})
+    return values
+
+
+def lay_out_address(text: str, values: dict[str, str], layout: str) -> str:
+    """The address block (three values one a line, as `render` writes it) laid out another way."""
+    block = "\n".join(values[f] for f in ("recipient_name", "recipient_title", "authority"))
+    joiner = {"lines": "\n", "paragraphs": "\n\n", "flat": " ", "commas": ", "}[layout]
+    return text.replace(block, joiner.join(values[f] for f in ("recipient_name", "recipient_title", "authority")), 1)
+
+
+def write_realistic_letters(folder: Path, count: int, seed: int = 15) -> list[dict]:
+    """Correct letters to realistic recipients in every layout of the address block, and one in
+    five with a known fault: a wrong figure, a dropped section, an extra paragraph, or a
+    greeting of someone else."""
+    template = load_template(TEMPLATE)
+    rng = random.Random(seed)
+    sections = [title for title, s in template.sections.items() if len(s.paragraphs) > 2]
+    letters = []
+    for index in range(count):
+        values, fault, drop, extra = realistic_values(rng, index), None, None, None
+        kind = index % 20
+        if kind == 3:
+            fault = "wrong-figure"
+            values["compliance_outcomes"] = str(int(values["compliance_outcomes"]) + 1)
+        elif kind == 8:
+            fault, drop = "dropped-section", rng.choice(sections)
+        elif kind == 13:
+            fault, extra = "extra-paragraph", "We were pleased to deliver a training course to your staff."
+        elif kind == 18:
+            fault = "wrong-greeting"
+            other = rng.choice([f for f in FAMILY if f != values["recipient_name"].split()[-1]
+                                and not values["recipient_name"].endswith(" " + f)])
+            values["salutation_name"] = f"{values['recipient_name'].split()[0]} {other}"
+        layout = LAYOUTS[index % len(LAYOUTS)]
+        text = lay_out_address(render(template, values, drop, extra, address_lines=True), values, layout)
+        path = folder / f"letter-{index:06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        letters.append({"path": path, "fault": fault, "layout": layout, "values": values})
+    return letters
+
+
+def accuracy(letters: list[dict], folder: Path) -> dict:
+    """Audit the letters once; count correct letters that pass (no warning or error) and faulty
+    letters whose fault is found (its rule among the findings), by layout."""
+    done = subprocess.run([sys.executable, "-m", "audit", "check", str(folder), "--format", "json", "--no-progress"],
+                          cwd=ROOT, capture_output=True, text=True)
+    results = {Path(r["path"]).name: r for r in json.loads(done.stdout)["letters"]}
+    tally: dict[str, list[int]] = {}
+    false_rules: Counter = Counter()
+    address = ("recipient_name", "recipient_title", "authority")
+    read_exactly = [0, 0]  # correct letters whose address block was read value for value
+    for letter in letters:
+        result = results[letter["path"].name]
+        rules = {f["rule"] for f in result["findings"] if f["severity"] != "info"}
+        if letter["fault"] is None:
+            ok = not rules
+            read_exactly[0] += all(result["fields"][f] == letter["values"][f] for f in address)
+            read_exactly[1] += 1
+            false_rules.update(rules)
+            key = f"correct, address {letter.get('layout', 'lines')}"
+        else:
+            ok = bool(rules & EXPECTED_RULES[letter["fault"]])
+            key = f"fault {letter['fault']}"
+        counts = tally.setdefault(key, [0, 0])
+        counts[0] += ok
+        counts[1] += 1
+    return {"tally": tally, "false_findings": dict(false_rules), "read_exactly": read_exactly}
+
+
+def run_accuracy(count: int) -> None:
+    for name, write in (("realistic", write_realistic_letters), ("varied", write_varied_letters)):
+        folder = Path(tempfile.mkdtemp(prefix="letter-accuracy-"))
+        keep = os.environ.get("KEEP_LETTERS")
+        try:
+            letters = write(folder, count)
+            started = time.perf_counter()
+            measured = accuracy(letters, folder)
+            elapsed = time.perf_counter() - started
+        finally:
+            if keep:
+                print(f"letters kept in {folder}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        tally = measured["tally"]
+        correct = [v for k, v in tally.items() if k.startswith("correct")]
+        faulty = [v for k, v in tally.items() if not k.startswith("correct")]
+        print(f"{name}: {count} letters in {elapsed:.1f} s; correct letters passing "
+              f"{sum(v[0] for v in correct)}/{sum(v[1] for v in correct)}, faults found "
+              f"{sum(v[0] for v in faulty)}/{sum(v[1] for v in faulty)}; address read value for value "
+              f"{measured['read_exactly'][0]}/{measured['read_exactly'][1]}")
+        for key, (ok, total) in sorted(tally.items()):
+            print(f"  {key:<40} {ok:>5}/{total}")
+        if measured["false_findings"]:
+            print(f"  false findings on correct letters: {measured['false_findings']}")
+
+
 def run(count: int, html: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
     try:
@@ -190,9 +336,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("counts", nargs="*", type=int, default=[1000, 10000])
     parser.add_argument("--html", action="store_true", help="also write the HTML report")
+    parser.add_argument("--accuracy", action="store_true",
+                        help="instead of speed: how many correct letters pass and how many injected faults are found")
     args = parser.parse_args()
     for count in args.counts:
-        run(count, args.html)
+        if args.accuracy:
+            run_accuracy(count)
+        else:
+            run(count, args.html)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_infer_real.py --dmca /work/.mirror/github+dmca/repo uk-biobank jetbrains ...
     python benchmarks/bench_infer_real.py --tables 200
+    python benchmarks/bench_infer_real.py --dmca DIR --read benchmarks/real/*/departures.yml
 
 A batch is every notice of `github/dmca` whose file name ends in `-VENDOR.md` (or
 `-VENDOR-N.md`, any letter case), copied from a bare clone into a temporary folder (nothing is
@@ -16,6 +17,12 @@ Per batch it prints, as JSON:
   required boilerplate paragraph dropped, one with a word of one changed, one with a paragraph
   from elsewhere added): the share of those copies reported with a departure.
 - `seconds`: the wall time of `letter-audit template infer` on the batch.
+
+With `--read FILE.yml` (a batch whose departures a person read and listed, as in
+benchmarks/real/*/departures.yml: `select` chooses the notices, `departures` lists file and
+what is wrong), the batch is those notices and the figures are against that list instead:
+`pass` is the share of the letters without a listed departure that have no departure
+finding, `flagged` the share of the listed departures whose letter has one.
 
 Run by hand; the figures go in the README. Not a test: timings depend on the machine.
 """
@@ -89,6 +96,34 @@ def table_batch(count: int, folder: Path) -> int:
     return count
 
 
+def read_batch(repo: Path, spec: dict, folder: Path) -> None:
+    """The notices a departures list was read from, under the names it uses."""
+    select = spec["select"]
+    names = subprocess.run(["git", "-C", str(repo), "ls-tree", "-r", "--name-only", "HEAD"],
+                           check=True, capture_output=True, text=True).stdout.split("\n")
+    for name in names:
+        if select["name"] not in name.lower():
+            continue
+        text = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{name}"], check=True, capture_output=True,
+                              text=True, errors="replace").stdout
+        if select.get("contains", "") in text and not (select.get("lacks") and select["lacks"] in text):
+            (folder / name.replace("/", "_")).write_text(text, encoding="utf-8")
+
+
+def measure_read(name: str, folder: Path, work: Path, spec: dict) -> dict:
+    written = work / f"{name}-templates"
+    written.mkdir()
+    seconds = infer(folder, written / f"{name}.md")
+    templates = sorted(written.glob("*.md"))
+    found = departures(sorted(folder.iterdir()), templates)
+    listed = {d["file"] for d in spec["departures"]}
+    clean = [p for p in found if p.name not in listed and not p.name.endswith(tuple("_" + f for f in listed))]
+    flagged = [d for d in spec["departures"] if any(found[p] for p in found if p.name.endswith(d["file"]))]
+    return {"batch": name, "letters": len(found), "versions": len(templates), "read_departures": len(spec["departures"]),
+            "pass": round(sum(1 for p in clean if not found[p]) / len(clean), 3),
+            "flagged": round(len(flagged) / len(spec["departures"]), 3), "seconds": round(seconds, 2)}
+
+
 def infer(folder: Path, template: Path) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "audit", "template", "infer", str(folder), "-o", str(template),
@@ -96,15 +131,17 @@ def infer(folder: Path, template: Path) -> float:
     return time.perf_counter() - start
 
 
-def departures(paths: list[Path], template: Path) -> dict[Path, bool]:
-    settings = Settings(template_paths=[template], select=set(DEVIATIONS))
+def departures(paths: list[Path], templates: list[Path]) -> dict[Path, bool]:
+    """Each letter audited with every version inferred (the best-matching one is chosen)."""
+    settings = Settings(template_paths=templates, select=set(DEVIATIONS))
     return {r.path: r.template is None or any(f.rule in DEVIATIONS for f in r.findings)
             for r in audit_batch(paths, settings)}
 
 
-def seed(passing: list[Path], template: Path, folder: Path) -> tuple[int, int]:
+def seed(passing: list[Path], templates: list[Path], folder: Path) -> tuple[int, int]:
     """Copies of passing letters with one departure each: (flagged, seeded)."""
-    boilerplate = {p.strip() for p in template.read_text(encoding="utf-8").split("+++")[-1].split("\n\n")
+    boilerplate = {p.strip() for template in templates
+                   for p in template.read_text(encoding="utf-8").split("+++")[-1].split("\n\n")
                    if p.strip() and "{{" not in p and not p.startswith(("<!--", "#")) and len(p.split()) >= 6}
     rng = random.Random(1)
     seeded = []
@@ -126,20 +163,23 @@ def seed(passing: list[Path], template: Path, folder: Path) -> tuple[int, int]:
             copy = folder / f"{kind}-{path.name}"
             copy.write_text("\n".join(text), encoding="utf-8")
             seeded.append(copy)
-    found = departures(seeded, template)
+    found = departures(seeded, templates)
     return sum(found.values()), len(seeded)
 
 
 def measure(name: str, folder: Path, work: Path) -> dict:
-    template = work / f"{name}.md"
-    seconds = infer(folder, template)
+    written = work / f"{name}-templates"
+    written.mkdir()
+    seconds = infer(folder, written / f"{name}.md")
+    templates = sorted(written.glob("*.md"))  # NAME.md and, for further versions, NAME-v2.md ...
     letters = sorted(folder.iterdir())
-    found = departures(letters, template)
+    found = departures(letters, templates)
     passing = [p for p in letters if not found[p]]
     seeds = work / f"{name}-seeded"
     seeds.mkdir()
-    flagged, seeded = seed(passing, template, seeds)
-    return {"batch": name, "letters": len(letters), "pass": round(len(passing) / len(letters), 3),
+    flagged, seeded = seed(passing, templates, seeds)
+    return {"batch": name, "letters": len(letters), "versions": len(templates),
+            "pass": round(len(passing) / len(letters), 3),
             "flagged": round(flagged / seeded, 3) if seeded else None, "seeded": seeded,
             "seconds": round(seconds, 2)}
 
@@ -149,6 +189,8 @@ def main() -> None:
     parser.add_argument("vendors", nargs="*")
     parser.add_argument("--dmca", type=Path, help="a bare clone of github/dmca")
     parser.add_argument("--tables", type=int, default=0, help="also a generated batch of this many table reports")
+    parser.add_argument("--read", type=Path, nargs="*", default=[], metavar="FILE.yml",
+                        help="batches whose departures a person listed (benchmarks/real/*/departures.yml)")
     parser.add_argument("--keep", type=Path, help="keep the inferred templates in this folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="letter-bench-real-"))
@@ -164,12 +206,22 @@ def main() -> None:
             folder.mkdir()
             table_batch(args.tables, folder)
             batches.append(("tables", folder))
+        for listing in args.read:
+            import yaml
+
+            spec = yaml.safe_load(listing.read_text(encoding="utf-8"))
+            name = listing.parent.name
+            folder = work / name
+            folder.mkdir()
+            read_batch(args.dmca, spec, folder)
+            print(json.dumps(measure_read(name, folder, work, spec)), flush=True)
         for name, folder in batches:
             result = measure(name, folder, work)
             print(json.dumps(result), flush=True)
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
-                shutil.copy(work / f"{name}.md", args.keep / f"{name}.md")
+                for template in (work / f"{name}-templates").glob("*.md"):
+                    shutil.copy(template, args.keep / template.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

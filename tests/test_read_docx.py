@@ -53,7 +53,8 @@ def test_paragraphs_headings_line_breaks_and_tables_in_order(tmp_path):
     document.add_paragraph("Yours sincerely,")
     raw = read_letter(save(document, tmp_path))
     assert raw.text == ("# Annual Review\n\nMs Jackson\nChief Executive\n\n## Complaint statistics\n\n"
-                        "Upheld  45%\n\nInvestigations  12\n\nYours sincerely,\n")
+                        "Upheld\n\n45%\n\nInvestigations\n\n12\n\nYours sincerely,\n")
+    assert raw.cells == ((8, 8, 1, 0), (10, 10, 1, 1), (12, 12, 2, 0), (14, 14, 2, 1))  # each cell: its lines, row, column
     assert raw.revisions is not None and not raw.revisions
 
 

@@ -95,9 +95,23 @@ def test_running_headers_and_page_numbers_are_dropped_with_their_pages():
 
 def test_a_lone_number_mid_page_is_text_and_one_at_the_foot_is_a_page_number():
     lines = setting([*body(3), ("2", 0, 1.6), ("upheld decisions", 0, 1)])
-    lines.append(setting([("7", 200, 0)], top=30)[0])
+    lines.append(setting([("1", 200, 0)], top=30)[0])
     assert list(_running_text([lines]).values()) == ["page number"]
     assert "\n2\n" in text_of([lines])
+
+
+def test_a_lone_figure_at_a_page_edge_that_is_not_the_page_number_is_text():
+    """"0" alone at the top of page 3 (a count Chromium's print set there) is the letter's value;
+    numbers that agree with their pages, or keep one distance from them, are page numbers."""
+    pages = [setting([*body(4, page)], page=page, top=800) for page in (1, 2)]
+    pages.append(setting([("0", 0, 0), ("satisfactory remedy decisions", 0, 1), *body(2, 3)], page=3, top=800))
+    assert _running_text(pages) == {}
+    cut_from_a_longer_document = []
+    for page in (1, 2):
+        lines = setting([*body(3, page)], page=page, top=800)
+        lines.append(setting([(str(page + 11), 200, 0)], page=page, top=30)[0])
+        cut_from_a_longer_document.append(lines)
+    assert list(_running_text(cut_from_a_longer_document).values()) == ["page number"] * 2
 
 
 def test_text_that_appears_on_one_page_only_is_not_running_text():

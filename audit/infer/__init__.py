@@ -41,7 +41,7 @@ MIN_ABSENT = 3  # a section is optional only when at least this many letters lea
 # two letters without it say nothing about whether it may be left out, and are reported
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
 HEADING_WORDS = 10
-RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "true", "false", "none"}
+RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "same_person", "true", "false", "none"}
 DEVIATIONS = {"missing-section", "missing-paragraph", "boilerplate-changed", "extra-paragraph", "paragraph-moved"}
 _MARKED_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ ]")
 _WHOLE_WORD = re.compile(r"(?<![A-Za-z-])[A-Za-z]+(?:-[A-Za-z]+)*(?![A-Za-z-])")

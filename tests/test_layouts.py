@@ -1,0 +1,98 @@
+"""Correct letters pass however an office laid them out, and a wrong one is caught inside a
+table: the Word and text letters of fixtures/layouts (made by fixtures/make_layouts.py) audit
+as their seeds do, with the same fields."""
+from __future__ import annotations
+
+import pytest
+
+from audit.models import RawLetter
+from audit.normalise import clean_text, normalise
+from audit.pipeline import audit_letter
+from audit.read import read_letter
+from audit.settings import Settings
+
+from support import ROOT, SEEDS
+
+LAYOUTS = ROOT / "fixtures" / "layouts"
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return Settings()
+
+
+def audited(path, settings):
+    _, result = audit_letter(path, settings)
+    assert not [f.message for f in result.findings if f.rule == "internal-error"]
+    return result
+
+
+def serious(result) -> list[str]:
+    return [f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize("name, changed", [
+    ("000_paragraph_per_line.docx", {"recipient_name": "Mr Gareth Williams", "salutation_name": "Mr Williams,"}),
+    ("000_letterhead_table.docx", {}),
+    ("000_statistics_table.docx", {}),
+    ("000_ligatures.txt", {}),
+])
+def test_a_correct_letter_passes_in_every_layout_with_the_seeds_fields(settings, name, changed):
+    result = audited(LAYOUTS / name, settings)
+    assert serious(result) == []
+    assert result.fields == {**audited(SEEDS[name[:3]], settings).fields, **changed}
+
+
+def test_a_count_error_inside_a_statistics_table_is_found(settings):
+    result = audited(LAYOUTS / "001_statistics_table.docx", settings)
+    assert [f.rule for f in result.findings if f.severity != "info"] == ["count-mismatch"]
+    assert result.fields == audited(SEEDS["001"], settings).fields
+
+
+def test_table_cells_are_read_as_their_own_paragraphs_with_row_and_column():
+    raw = read_letter(LAYOUTS / "000_letterhead_table.docx")
+    lines = raw.text.split("\n")
+    cells = {(row, column): lines[first - 1:last] for first, last, row, column in raw.cells}
+    assert cells == {(1, 0): ["Mr Williams", "", "Chief Executive", "", "Ipswich Borough Council"],
+                     (1, 1): ["22 July 2020", "", "By email"]}
+    document = normalise(raw)
+    address = [p for p in document.paragraphs if p.cell == (1, 0)]
+    assert [p.text for p in address] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
+
+
+def test_a_figure_alone_in_a_table_cell_is_no_page_number():
+    raw = RawLetter(ROOT / "x.docx", "Upheld decisions\n\n2\n\nStatistics are based on a total\n",
+                    cells=((1, 1, 1, 0), (3, 3, 1, 1)))
+    document = normalise(raw)
+    assert [p.text for p in document.paragraphs][:2] == ["Upheld decisions", "2"]
+    assert not document.artifacts
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ﬁnd the ﬂow of ﬀ", "find the flow of ff"),  # ligatures
+    ("ＡＢＣ １２３", "ABC 123"),  # full-width forms
+    ("a\u00a0b", "a b"),
+    ("x² and ½", "x² and ½"),  # superscripts and fractions keep their meaning
+    ("see [Your council's\nperformance](#) now", "see Your council's\nperformance now"),
+    ("see [Your council's performance]\n(#) now", "see Your council's performance\n now"),  # link cut by a line end
+])
+def test_characters_and_links_are_normalised_alike_for_every_format(text, expected):
+    assert clean_text(text) == expected
+
+
+def test_a_heading_the_pdf_reader_took_for_a_running_header_is_the_heading(settings):
+    """A section starting at the top of a page whose running header repeats the heading: the
+    reader leaves both out as running text (line, kind, text); the heading is put back where
+    its section follows, and only there."""
+    from audit.align import align
+
+    lines = SEEDS["000"].read_text(encoding="utf-8").split("\n")
+    at = lines.index("Complaints upheld")
+    lines[at] = ""
+    headers = ((1, "running header", "Complaints upheld"), (at + 2, "running header", "Complaints upheld"))
+    for artifacts, missing in ((headers, []), ((), ["Complaints upheld"])):
+        raw = RawLetter(ROOT / "x.pdf", "\n".join(lines), encoding="pdf", artifacts=artifacts)
+        alignment = align(normalise(raw, settings.vocabulary), settings.templates[0])
+        assert [p.template.text for p in alignment.pairs if p.kind == "missing"] == missing
+        assert [p.para.line for p in alignment.pairs if p.para and p.para.text == "Complaints upheld"] == (
+            [at + 2] if artifacts else [])
