@@ -3,12 +3,11 @@
 Letters are read only in workers (guarded_map): each worker reads one letter at a time
 within a budget (a memory rlimit it sets on itself, a timeout the parent enforces by
 killing it), so a hostile file can cost no more than that and never the parent or another
-letter's result. map_in_workers shares the run's own work (report pages) in chunks; small
-batches of it stay in the calling process, as starting workers would cost more than it saves.
+letter's result. The report's pages are rewritten the same way.
 
 Workers live no longer than the run that started them. The parent turns SIGINT, SIGTERM
-and SIGHUP into an exception (audit/cli.py); leaving map_in_workers by any exception, or
-closing it early, terminates the workers at once instead of letting them finish the batch.
+and SIGHUP into an exception (audit/cli.py); leaving guarded_map by any exception, or
+closing it early, kills the workers at once instead of letting them finish the batch.
 Workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent decides), and on
 Linux ask the kernel to kill them should the parent die without cleaning up (SIGKILL).
 """
@@ -22,23 +21,15 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import wait
-from itertools import islice
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 
-PARALLEL_FROM = 400  # letters
-CHUNK = 50  # letters handed to a worker at a time
-AHEAD = 3  # chunks per worker handed out before their results are read
-PARALLEL_FROM_VARIABLE = "LETTER_AUDIT_PARALLEL_FROM"  # for tests: share smaller batches
 _PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 1.0  # seconds a terminated worker gets before it is killed
 
 _DEFERRED = ("SIGINT", "SIGTERM", "SIGHUP")
-
-_live_pools: set = set()
 
 
 def processors() -> int:
@@ -48,85 +39,10 @@ def processors() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_from() -> int:
-    try:
-        return max(1, int(os.environ[PARALLEL_FROM_VARIABLE]))
-    except (KeyError, ValueError):
-        return PARALLEL_FROM
-
-
-def worth_sharing(count: int) -> bool:
-    return count >= parallel_from() and processors() >= 2
-
-
-def map_in_workers(function: Callable, items: Iterable, initializer: Callable, initargs: tuple) -> Iterator:
-    """function(item) for every item, in order, computed by worker processes. Only a few chunks
-    are handed out ahead of the one being read, so results never pile up in memory when the
-    caller is slower than the workers."""
-    # A signal arriving while the executor starts its workers or takes work (holding its
-    # internal locks) would leave it unable to shut down: signals wait until that is done.
-    chunks = _chunks(items, CHUNK)
-    pending: deque = deque()
-    with _signals_deferred():
-        pool = ProcessPoolExecutor(processors(), mp_context=_context(), initializer=_start_worker,
-                                   initargs=(os.getpid(), initializer, initargs))
-        _live_pools.add(pool)
-        try:
-            for chunk in islice(chunks, AHEAD * processors()):
-                pending.append(pool.submit(_run_chunk, function, chunk))
-        except BaseException:
-            _live_pools.discard(pool)
-            _stop(pool)
-            raise
-    try:
-        while pending:
-            done = pending.popleft().result()
-            chunk = next(chunks, None)
-            if chunk is not None:
-                with _signals_deferred():
-                    pending.append(pool.submit(_run_chunk, function, chunk))
-            yield from done
-    except BaseException:  # interrupted, a failure, or the caller stopped early
-        _stop(pool)
-        raise
-    else:
-        pool.shutdown()
-    finally:
-        _live_pools.discard(pool)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _run_chunk(function: Callable, chunk: list) -> list:
-    return [function(item) for item in chunk]
-
-
 def stop_all_workers() -> None:
     """Terminate every worker this process started (the run is being interrupted)."""
-    for pool in list(_live_pools):
-        _stop(pool)
-        _live_pools.discard(pool)
     for worker in list(_live_workers):
         worker.stop()
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    # The executor has no public way to end busy workers before Python 3.14
-    # (terminate_workers); its process table is the one handle on them.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(_STOP_WAIT)
-        if process.is_alive():
-            process.kill()
-            process.join(_STOP_WAIT)
 
 
 @contextlib.contextmanager
@@ -176,7 +92,7 @@ def _context():
 DEFAULT_MAX_MEMORY = 1024 ** 3  # bytes of address space a worker may add to what it starts with
 DEFAULT_TIMEOUT = 30.0  # seconds a worker may spend on one letter
 LETTERS_PER_WORKER = 10  # a smaller batch starts fewer workers than processors: each costs a start
-_AHEAD = 2  # items sent to a worker: the one it works on and the next, so it never waits
+_AHEAD = 4  # items sent to a worker: the one it works on and the next ones, so it never waits
 _MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
 
 _live_workers: set["_Worker"] = set()
@@ -247,13 +163,13 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
             wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
             for worker in busy:
                 outcome = worker.outcome(limits.timeout)
+                while outcome is not None and outcome[0] in ("result", "raised"):  # every result waiting
+                    if outcome[0] == "result":
+                        done[outcome[1]] = outcome[2]
+                    else:
+                        done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
+                    outcome = worker.outcome(limits.timeout) if worker.held else None
                 if outcome is None:
-                    continue
-                if outcome[0] == "result":
-                    done[outcome[1]] = outcome[2]
-                    continue
-                if outcome[0] == "raised":
-                    done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
                     continue
                 live.remove(worker)
                 worker.stop()

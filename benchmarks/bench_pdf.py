@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 import bench_check  # noqa: E402
 import make_converted  # noqa: E402
 
-from audit.workers import worth_sharing  # noqa: E402
+from audit.workers import LETTERS_PER_WORKER, processors  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "letter-audit"
 BATCH = 200  # documents per LibreOffice run
@@ -142,7 +142,7 @@ def main() -> None:
     for count in args.counts:
         folder = rendered(count)
         paths = sorted(folder.glob("*.pdf"))
-        workers = (os.cpu_count() or 1) if worth_sharing(len(paths)) else 1
+        workers = min(processors(), -(-len(paths) // LETTERS_PER_WORKER))
         print(f"{len(paths)} PDF letters, {sum(p.stat().st_size for p in paths) / 1024 / 1024:.1f} MB; "
               f"check uses {workers} process(es)")
         for path in paths:  # into the page cache: every run reads warm files

@@ -145,7 +145,7 @@ def test_worker_processes_write_the_same_pages(tmp_path, monkeypatch):
     settings = Settings()
     paths = list(iter_letter_paths([LETTERS]))
     report_of(paths, settings, tmp_path / "serial")
-    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(workers, "LETTERS_PER_WORKER", 1)
     monkeypatch.setattr(workers, "processors", lambda: 2)
     report_of(paths, settings, tmp_path / "parallel")
     serial, parallel = letter_pages(tmp_path / "serial"), letter_pages(tmp_path / "parallel")

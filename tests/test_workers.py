@@ -114,3 +114,18 @@ def test_a_letter_over_its_budget_is_unreadable_input_naming_the_limit(tmp_path,
     assert "longer than the limit of 5 seconds (--timeout)" in results[1].findings[0].message
     assert all(f.rule != "unreadable-input" for r in (results[0], results[2]) for f in r.findings)
     assert results[0].template is not None and results[2].template is not None
+
+
+def test_the_budget_comes_from_options_or_the_configuration(tmp_path, capsys, monkeypatch):
+    from audit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "letter-audit.toml").write_text('max-memory = "512MB"\ntimeout = 5\n', encoding="utf-8")
+    assert main(["check", "--show-settings", "x"]) == 0
+    shown = capsys.readouterr().out
+    assert "max-memory = 536870912" in shown and "timeout = 5.0" in shown
+    assert main(["check", "--show-settings", "--timeout", "2.5", "--max-memory", "2GB", "x"]) == 0
+    shown = capsys.readouterr().out
+    assert "max-memory = 2147483648  # command line" in shown and "timeout = 2.5  # command line" in shown
+    assert main(["check", "--timeout", "-1", "x"]) == 2
+    assert "--timeout takes a number of seconds" in capsys.readouterr().err

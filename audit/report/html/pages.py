@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...atomic import write_text
 from ...models import LetterResult
-from ...workers import map_in_workers, worth_sharing
+from ...workers import Limits, guarded_map
 from .drafts import Drafts, ReportPlan, failed_draft
 from .letter_page import PageJob, letter_page
 from .render import environment
@@ -30,12 +30,14 @@ Rewrite = tuple[int, LetterResult, tuple[bool, ...], tuple[str, ...]]  # k, resu
 
 
 def rewrite_pages(plan: ReportPlan, drafts: Drafts, rewrites: list[Rewrite]) -> None:
-    """Write again the pages whose findings changed after the batch, from their drafts."""
-    if not worth_sharing(len(rewrites)):
-        for item in rewrites:
-            _rewrite(plan, drafts, item)
-        return
-    for _ in map_in_workers(_rewrite_in_worker, rewrites, _start_worker, (plan, drafts)):
+    """Write again the pages whose findings changed after the batch, from their drafts, in
+    worker processes; a page whose worker fails is written here, listing its findings."""
+    def overrun(item: Rewrite, why) -> None:
+        k, result, accepted, prints = item
+        bare = failed_draft(None, {}, RuntimeError(f"the process writing the page stopped ({why.kind} {why.detail})"))
+        write_page(plan, k, result, accepted, prints, bare)
+
+    for _ in guarded_map(_rewrite_in_worker, rewrites, _start_worker, (plan, drafts), Limits(), overrun):
         pass
 
 
