@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import InvalidOperation
 from typing import Any, Mapping
 
 from .expr import Missing
@@ -92,7 +93,9 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
     if isinstance(problem, CurrencyMismatch):
         return CheckFailure(check.rule, f"The check “{check.source}” cannot hold: {problem}.", shown,
                             {**evidence, "problem": str(problem)})
-    reason = "division by zero" if isinstance(problem, ZeroDivisionError) else f"{type(problem).__name__}: {problem}"
+    reason = ("division by zero" if isinstance(problem, ZeroDivisionError) else
+              "the arithmetic has no defined result" if isinstance(problem, InvalidOperation)
+              else f"{type(problem).__name__}: {problem}")
     values = ", ".join(f"{v.field} = {v.raw}" for v in shown) or "no values"
     return CheckFailure(
         INTERNAL_ERROR,

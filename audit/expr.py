@@ -90,6 +90,7 @@ ARITY = {"round": (1, 2), "abs": (1, 1), "min": (2, _ANY), "max": (2, _ANY), "ye
          "rounds_to": (2, 2), "sum": (0, _ANY), "same_person": (2, 2)}
 MAX_DEPTH = 100  # operations inside operations; a check needs a handful
 MAX_CHARS = 2000
+MAX_PLACES = 20  # decimal places round() keeps
 _BINARY = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
     ast.Div: _divide, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
@@ -193,6 +194,11 @@ def _build(node: ast.AST, source: str, names: set[str]) -> Evaluator:
             count = len(node.args)
             raise ExpressionError(f"{_shown(source)}: `{node.func.id}` is given {count} value{'s' * (count != 1)} "
                                   f"in {ast.unparse(node)!r}; it takes {wanted}")
+        if node.func.id == "round" and len(node.args) == 2:
+            places = node.args[1]
+            if not (isinstance(places, ast.Constant) and type(places.value) is int and 0 <= places.value <= MAX_PLACES):
+                raise ExpressionError(f"{_shown(source)}: round() takes a whole number of decimal places from 0 "
+                                      f"to {MAX_PLACES}, not {ast.unparse(places)}")
         function, args = FUNCTIONS[node.func.id], [build(arg) for arg in node.args]
         return lambda env: function(*(arg(env) for arg in args))
     raise ExpressionError(f"{ast.unparse(node)!r} is not allowed in {source!r}")

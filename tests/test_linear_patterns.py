@@ -1,4 +1,5 @@
-"""Every pattern the normaliser runs over letter text takes time linear in the text: each is
+"""Every pattern the normaliser runs over letter text (and the number-noun pattern of the
+grammar rule, which scans whole paragraphs) takes time linear in the text: each is
 timed, the way the normaliser uses it, on strings built from its own characters at two sizes
 eight times apart, and fails when the time grows much faster than eight-fold (a quadratic
 pattern grows 64-fold; the Markdown-link pattern once took 45 s on 100 KB of "[")."""
@@ -11,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from audit import normalise
+from audit.language import candidate_spans
 
 SMALL, LARGE = 2_000, 16_000  # characters; LARGE / SMALL = 8
 MAX_GROWTH = 24  # linear is 8; quadratic 64
@@ -45,8 +47,10 @@ def patterns() -> dict[str, re.Pattern]:
 
 
 PATTERNS = patterns()
+# patterns of other stages that scan a whole paragraph of letter text
+PARAGRAPH_PATTERNS = {"language.candidate_spans": candidate_spans((("complaint", "complaints"), ("is", "are")))}
 ALPHABET = sorted({char for pattern in PATTERNS.values() for char in pattern.pattern if char.isprintable()}
-                  | set(" \n\taA1.-"))
+                  | set(" \n\taA1.,-"))
 
 
 def run(name: str, text: str) -> None:
@@ -95,7 +99,11 @@ def test_every_pattern_of_the_normaliser_is_timed():
 @example(" ")
 @example("- ")
 @example("1 of ")
+@example("1 ")
+@example("1 a complaint ")
 def test_normaliser_patterns_take_linear_time(motif):
     for name in PATTERNS:
         assert_linear(lambda text, name=name: run(name, text), motif, name)
     assert_linear(normalise.clean_text, motif, "clean_text")
+    for name, pattern in PARAGRAPH_PATTERNS.items():
+        assert_linear(lambda text, pattern=pattern: list(pattern.finditer(text)), motif, name)
