@@ -201,6 +201,7 @@ def _run(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
     except UsageError as exc:
         return _usage_error(exc)
+    from .cluster import ClusterError
     from .report.html import ReportError
     from .rules import new_run
     from .settings import SettingsError
@@ -216,7 +217,7 @@ def _run(argv: list[str] | None) -> int:
         for problem in exc.problems:
             print(f"letter-audit: error: {terminal_safe(problem)}", file=sys.stderr)
         return 2
-    except (UsageError, SettingsError, ReportError) as exc:
+    except (UsageError, SettingsError, ReportError, ClusterError) as exc:
         return _usage_error(exc)
 
 
@@ -260,6 +261,12 @@ def _escape_unencodable(stream) -> None:
 
 def add_ci_options(check: argparse.ArgumentParser) -> None:
     """Options for CI use: more outputs, configuration, baseline, batch data (README.md)."""
+    cluster = check.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="URL",
+                         help="audit the letters on the Dask cluster of this scheduler (tcp://host:8786); "
+                              "needs pip install 'letter-audit[dask]'")
+    cluster.add_argument("--dask", action="store_true",
+                         help="audit the letters on a Dask cluster started on this machine")
     check.add_argument("--output-format", action="append", default=[], metavar="FORMAT[:FILE]",
                        help="also write the report in FORMAT to FILE (repeatable), e.g. sarif:audit.sarif; "
                             "FORMAT alone is the same as --format FORMAT")
@@ -433,11 +440,16 @@ def run_check(args: argparse.Namespace) -> int:
     from .batch import BatchContext
     from .config import describe
     from .report.html import HtmlReport, default_report_dir
+    from .cluster import LOCAL
     from .run import run_batch
 
     settings = settings_from(args)
     if args.html is HTML_DEFAULT:
         args.html = default_report_dir()
+    dask = args.scheduler or (LOCAL if args.dask else None)
+    if dask is not None and args.html:
+        raise UsageError("--html is written by the processes that audit the letters, on this machine: "
+                         "it cannot be combined with --scheduler or --dask")
     if args.show_settings:
         print(describe(settings))
         return 0
@@ -458,7 +470,7 @@ def run_check(args: argparse.Namespace) -> int:
         with committed_together():  # every output, or none, when the run ends
             with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
                            after_letter=html.keeper if html else None,
-                           on_letter=progress.step if progress else None) as run:
+                           on_letter=progress.step if progress else None, dask=dask) as run:
                 if progress:
                     progress.close()
                 if run.written_baseline and not args.quiet:

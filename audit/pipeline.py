@@ -19,13 +19,14 @@ from .align import align
 from .bounds import bounded_fields, bounded_findings
 from .checks import evaluate_checks
 from .extract import extract
+from .fast_lane import audit_exact, lane_open
 from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
 from .normalise import normalise
 from .read import DEFAULT_MAX_BYTES, describe_size, provide, provided, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
-from .template import Template
+from .template import Template, by_boilerplate
 from .workers import Limits, Overrun, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
@@ -36,7 +37,22 @@ MIN_FORM_PARAGRAPHS = 6  # a template this short is judged paragraph by paragrap
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
+    return audit_raw(*read(Path(path), settings.max_bytes), settings)
+
+
+def audit_result(path: Path | str, settings: Settings) -> LetterResult:
+    """The result alone: a letter that follows its template exactly takes the fast lane
+    (audit/fast_lane.py), any other the full pipeline."""
     raw, crashed = read(Path(path), settings.max_bytes)
+    if crashed is None and lane_open(settings.active_rules):
+        result = audit_exact(raw, settings.templates, settings.vocabulary, MIN_COVERAGE)
+        if result is not None:
+            return result
+    return audit_raw(raw, crashed, settings)[1]
+
+
+def audit_raw(raw: RawLetter, crashed: Finding | None, settings: Settings) -> tuple[Letter, LetterResult]:
+    """The letter as read (`crashed`: the reader raised) through the stages and the rules."""
     if crashed is None:
         letter, crashed = understand(raw, settings)
     else:
@@ -92,7 +108,8 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
 
 
 def audit_batch(paths: list[Path], settings: Settings,
-                after_letter: Callable[[Letter, LetterResult], None] | None = None) -> Iterator[LetterResult]:
+                after_letter: Callable[[Letter, LetterResult], None] | None = None,
+                dask: str | None = None) -> Iterator[LetterResult]:
     """Stream letters one at a time, in order: only the small result of each is kept.
 
     Letters are read and audited only in worker processes, each within the budget of
@@ -101,7 +118,16 @@ def audit_batch(paths: list[Path], settings: Settings,
 
     `after_letter(ctx, result)`, when given, runs in the process that audited the letter, while
     its text is still at hand (the HTML report keeps a compact view of each page this way);
-    it must be picklable for worker processes. For a letter over budget it runs here."""
+    it must be picklable for worker processes. For a letter over budget it runs here.
+
+    `dask`: the address of a Dask scheduler, or cluster.LOCAL for a cluster on this machine:
+    the letters are audited there (audit/cluster.py), without after_letter or budgets."""
+    if dask is not None:
+        from .cluster import LOCAL, audit_on_cluster
+
+        yield from audit_on_cluster(paths, settings, None if dask == LOCAL else dask)
+        return
+
     def overrun(path, why: Overrun) -> LetterResult:
         if why.kind == "error":  # a bug, not the letter's fault
             letter = Letter(RawLetter(Path(path), None))
@@ -140,15 +166,21 @@ def overrun_reason(why: Overrun) -> str:
             f"than the limit of {memory} (--max-memory); the rest of the batch was audited")
 
 
+def audit_one(path: Path | str, settings: Settings) -> LetterResult:
+    """One letter's result, as a worker process (or a Dask worker) makes it."""
+    return _audit(path, settings, None)
+
+
 def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
     try:
+        if after_letter is None:  # the records are not wanted: the fast lane may take the letter
+            return audit_result(path, settings)
         ctx, result = audit_letter(path, settings)
     except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
         raise
     except Exception as exc:  # noqa: BLE001 - a bug past the stages' own isolation (summarise)
         return LetterResult(Path(path), None, {}, [crash_finding("Auditing the file", exc)])
-    if after_letter is not None:
-        after_letter(ctx, result)
+    after_letter(ctx, result)
     return result
 
 
@@ -198,8 +230,7 @@ def choose_template(document: Document, templates: list[Template]) -> Alignment:
     and decides when no boilerplate matches exactly."""
     if len(templates) == 1:
         return align(document, templates[0])
-    hits = sorted(((sum(1 for p in document.paragraphs if p.text in t.literal_index), t) for t in templates),
-                  key=lambda pair: pair[0], reverse=True)
+    hits = by_boilerplate([p.text for p in document.paragraphs], templates)
     if len(hits) == 1 or hits[0][0] > hits[1][0]:
         return align(document, hits[0][1])
     return max((align(document, t) for _, t in hits), key=lambda a: a.coverage)

@@ -72,16 +72,17 @@ class BatchRun:
 def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchContext | None = None,
               baseline: Baseline | None = None, write_to: Path | None = None,
               after_letter: Callable[[Letter, LetterResult], None] | None = None,
-              on_letter: Callable[[], None] | None = None) -> BatchRun:
+              on_letter: Callable[[], None] | None = None, dask: str | None = None) -> BatchRun:
     """Audit the letters at `paths`, run the batch rules, then apply `baseline` (or record the
     findings in a baseline at `write_to`, carrying over what `baseline` held). `after_letter`
-    runs where each letter is audited (audit.pipeline.audit_batch); `on_letter` after each.
+    runs where each letter is audited (audit.pipeline.audit_batch); `on_letter` after each;
+    `dask`: the Dask scheduler that audits the letters (audit/cluster.py), if any.
     The returned run holds the spool open: close it (or use it as a context manager)."""
     context = context or BatchContext.load(settings)
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     spool = Spool(fields_needed(context))
     try:
-        stream = audit_batch(paths, settings, after_letter)
+        stream = audit_batch(paths, settings, after_letter, dask)
         try:  # closing stops the workers early when the run is interrupted
             for path, result in zip(paths, stream):
                 spool.add(result, path)

@@ -216,6 +216,13 @@ class Template:
                 f"{len(self.checks)} checks")
 
 
+def by_boilerplate(texts: list[str], templates: list[Template]) -> list[tuple[int, Template]]:
+    """(paragraphs of the letter that are a template's boilerplate word for word, template),
+    most first (of equals, in the run's order)."""
+    return sorted(((sum(1 for text in texts if text in t.literal_index), t) for t in templates),
+                  key=lambda pair: pair[0], reverse=True)
+
+
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)

@@ -13,7 +13,7 @@ extra paragraph, a greeting of someone else), and the letters `write_varied_lett
 Every correct letter should pass and every fault be found.
 
 Letters are rendered from the default 2020 template with random but consistent figures
-(so they take the fast path, as most letters of a real batch do) plus one deviating
+(so they take the fast lane, audit/fast_lane.py, as most letters of a real batch do) plus one deviating
 letter in fifty (a dropped section or an extra paragraph), which takes the slow path.
 Run by hand; the figures go in the README. Not a test: timings depend on the machine.
 """
@@ -288,7 +288,10 @@ def run(count: int, html: bool) -> None:
     folder = Path(tempfile.mkdtemp(prefix="letter-bench-"))
     try:
         write_letters(folder, count)
+        _lanes(folder, count)
+        floor = _floor(folder, count)
         json_time = _check(folder, count, html=False)
+        print(f"{count:>7} letters  JSON CPU / the floor's: {json_time[1] / floor:.2f}")
         if html:
             html_time, html_cpu = _check(folder, count, html=True)
             report = folder / "_report"
@@ -300,6 +303,40 @@ def run(count: int, html: bool) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _lanes(folder: Path, count: int) -> None:
+    """How many letters the fast lane takes (audit/fast_lane.py); the others take the full pipeline."""
+    from audit.fast_lane import audit_exact
+    from audit.pipeline import MIN_COVERAGE
+    from audit.read import read_letter
+    from audit.settings import Settings
+
+    settings = Settings()
+    fast = sum(audit_exact(read_letter(path), settings.templates, settings.vocabulary, MIN_COVERAGE) is not None
+               for path in sorted(folder.glob("*.txt")))
+    print(f"{count:>7} letters  fast lane {fast} ({fast / count:.0%}), full pipeline {count - fast} "
+          f"({(count - fast) / count:.0%})")
+
+
+FLOOR = """
+import hashlib, os, sys
+for entry in sorted(os.scandir(sys.argv[1]), key=lambda e: e.name):
+    with open(entry.path, "rb") as stream:
+        text = stream.read().decode("utf-8")
+    paragraphs = [p.strip() for p in text.split("\\n\\n") if p.strip()]
+    hashlib.blake2b("\\n".join(paragraphs).encode("utf-8"), digest_size=16).hexdigest()
+"""
+
+
+def _floor(folder: Path, count: int) -> float:
+    """CPU of the floor: Python reading every letter, splitting it into paragraphs and hashing
+    them, on one core (what no audit can go below)."""
+    process = subprocess.Popen([sys.executable, "-c", FLOOR, str(folder)])
+    _, status, usage = os.wait4(process.pid, 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"{count:>7} letters  floor (read, split, hash): cpu {cpu:6.2f} s")
+    return cpu
+
+
 def _check(folder: Path, count: int, html: bool) -> tuple[float, float]:
     """Run the audit once; print and return its wall and CPU time."""
     command = [sys.executable, "-m", "audit", "check", str(folder), "--format", "json",
@@ -309,11 +346,13 @@ def _check(folder: Path, count: int, html: bool) -> tuple[float, float]:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
     main_peak = 0  # the main process's own peak resident set (VmHWM), read until it exits
+    main_cpu = 0.0  # and its own CPU time (its workers' left out), as last read (up to 0.05 s short)
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
         main_peak = max(main_peak, _peak_kib(process.pid))
+        main_cpu = max(main_cpu, _own_cpu(process.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
@@ -321,7 +360,18 @@ def _check(folder: Path, count: int, html: bool) -> tuple[float, float]:
     print(f"{count:>7} letters  {elapsed:6.2f} s  {count / elapsed:8.0f} letters/s  cpu {cpu:6.2f} s  "
           f"main peak RSS {main_peak / 1024:6.1f} MiB  largest process {usage.ru_maxrss / 1024:6.1f} MiB  "
           f"exit {code}{'  (with --html)' if html else ''}")
+    print(f"{count:>7} letters  main process cpu {main_cpu:6.2f} s, {main_cpu / count * 1e6:5.0f} us per letter")
     return elapsed, cpu
+
+
+def _own_cpu(pid: int) -> float:
+    """User and system seconds of the process itself, from /proc (not its children)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_kib(pid: int) -> int:

@@ -350,6 +350,17 @@ def test_csv_outputs_neutralise_formulas_and_keep_numbers(tmp_path, capsys, monk
     assert line(["n", "t"]) + line([-5, "-5"]) + line([3, "=1"]) == "n,t\n-5,-5\n3,'=1\n"
 
 
+def test_csv_figures_stay_whole_numbers_when_other_letters_lack_them(capsys):
+    """Letters of two templates: each lacks the other's fields, and its own figures stay as written
+    (a table library would have made the column floats: 2.0)."""
+    code, out, _ = run(capsys, SEEDS["000"], ROOT / "fixtures" / "letters-refund" / "01_clean_direct_debit.txt",
+                       "-t", ROOT / "templates", "-t", ROOT / "docs" / "examples" / "council-tax-refund.md",
+                       "--format", "csv")
+    lgsco, refund = csv.DictReader(io.StringIO(out))
+    assert (lgsco["investigations"], lgsco["upheld_rate"], lgsco["account"]) == ("2", "100", "")
+    assert (refund["investigations"], refund["days"]) == ("", "5")
+
+
 def test_text_and_github_formats_never_send_escape_sequences(tmp_path, capsys):
     letter = edit(seed_text("000"), "Complaint statistics",
                   "Note \x1b[2J\x1b[31mthis\x1b]0;owned\x07 \u202eevil\n\nComplaint statistics")

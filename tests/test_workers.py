@@ -29,8 +29,8 @@ def test_letters_are_never_audited_in_the_calling_process(monkeypatch):
 
     parent = os.getpid()
     audited_in = []
-    real = pipeline.audit_letter
-    monkeypatch.setattr(pipeline, "audit_letter", lambda *a: (audited_in.append(os.getpid()), real(*a))[1])
+    real = pipeline.audit_result
+    monkeypatch.setattr(pipeline, "audit_result", lambda *a: (audited_in.append(os.getpid()), real(*a))[1])
     results = list(audit_batch(list(iter_letter_paths([LETTERS]))[:1], Settings()))
     assert results[0].template is not None
     assert audited_in == []  # the parent's list: the worker appended to its own copy
@@ -101,13 +101,13 @@ def test_a_letter_over_its_budget_is_unreadable_input_naming_the_limit(tmp_path,
     import audit.pipeline as pipeline
 
     letters = list(iter_letter_paths([LETTERS]))[:3]
-    real = pipeline.audit_letter
+    real = pipeline.audit_result  # what a worker runs for a letter (the fast lane, else the pipeline)
 
     def slow_second(path, settings):
         if path == letters[1]:
             time.sleep(60)
         return real(path, settings)
-    monkeypatch.setattr(pipeline, "audit_letter", slow_second)
+    monkeypatch.setattr(pipeline, "audit_result", slow_second)
     results = list(audit_batch(letters, Settings(timeout=5.0)))
     assert [r.path for r in results] == letters
     assert [f.rule for f in results[1].findings] == ["unreadable-input"]

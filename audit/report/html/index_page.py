@@ -20,13 +20,17 @@ MESSAGE_CHARS = 160  # of each message a letter's row carries (shown: the first;
 
 def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
     """The folder the letters share, and each letter's path within it. Paths stay as given
-    (relative or absolute) unless both kinds are mixed."""
-    for names in ([shown_path(p) for p in paths], [shown_path(os.path.abspath(p)) for p in paths]):
+    (relative or absolute) unless both kinds are mixed. Folders are worked out once each,
+    not once per letter: a batch has many letters in few folders."""
+    split = [os.path.split(shown_path(p)) for p in paths]
+    for folders in ({folder: folder for folder, _ in split}, {folder: os.path.abspath(folder) for folder, _ in split}):
         try:
-            root = os.path.commonpath([os.path.dirname(name) or "." for name in names]) or "."
+            root = os.path.commonpath([folder or "." for folder in folders.values()]) or "."
         except ValueError:  # relative and absolute mixed, or different drives
             continue
-        return ("" if root == "." else root), [Path(os.path.relpath(name, root)).as_posix() for name in names]
+        within = {folder: Path(os.path.relpath(name or ".", root)).as_posix() for folder, name in folders.items()}
+        return ("" if root == "." else root), [name if within[folder] == "." else f"{within[folder]}/{name}"
+                                               for folder, name in split]
     return "", [shown_path(p) for p in paths]
 
 
