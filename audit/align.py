@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .models import Alignment, Document, Pair, Paragraph
+from .models import Alignment, Document, Pair, PairKind, Paragraph
 from .normalise import _joined, _merge
 from .template import Template, TemplateParagraph, merge_paragraphs
 
@@ -136,7 +136,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             if following is not None and following.matches(para.text):
                 j += 1
             else:
-                pairs.append(Pair("free", para, expected, line=para.line, section=expected.section))
+                pairs.append(Pair(PairKind.FREE, para, expected, line=para.line, section=expected.section))
                 i += 1
             continue
         found = expected.matches(para.text)
@@ -144,7 +144,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
         if (not found or (len(expected.slots) > 1 and not _followed(letter, i + 1, following))) \
                 and (joined := _paragraphs_joined(letter, i, expected, following)):
             para, found, taken = joined
-            pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+            pairs.append(Pair(PairKind.EXACT, para, expected, found if isinstance(found, re.Match) else None,
                               line=para.line, section=expected.section))
             lines_from = expected if expected.lines_slot is not None else None
             i, j = i + taken, j + 1
@@ -158,7 +158,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             continue
         if not found:
             return None
-        pairs.append(Pair("exact", para, expected, found if isinstance(found, re.Match) else None,
+        pairs.append(Pair(PairKind.EXACT, para, expected, found if isinstance(found, re.Match) else None,
                           line=para.line, section=expected.section))
         lines_from = expected if expected.lines_slot is not None else None
         i, j = i + 1, j + 1
@@ -273,26 +273,26 @@ def _full(document: Document, template: Template) -> Alignment:
         if similar is not None:
             cursor = similar.index
         if free is not None:
-            pairs.append(Pair("free", para, free))
+            pairs.append(Pair(PairKind.FREE, para, free))
         elif similar is not None and similar.index not in paired_template:
             paired_template.add(similar.index)
             first_line.setdefault(similar.index, para.line)
             moved = _pair(para, similar, scores[i][best])
-            pairs.append(Pair("moved", para, similar, moved.match, moved.score))
+            pairs.append(Pair(PairKind.MOVED, para, similar, moved.match, moved.score))
         elif similar is not None:
-            pairs.append(Pair("duplicate", para, similar, score=scores[i][best],
+            pairs.append(Pair(PairKind.DUPLICATE, para, similar, score=scores[i][best],
                               duplicate_of=first_line.get(similar.index)))
         else:
-            pairs.append(Pair("extra", para, None, score=0.0))
+            pairs.append(Pair(PairKind.EXTRA, para, None, score=0.0))
 
     rows = _insert_missing(template, pairs, paired_template)
-    present = {p.template.section for p in rows if p.kind in ("exact", "changed", "moved")}
+    present = {p.template.section for p in rows if p.kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.MOVED)}
     missing_sections = [title for title, section in template.sections.items()
                         if section.required and title not in present]
     omitted = [title for title, section in template.sections.items()
                if not section.required and title not in present]
     # an optional section left out is not missing: its paragraphs get no rows, as in the in-step walk
-    rows = [p for p in rows if p.kind != "missing" or p.template.section not in omitted]
+    rows = [p for p in rows if p.kind != PairKind.MISSING or p.template.section not in omitted]
     return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False,
                      omitted_sections=tuple(omitted))
 
@@ -429,19 +429,19 @@ def _similarity(text: str, t: TemplateParagraph) -> float:
 def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
     found = t.matches(para.text)
     if found:
-        return Pair("exact", para, t, found if isinstance(found, re.Match) else None)
-    return Pair("changed", para, t, score=score)
+        return Pair(PairKind.EXACT, para, t, found if isinstance(found, re.Match) else None)
+    return Pair(PairKind.CHANGED, para, t, score=score)
 
 
 def _insert_missing(template, pairs, paired_template) -> list[Pair]:
     """Put each missing template paragraph where it should stand: after its nearest placed predecessor."""
     last_row = {row.template.index: k for k, row in enumerate(pairs)
-                if row.template is not None and row.kind != "duplicate"}
+                if row.template is not None and row.kind != PairKind.DUPLICATE}
     before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
     reach = 0  # the row after the last one placed from an earlier template paragraph
     for t in template.paragraphs:
         if not t.free and not t.optional and t.index not in paired_template:
-            before.setdefault(reach, []).append(Pair("missing", None, t, score=0.0))
+            before.setdefault(reach, []).append(Pair(PairKind.MISSING, None, t, score=0.0))
         if t.index in last_row:
             reach = max(reach, last_row[t.index] + 1)
     if not before:

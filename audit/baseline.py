@@ -30,9 +30,9 @@ from pathlib import Path
 
 from .atomic import write_text as write_text_atomically
 from .report.escape import toml_string
-from .models import LetterResult
+from .models import LetterResult, ResultKind
 from .names import normalise_name
-from .rules import ALIASES, canonical_rule_id
+from .rules import ALIASES, canonical_rule_id, renamed_note
 from .settings import SettingsError
 
 FORMAT_VERSION = 2
@@ -153,14 +153,17 @@ class Baseline:
         raw = data.get("finding", [])
         if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
             raise BaselineError(f"baseline {path}: [[finding]] must be a list of tables")
-        entries = []
+        entries, notes = [], set()
         for number, item in enumerate(raw, start=1):
             if not isinstance(item.get("fingerprint"), str):
                 raise BaselineError(f"baseline {path}: finding {number} has no fingerprint")
             known = {k: str(item.get(k, "")) for k in ("rule", "letter", "file", "note")}
             extra = {k: v for k, v in item.items() if k not in known and k != "fingerprint"}
             if known["rule"] in ALIASES:  # written before the rule was renamed: still matches
-                known["rule"] = canonical_rule_id(known["rule"], where=f"the baseline {path}")
+                if known["rule"] not in notes:
+                    notes.add(known["rule"])
+                    print(renamed_note(known["rule"], where=f"the baseline {path}"), file=sys.stderr)
+                known["rule"] = canonical_rule_id(known["rule"])
             entries.append(Entry(item["fingerprint"], **known, extra=extra))
         return cls(path, entries, version)
 
@@ -215,7 +218,7 @@ class Matcher:
         """`result` less the findings the baseline holds; None for a batch-level carrier left empty."""
         held, _ = self.mark(result)
         kept = [finding for finding, accepted in zip(result.findings, held) if not accepted]
-        if result.kind != "letter" and not kept:
+        if result.kind != ResultKind.LETTER and not kept:
             return None
         return result if len(kept) == len(result.findings) else replace(result, findings=kept)
 

@@ -2,7 +2,10 @@
 
 A batch rule (BATCH = True in its module) gets the small LetterResults of the batch and a
 BatchContext (settings, templates, the --data table, the --peer-groups table) and
-yields (result, Finding) pairs. A finding about a letter attaches to that letter; a finding
+yields (result, Issue) pairs, anchored like a letter rule's Issues: to a QuotedField of the
+result (its line and section come from the result and its template) or a line of the file
+the result stands for; the framework makes the Finding, with the rule's id and the run's
+severity for it. A finding about a letter attaches to that letter; a finding
 about the batch as a whole (a row of the data with no letter) attaches to a pseudo-result
 whose path is the file it concerns (kind "batch"), so that every output format shows it
 like any other finding, pointing at the line of that file. A batch rule that raises is an
@@ -15,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
-from .models import Finding, LetterResult
+from .models import Finding, Issue, LetterResult, QuotedField, ResultKind
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template
@@ -52,7 +55,7 @@ class BatchContext:
     def batch_result(self, path: Path) -> LetterResult:
         """The pseudo-result that carries findings about `path` (a data file) for the batch."""
         if path not in self._pseudo:
-            self._pseudo[path] = LetterResult(path, None, {}, kind="batch")
+            self._pseudo[path] = LetterResult(path, None, {}, kind=ResultKind.BATCH)
         return self._pseudo[path]
 
 
@@ -69,7 +72,7 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
     """The batch rules' findings about `results` (honouring select, ignore and severity), and
     the pseudo-results about the batch as a whole that received findings. `results` are left as
     they are."""
-    batch.letters = [r for r in results if r.kind == "letter"]
+    batch.letters = [r for r in results if r.kind == ResultKind.LETTER]
     place = {id(result): index for index, result in enumerate(results)}
     about_letters: dict[int, list[Finding]] = {}
     carried: dict[Path, list[Finding]] = {}
@@ -78,9 +81,9 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
             continue
         severity = batch.settings.severity_of(rule.id, rule.severity)
         try:
-            for result, finding in rule.check_batch(batch.letters, batch):
-                finding = finding if finding.severity == severity else replace(finding, severity=severity)
-                if result.kind == "letter":
+            for result, issue in rule.check_batch(batch.letters, batch):
+                finding = batch_finding(rule.id, severity, issue, result, batch.template_of(result))
+                if result.kind == ResultKind.LETTER:
                     about_letters.setdefault(place[id(result)], []).append(finding)
                 else:
                     carried.setdefault(result.path, []).append(finding)
@@ -90,6 +93,19 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
     about_batch = [replace(batch._pseudo[path], findings=sorted(found, key=lambda f: f.line))
                    for path, found in carried.items()]
     return BatchFindings(about_letters, about_batch)
+
+
+def batch_finding(rule: str, severity: str, issue: Issue, result: LetterResult, template: Template | None) -> Finding:
+    """The finding of a batch rule's Issue about `result`: line and section from its anchor, as
+    rules/base.py derives them for the rules of one letter."""
+    anchor = issue.anchor
+    if isinstance(anchor, QuotedField):
+        line = result.lines.get(anchor.name, 1)
+        section = template.section_of_field(anchor.name) if template else None
+    else:
+        line, section = anchor if isinstance(anchor, int) else 1, None
+    return Finding(rule, severity, issue.message, line, section, issue.excerpt or "", issue.diff, line,
+                   evidence=issue.evidence)
 
 
 def fields_needed(batch: BatchContext):

@@ -16,10 +16,9 @@ from decimal import InvalidOperation
 from typing import Any, Mapping
 
 from .expr import Missing
-from .models import Fields, Value
+from .models import INTERNAL_ERROR, Fields, Value
 from .types import CurrencyMismatch, Withheld, show
 
-INTERNAL_ERROR = "internal-error"
 FIELD_CONFLICT = "field-conflict"
 WITHHELD_VALUE = "withheld-value"
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -16,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .atomic import atomic_open, committed_together
-from .models import SEVERITY_RANK
-from .read import (describe_extensions, is_provided, iter_letter_paths, looks_like_template, parse_extensions,
-                   parse_seconds, parse_size, provide)
-from .report import FORMAT_MODULES
+from .models import FAIL_ON, SEVERITY_RANK
+from .discover import describe_extensions, iter_letter_paths, parse_extensions
+from .read import looks_like_template, parse_seconds, parse_size
+from .report import FORMAT_NAMES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color
 from .wording import counted
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
     from .report import Summary
     from .settings import Settings
 
-FAIL_ON = ("error", "warning", "info", "never")  # as audit.settings.FAIL_ON
-FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
 HTML_DEFAULT = object()  # --html without DIR: reports/<date-time>/, dated when the run starts
 
 PROGRESS_MIN_LETTERS = 20
@@ -51,7 +51,30 @@ class Interrupted(BaseException):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage dump, no traceback
-        raise UsageError(message)
+        raise UsageError(message + self._did_you_mean(message))
+
+    def _did_you_mean(self, message: str) -> str:
+        """A close option or command for a mistyped one, as ruff and git suggest."""
+        option = re.match(r"unrecognized arguments: (-\S+)", message)
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if option:
+            typed, known = option.group(1).partition("=")[0], self._options()
+        elif choice:
+            typed, known = choice.group(1), re.findall(r"'([^']*)'", choice.group(2))
+        else:
+            return ""
+        close = difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+        return f" (did you mean {close[0]}?)" if close else ""
+
+    def _options(self) -> list[str]:
+        """Every long option of this parser and of its commands."""
+        found = []
+        for action in self._actions:
+            found += [o for o in action.option_strings if o.startswith("--")]
+            for parser in getattr(action, "choices", None) or ():
+                if isinstance(action.choices, dict) and isinstance(action.choices[parser], _Parser):
+                    found += action.choices[parser]._options()
+        return sorted(set(found))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +147,7 @@ def add_infer_command(template_commands) -> None:
                        help="read exclude, extensions and max-bytes from FILE instead of the configuration found upward")
     infer.add_argument("--no-config", action="store_true", help="ignore configuration files")
     # what settings_from and _letter_paths read of `check`'s options: the letters are found as `check` finds them
-    infer.set_defaults(quiet=False, template=[], select=[], ignore=[], severity=[], fail_on=None, baseline=None,
+    infer.set_defaults(quiet=False, format=None, template=[], select=[], ignore=[], severity=[], fail_on=None, baseline=None,
                        data=None, peer_groups=None, authority_types=None, stdin_filename=None)
 
 
@@ -134,6 +157,9 @@ def add_discovery_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="skip files and folders whose name (or path's end) matches this pattern "
                              "inside directories (repeatable)")
+    parser.add_argument("--no-default-excludes", action="store_true",
+                        help="search .git, .venv, venv, node_modules, __pycache__, build and dist folders too, "
+                             "and what .gitignore files ignore")
     parser.add_argument("--extensions", metavar="LIST",
                         help="suffixes of the letters searched for in folders (default: .txt,.md,.pdf,.docx,.doc)")
     parser.add_argument("--max-bytes", metavar="SIZE",
@@ -197,17 +223,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # no arguments: the usage, as a question deserves
+        parser.print_help(sys.stderr)
+        return 2
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except UsageError as exc:
         return _usage_error(exc)
     from .cluster import ClusterError
     from .report.html import ReportError
-    from .rules import new_run
     from .settings import SettingsError
     from .template import TemplateError
-
-    new_run()
 
     try:
         commands = {"check": run_check, "extract": run_extract, "rules": run_rules, "rule": run_rule,
@@ -305,6 +332,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "severity": severity,
         "fail_on": args.fail_on,
         "exclude": args.exclude,
+        "default_excludes": False if args.no_default_excludes else None,
+        "format": args.format,
         "baseline": args.baseline,
         "data": args.data,
         "peer_groups": args.peer_groups or _deprecated_peer_groups(args.authority_types),
@@ -313,7 +342,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "max_memory": _option(parse_size, args.max_memory, "--max-memory", "a size such as 1GB or 500MB"),
         "timeout": _option(parse_seconds, args.timeout, "--timeout", "a number of seconds such as 30"),
     }
-    return resolve_settings({k: v for k, v in given.items() if v}, _config(args))
+    settings = resolve_settings({k: v for k, v in given.items() if v or v is False}, _config(args))
+    for note in settings.notes:
+        print(note, file=sys.stderr)
+    return settings
 
 
 def _deprecated_peer_groups(path: Path | None) -> Path | None:
@@ -347,7 +379,7 @@ def _option(parse, value, option: str, expected: str):
     return parsed
 
 
-def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]]]:
+def _formats(args: argparse.Namespace, settings: Settings) -> tuple[object, list[tuple[object, Path]]]:
     """The main format and the further (format, file) outputs. `--output-format FORMAT` without
     a file means `--format FORMAT`, as in ruff."""
     from .report import formats
@@ -367,7 +399,7 @@ def _formats(args: argparse.Namespace) -> tuple[object, list[tuple[object, Path]
         if not file:
             raise UsageError(f"--output-format takes FORMAT or FORMAT:FILE, not {value!r}")
         outputs.append((known[name], Path(file)))
-    return known[main_format or "text"], outputs
+    return known[main_format or settings.format], outputs
 
 
 def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
@@ -379,17 +411,15 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
         raise UsageError("the following arguments are required: PATH")
     if given.count(Path(STDIN)) > 1:
         raise UsageError("standard input (-) can be read only once")
-    for path in given:
-        if path != Path(STDIN) and not os.path.lexists(path):
-            raise UsageError(f"no such file or directory: {shown_path(path)}")
-    paths, empty = [], []
+    paths, empty, seen = [], [], set()  # a path that does not exist is audited: unreadable-input, and the run goes on
     for given_path in given:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
-            provide(name, sys.stdin.buffer.read(settings.max_bytes + 1))
+            settings.stdin = (name, sys.stdin.buffer.read(settings.max_bytes + 1))  # the run's, no one else's
             paths.append(name)
             continue
-        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions))
+        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions,
+                                       settings.default_excludes, seen))
         if not found:
             empty.append(given_path)
         paths.extend(found)
@@ -406,8 +436,7 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     return paths
 
 
-def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None,
-                               settings: Settings | None = None) -> None:
+def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
     """An output must never replace a letter or another file the run reads (a template, the
     --data or --peer-groups file), and a report folder must not hold letters."""
     existing = [output for output in outputs if output is not None and os.path.exists(output)]
@@ -430,7 +459,7 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
     if html is not None:
         folder = os.path.realpath(html)
         for path in paths:
-            if not is_provided(path) and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
                 raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
                                  f"letter {shown_path(path)}; choose another folder")
 
@@ -453,7 +482,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.show_settings:
         print(describe(settings))
         return 0
-    main_format, outputs = _formats(args)
+    main_format, outputs = _formats(args, settings)
     for template in settings.templates:  # load now: a broken template stops the run before any letter is read
         for warning in template.warnings:  # a warning, which -q keeps
             print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
@@ -465,7 +494,7 @@ def run_check(args: argparse.Namespace) -> int:
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
-    html = HtmlReport(args.html, paths) if args.html else None
+    html = HtmlReport(args.html, paths, settings.rules) if args.html else None
     try:
         with committed_together():  # every output, or none, when the run ends
             with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
@@ -599,20 +628,42 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from .rules import builtin_rules, canonical_rule_id, declared_rule_info
+    from .rules import builtin_rules, canonical_rule_id, declared_rule_info, renamed_note
     from .template import load_templates
 
     rule_id = canonical_rule_id(args.rule_id)
+    if rule_id != args.rule_id:
+        print(renamed_note(args.rule_id), file=sys.stderr)
     rule = builtin_rules().get(rule_id)
     if rule is None:
         declared = [t.rules[rule_id] for t in load_templates(args.template) if rule_id in t.rules]
         rule = declared_rule_info(declared[0]) if declared else None
     if rule is None:
-        raise UsageError(f"unknown rule {args.rule_id!r} (see `letter-audit rules`, or "
-                         f"`letter-audit rule ID -t TEMPLATE` for a template's own rule)")
+        from .settings import did_you_mean
+
+        known = [*builtin_rules(), *(r for t in load_templates(args.template) for r in t.rules)]
+        raise UsageError(f"unknown rule {args.rule_id!r}{did_you_mean(rule_id, known)} (see `letter-audit rules`, "
+                         f"or `letter-audit rule ID -t TEMPLATE` for a template's own rule)")
     where = f"\n\nDeclared by the template {rule.template}." if rule.template else ""
-    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{rule.doc}\n\nHow to check: {rule.hint}{where}")
+    print(f"{rule.id} ({rule.severity})\n\n{rule.summary}\n\n{plain_text(rule.doc)}\n\n"
+          f"How to check: {rule.hint}{where}")
     return 0
+
+
+def plain_text(doc: str) -> str:
+    """A rule's docstring as plain text, as the rules page shows it: paragraphs wrapped, examples
+    indented under their caption, no reStructuredText markup (`::`, double backquotes)."""
+    import textwrap
+
+    from .report.html.rules_page import doc_blocks
+
+    parts = []
+    for block in doc_blocks(doc):
+        if block.kind == "example":
+            parts.append(f"{block.label}:\n{textwrap.indent(block.text, '    ')}")
+        else:
+            parts.append(textwrap.fill(block.text, width=88))
+    return "\n\n".join(parts)
 
 
 def run_template(args: argparse.Namespace) -> int:

@@ -21,12 +21,10 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
 from .models import LetterResult
-from .read import provide, provided
 from .rules.base import crash_finding
 from .workers import processors
 
@@ -44,14 +42,14 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
     """Each letter's result, in order, audited on the cluster at `scheduler` (None: a local one)."""
     client, cluster = _connect(scheduler)
     try:
-        given = provided()  # standard input, if it is one of the letters
-        shared = client.scatter(replace(settings), broadcast=True)  # once per worker, not per partition
+        # once per worker, not per partition; standard input, if it is one of the letters, travels in it
+        shared = client.scatter(settings, broadcast=True)
         partitions = (paths[k:k + LETTERS_PER_PARTITION] for k in range(0, len(paths), LETTERS_PER_PARTITION))
         threads = max(1, sum(client.nthreads().values()))
         pending: deque = deque()
 
         def submit(partition):
-            pending.append((partition, client.submit(audit_partition, partition, shared, given, os.getcwd(), pure=False)))
+            pending.append((partition, client.submit(audit_partition, partition, shared, os.getcwd(), pure=False)))
         for partition in islice(partitions, AHEAD * threads):
             submit(partition)
         while pending:
@@ -74,17 +72,16 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
                 cluster.close()
 
 
-def audit_partition(paths: list[str], settings, given: dict, cwd: str) -> list[LetterResult]:
+def audit_partition(paths: list[str], settings, cwd: str) -> list[LetterResult]:
     """What a Dask worker runs: the letters at `paths`, audited as a local run's workers do.
     A relative path is read from `cwd`, the folder the run was started in (a worker's own
     current folder is anywhere), and the result keeps the path as it was given."""
     from .pipeline import audit_one
 
-    for path, data in given.items():
-        provide(path, data)
     results = []
     for path in paths:
-        result = audit_one(path if Path(path) in given else os.path.join(cwd, path), settings)
+        given = settings.stdin_bytes(path) is not None  # standard input: no file to find
+        result = audit_one(path if given else os.path.join(cwd, path), settings)
         result.path = Path(path)
         results.append(result)
     return results

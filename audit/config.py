@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .read import parse_extensions, parse_seconds, parse_size
+from .discover import parse_extensions
+from .read import parse_seconds, parse_size
 from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
 
@@ -47,10 +48,12 @@ CLI_SOURCE = "command line"
 KEYS = {
     "template": ("template_paths", "paths"),
     "fail-on": ("fail_on", "string"),
+    "format": ("format", "string"),
     "select": ("select", "rules"),
     "ignore": ("ignore", "rules"),
     "severity": ("severity", "table"),
     "exclude": ("exclude", "strings"),
+    "default-excludes": ("default_excludes", "bool"),
     "extensions": ("extensions", "extensions"),
     "max-bytes": ("max_bytes", "size"),
     "max-memory": ("max_memory", "size"),
@@ -178,6 +181,8 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
 
     if kind == "string":
         return value if isinstance(value, str) else fail("a string")
+    if kind == "bool":
+        return value if isinstance(value, bool) else fail("true or false")
     if kind == "path":
         return folder / value if isinstance(value, str) and value.strip() else fail("a path (a string)")
     if kind == "paths":

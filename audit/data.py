@@ -9,6 +9,7 @@ from the template (its `key_field`), never from here.
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -235,6 +236,14 @@ def load_data(path: Path, templates: list[Template]) -> DataTable:
         raise DataError(f"{path}: {rows[first].cells[key]!r} is on line {rows[first].line} "
                         f"and again on line {rows[later].line}")
     specs = {name: spec for t in templates for name, spec in t.fields.items()}
+    unmatched = [column for column in columns if column != key and column not in specs]
+    if unmatched:  # compared with nothing, such a column would pass every letter
+        def named(column: str) -> str:
+            close = difflib.get_close_matches(column, sorted(specs), n=1, cutoff=0.6)
+            return f"{column!r} (did you mean {close[0]!r}?)" if close else repr(column)
+        raise DataError(f"{path}: the column{'s' * (len(unmatched) > 1)} {', '.join(map(named, unmatched))} "
+                        f"match{'es' * (len(unmatched) == 1)} no field of the templates; name each column after "
+                        f"a field (see `letter-audit template check`), or remove it")
     for row in rows:  # check every cell now, so a bad file stops the run before letters are read
         for column, text in row.cells.items():
             if column in specs and column != key:

@@ -9,11 +9,12 @@ letter's other quotations last (audit/delimit.py).
 from __future__ import annotations
 
 from types import MappingProxyType
+from collections.abc import Iterator
 from typing import Any
 
 from .delimit import Span, runs
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, Paragraph, UnreadableValue, Value, VariantUse
+from .models import Alignment, Disagreement, Fields, Pair, PairKind, Paragraph, UnreadableValue, Value, VariantUse
 from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
 from .types import InvalidValue, Withheld, convert
 
@@ -218,18 +219,25 @@ def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: in
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
-    out, numbers = [], {}
+    value_of = (lambda name: extraction.in_paragraph(name, paragraph)) if extraction else (lambda name: None)
+    return "".join(text for text, _ in filled(t, value_of, lambda slot: slot.label, letter_text))
+
+
+def filled(t: TemplateParagraph, value_of, unknown, letter_text: str = "") -> Iterator[tuple[str, str | None]]:
+    """The one walk that fills a template paragraph in: (text, field or None) for each of its
+    parts, a placeholder as the value `value_of(field)` gives (else `unknown(slot)`), each
+    singular/plural in the form its number asks for."""
+    numbers = {}
     for part in t.parts:
         if isinstance(part, str):
-            out.append(part)
+            yield part, None
         elif part.choices is not None:  # the variant the letter comes closest to using: the longest it holds
             held = [c for c in part.choices if c and c in letter_text]
-            out.append(max(held, key=len) if held else part.choices[0])
+            yield (max(held, key=len) if held else part.choices[0]), None
         elif part.field:
-            value = extraction.in_paragraph(part.field, paragraph) if extraction else None
+            value = value_of(part.field)
             numbers[part.group] = value.value if value else None
-            out.append(value.raw if value else part.label)
+            yield (value.raw if value else unknown(part)), part.field
         else:
             singular, plural = part.forms
-            out.append(singular if numbers.get(part.number_group) == 1 else plural)
-    return "".join(out)
+            yield (singular if numbers.get(part.number_group) == 1 else plural), None

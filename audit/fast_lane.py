@@ -29,7 +29,7 @@ from typing import Any
 
 from .expr import Missing
 from .delimit import _chains, runs
-from .models import LetterResult, Pair, Paragraph, RawLetter
+from .models import LetterResult, Pair, PairKind, Paragraph, RawLetter
 from .normalise import _PAGE_NUMBER, _SENTENCE_END, _joined, clean_text
 from .template import Section, Slot, Template, TemplateParagraph, by_boilerplate
 from .types import convert, json_value
@@ -51,7 +51,7 @@ SILENT_RULES = frozenset({
 KNOWN_ATTRIBUTES = {
     Template: {"name", "title", "path", "year", "paragraphs", "sections", "fields", "types", "checks",
                "vocabulary", "literal_index", "key_field", "overview_fields", "key_match", "rules", "bases",
-               "warnings"},
+               "warnings", "source"},  # source: the text compiled, no feature
     TemplateParagraph: {"index", "section", "text", "skeleton", "heading", "free", "regex", "slots", "parts",
                         "line", "bounds"},
     Section: {"title", "required", "paragraphs", "line"},
@@ -229,7 +229,7 @@ def _values(match, expected: TemplateParagraph, text: str, starts: tuple, templa
     ways the layout does not decide (extract then asks the letter's other quotations)."""
     cuts: dict[str, tuple[int, int]] = {}
     if _chains(expected.parts):  # an address block: cut where extract cuts it (audit/delimit.py)
-        for run in runs(Pair("exact", Paragraph(text, starts[0][1], starts), expected, match), template):
+        for run in runs(Pair(PairKind.EXACT, Paragraph(text, starts[0][1], starts), expected, match), template):
             if run.tied > 1 and run.others is None:
                 return False
             # a flattened run keeps the patterns' own cut when no check or quotation contradicts

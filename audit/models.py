@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from enum import StrEnum
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -18,8 +19,36 @@ from .types import json_value
 if TYPE_CHECKING:
     from .template import Template, TemplateParagraph
 
+class PairKind(StrEnum):
+    """How a row of the alignment stands: a letter paragraph and the template paragraph it is."""
+
+    EXACT = "exact"  # the template's text, its placeholders filled
+    CHANGED = "changed"  # the template paragraph, edited
+    MOVED = "moved"  # a template paragraph out of its place
+    FREE = "free"  # text where the template tolerates any
+    EXTRA = "extra"  # a paragraph the template does not have
+    DUPLICATE = "duplicate"  # a template paragraph given again
+    MISSING = "missing"  # a template paragraph the letter lacks (no letter paragraph)
+    BELONGS = "belongs"  # the HTML page's marker where a moved paragraph belongs
+
+
+class ResultKind(StrEnum):
+    """What a LetterResult stands for."""
+
+    LETTER = "letter"
+    BATCH = "batch"  # a carrier of findings about the batch as a whole (a data file)
+
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+FAIL_ON = (*SEVERITIES, "never")  # --fail-on: the least severe finding that fails the run
+INTERNAL_ERROR = "internal-error"  # the rule of a bug: never switched off, never a pass
+
+
+def status_of(findings) -> str:
+    """A letter's status from its findings: fail (an error), warn (a warning) or pass."""
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    return {3: "fail", 2: "warn"}.get(worst, "pass")
 EXCERPT_CHARS = 160
 NEAR_SCORE = 95  # a paragraph this similar to its template paragraph differs by a word or two
 
@@ -91,7 +120,7 @@ class Pair(NamedTuple):
     for a missing paragraph, after the letter line before it, in the template's section.
     (A named tuple, as Value: dozens are made per letter, and a tuple is made fastest.)"""
 
-    kind: str  # exact | changed | moved | free | extra | duplicate | missing
+    kind: PairKind
     para: Paragraph | None  # None when the template paragraph is missing
     template: "TemplateParagraph | None"  # None for a paragraph the template does not have
     match: re.Match | None = None  # when a placeholder paragraph matched exactly
@@ -126,7 +155,7 @@ class Alignment:
 
     @property
     def coverage(self) -> float:
-        found = sum(1 for p in self.pairs if p.kind in ("exact", "changed", "moved") and not p.template.optional)
+        found = sum(1 for p in self.pairs if p.kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.MOVED) and not p.template.optional)
         wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
         return found / wanted if wanted else 0.0
 
@@ -223,9 +252,17 @@ class Letter:
     different_form: str | None = None  # why the document is another form than its template's letters
 
 
+class QuotedField(NamedTuple):
+    """What a batch rule's finding about a letter is about: a field, where the letter first
+    quotes it (LetterResult.lines), in the section its template places it."""
+
+    name: str
+
+
 # What a finding is about: a row of the alignment, a paragraph (an artifact), a quoted value,
-# a line of the file (batch findings about a data file), or None (the file as a whole).
-Anchor = Union[Pair, Paragraph, Value, int, None]
+# a field of a letter's result (batch rules), a line of the file (batch findings about a data
+# file), or None (the file as a whole).
+Anchor = Union[Pair, Paragraph, Value, QuotedField, int, None]
 
 
 @dataclass(frozen=True)
@@ -287,14 +324,13 @@ class LetterResult:
     key: str | None = None  # the letter's identity: its template's key field (e.g. the recipient)
     content_hash: str | None = None  # hash of the normalised paragraphs, for duplicate-letter
     lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
-    kind: str = "letter"  # or "batch": a pseudo-result holding findings about the whole batch
+    kind: ResultKind = ResultKind.LETTER
     variants: list[dict] = field(default_factory=list)  # accepted variants the letter used (VariantUse.json)
     content: list[dict] = field(default_factory=list)  # the letter's own paragraphs where the template allows any
 
     @property
     def status(self) -> str:
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
-        return {3: "fail", 2: "warn"}.get(worst, "pass")
+        return status_of(self.findings)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

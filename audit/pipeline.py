@@ -20,9 +20,9 @@ from .bounds import bounded_fields, bounded_findings
 from .checks import evaluate_checks
 from .extract import extract
 from .fast_lane import audit_exact, lane_open
-from .models import Alignment, Document, Finding, Letter, LetterResult, RawLetter
+from .models import Alignment, Document, Finding, Letter, LetterResult, PairKind, RawLetter
 from .normalise import normalise
-from .read import DEFAULT_MAX_BYTES, describe_size, provide, provided, read_letter
+from .read import DEFAULT_MAX_BYTES, describe_size, read_letter
 from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
@@ -37,13 +37,13 @@ MIN_FORM_PARAGRAPHS = 6  # a template this short is judged paragraph by paragrap
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
     """Read, normalise, align, extract and check one letter. Never raises for bad input."""
-    return audit_raw(*read(Path(path), settings.max_bytes), settings)
+    return audit_raw(*read(Path(path), settings.max_bytes, settings.stdin_bytes(path)), settings)
 
 
 def audit_result(path: Path | str, settings: Settings) -> LetterResult:
     """The result alone: a letter that follows its template exactly takes the fast lane
     (audit/fast_lane.py), any other the full pipeline."""
-    raw, crashed = read(Path(path), settings.max_bytes)
+    raw, crashed = read(Path(path), settings.max_bytes, settings.stdin_bytes(path))
     if crashed is None and lane_open(settings.active_rules):
         result = audit_exact(raw, settings.templates, settings.vocabulary, MIN_COVERAGE)
         if result is not None:
@@ -63,11 +63,13 @@ def audit_raw(raw: RawLetter, crashed: Finding | None, settings: Settings) -> tu
     return letter, summarise(letter, findings)
 
 
-def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawLetter, Finding | None]:
-    """The file read; a reader that raises (a bug of ours: a damaged file is a RawLetter with
-    its error) is the Finding, on a letter with no text."""
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None
+         ) -> tuple[RawLetter, Finding | None]:
+    """The file read (`data`: its bytes, when the run has them already); a reader that raises
+    (a bug of ours: a damaged file is a RawLetter with its error) is the Finding, on a letter
+    with no text."""
     try:
-        return read_letter(path, max_bytes), None
+        return read_letter(path, max_bytes, data), None
     except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)
         raise
     except Exception as exc:  # noqa: BLE001 - one file never ends the run
@@ -139,13 +141,13 @@ def audit_batch(paths: list[Path], settings: Settings,
             after_letter(letter, result)
         return result
 
-    yield from guarded_map(_audit_in_worker, paths, _start_worker, (replace(settings), after_letter, provided()),
+    yield from guarded_map(_audit_in_worker, paths, _start_worker, (settings, after_letter),
                            settings.limits, overrun)
 
 
 def read_in_workers(paths: list[Path], max_bytes: int, limits: Limits) -> Iterator[RawLetter]:
     """read_letter for each path, in order, in worker processes within `limits` (as audit_batch)."""
-    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None, provided()),
+    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None),
                            limits, lambda path, why: RawLetter(Path(path), None, error=overrun_reason(why)))
 
 
@@ -188,11 +190,10 @@ _worker_settings: Settings | None = None
 _worker_after_letter = None
 
 
-def _start_worker(settings: Settings, after_letter, letters: dict) -> None:
+def _start_worker(settings: Settings, after_letter) -> None:
+    """A worker's run: its settings (standard input and compiled templates included) and hook."""
     global _worker_settings, _worker_after_letter
     _worker_settings, _worker_after_letter = settings, after_letter
-    for path, data in letters.items():  # standard input, when the worker is not a fork
-        provide(path, data)
 
 
 def _audit_in_worker(path: Path) -> LetterResult:

@@ -1,4 +1,4 @@
-"""Stage 1: find letter files and read them. Files are only ever opened for reading.
+"""Stage 1: read letter files (audit/discover.py finds them). Files are only ever opened for reading.
 
 Every path found is either read or reported: a named pipe, a socket or a device is never
 opened (it could block forever), a folder named like a letter or one that cannot be listed
@@ -11,17 +11,15 @@ document format is a function (path, bytes) -> RawLetter that runs behind those 
 from __future__ import annotations
 
 import codecs
-import fnmatch
 import importlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from .models import RawLetter
 
-DEFAULT_EXTENSIONS = (".txt", ".md", ".pdf", ".docx", ".doc")  # a .doc is found to say it must be saved as .docx
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a letter is a few KB, a PDF of one a few hundred
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the same code points in UTF-8 and cp1252
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -32,7 +30,6 @@ READERS = {".pdf": ("audit.read_pdf", "read_pdf"), ".docx": ("audit.read_docx", 
            ".doc": ("audit.read_docx", "read_doc")}
 # suffix -> (module, function) telling why a file would cost more than its budget to read (or None)
 BUDGETS = {".pdf": ("audit.budget", "pdf_overrun"), ".docx": ("audit.budget", "docx_overrun")}
-WORD_LOCK_PREFIX = "~$"  # Word's owner files beside an open document (~$tter.docx): never letters
 
 # O_NONBLOCK: a file swapped for a pipe after the checks does not block the open (fstat then
 # refuses it); O_NOCTTY: a terminal device never becomes ours. Neither exists on Windows.
@@ -41,26 +38,9 @@ _READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTT
 _FILE_KINDS = [(stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]
 
-# Letters that do not come from a file (standard input), by the name they are shown under.
-_PROVIDED: dict[Path, bytes] = {}
-
-
 class Unreadable(Exception):
     """Why a path gives no bytes: a reason that completes "The file ..." ("is a named pipe"),
     or a whole sentence, capitalised, when the path is no file."""
-
-
-def parse_extensions(value: str | Iterable[str]) -> tuple[str, ...]:
-    """`.txt,.md` or `txt md` or a list: lower-case suffixes with their dot, in the order given."""
-    items = value.replace(",", " ").split() if isinstance(value, str) else [v for v in value]
-    suffixes = []
-    for item in items:
-        item = item.strip().lower()
-        if item:
-            suffix = item if item.startswith(".") else f".{item}"
-            if suffix not in suffixes:
-                suffixes.append(suffix)
-    return tuple(suffixes)
 
 
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)", re.IGNORECASE)
@@ -94,107 +74,27 @@ def parse_seconds(value: str | int | float) -> float:
     return seconds
 
 
-def describe_extensions(extensions: Iterable[str]) -> str:
-    """`.txt, .md and .pdf`"""
-    items = list(extensions)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
-                      extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[Path]:
-    """Files given by name, and under folders every entry whose name ends in one of `extensions`
-    (whatever it is: file, link, pipe, folder, each is read or reported), in a stable order.
-    A folder that cannot be listed is yielded itself, so that it is reported."""
-    patterns = tuple(exclude)
-    suffixes = tuple(parse_extensions(extensions))
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            yield from _walk(path, patterns, suffixes)
-        else:
-            yield path
-
-
-def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...]) -> Iterator[Path]:
-    """Depth first, entries in name order; a stack rather than recursion, so no depth of
-    folders is too deep."""
-    stack = [(_listing(root), {_identity(root)})]
-    while stack:
-        entries, ancestors = stack[-1]
-        if isinstance(entries, Path):  # the folder could not be listed: read_letter says why
-            stack.pop()
-            yield entries
-            continue
-        entry = next(entries, None)
-        if entry is None:
-            stack.pop()
-            continue
-        path = Path(entry.path)
-        if excluded(path, patterns):
-            continue
-        try:
-            is_dir = entry.is_dir()  # follows a link to a folder
-        except OSError:
-            is_dir = False
-        if path.suffix.lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
-            yield path
-        if is_dir:
-            identity = _identity(path)
-            if identity is not None and identity not in ancestors:  # a link back up would loop
-                stack.append((_listing(path), ancestors | {identity}))
-
-
-def _listing(folder: Path):
-    try:
-        with os.scandir(folder) as listing:
-            return iter(sorted(listing, key=lambda entry: entry.name))
-    except OSError:
-        return folder
-
-
-def _identity(path: Path):
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
-
-
-def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    """A pattern matches the entry's name (a folder's name excludes all below it, as in ruff
-    and black) or the end of its path (`drafts/*.txt`)."""
-    return any(fnmatch.fnmatchcase(path.name, p) or path.match(p) for p in patterns)
-
-
-def provide(path: Path, data: bytes) -> None:
-    """Make `data` the content of the letter named `path` (standard input)."""
-    _PROVIDED[Path(path)] = data
-
-
-def provided() -> dict[Path, bytes]:
-    """The letters given by content (standard input), for a worker process."""
-    return dict(_PROVIDED)
-
-
-def is_provided(path: Path) -> bool:
-    return Path(path) in _PROVIDED
-
-
-def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawLetter:
+def read_letter(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> RawLetter:
+    """The letter at `path`; `data`: its bytes when the run already has them (standard input)."""
     path = Path(path)
     try:
-        data = read_bytes(path, max_bytes)
+        if data is None:
+            data = read_bytes(path, max_bytes)
+        elif len(data) > max_bytes:
+            raise Unreadable(f"is {describe_size(len(data), like=max_bytes)}, larger than the limit of "
+                             f"{describe_size(max_bytes)} (--max-bytes)")
     except Unreadable as exc:
         return RawLetter(path, None, error=str(exc))
-    over = _budget_check(path, data, max_bytes)
+    kind = format_of(path, data)
+    over = _budget_check(kind, path, data, max_bytes)
     if over is not None:
         return RawLetter(path, None, error=over)
-    return reader_for(path)(path, data)
+    return reader_for(kind)(path, data)
 
 
-def _budget_check(path: Path, data: bytes, max_bytes: int) -> str | None:
-    """Why the file would cost more than its budget to parse (audit/budget.py), or None."""
-    spec = BUDGETS.get(path.suffix.lower())
+def _budget_check(kind: str, path: Path, data: bytes, max_bytes: int) -> str | None:
+    """Why the file would cost more than its budget to parse as `kind` (audit/budget.py), or None."""
+    spec = BUDGETS.get(kind)
     if spec is None:
         return None
     module_name, function = spec
@@ -204,14 +104,9 @@ def _budget_check(path: Path, data: bytes, max_bytes: int) -> str | None:
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The file's bytes, after checking that it is a regular file within the size limit.
     Raises Unreadable saying why not."""
-    if path in _PROVIDED:
-        data = _PROVIDED[path]
-        if len(data) > max_bytes:
-            raise Unreadable(f"is larger than the limit of {describe_size(max_bytes)} (--max-bytes)")
-        return data
     info = _checked_stat(path)
     if info.st_size > max_bytes:
-        raise Unreadable(f"is {info.st_size / 1024 / 1024:.1f} MB, larger than the limit of "
+        raise Unreadable(f"is {describe_size(info.st_size, like=max_bytes)}, larger than the limit of "
                          f"{describe_size(max_bytes)} (--max-bytes)")
     try:
         handle = os.open(path, _READ_FLAGS)
@@ -245,7 +140,7 @@ def _checked_stat(path: Path) -> os.stat_result:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise Unreadable("does not exist (it was removed while the batch was read)") from None
+        raise Unreadable("does not exist") from None
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
     if stat.S_ISLNK(info.st_mode):
@@ -283,18 +178,35 @@ def _target(path: Path) -> str:
         return "a missing file"
 
 
-def describe_size(count: int) -> str:
-    """`1 GB`, `10 MB`, `1,500 bytes`: as a limit is shown in a finding."""
-    if count % (1024 ** 3) == 0:
-        return f"{count // 1024 ** 3} GB"
-    if count % (1024 * 1024) == 0:
-        return f"{count // (1024 * 1024)} MB"
-    return f"{count:,} bytes"
+_SHOWN_UNITS = (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024))
 
 
-def reader_for(path: Path) -> Callable[[Path, bytes], RawLetter]:
-    """The reader for the file's suffix: a document format's own, or the text decoder."""
-    spec = READERS.get(path.suffix.lower())
+def describe_size(count: int, like: int | None = None) -> str:
+    """`1 GB`, `10 MB`, `5 KB`, `1,500 bytes`: a limit in the unit it was given in (the largest
+    that divides it); with `like`, a size in the unit of that limit (`5.9 KB`), so the two compare."""
+    unit, size = next(((u, s) for u, s in _SHOWN_UNITS if (count if like is None else like) % s == 0), ("bytes", 1))
+    if size == 1 or count % size == 0:
+        return f"{count // size:,} {unit}" if size > 1 else f"{count:,} bytes"
+    if like is not None and f"{count / size:.1f}" == f"{like / size:.1f}":
+        return f"{count:,} bytes"  # 5.0 KB against a limit of 5 KB would not say which is larger
+    return f"{count / size:,.1f} {unit}"
+
+
+MAGIC = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"))
+
+
+def format_of(path: Path, data: bytes = b"") -> str:
+    """The suffix whose reader reads the file: its own when it names a document format; for
+    another suffix (or none, as standard input has) the format its first bytes announce."""
+    suffix = path.suffix.lower()
+    if suffix in READERS:
+        return suffix
+    return next((kind for magic, kind in MAGIC if data.startswith(magic)), suffix)
+
+
+def reader_for(kind: str) -> Callable[[Path, bytes], RawLetter]:
+    """The reader of a format (a suffix, format_of): a document format's own, or the text decoder."""
+    spec = READERS.get(kind)
     if spec is not None:
         module_name, function = spec
         return getattr(importlib.import_module(module_name), function)  # imported on first use

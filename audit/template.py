@@ -26,12 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from .expr import Evaluator, ExpressionError, compile_expression
+from .models import SEVERITIES
 from .patterns import pattern_problem
-from .types import BASE_PATTERNS, BASES, DATE_ORDERS
-
-SEVERITIES = ("error", "warning", "info")
-AGREEING_BASES = {"int", "percent", "decimal"}  # numbers a {{singular|plural}} noun may follow
-NUMERIC_TYPES = {"int", "percent", "decimal"}  # base types whose JSON value is a number (columns sort by it)
+from .types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
 MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
 MAX_LINES_CHARS = 200_000  # the most text a lines placeholder ({{name...}}) takes from one paragraph
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
@@ -193,6 +190,12 @@ class Template:
     warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
     withheld: tuple[str, ...] = ()  # redaction markers: text standing for a withheld value
     date_order: str = "dmy"  # how a numeric date 02/08/2022 is read: day first, or month first
+    source: str = field(default="", repr=False, compare=False)  # the text it was compiled from
+
+    def __reduce__(self):
+        """A template travels to a worker process as its source, compiled again there (its
+        checks are closures, which do not pickle; parse_template's cache makes it once per process)."""
+        return parse_template, (self.source, self.path)
 
     @property
     def constants(self) -> dict[str, object]:
@@ -261,9 +264,6 @@ def load_templates(paths: list[Path] | None = None) -> list[Template]:
     problems.extend(_rule_conflicts(templates))
     if problems:
         raise TemplateError(problems[0], problems)
-    from .rules import register_declared_rules  # the catalogue imports this module
-
-    register_declared_rules(templates)
     return templates
 
 
@@ -288,8 +288,8 @@ def _rule_conflicts(templates: list[Template]) -> list[str]:
     return problems
 
 
-@lru_cache(maxsize=None)
 def load_template(path: Path) -> Template:
+    """The template in the file as it is now: an edited file is compiled again."""
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -297,6 +297,7 @@ def load_template(path: Path) -> Template:
     return parse_template(source, path)
 
 
+@lru_cache(maxsize=64)  # by content (and name): a run, or a test, loading the same file again compiles it once
 def parse_template(source: str, path: Path = Path("<template>")) -> Template:
     """The compiled template, or TemplateError listing every problem as FILE:LINE: problem."""
     return _Parser(source, path).parse()
@@ -355,6 +356,9 @@ class _Parser:
             self.problem(self._line(r"overview_fields\s*="), "overview_fields must be a list of field names")
             overview_fields = []
         overview_fields = tuple(str(name) for name in overview_fields)
+        for key in ("name", "title"):
+            if key in meta and not isinstance(meta[key], str):
+                self.problem(self._line(rf"{key}\s*="), f"`{key}` must be text in quotes, not {meta[key]!r}")
         for name in overview_fields:
             if name not in fields:
                 self.problem(self._line(r"overview_fields\s*="),
@@ -367,6 +371,7 @@ class _Parser:
                 literal_index.setdefault(p.text, p.index)
         name = str(meta.get("name", self.path.stem))
         return Template(
+            source=self.source,
             name=name,
             title=str(meta.get("title", name)),
             path=self.path,
@@ -698,7 +703,7 @@ class _Parser:
             if slot is not None:
                 parts.append(slot)
                 if slot.field:
-                    last_number = slot.base in AGREEING_BASES
+                    last_number = slot.base in PLAIN_NUMBER_BASES
         if "".join(literal):
             parts.append("".join(literal))
         for k, part in enumerate(parts):
@@ -779,7 +784,7 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
             slot = Slot(group, None, "agreement", part.forms, last_number)
         else:
             slot = Slot(group, part.field, part.type, None, None, part.base, lines=part.lines)
-            if part.base in AGREEING_BASES:
+            if part.base in PLAIN_NUMBER_BASES:
                 last_number = group
         numbered.append(slot)
     try:

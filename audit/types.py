@@ -42,6 +42,8 @@ BASE_PATTERNS = {
 DATE_ORDERS = ("dmy", "mdy")  # how a numeric date 02/08/2022 is read (the template's date_order)
 BASES = tuple(BASE_PATTERNS)
 NUMERIC_BASES = frozenset({"int", "decimal", "money", "percent"})
+# bare numbers: a {{singular|plural}} noun may agree with one; its JSON value is a number (columns sort by it)
+PLAIN_NUMBER_BASES = frozenset({"int", "decimal", "percent"})
 # What a check may do with a base, for the static type check (audit/expr.py)
 DESCRIPTIONS = {
     "text": "text", "free": "text", "int": "a whole number", "decimal": "a number",

@@ -1,4 +1,5 @@
-"""Fixtures shared by the HTML report tests: a headless Chromium, a tab, a report on the samples."""
+"""Fixtures shared by the tests: a bug is never hidden (LETTER_AUDIT_DEBUG), and for the HTML
+report tests a headless Chromium, a tab, a report on the samples."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,13 @@ from pathlib import Path
 import pytest
 
 from html_support import CHROMIUM, CHROMIUM_ARGS, LETTERS, write_report
+
+
+@pytest.fixture(autouse=True)
+def bugs_raise(monkeypatch):
+    """A bug in letter-audit raises with its traceback in every test, in this process and in the
+    ones a test starts: the command line's one-line "internal error" never passes for an answer."""
+    monkeypatch.setenv("LETTER_AUDIT_DEBUG", "1")
 
 
 def _unavailable(reason: str):

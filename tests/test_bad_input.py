@@ -59,7 +59,7 @@ def test_bad_files_do_not_stop_the_batch(tmp_path, capsys, monkeypatch):
     assert only_finding("binary.txt")[0] == "unreadable-input"
     assert "binary" in only_finding("binary.txt")[1]
     assert only_finding("undecodable.md")[0] == "unreadable-input"
-    assert "50.0 MB" in only_finding("huge.txt")[1]
+    assert "is 50 MB, larger than the limit of 10 MB" in only_finding("huge.txt")[1]
     assert only_finding("minutes.txt")[0] == "unrecognised-document"
     assert "Permission denied" in only_finding("locked.txt")[1]
     assert "broken symbolic link" in only_finding("broken.txt")[1]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
+from support import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 L000 = "000_bd725a1dda7d64f9.txt"
@@ -26,9 +27,7 @@ def batch(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def failing(report_json: str) -> set[tuple[str, str]]:

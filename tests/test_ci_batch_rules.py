@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
+from support import run_cli
 from audit.rules import builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +36,7 @@ def folder(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", "--format", "json", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
+    code, out, err = run_cli(capsys, "check", "--no-config", "--format", "json", *args)
     return code, (json.loads(out) if out else None), err
 
 

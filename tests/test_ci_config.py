@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
+from support import run_cli
 from audit.config import find_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +28,7 @@ def project(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(["check", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return run_cli(capsys, "check", *args)
 
 
 def settings_shown(capsys, *args) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pytest
 from junitparser import JUnitXml
 
 from audit.cli import main
+from support import run_cli
 from audit.names import NameIndex, normalise_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +35,7 @@ def batch(tmp_path, monkeypatch):
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def data_findings(out: str) -> dict[tuple[str, str], list[dict]]:
@@ -230,3 +228,15 @@ def test_data_cells_not_of_the_columns_type_are_refused(base, cell):
 
     with pytest.raises(ValueError):
         typed(base, cell)
+
+
+def test_columns_that_match_no_field_are_an_error_naming_them(batch, capsys):
+    """A column compared with nothing would pass every letter: it stops the run, with a suggestion."""
+    header, *rows = (batch / "data.csv").read_text(encoding="utf-8").splitlines()
+    columns = header.split(",")
+    renamed = [("Upheld decision" if c == "Upheld decisions" else c) for c in columns]
+    (batch / "data.csv").write_text("\n".join([",".join(renamed + ["notes"]), *(r + "," for r in rows)]) + "\n",
+                                    encoding="utf-8")
+    code, out, err = run(capsys, "letters", "--data", "data.csv")
+    assert code == 2 and out == ""
+    assert "'upheld_decision' (did you mean 'upheld_decisions'?), 'notes' match no field" in err

@@ -14,6 +14,7 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 from audit.cli import main
+from support import run_cli
 from audit.models import Finding, LetterResult
 from audit.report import Summary, as_github, formats
 from audit.settings import Settings
@@ -32,9 +33,7 @@ def batch(tmp_path, monkeypatch):
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def sarif_validator():

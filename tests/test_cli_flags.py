@@ -14,16 +14,14 @@ import pytest
 
 from audit.cli import main
 
-from support import LETTERS, ROOT, SEEDS
+from support import LETTERS, ROOT, SEEDS, run_cli
 
 TEMPLATE = ROOT / "templates" / "lgsco-annual-review-2020.md"
 ESC = "\x1b["
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", *args)
 
 
 def plain_env(**extra) -> dict:
@@ -177,7 +175,7 @@ def test_the_light_command_line_module_agrees_with_the_engine():
     from audit import cli, settings
     from audit.report import formats
 
-    assert cli.FAIL_ON == settings.FAIL_ON
+    assert cli.FAIL_ON is settings.FAIL_ON
     assert cli.FORMAT_NAMES == sorted(formats())
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from audit.cli import main
 from audit.pipeline import audit_batch, audit_letter
-from audit.read import iter_letter_paths, read_letter
+from audit.discover import iter_letter_paths
+from audit.read import read_letter
 from audit.settings import Settings
 
 from support import ROOT, SEEDS

@@ -14,7 +14,7 @@ from audit.cli import main
 from audit.settings import Settings
 from audit.models import Finding, LetterResult
 from audit.pipeline import audit_batch
-from audit.read import iter_letter_paths
+from audit.discover import iter_letter_paths
 from audit import workers
 from audit.report.html import HtmlReport
 from audit.report.html.render import json_data, segments_html
@@ -131,7 +131,7 @@ def test_html_into_a_file_is_a_usage_error(tmp_path, capsys):
 
 def report_of(paths, settings, out_dir, extra=()):
     """The report as the command line writes it: pages by the auditing processes, then the rest."""
-    with HtmlReport(out_dir, paths) as report:
+    with HtmlReport(out_dir, paths, settings.rules) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
         report.write([*results, *extra], settings)
     return results
@@ -161,7 +161,7 @@ def test_pages_are_written_from_the_runs_records_never_by_auditing_again(tmp_pat
 
     settings = Settings()
     paths = list(iter_letter_paths([LETTERS]))
-    with HtmlReport(tmp_path, paths) as report:
+    with HtmlReport(tmp_path, paths, settings.rules) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
         assert len(letter_pages(report.out_dir)) == 5  # written while the batch was audited, into the folder under way
         for name in ("audit_letter", "read_letter"):

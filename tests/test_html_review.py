@@ -200,3 +200,14 @@ def test_no_serious_or_critical_accessibility_violation(chromium, fixture_report
     finally:
         context.close()
     assert problems == []
+
+
+def test_the_pages_csv_cells_follow_the_python_writers_rule(tab, fixture_report):
+    """One table of cases (tests/fixtures/csv_cells.json), run here through the page's csvCell
+    and in test_io_edges through Python's csv_cell: the two cannot drift apart."""
+    cases = json.loads((Path(__file__).parent / "fixtures" / "csv_cells.json").read_text(encoding="utf-8"))
+    for page in (fixture_report / "index.html", page_of(fixture_report, "001")):
+        tab.goto(page.as_uri())
+        shown = tab.evaluate("cases => cases.map(c => LetterAudit.csvCell(c[0]))", cases)
+        cells = [next(csv.reader(io.StringIO(cell, newline=""))) if cell else [""] for cell in shown]
+        assert [cell[0] for cell in cells] == [expected for _, expected in cases], page.name

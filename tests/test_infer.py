@@ -18,7 +18,7 @@ from audit.infer import InferenceError, infer_template
 from audit.infer.render import render
 from audit.infer.kinds import type_of, value
 from audit.infer.naming import ending_pattern, name_from
-from audit.read import iter_letter_paths
+from audit.discover import iter_letter_paths
 from audit.template import parse_template
 
 NOTES = ["Your case officer checked the payments against the bank statements you sent us in the spring.",

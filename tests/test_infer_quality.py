@@ -17,7 +17,8 @@ from audit.infer.render import render
 from audit.infer.kinds import from_result, value
 from audit.normalise import normalise
 from audit.pipeline import audit_letter
-from audit.read import iter_letter_paths, read_letter
+from audit.discover import iter_letter_paths
+from audit.read import read_letter
 from audit.settings import Settings
 from audit.template import load_template, parse_template
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +16,13 @@ from support import seed_text
 
 SETTINGS = Settings()
 SEED = seed_text("000")
-FOLDER = Path(tempfile.mkdtemp(prefix="letter-audit-hypothesis-"))
+FOLDER = Path()  # pytest's temporary folder for this module (folder()), removed as pytest removes its own
+
+
+@pytest.fixture(scope="module", autouse=True)
+def folder(tmp_path_factory):
+    global FOLDER
+    FOLDER = tmp_path_factory.mktemp("hypothesis")
 EXAMPLES = int(os.environ.get("LETTER_AUDIT_FUZZ_EXAMPLES", "120"))  # raise it for a longer hunt
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -121,7 +121,7 @@ def docx_bytes() -> bytes:
      "The file is password-protected or in the old binary Word format: save it as .docx without a password."),
     ("letter.docx", b"Dear Ms Jackson", "The file is not a valid Word document: File is not a zip file."),
     ("letter.docx", docx_bytes()[:3000], "The file is not a valid Word document: "),
-])
+], ids=["old-doc", "old-or-encrypted-docx", "not-a-zip", "cut-docx"])  # data ids: a zip's timestamp would vary
 def test_old_encrypted_and_damaged_word_files_get_one_clear_finding(tmp_path, name, data, message):
     path = tmp_path / name
     path.write_bytes(data)

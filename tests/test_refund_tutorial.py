@@ -12,7 +12,7 @@ import pytest
 from audit.cli import main
 from audit.settings import Settings
 
-from support import ROOT, audit_text
+from support import ROOT, audit_text, run_cli
 
 TEMPLATE = ROOT / "docs" / "examples" / "council-tax-refund.md"
 LETTERS = ROOT / "fixtures" / "letters-refund"
@@ -20,10 +20,7 @@ TUTORIAL = ROOT / "docs" / "templates.md"
 
 
 def run(capsys, *args):
-    code = main(["check", "--no-config", "--template", str(TEMPLATE), *map(str, args)])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+    return run_cli(capsys, "check", "--no-config", "--template", str(TEMPLATE), *args)
 
 
 def test_the_refund_letters_audit_as_the_tutorial_shows(capsys, monkeypatch):

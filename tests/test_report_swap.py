@@ -12,6 +12,7 @@ import os
 from audit.cli import main
 from audit.report import html as html_report
 from audit.report.html import HtmlReport
+from audit.settings import Settings
 
 from support import SEEDS
 
@@ -74,7 +75,7 @@ def test_a_second_run_into_a_folder_being_written_stops(tmp_path, capsys):
 
 
 def test_drafts_stay_inside_the_folder_under_way(tmp_path):
-    with HtmlReport(tmp_path / "html", [SEEDS["000"]]) as report:
+    with HtmlReport(tmp_path / "html", [SEEDS["000"]], Settings().rules) as report:
         assert report.out_dir.parent == tmp_path and report.out_dir.name.startswith(".html.new-")
         assert report.keeper.folder.parent == report.out_dir
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # given up: nothing left

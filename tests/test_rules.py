@@ -20,7 +20,7 @@ import yaml
 from audit.rules import builtin_rules
 from audit.settings import Settings
 
-from support import ROOT, audit_text, edit, seed_text
+from support import ROOT, assert_fingerprints_kept, audit_text, edit, seed_text
 
 CASE_DIR = Path(__file__).parent / "rules"
 
@@ -83,6 +83,9 @@ def test_rule_case(tmp_path, rule, kind, case):
     if expected.get("only"):
         others = [f"{f.rule}: {f.message}" for f in result.findings if f.rule != rule and f.severity != "info"]
         assert not others
+    if rule != "internal-error":  # its evidence names the exception raised
+        assert_fingerprints_kept(f"{rule}:{case['name']}", result, found)
+
 
 
 def test_every_rule_has_cases_both_ways():

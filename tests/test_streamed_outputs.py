@@ -12,7 +12,7 @@ import pytest
 
 from audit.models import Finding, LetterResult
 from audit.report import Summary, as_csv, as_json, as_junit, as_sarif
-from audit.rules import all_rules
+from audit.settings import Settings
 
 
 def _results(count: int, big: str = ""):
@@ -38,7 +38,7 @@ class Watched:
 def test_output_is_written_while_the_results_come(module):
     stream = io.StringIO()
     results = Watched(50, stream)
-    module.write(results, Summary.of(_results(50), all_rules()), stream)
+    module.write(results, Summary.of(_results(50), Settings().rules), stream)
     before = results.written_before[-50:]  # CSV reads the results twice: columns, then rows
     assert before[10] < before[20] < before[40]  # each result's part written before the next is read
     text = stream.getvalue()

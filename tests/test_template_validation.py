@@ -57,6 +57,7 @@ CASES = {
     "no header": ("Dear {{who:text}}\n", 1, "no TOML header"),
     "invalid TOML": (template(top="title = = 3\n"), 4, "not valid TOML"),
     "no name": (template(header=GOOD_HEADER.replace('name = "t"\n', "")), 1, "has no `name`"),
+    "title not text": (template(top="title = [1, 2]\n"), 4, "`title` must be text in quotes, not [1, 2]"),
     "section heading twice": (template(body="# Part\n\nOne {{count}}\n\n# Part\n\nTwo\n"), 14, "heading 'Part' is used twice"),
     "key_field unknown": (template(top='key_field = "acount"\n'), 4, "key_field 'acount' is not a field"),
     "overview_fields unknown": (template(top='overview_fields = ["amount", "nope"]\n'), 4, "overview_fields names 'nope'"),

@@ -7,7 +7,7 @@ import time
 
 from audit import workers
 from audit.pipeline import audit_batch
-from audit.read import iter_letter_paths
+from audit.discover import iter_letter_paths
 from audit.settings import Settings
 from audit.workers import Limits, guarded_map
 

@@ -10,9 +10,10 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import SEVERITIES, LetterResult
+from ..models import LetterResult, ResultKind, SEVERITIES
 
 FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
+FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
 
 
 @dataclass
@@ -25,12 +26,10 @@ class Summary:
 
     @classmethod
     def of(cls, results: list[LetterResult], catalogue: dict | None = None) -> "Summary":
-        """The counts of a run; `catalogue`: the run's rules (default: the rules loaded last)."""
-        from ..rules import all_rules
-
-        summary = cls(catalogue=catalogue if catalogue is not None else all_rules())
+        """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints."""
+        summary = cls(catalogue=dict(catalogue or {}))
         for result in results:
-            if result.kind == "letter":  # not the carriers of batch-level findings
+            if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
                 summary.letters += 1
                 summary.statuses[result.status] += 1
             for finding in result.findings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..models import ResultKind
 from .escape import printable, shown_path
 from .streamed import write_streamed
 
@@ -14,7 +15,7 @@ FORMAT_VERSION = 1
 def letter_record(result, catalogue: dict) -> dict:
     """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
     return {
-        **({"kind": result.kind} if result.kind != "letter" else {}),
+        **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
         "status": result.status,

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
 from .. import __version__
-from ..models import SEVERITY_RANK
+from ..models import SEVERITY_RANK, ResultKind
 from .locations import relative_path
 from .streamed import write_streamed
 
@@ -32,7 +32,7 @@ def clean(text) -> str:
 
 def testcase(result) -> tuple[ET.Element, bool]:
     """The result's testcase, and whether it fails."""
-    classname = "letter-audit.batch" if result.kind != "letter" else f"letter-audit.{result.template or 'unrecognised'}"
+    classname = "letter-audit.batch" if result.kind != ResultKind.LETTER else f"letter-audit.{result.template or 'unrecognised'}"
     path = relative_path(result.path)
     case = ET.Element("testcase", name=clean(path), classname=clean(classname), file=clean(path), time="0")
     failing = [f for f in result.findings if f.severity in FAILING]
@@ -67,7 +67,7 @@ class Junit:
         case, failed = testcase(result)
         self.tests += 1
         self.failures += failed
-        if result.kind == "letter":
+        if result.kind == ResultKind.LETTER:
             self.folder = _shared(self.folder, relative_path(result.path))
         ET.indent(case, space="  ", level=2)
         return "    " + ET.tostring(case, encoding="unicode").rstrip() + "\n"

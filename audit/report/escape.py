@@ -13,8 +13,12 @@ from pathlib import PurePath
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a terminal shows
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+# One rule for every CSV, Python's and the report page's (CSV_RULE is handed to its script):
+# a cell beginning with one of these characters is a formula, unless it is just a number.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-](?:\d[\d,]*(?:\.\d+)?|\.\d+)%?")
+_NUMBER_PATTERN = r"[+-](?:\d[\d,]*(?:\.\d+)?|\.\d+)%?"  # the same syntax in JavaScript
+_NUMBER = re.compile(_NUMBER_PATTERN)
+CSV_RULE = {"formulaStart": "".join(_FORMULA_START), "number": _NUMBER_PATTERN}
 
 
 def shown_path(path: PurePath | str) -> str:

@@ -6,7 +6,7 @@ warning or info), HINT (how a reviewer checks a finding) and check(letter) -> it
 Issue, each anchored to what it is about (audit/rules/base.py derives line, section and
 excerpt from the anchor). The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
-BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Finding)
+BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Issue)
 instead (see audit/batch.py).
 
 Built-in rules are generic; what a kind of letter must satisfy is declared by its
@@ -16,21 +16,17 @@ template, with the rule its failures raise. Renamed rules keep their old id as a
 from __future__ import annotations
 
 import importlib
-import sys
 from functools import lru_cache, partial
 
 from .base import RuleInfo, declared_issues, run_rules
 
-__all__ = ["ALIASES", "RuleInfo", "all_rules", "builtin_rules", "canonical_rule_id", "new_run", "register_declared_rules",
-           "run_rules"]
+__all__ = ["ALIASES", "RuleInfo", "builtin_rules", "canonical_rule_id", "catalogue", "renamed_note", "run_rules"]
 
 # old id -> current id
 ALIASES = {
     "inconsistent-average": "inconsistent-value",
     "unknown-authority": "unknown-recipient",
 }
-_declared: dict[str, RuleInfo] = {}
-_noted: set[tuple[str, str]] = set()  # (old id, where): each note once per run (new_run clears it)
 
 
 BUILTIN_MODULES = (  # one module per rule; listed, so a stray file in the folder is never a rule
@@ -70,11 +66,11 @@ def builtin_rules() -> dict[str, RuleInfo]:
     return dict(sorted(rules.items()))
 
 
-def all_rules() -> dict[str, RuleInfo]:
-    """Built-in rules and the rules declared by the templates of the run (the last loaded)."""
-    if not _declared:
-        return builtin_rules()
-    return dict(sorted({**builtin_rules(), **_declared}.items()))
+def catalogue(templates) -> dict[str, RuleInfo]:
+    """The rules of a run with these templates: built-in rules and those the templates declare.
+    A run keeps its own (Settings.rules); nothing is registered anywhere when a template loads."""
+    declared = {rule.id: declared_rule_info(rule) for t in templates for rule in t.rules.values()}
+    return dict(sorted({**builtin_rules(), **declared}.items()))
 
 
 def declared_rule_info(rule) -> RuleInfo:
@@ -85,28 +81,16 @@ def declared_rule_info(rule) -> RuleInfo:
                     partial(declared_issues, rule=rule.id), template=rule.template)
 
 
-def register_declared_rules(templates) -> None:
-    """The declared rules of these templates, and no others, join the catalogue: what one run
-    loaded never shows in the catalogue of the next one in the same process."""
-    _declared.clear()
-    for template in templates:
-        for rule in template.rules.values():
-            _declared.setdefault(rule.id, declared_rule_info(rule))
+def canonical_rule_id(rule_id: str) -> str:
+    """The current id of a rule (an old id is accepted; renamed_note says so)."""
+    return ALIASES.get(rule_id, rule_id)
 
 
-def new_run() -> None:
-    """A new run in this process: its deprecation notes are said again."""
-    _noted.clear()
-
-
-def canonical_rule_id(rule_id: str, where: str = "") -> str:
-    """The current id of a rule; an old id is accepted with a one-line note on stderr."""
+def renamed_note(rule_id: str, where: str = "") -> str | None:
+    """The note that `rule_id` is an old id, or None when it is not one."""
     new = ALIASES.get(rule_id)
     if new is None:
-        return rule_id
-    if (rule_id, where) not in _noted:
-        _noted.add((rule_id, where))
-        place = f" in {where}" if where else ""
-        print(f"letter-audit: note: the rule {rule_id!r}{place} is now called {new!r}; "
-              f"the old id still works but is deprecated", file=sys.stderr)
-    return new
+        return None
+    place = f" in {where}" if where else ""
+    return (f"letter-audit: note: the rule {rule_id!r}{place} is now called {new!r}; "
+            f"the old id still works but is deprecated")

@@ -12,9 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
-
-INTERNAL_ERROR = "internal-error"
+from ..models import INTERNAL_ERROR, Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ Good::
 from ..diffs import describe, word_diff
 from ..extract import expected_text
 from ..language import sentences
-from ..models import Issue
+from ..models import Issue, PairKind
 from ..types import DESCRIPTIONS
 
 ID = "boilerplate-changed"
@@ -27,7 +27,7 @@ def check(letter):
     if letter.alignment is None:
         return
     for pair in letter.alignment.pairs:
-        if pair.kind == "changed" or (pair.kind == "moved" and pair.score < 100.0):
+        if pair.kind == PairKind.CHANGED or (pair.kind == PairKind.MOVED and pair.score < 100.0):
             expected = expected_text(pair.template, letter.fields, pair.para.line, pair.para.text)
             diff = word_diff(expected, pair.para.text)
             yield Issue(f"Boilerplate at line {pair.para.line} differs from the template: "

@@ -16,7 +16,7 @@ Good::
     We will refund £105.25, the amount you have overpaid.
 """
 from ..data import letter_value, same, show, typed
-from ..models import Finding
+from ..models import Issue, QuotedField
 
 ID = "data-mismatch"
 SEVERITY = "error"
@@ -44,9 +44,8 @@ def check_batch(results, batch):
             expected, actual = typed(kind, text), letter_value(kind, said)
             if same(kind, actual, expected):
                 continue
-            yield result, Finding(
-                ID, SEVERITY,
+            yield result, Issue(
                 f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
-                result.lines.get(column, 1), template.section_of_field(column),
-                f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}",
-                evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)})
+                QuotedField(column),
+                evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)},
+                excerpt=f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")

@@ -18,7 +18,7 @@ Good: each recipient has exactly one letter in the batch.
 from collections import Counter, defaultdict
 from itertools import islice
 
-from ..models import Finding
+from ..models import Issue, QuotedField
 from ..names import normalise_name
 
 ID = "duplicate-letter"
@@ -60,11 +60,11 @@ def check_batch(results, batch):
             others = _first(rivals, LISTED, result.content_hash)
             key = f"{template.key_field} " if template is not None and template.key_field else ""
             parts.append(f"the {key}{result.key} of {_paths(others, n_rivals)}, whose text differs")
-        line = result.lines.get(template.key_field, 1) if template and template.key_field else 1
         what = "identical text" if n_copies else "same recipient"
-        yield result, Finding(ID, SEVERITY, f"This letter repeats {'; and '.join(parts)}.", line, None,
-                              f"{what}: {result.key or result.content_hash}",
-                              evidence={"duplicate": what, "of": result.key or result.content_hash})
+        yield result, Issue(f"This letter repeats {'; and '.join(parts)}.",
+                            QuotedField(template.key_field) if template and template.key_field else None,
+                            evidence={"duplicate": what, "of": result.key or result.content_hash},
+                            excerpt=f"{what}: {result.key or result.content_hash}")
 
 
 def _first(group, count, content_hash):

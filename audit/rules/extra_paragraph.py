@@ -12,7 +12,7 @@ Good: every paragraph of the letter is one of the template's, once.
 Three or more repeated paragraphs in a row (a passage, or the whole letter, pasted
 twice) are reported once, with the lines they span.
 """
-from ..models import Issue, excerpt
+from ..models import Issue, PairKind, excerpt
 
 ID = "extra-paragraph"
 SEVERITY = "warning"
@@ -29,20 +29,20 @@ def check(letter):
     covered = set()
     for first, last in _repeated_passages(pairs):
         covered.update(range(first, last + 1))
-        copies = sum(1 for p in pairs[first:last + 1] if p.kind == "duplicate")
+        copies = sum(1 for p in pairs[first:last + 1] if p.kind == PairKind.DUPLICATE)
         start, end = pairs[first], pairs[last]
         origin = f", first from line {start.duplicate_of}" if start.duplicate_of else ""
         yield Issue(f"Lines {start.para.line}-{end.para.line} repeat {copies} paragraphs that the letter "
                     f'already has{origin}: "{excerpt(start.para.text)}" ...',
-                    start, {"repeated": [p.para.text for p in pairs[first:last + 1] if p.kind == "duplicate"],
+                    start, {"repeated": [p.para.text for p in pairs[first:last + 1] if p.kind == PairKind.DUPLICATE],
                             "line": start.para.line, "end_line": end.para.line})
     for k, pair in enumerate(pairs):
         if k in covered:
             continue
-        if pair.kind == "extra":
+        if pair.kind == PairKind.EXTRA:
             yield Issue(f'Paragraph at line {pair.para.line} is not in the template: "{excerpt(pair.para.text)}"',
                         pair, {"text": pair.para.text})
-        elif pair.kind == "duplicate":
+        elif pair.kind == PairKind.DUPLICATE:
             origin = f" (first copy at line {pair.duplicate_of})" if pair.duplicate_of else ""
             yield Issue(f"Paragraph at line {pair.para.line} repeats a template paragraph{origin}: "
                         f'"{excerpt(pair.para.text)}"',
@@ -56,7 +56,7 @@ def _repeated_passages(pairs):
     count = 0
     for k, pair in enumerate([*pairs, None]):
         kind = pair.kind if pair is not None else None
-        if kind == "duplicate":
+        if kind == PairKind.DUPLICATE:
             first = k if first is None else first
             last, count = k, count + 1
         elif kind not in ("extra", "free") and first is not None:

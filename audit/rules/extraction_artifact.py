@@ -15,7 +15,7 @@ Good: the page number is reported here and ignored.
 """
 import re
 
-from ..models import Issue, excerpt, page_at
+from ..models import Issue, PairKind, excerpt, page_at
 
 ID = "extraction-artifact"
 SEVERITY = "info"

@@ -16,7 +16,7 @@ Good::
 from itertools import islice
 
 from ..language import agreement_matcher, candidate_spans, number_value, pipeline
-from ..models import Issue, excerpt
+from ..models import Issue, PairKind, excerpt
 
 ID = "grammar-number"
 SEVERITY = "warning"
@@ -34,7 +34,7 @@ def check(letter):
     # text the template does not explain: find number ... noun candidates with a regex, and
     # let spaCy (loaded only when there is one) read just those short spans
     unexplained = [p for p in letter.alignment.pairs
-                   if p.kind in ("extra", "changed", "duplicate") and p.match is None]
+                   if p.kind in (PairKind.EXTRA, PairKind.CHANGED, PairKind.DUPLICATE) and p.match is None]
     forms = tuple(sorted({slot.forms for p in letter.template.paragraphs for slot in p.slots if slot.forms}))
     if not unexplained or not forms:
         return

@@ -21,7 +21,7 @@ Good::
 from collections import Counter, defaultdict
 
 from ..data import show
-from ..models import Finding
+from ..models import Issue, QuotedField
 from ..wording import counted
 
 ID = "inconsistent-value"
@@ -81,9 +81,8 @@ def _odd_ones(template, field, description, members):
         if value == majority or counts[value] * RATIO > quoted:
             continue
         alike = "" if counts[value] == 1 else f" ({show(kind, value)} is quoted by {counts[value]} letters)"
-        yield result, Finding(
-            ID, SEVERITY,
+        yield result, Issue(
             f"{field} is {show(kind, value)} here, but {quoted} of {counted(len(members), 'peer letter')} "
-            f"({description}) quote {show(kind, majority)}{alike}.",
-            result.lines.get(field, 1), template.section_of_field(field), f"{field} = {show(kind, value)}",
-            evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)})
+            f"({description}) quote {show(kind, majority)}{alike}.", QuotedField(field),
+            evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)},
+            excerpt=f"{field} = {show(kind, value)}")

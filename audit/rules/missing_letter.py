@@ -9,7 +9,7 @@ Bad: the data has a row for account AB123456 and the batch no letter for it.
 
 Good: one letter for every row of the data.
 """
-from ..models import Finding
+from ..models import Issue
 
 ID = "missing-letter"
 SEVERITY = "error"
@@ -25,6 +25,5 @@ def check_batch(results, batch):
     carrier = batch.batch_result(table.path)
     for row in found.rows_without_letter:
         name = row.cells[table.key]
-        yield carrier, Finding(ID, SEVERITY,
-                               f'No letter in the batch for {table.key} "{name}" ({table.path.name} line {row.line}).',
-                               row.line, None, name, evidence={"key": name, "data": table.path.name})
+        yield carrier, Issue(f'No letter in the batch for {table.key} "{name}" ({table.path.name} line {row.line}).',
+                             row.line, evidence={"key": name, "data": table.path.name}, excerpt=name)

@@ -15,7 +15,7 @@ Good::
     Yours sincerely,
     Revenues Manager
 """
-from ..models import Issue, excerpt
+from ..models import Issue, PairKind, excerpt
 
 ID = "missing-paragraph"
 SEVERITY = "error"
@@ -27,7 +27,7 @@ def check(letter):
         return
     gone = {*letter.alignment.missing_sections, *letter.alignment.omitted_sections}
     for pair in letter.alignment.pairs:
-        if pair.kind == "missing" and pair.template.section not in gone:
+        if pair.kind == PairKind.MISSING and pair.template.section not in gone:
             what = "heading" if pair.template.heading else "paragraph"
             legend = " (⟨…⟩ stands for a value each letter fills in)" if pair.template.slots else ""
             yield Issue(f'A template {what} is missing after line {pair.line}: "{excerpt(pair.template.skeleton)}"'

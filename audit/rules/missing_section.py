@@ -18,7 +18,7 @@ Good::
     Complaints upheld
     100% of complaints we investigated were upheld.
 """
-from ..models import Issue
+from ..models import Issue, PairKind
 from ..wording import counted
 
 ID = "missing-section"
@@ -31,7 +31,7 @@ def check(letter):
         return
     for title in letter.alignment.missing_sections:
         section = letter.template.sections[title]
-        where = next((p for p in letter.alignment.pairs if p.kind == "missing" and p.template.section == title), None)
+        where = next((p for p in letter.alignment.pairs if p.kind == PairKind.MISSING and p.template.section == title), None)
         yield Issue(f'The section "{title}" ({counted(len(section.paragraphs), "paragraph")} in the template) '
                     f"is missing: none of its paragraphs is in the letter.",
                     where, {"section": title}, excerpt=f"expected: {title}")

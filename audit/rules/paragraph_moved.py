@@ -14,7 +14,7 @@ Good::
     ...
     Yours sincerely,
 """
-from ..models import Issue, excerpt
+from ..models import Issue, PairKind, excerpt
 
 ID = "paragraph-moved"
 SEVERITY = "warning"
@@ -25,7 +25,7 @@ def check(letter):
     if letter.alignment is None:
         return
     for pair in letter.alignment.pairs:
-        if pair.kind == "moved":
+        if pair.kind == PairKind.MOVED:
             yield Issue(f'Paragraph at line {pair.para.line} is out of the template\'s order; it belongs in '
                         f'"{pair.template.section}": "{excerpt(pair.para.text)}"',
                         pair, {"text": pair.para.text, "section": pair.template.section})

@@ -13,7 +13,7 @@ Good::
 
     Your refund for account AB123456
 """
-from ..models import Finding
+from ..models import Issue, QuotedField
 
 ID = "unknown-recipient"
 SEVERITY = "warning"
@@ -31,7 +31,7 @@ def check_batch(results, batch):
         hint = (f" (closest: {table.where(table.rows[closest.index])}, {closest.score:.0f}% alike)"
                 if closest else " (the data has no rows)")
         template = batch.template_of(result)
-        yield result, Finding(
-            ID, SEVERITY, f'{table.key} "{result.key}" matches no row of {table.path.name}{hint}.',
-            result.lines.get(template.key_field, 1), None, f"{table.key} = {result.key}",
-            evidence={"key": result.key, "closest": table.where(table.rows[closest.index]) if closest else None})
+        yield result, Issue(
+            f'{table.key} "{result.key}" matches no row of {table.path.name}{hint}.', QuotedField(template.key_field),
+            evidence={"key": result.key, "closest": table.where(table.rows[closest.index]) if closest else None},
+            excerpt=f"{table.key} = {result.key}")

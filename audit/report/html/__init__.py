@@ -5,7 +5,7 @@ One pipeline: each letter's page is written by the process that audited it, righ
 rules ran, and its rows kept as a draft (drafts.py); once the batch rules and the baseline
 have run, the pages whose findings changed are written again from their drafts, then the index.
 
-    with HtmlReport(out_dir, paths) as report:
+    with HtmlReport(out_dir, paths, settings.rules) as report:
         results = list(audit_batch(paths, settings, after_letter=report.keeper))
         ...batch rules, baseline...
         report.write(results, settings, baseline)
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ... import baseline as baselines
 from ...atomic import atomic_open, on_commit, umask, write_bytes, write_text
-from ...models import Finding, LetterResult
+from ...models import Finding, LetterResult, ResultKind
 from ...settings import Settings
 from .. import as_csv
 from ..escape import shown_path
@@ -56,7 +56,8 @@ class HtmlReport:
     the same folder stop at once instead of mixing its pages with the first one's. A folder
     holding anything that is not a report is refused: the swap would remove it."""
 
-    def __init__(self, out_dir: Path, paths: list[Path]):
+    def __init__(self, out_dir: Path, paths: list[Path], rules: dict):
+        """`rules`: the run's catalogue (Settings.rules), whose hints the pages show."""
         self.final = Path(out_dir)
         if self.final.is_symlink():  # the folder itself is the user's choice, a link or not
             self.final = Path(os.path.realpath(self.final))
@@ -64,6 +65,7 @@ class HtmlReport:
         hrefs = tuple(page_href(number, path, total) for number, path in enumerate(paths, start=1))
         root, shown = shown_paths(list(paths))
         self.root = root
+        hints = tuple((rule.id, rule.hint) for rule in rules.values())
         self._drafts: Path | None = None
         self._lock = None
         self.out_dir = None  # the folder under way
@@ -86,7 +88,7 @@ class HtmlReport:
         except ReportError:
             self.close()
             raise
-        self.plan = ReportPlan(self.out_dir, _report_id(self.final), hrefs, tuple(shown))
+        self.plan = ReportPlan(self.out_dir, _report_id(self.final), hrefs, tuple(shown), hints)
         self.keeper = PageKeeper(self.plan, list(paths), self._drafts)
 
     def __enter__(self) -> "HtmlReport":
@@ -154,7 +156,7 @@ class HtmlReport:
                            self.root, generated)
         index.report_id = self.plan.report_id
         write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
-            page=rules_page(), static="static", home="index.html"))
+            page=rules_page(settings.rules), static="static", home="index.html"))
         write_text(self.out_dir / "index.html", env.get_template("index.html").render(
             page=index, static="static", home="index.html"))
 
@@ -245,4 +247,4 @@ def _mode_of(folder: Path) -> int:
 def is_letter(result: LetterResult) -> bool:
     """False for a result that carries findings about the whole batch rather than a letter
     (kind "batch", made by batch rules): it gets no page; the index lists its findings."""
-    return result.kind == "letter"
+    return result.kind == ResultKind.LETTER

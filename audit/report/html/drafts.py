@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import baseline as baselines
-from ...models import Letter, LetterResult
+from ...models import Letter, LetterResult, PairKind
 from ..escape import shown_path
 from .overlay import lay_over, pair_row
 from .render import attribute_escape, row_html, text_escape
@@ -41,6 +41,7 @@ class ReportPlan:
     report_id: str
     hrefs: tuple[str, ...]  # relative to the report folder, in batch order
     shown_paths: tuple[str, ...]  # within the folder the batch shares
+    hints: tuple[tuple[str, str], ...] = ()  # (rule id, how to check its finding) for the run's rules
 
     def link(self, k: int) -> Link | None:
         if 0 <= k < len(self.hrefs):
@@ -151,7 +152,7 @@ def _rows_in_step(ctx: Letter) -> tuple[RowHtml, ...] | None:
         para, t = pair.para, pair.template
         if para is None:
             return None
-        if pair.kind != "exact":  # free text where the template tolerates it
+        if pair.kind != PairKind.EXACT:  # free text where the template tolerates it
             row = pair_row(pair, ctx.fields, alignment.missing_sections, k)
             rows.append(RowHtml(row.anchor, row.kind, row.line, row.last_line, row.section, None, (), row_html(row)))
             continue

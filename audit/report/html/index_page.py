@@ -8,9 +8,10 @@ from urllib.parse import quote
 from ... import __version__
 from ... import baseline as baselines
 from ...models import SEVERITIES, SEVERITY_RANK, LetterResult
-from ...template import NUMERIC_TYPES, Template
+from ...template import Template
+from ...types import PLAIN_NUMBER_BASES
 from .. import Summary
-from ..escape import shown_path
+from ..escape import CSV_RULE, shown_path
 from .views import Bar, BatchFinding, IndexPage
 
 STATUSES = ("pass", "warn", "fail")
@@ -123,6 +124,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         "pageRows": PAGE_ROWS,
         "rows": rows,
         "baselineHead": baselines.render([]),
+        "csv": CSV_RULE,
     }
 
 
@@ -135,7 +137,7 @@ def _column(key: str, label: str, kind: str, unit: str = "") -> dict:
 
 
 def _kind(field_type: str | None) -> str:
-    return "number" if field_type in NUMERIC_TYPES else "text"
+    return "number" if field_type in PLAIN_NUMBER_BASES else "text"
 
 
 def _label(name: str) -> str:

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from ... import baseline as baselines
-from ...models import SEVERITIES, Finding, LetterResult
-from ...rules import all_rules
+from ...models import SEVERITIES, Finding, LetterResult, status_of
 from markupsafe import Markup
 
-from ..escape import shown_path as display_path
+from ..escape import CSV_RULE, shown_path as display_path
 from .overlay import place_findings
 from .render import environment, mark_values
 from .views import FieldView, FindingView, LetterPage, Link, PageDraft, Quotation
@@ -34,6 +33,7 @@ class PageJob:
     previous: Link | None
     next: Link | None
     report_id: str = ""
+    hints: tuple[tuple[str, str], ...] = ()  # (rule id, hint) of the run's rules
 
 
 def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
@@ -42,18 +42,17 @@ def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
         draft = PageDraft(result.template, "The letter's text was not kept for this report.", (), {})
     rows = draft.rows
     targets = place_findings(rows, result.findings)
-    catalogue = all_rules()
+    hints = dict(job.hints)
     findings = []
     for number, (finding, target, print_, accepted) in enumerate(
             zip(result.findings, targets, job.fingerprints, job.accepted), start=1):
         named = named_fields(finding, draft.field_types)
         findings.append(FindingView(
             number, finding.rule, finding.severity, finding.message, finding.line, finding.section, target,
-            catalogue[finding.rule].hint if finding.rule in catalogue else "", print_, accepted, named,
+            hints.get(finding.rule, ""), print_, accepted, named,
             quotations(rows, named), brief_diff(finding)))
     kept = [f for f, accepted in zip(result.findings, job.accepted) if not accepted]
-    worst = {f.severity for f in kept}
-    status = "fail" if "error" in worst else "warn" if "warning" in worst else "pass"
+    status = status_of(kept)
     anchors = {row.anchor for row in rows}
     return LetterPage(
         number=job.number,
@@ -199,6 +198,7 @@ def _review_data(job: PageJob, findings: list[FindingView]) -> dict:
             "baseline": text[text.index("[[finding]]"):],
             "order": "\x1f".join(baselines.sort_key(entry)),
         })
-    return {"report": job.report_id, "letter": job.href, "baselineHead": baselines.render([]), "path": job.shown_path,
+    return {"report": job.report_id, "letter": job.href, "baselineHead": baselines.render([]), "csv": CSV_RULE,
+            "path": job.shown_path,
             "source": display_path(Path(result.path).as_posix()), "findings": records}
 

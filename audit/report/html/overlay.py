@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from ...diffs import word_diff
-from ...extract import expected_text
+from ...extract import expected_text, filled
+from ...models import Fields, Letter, Pair, PairKind, Paragraph, excerpt
 from ...rules.extraction_artifact import with_article
-from ...models import Fields, Letter, Pair, Paragraph, excerpt
 from ...template import TemplateParagraph
 from .views import Row, Segment
 
@@ -57,7 +57,7 @@ def place_findings(rows: list[Row], findings) -> list[str]:
 
 def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str, ...], k: int) -> Row:
     t, para = pair.template, pair.para
-    if pair.kind == "missing":
+    if pair.kind == PairKind.MISSING:
         skeleton = _slot_segments(t)
         gone = t.section in missing_sections
         first_of_section = gone and t.heading
@@ -77,10 +77,10 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
                          if pair.kind == "free" else [])
         return _text_row(para, pair.kind, t.section if t else None, False, note,
                          template_side, [Segment("text", para.text)])
-    note = f"moved: belongs in “{t.section}”" if pair.kind == "moved" else None
+    note = f"moved: belongs in “{t.section}”" if pair.kind == PairKind.MOVED else None
     if pair.match is not None:  # its template side is the letter's with slots for values (built by the page)
         return _text_row(para, pair.kind, t.section, t.heading, note, [], _value_segments(pair))
-    if pair.kind == "exact":
+    if pair.kind == PairKind.EXACT:
         return _text_row(para, "exact", t.section, t.heading, None, [], [Segment("text", para.text)])
     expected = expected_text(t, extraction, para.line, para.text)
     diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
@@ -94,21 +94,9 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
     when it gives none), each singular/plural in the form its number asks for."""
     if t.regex is None:
         return [Segment("missing", t.text)]
-    segments, numbers = [], {}
-    for part in t.parts:  # the template's compiled parts: literal text and slots
-        if isinstance(part, str):
-            segments.append(Segment("missing", part))
-        elif part.field:
-            value = extraction.first(part.field) if extraction else None
-            numbers[part.group] = value.value if value else None
-            text = value.raw if value else f"[{part.field.replace('_', ' ')}]"
-            segments.append(Segment("missing", text, part.field))
-        elif part.choices is not None:
-            segments.append(Segment("missing", part.choices[0], part.describe))
-        else:
-            singular, plural = part.forms
-            segments.append(Segment("missing", singular if numbers.get(part.number_group) == 1 else plural))
-    return segments
+    value_of = extraction.first if extraction else (lambda name: None)
+    return [Segment("missing", text, field)
+            for text, field in filled(t, value_of, lambda slot: f"[{slot.field.replace('_', ' ')}]")]
 
 
 def _free_note(t: TemplateParagraph) -> str:
@@ -120,19 +108,19 @@ def _free_note(t: TemplateParagraph) -> str:
 def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
     """After the last row whose template paragraph comes before a moved paragraph's, a row
     saying the paragraph belongs here; the two rows link to each other."""
-    moved = [(row, pair) for row, pair in zip(rows, pairs) if pair.kind == "moved"]
+    moved = [(row, pair) for row, pair in zip(rows, pairs) if pair.kind == PairKind.MOVED]
     for row, pair in moved:  # `pairs` is the caller's copy: it grows with the rows
         position = 0
         for k, (other, other_pair) in enumerate(zip(rows, pairs)):
             t = other_pair.template
-            if other_pair.kind != "moved" and t is not None and t.index < pair.template.index:
+            if other_pair.kind != PairKind.MOVED and t is not None and t.index < pair.template.index:
                 position = k + 1
         ghost = Row(f"{row.anchor}-belongs", "belongs", None, None, pair.template.section, False,
                     f"line {row.line} belongs here", [], [Segment("text", _first_words(pair.para.text))],
                     partner=row.anchor)
         row.partner = ghost.anchor
         rows.insert(position, ghost)
-        pairs.insert(position, Pair("belongs", None, None))
+        pairs.insert(position, Pair(PairKind.BELONGS, None, None))
 
 
 def _first_words(text: str, words: int = 12) -> str:

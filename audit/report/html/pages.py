@@ -16,7 +16,7 @@ def write_page(plan: ReportPlan, k: int, result: LetterResult, accepted: tuple[b
                prints: tuple[str, ...], draft: PageDraft | None) -> None:
     """Write the page of the k-th letter of the batch (0-based)."""
     job = PageJob(k + 1, len(plan.hrefs), result, accepted, prints, plan.shown_paths[k], plan.hrefs[k],
-                  plan.link(k - 1), plan.link(k + 1), plan.report_id)
+                  plan.link(k - 1), plan.link(k + 1), plan.report_id, plan.hints)
     template = environment().get_template("letter.html")
     try:
         html = template.render(page=letter_page(job, draft), static="../static", home="../index.html")

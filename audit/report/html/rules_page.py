@@ -5,8 +5,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from ...rules import all_rules
-
 
 @dataclass(frozen=True)
 class Block:
@@ -25,9 +23,10 @@ class RuleView:
     batch: bool
 
 
-def rules_page() -> list[RuleView]:
+def rules_page(rules: dict) -> list[RuleView]:
+    """`rules`: the run's catalogue (Settings.rules)."""
     return [RuleView(rule.id, rule.severity, rule.summary, doc_blocks(rule.doc), rule.hint, rule.batch)
-            for rule in all_rules().values()]
+            for rule in rules.values()]
 
 
 def doc_blocks(doc: str) -> list[Block]:

@@ -36,11 +36,14 @@
     return value;
   }
 
-  // A spreadsheet must never read a cell as a formula (OWASP: prefix a quote).
+  // A spreadsheet must never read a cell as a formula (OWASP: prefix a quote). The rule is the
+  // Python writers' own (audit/report/escape.py CSV_RULE), handed over in the page's data.
   function csvCell(value) {
     var text = value === null || value === undefined ? "" : String(value);
-    // a formula is neutralised (OWASP); a number, negative ones included, stays a number
-    if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = "'" + text;
+    var rule = data.csv;
+    if (text && rule.formulaStart.indexOf(text[0]) >= 0 && !new RegExp("^(?:" + rule.number + ")$").test(text)) {
+      text = "'" + text;
+    }
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 

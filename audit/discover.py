@@ -1,0 +1,154 @@
+"""Stage 0: find the letter files under the paths given, in a stable order.
+
+Files named are taken whatever their suffix; under folders, every entry whose name ends in one
+of the run's extensions (whatever it is: file, link, pipe, folder; read.py reads or reports
+each). A folder search skips what ruff skips (DEFAULT_EXCLUDES) and what .gitignore files
+ignore, follows no link to a folder, and gives a file reached twice once.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+DEFAULT_EXTENSIONS = (".txt", ".md", ".pdf", ".docx", ".doc")  # a .doc is found to say it must be saved as .docx
+WORD_LOCK_PREFIX = "~$"  # Word's owner files beside an open document (~$tter.docx): never letters
+
+
+def parse_extensions(value: str | Iterable[str]) -> tuple[str, ...]:
+    """`.txt,.md` or `txt md` or a list: lower-case suffixes with their dot, in the order given."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else [v for v in value]
+    suffixes = []
+    for item in items:
+        item = item.strip().lower()
+        if item:
+            suffix = item if item.startswith(".") else f".{item}"
+            if suffix not in suffixes:
+                suffixes.append(suffix)
+    return tuple(suffixes)
+
+
+def describe_extensions(extensions: Iterable[str]) -> str:
+    """`.txt, .md and .pdf`"""
+    items = list(extensions)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+DEFAULT_EXCLUDES = (".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist")  # as ruff's
+GITIGNORE = ".gitignore"
+
+
+def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
+                      extensions: Iterable[str] = DEFAULT_EXTENSIONS, default_excludes: bool = True,
+                      seen: set | None = None) -> Iterator[Path]:
+    """Files given by name, and under folders every entry whose name ends in one of `extensions`
+    (whatever it is: file, link, pipe, folder, each is read or reported), in a stable order.
+    Inside folders, `exclude` and (with `default_excludes`) DEFAULT_EXCLUDES and what each
+    folder's .gitignore ignores are skipped; links to folders are not followed. A file reached
+    twice (named twice, or through a link) is yielded once: `seen` holds the identities yielded,
+    shared by the calls of one run. A folder that cannot be listed is yielded itself, so that it
+    is reported; so is a path that does not exist."""
+    patterns = tuple(exclude) + (DEFAULT_EXCLUDES if default_excludes else ())
+    suffixes = tuple(parse_extensions(extensions))
+    seen = set() if seen is None else seen
+    for path in paths:
+        path = Path(path)
+        found = _walk(path, patterns, suffixes, default_excludes) if path.is_dir() else [path]
+        for letter in found:
+            identity = _file_identity(letter)
+            if identity is None or identity not in seen:
+                seen.add(identity)
+                yield letter
+
+
+def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitignore: bool) -> Iterator[Path]:
+    """Depth first, entries in name order; a stack rather than recursion, so no depth of
+    folders is too deep. Each level keeps the .gitignore rules in force there (its folder's,
+    and those of the folders above it within the search)."""
+    stack = [(_listing(root), _ignores(root, _repository_ignores(root) if gitignore else (), gitignore))]
+    while stack:
+        entries, ignores = stack[-1]
+        if isinstance(entries, Path):  # the folder could not be listed: read_letter says why
+            stack.pop()
+            yield entries
+            continue
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = Path(entry.path)
+        if excluded(path, patterns):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)  # a link to a folder is not followed (no loops, no twins)
+        except OSError:
+            is_dir = False
+        if ignores and _ignored(path, is_dir, ignores):
+            continue
+        if path.suffix.lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
+            yield path
+        if is_dir:
+            stack.append((_listing(path), _ignores(path, ignores, gitignore)))
+
+
+def _ignores(folder: Path, above: tuple, gitignore: bool) -> tuple:
+    """The (folder, rules) pairs in force in `folder`: those above it and its own .gitignore's."""
+    if not gitignore:
+        return above
+    try:
+        with open(folder / GITIGNORE, encoding="utf-8", errors="replace") as stream:
+            lines = stream.read(1 << 20).splitlines()  # a .gitignore is small; a huge one is cut, never a hang
+    except OSError:
+        return above
+    import pathspec
+
+    return (*above, (folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+
+def _repository_ignores(root: Path) -> tuple:
+    """The .gitignore rules of the folders above `root` up to its git repository's top (the
+    folder holding .git), as git applies them; none when `root` is in no repository."""
+    folder = root.resolve()
+    above = []
+    for parent in folder.parents:
+        above.append(parent)
+        if os.path.lexists(parent / ".git"):
+            ignores: tuple = ()
+            for outer in reversed(above):
+                ignores = _ignores(outer, ignores, True)
+            return tuple((root / os.path.relpath(outer, folder), spec) for outer, spec in ignores)
+    return ()
+
+
+def _ignored(path: Path, is_dir: bool, ignores: tuple) -> bool:
+    for folder, spec in ignores:
+        relative = os.path.relpath(path, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def _listing(folder: Path):
+    try:
+        with os.scandir(folder) as listing:
+            return iter(sorted(listing, key=lambda entry: entry.name))
+    except OSError:
+        return folder
+
+
+def _file_identity(path: Path):
+    """The real path of a regular file (links resolved: a link to a letter is that letter; hard
+    links stay files of their own names); None for anything else, which is reported at each of
+    its paths (a pipe and a link to it are two findings)."""
+    try:
+        return os.path.realpath(path) if stat.S_ISREG(os.stat(path).st_mode) else None
+    except (OSError, ValueError):
+        return None
+
+
+def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    """A pattern matches the entry's name (a folder's name excludes all below it, as in ruff
+    and black) or the end of its path (`drafts/*.txt`)."""
+    return any(fnmatch.fnmatchcase(path.name, p) or path.match(p) for p in patterns)
