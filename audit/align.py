@@ -122,9 +122,15 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
     letter, canon = document.paragraphs, template.paragraphs
     pairs: list[Pair] = []
     omitted: list[str] = []
+    lines_from: TemplateParagraph | None = None  # a paragraph whose last placeholder takes the paragraphs after it
     i = j = 0
     while i < len(letter) and j < len(canon):
         expected, para = canon[j], letter[i]
+        if lines_from is not None and not _next_matches(template, j, para.text):
+            pairs.append(Pair("free", para, lines_from, line=para.line, section=lines_from.section))
+            i += 1
+            continue
+        lines_from = None
         if expected.free:
             following = canon[j + 1] if j + 1 < len(canon) else None
             if following is not None and following.matches(para.text):
@@ -140,23 +146,47 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
             para, found, taken = joined
             pairs.append(Pair(PairKind.EXACT, para, expected, found if isinstance(found, re.Match) else None,
                               line=para.line, section=expected.section))
+            lines_from = expected if expected.lines_slot is not None else None
             i, j = i + taken, j + 1
             continue
         if not found and _optional_heading(template, expected):
             omitted.append(expected.section)
             j = template.sections[expected.section].paragraphs[-1] + 1
             continue
+        if not found and expected.optional:
+            j += 1
+            continue
         if not found:
             return None
         pairs.append(Pair(PairKind.EXACT, para, expected, found if isinstance(found, re.Match) else None,
                           line=para.line, section=expected.section))
+        lines_from = expected if expected.lines_slot is not None else None
         i, j = i + 1, j + 1
-    while j < len(canon) and _optional_heading(template, canon[j]):
+    while lines_from is not None and i < len(letter):
+        pairs.append(Pair("free", letter[i], lines_from, line=letter[i].line, section=lines_from.section))
+        i += 1
+    while j < len(canon) and (canon[j].optional or _optional_heading(template, canon[j])):
+        if canon[j].optional:
+            j += 1
+            continue
         omitted.append(canon[j].section)
         j = template.sections[canon[j].section].paragraphs[-1] + 1
-    if i < len(letter) or any(not p.free for p in canon[j:]):
+    if i < len(letter) or any(not p.free and not p.optional for p in canon[j:]):
         return None
     return Alignment(template, document, tuple(pairs), omitted_sections=tuple(omitted))
+
+
+def _next_matches(template: Template, j: int, text: str) -> bool:
+    """Whether the template paragraph at `j`, or an optional one standing before the next
+    required one, matches the text: where the paragraphs a lines placeholder takes end."""
+    canon = template.paragraphs
+    while j < len(canon):
+        if canon[j].free or canon[j].matches(text):
+            return True
+        if not (canon[j].optional or _optional_heading(template, canon[j])):
+            return False
+        j += 1
+    return False
 
 
 def _paragraphs_joined(letter, i: int, expected: TemplateParagraph, following: TemplateParagraph | None):
@@ -221,6 +251,10 @@ def _full(document: Document, template: Template) -> Alignment:
             continue
         while upcoming is not None and upcoming[0] <= i:
             upcoming = next(following, None)
+        if i not in by_letter and pairs and pairs[-1].kind in ("exact", "changed", "free") \
+                and pairs[-1].template is not None and pairs[-1].template.lines_slot is not None:
+            pairs.append(Pair("free", para, pairs[-1].template))  # a line of the list its label starts
+            continue
         if i in by_letter:
             t = canon[by_letter[i]]
             pairs.append(_pair(para, t, scores[i][by_letter[i]]))
@@ -324,11 +358,22 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
     for i, j in chosen:
         if scores[i][j] == 100.0:
             continue
-        if i + 1 < len(letter) and i + 1 not in taken_letter and letter[i + 1] is not None:
-            joined = _merge(letter[i], letter[i + 1], ())
-            score = _score(joined.text, canon[j])
-            if score > scores[i][j]:
-                letter[i], letter[i + 1], scores[i][j] = joined, None, score
+        # lines the letter set apart with blank lines (a double-spaced signature block): join
+        # the best run of unpaired paragraphs after it, then before it
+        for step in (1, -1, 1):  # forward again: a run before it may make the run after it fit
+            best, best_score, joined, k, used = None, scores[i][j], letter[i], i + step, []
+            while 0 <= k < len(letter) and k not in taken_letter and letter[k] is not None \
+                    and len(used) < MAX_JOINED:
+                joined = _merge(joined, letter[k], ()) if step > 0 else _merge(letter[k], joined, ())
+                used.append(k)
+                score = _score(joined.text, canon[j])
+                if score > best_score:
+                    best, best_score, best_used = joined, score, list(used)
+                k += step
+            if best is not None:
+                letter[i], scores[i][j] = best, best_score
+                for k in best_used:
+                    letter[k] = None
         for other in (j + 1, j - 1):
             if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
                 first, second = sorted((j, other))
@@ -395,7 +440,7 @@ def _insert_missing(template, pairs, paired_template) -> list[Pair]:
     before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
     reach = 0  # the row after the last one placed from an earlier template paragraph
     for t in template.paragraphs:
-        if not t.free and t.index not in paired_template:
+        if not t.free and not t.optional and t.index not in paired_template:
             before.setdefault(reach, []).append(Pair(PairKind.MISSING, None, t, score=0.0))
         if t.index in last_row:
             reach = max(reach, last_row[t.index] + 1)

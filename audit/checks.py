@@ -17,9 +17,10 @@ from typing import Any, Mapping
 
 from .expr import Missing
 from .models import INTERNAL_ERROR, Fields, Value
-from .types import CurrencyMismatch, show
+from .types import CurrencyMismatch, Withheld, show
 
 FIELD_CONFLICT = "field-conflict"
+WITHHELD_VALUE = "withheld-value"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class CheckFailure:
 def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     failures = []
     for spec in template.fields.values():
-        values = fields.values.get(spec.name, ())
+        values = tuple(v for v in fields.values.get(spec.name, ()) if not isinstance(v.value, Withheld))
         if len(values) > 1 and len({v.value for v in values}) > 1:
             quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
             odd = _odd_one_out(values)
@@ -50,6 +51,10 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     env = fields.environment(template.constants)
     for check in template.checks:
         if any(env.get(name) is None for name in check.names):
+            continue
+        withheld = sorted(name for name in check.names if isinstance(env.get(name), Withheld))
+        if withheld:
+            failures.append(_not_evaluated(check, fields, withheld))
             continue
         try:
             if check.evaluate(env):
@@ -63,6 +68,16 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
             problem = exc
         failures.append(_failure(template, check, fields, env, problem))
     return failures
+
+
+def _not_evaluated(check, fields: Fields, withheld: list[str]) -> CheckFailure:
+    """A check the letter cannot be held to: a value it needs is withheld (a redaction marker)."""
+    shown = tuple(fields.first(name) for name in withheld)
+    named = ", ".join(f"{v.field} ({v.raw}, line {v.line})" for v in shown)
+    return CheckFailure(WITHHELD_VALUE, f"The check “{check.source}” was not evaluated: "
+                                        f"{'the value' if len(shown) == 1 else 'the values'} of {named} "
+                                        f"{'is' if len(shown) == 1 else 'are'} withheld.",
+                        shown, {"check": check.source, "withheld": {v.field: _quoted(v) for v in shown}})
 
 
 def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exception | None) -> CheckFailure:
@@ -90,16 +105,19 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
 
 def render(check, fields: Fields, env: dict[str, Any]) -> str:
     """The check's message: each field as the letter wrote it, each {=expression} computed."""
-    out = []
+    out, number = [], None  # number: the last value shown, which a {singular|plural} agrees with
     for kind, part in check.message:
         if kind == "text":
             out.append(part)
+        elif kind == "agree":
+            out.append(part[0] if number == 1 else part[1])
         elif kind == "field":
             found = fields.first(part)
+            number = found.value if found else env.get(part)
             out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
         else:
-            value = _safe(part, env)
-            out.append("?" if value is None else show(value))
+            number = _safe(part, env)
+            out.append("?" if number is None else show(number))
     return "".join(out)
 
 

@@ -24,6 +24,7 @@ from .read import looks_like_template, parse_seconds, parse_size
 from .report import FORMAT_NAMES
 from .report.escape import shown_path, terminal_safe
 from .report.style import Style, wants_color
+from .wording import counted
 
 if TYPE_CHECKING:
     from .report import Summary
@@ -513,7 +514,7 @@ def run_check(args: argparse.Namespace) -> int:
                 if progress:
                     progress.close()
                 if run.written_baseline and not args.quiet:
-                    print(f"letter-audit: recorded {len(run.written_baseline.entries)} findings in the baseline "
+                    print(f"letter-audit: recorded {counted(len(run.written_baseline.entries), 'finding')} in the baseline "
                           f"{terminal_safe(shown_path(args.write_baseline))}", file=sys.stderr)
                 if run.baseline_outcome is not None:
                     report_baseline(run.baseline_outcome, run.baseline)

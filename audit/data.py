@@ -25,6 +25,7 @@ from .settings import SettingsError
 from .template import Template
 from .types import InvalidValue, Money, convert, money
 from .types import show as show_value
+from .wording import counted
 
 _BARE_NUMBER = re.compile(r"-?[\d,]+(?:\.\d+)?")
 
@@ -89,8 +90,8 @@ def _read_csv(path: Path):
         rows, line = [], reader.line_num + 1
         for values in reader:
             if values and len(values) != len(header):
-                raise DataError(f"{path} line {line}: {len(values)} cells, but the header has {len(header)} "
-                                f"columns ({'a trailing comma or a cell too many' if len(values) > len(header) else 'a missing cell'}?)")
+                raise DataError(f"{path} line {line}: {counted(len(values), 'cell')}, but the header has "
+                                f"{counted(len(header), 'column')} ({'a trailing comma or a cell too many' if len(values) > len(header) else 'a missing cell'}?)")
             if values:
                 rows.append((line, values))
             line = reader.line_num + 1

@@ -85,9 +85,9 @@ def _chains(parts: tuple) -> tuple[tuple[Slot, ...], ...]:
     """The placeholders of a template paragraph that stand side by side, only spaces between."""
     found, k = [], 0
     while k < len(parts):
-        chain = [k] if isinstance(parts[k], Slot) and parts[k].field else []
+        chain = [k] if isinstance(parts[k], Slot) and parts[k].field and not parts[k].lines else []
         while chain and k + 2 < len(parts) and _blank(parts[k + 1]) and isinstance(parts[k + 2], Slot) \
-                and parts[k + 2].field:
+                and parts[k + 2].field and not parts[k + 2].lines:
             k += 2
             chain.append(k)
         k += 1

@@ -14,10 +14,9 @@ from typing import Any
 
 from .delimit import Span, runs
 from .diffs import word_diff
-from .models import Alignment, Disagreement, Fields, Pair, PairKind, Paragraph, UnreadableValue, Value
+from .models import Alignment, Disagreement, Fields, Pair, PairKind, Paragraph, UnreadableValue, Value, VariantUse
 from .template import MAX_FIELD_CHARS, Slot, Template, TemplateParagraph
-from .types import InvalidValue
-from .types import convert
+from .types import InvalidValue, Withheld, convert
 
 Found = dict[str, list[Value]]  # field -> quotations, while extraction collects them
 
@@ -49,13 +48,25 @@ def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
     found: Found = {}
     disagreements: list[Disagreement] = []
     unreadable: list[UnreadableValue] = []
+    variants: list[VariantUse] = []
+    template = alignment.template
+    listed: dict[int, list[str]] = {}  # id of a lines placeholder's Value -> its items, while they grow
+    current: Value | None = None  # the lines value the paragraphs now being read belong to
     for position, pair in enumerate(alignment.pairs):
+        if pair.kind == "free" and current is not None and pair.template is not None \
+                and pair.template.lines_slot is not None:
+            _read_lines(template, pair.template.lines_slot, pair, pair.para.text, 0, listed[id(current)], unreadable)
+            continue
+        current = None
         if pair.match is not None:
-            _from_match(pair, cuts.get(position, {}), found, disagreements, unreadable)
-        elif pair.kind in (PairKind.CHANGED, PairKind.MOVED) and pair.template.regex is not None:
-            _from_diff(pair, alignment.template, found, unreadable)
+            current = _from_match(pair, cuts.get(position, {}), template, found, disagreements, unreadable,
+                                  variants, listed)
+        elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
+            _from_diff(pair, template, found, unreadable)
+    for name, values in found.items():
+        found[name] = [v._replace(value=tuple(listed[id(v)])) if id(v) in listed else v for v in values]
     return Fields(MappingProxyType({name: tuple(values) for name, values in found.items()}), tuple(disagreements),
-                  tuple(unreadable))
+                  tuple(unreadable), tuple(variants))
 
 
 def _disagreements(template: Template, fields: Fields, env: dict[str, Any], slots: tuple[Slot, ...],
@@ -65,7 +76,7 @@ def _disagreements(template: Template, fields: Fields, env: dict[str, Any], slot
     values = {}
     for slot, (start, end) in zip(slots, spans):
         try:
-            values[slot.field] = convert(slot.base, para.text[start:end])
+            values[slot.field] = convert(slot.base, para.text[start:end], template.date_order)
         except ValueError:  # InvalidValue too: a cut whose text is no value agrees with nothing
             return len(template.checks) + len(slots)
     env = {**env, **values}
@@ -81,35 +92,89 @@ def _disagreements(template: Template, fields: Fields, env: dict[str, Any], slot
     return count
 
 
-def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair) -> Any:
+def _record(found: Found, unreadable: list[UnreadableValue], slot: Slot, raw: str, line: int, pair: Pair,
+            template: Template) -> Any:
     text = " ".join(raw.split())
+    marker = withheld_marker(text, template.withheld)
     try:
-        value = convert(slot.base, raw)
+        value = Withheld(marker) if marker else convert(slot.base, raw, template.date_order)
     except InvalidValue as exc:
         unreadable.append(UnreadableValue(slot.field, slot.type, text, str(exc), line, pair.section))
         return None
     except ValueError:  # a number too long to be one
         unreadable.append(UnreadableValue(slot.field, slot.type, text, "too long to be a figure", line, pair.section))
         return None
-    found.setdefault(slot.field, []).append(Value(slot.field, value, text, line, pair.para.line, pair.section))
+    shown = marker if marker else text  # a marker without the punctuation it stood beside
+    found.setdefault(slot.field, []).append(Value(slot.field, value, shown, line, pair.para.line, pair.section))
     return value
 
 
-def _from_match(pair: Pair, cuts: dict[str, Span], found: Found, disagreements: list[Disagreement],
-                unreadable: list[UnreadableValue]) -> None:
+def withheld_marker(text: str, markers: tuple[str, ...]) -> str | None:
+    """The redaction marker the text is (punctuation around it aside), or None."""
+    if not markers or not text:
+        return None
+    bare = text.strip(_PUNCTUATION_AROUND)
+    return next((m for m in markers if bare == m or bare == m.strip(_PUNCTUATION_AROUND)), None)
+
+
+_PUNCTUATION_AROUND = " .,;:()'\""
+
+
+def _from_match(pair: Pair, cuts: dict[str, Span], template: Template, found: Found, disagreements: list[Disagreement],
+                unreadable: list[UnreadableValue], variants: list[VariantUse], listed: dict) -> Value | None:
+    """Read every placeholder of an exactly matched paragraph; the Value of its lines
+    placeholder, if it has one (the paragraphs after it add to it)."""
     numbers: dict[str, Any] = {}
+    lines_value = None
     for slot in pair.template.slots:
         start, end = cuts.get(slot.group) or pair.match.span(slot.group)
         raw = pair.para.text[start:end]
         line = pair.para.line_at(start)
+        if slot.lines:
+            items: list[str] = []
+            _read_lines(template, slot, pair, raw, start, items, unreadable)
+            lines_value = Value(slot.field, (), raw, line, pair.para.line, pair.section)
+            found.setdefault(slot.field, []).append(lines_value)
+            listed[id(lines_value)] = items
+            continue
         if slot.field is not None:
-            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair)
+            numbers[slot.group] = _record(found, unreadable, slot, raw, line, pair, template)
+            continue
+        if slot.choices is not None:
+            variants.append(VariantUse(raw, slot.choices, line, pair.template.line, pair.section))
             continue
         number = numbers.get(slot.number_group)
         singular, plural = slot.forms
         expected = singular if number == 1 else plural
         if number is not None and raw != expected:
             disagreements.append(Disagreement(pair.match.group(slot.number_group), raw, expected, line, pair))
+    return lines_value
+
+
+def _read_lines(template: Template, slot: Slot, pair: Pair, text: str, offset: int, items: list,
+                unreadable: list[UnreadableValue]) -> None:
+    """The items of a lines placeholder in `text` (which starts at `offset` of the paragraph):
+    one a line of the letter; each read by the field's type (free and text take any line)."""
+    para = pair.para
+    cuts = sorted({max(0, start - offset) for start, _ in para.line_starts if start >= offset} | {0})
+    pattern = template.compiled_type(slot.type) if slot.type not in ("text", "free") else None
+    for begin, end in zip(cuts, [*cuts[1:], len(text)]):
+        item = " ".join(text[begin:end].split())
+        if not item:
+            continue
+        line = para.line_at(offset + begin)
+        marker = withheld_marker(item, template.withheld)
+        if marker:
+            items.append(Withheld(marker))
+            continue
+        if pattern is not None and not pattern.fullmatch(item):
+            unreadable.append(UnreadableValue(slot.field, slot.type, item, f"not of the type {slot.type}",
+                                              line, pair.section))
+            continue
+        try:
+            items.append(convert(slot.base, item, template.date_order) if pattern is not None else item)
+        except ValueError as exc:
+            unreadable.append(UnreadableValue(slot.field, slot.type, item, str(exc), line, pair.section))
 
 
 def _from_diff(pair: Pair, template: Template, found: Found, unreadable: list[UnreadableValue]) -> None:
@@ -143,21 +208,22 @@ def _read_inserted(pair: Pair, template: Template, slots: list[Slot], text: str,
         pattern = template.compiled_type(slot.type)
         match = (pattern.fullmatch(stripped) if len(slots) == 1 else None) or pattern.search(stripped, position)
         if match:
-            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair)
+            _record(found, unreadable, slot, match.group(0), pair.para.line_at(offset + lead + match.start()), pair,
+                    template)
             position = match.end()
 
 
-def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int) -> str:
+def expected_text(t: TemplateParagraph, extraction: Fields | None, paragraph: int, letter_text: str = "") -> str:
     """The template paragraph as this letter should read: the values read from the letter
     paragraph starting at line `paragraph` filled in, each noun in the form its number asks
     for. A diff against it shows only edits of the boilerplate."""
     if t.regex is None:
         return t.text
     value_of = (lambda name: extraction.in_paragraph(name, paragraph)) if extraction else (lambda name: None)
-    return "".join(text for text, _ in filled(t, value_of, lambda slot: slot.label))
+    return "".join(text for text, _ in filled(t, value_of, lambda slot: slot.label, letter_text))
 
 
-def filled(t: TemplateParagraph, value_of, unknown) -> Iterator[tuple[str, str | None]]:
+def filled(t: TemplateParagraph, value_of, unknown, letter_text: str = "") -> Iterator[tuple[str, str | None]]:
     """The one walk that fills a template paragraph in: (text, field or None) for each of its
     parts, a placeholder as the value `value_of(field)` gives (else `unknown(slot)`), each
     singular/plural in the form its number asks for."""
@@ -165,6 +231,9 @@ def filled(t: TemplateParagraph, value_of, unknown) -> Iterator[tuple[str, str |
     for part in t.parts:
         if isinstance(part, str):
             yield part, None
+        elif part.choices is not None:  # the variant the letter comes closest to using: the longest it holds
+            held = [c for c in part.choices if c and c in letter_text]
+            yield (max(held, key=len) if held else part.choices[0]), None
         elif part.field:
             value = value_of(part.field)
             numbers[part.group] = value.value if value else None

@@ -39,10 +39,10 @@ from .types import convert, json_value
 # readable, every noun agreeing, no conflict, every check holding. Rules a template declares
 # report its failing checks only. A rule not named here closes the lane.
 SILENT_RULES = frozenset({
-    "boilerplate-changed", "check-failed", "data-mismatch", "duplicate-letter", "extra-paragraph",
+    "boilerplate-changed", "check-failed", "data-mismatch", "different-form", "duplicate-letter", "extra-paragraph",
     "extraction-artifact", "field-conflict", "grammar-number", "inconsistent-value", "internal-error",
     "invalid-value", "missing-letter", "missing-paragraph", "missing-section", "paragraph-moved",
-    "unknown-recipient", "unreadable-input", "unrecognised-document", "unresolved-revisions",
+    "unknown-recipient", "unreadable-input", "unrecognised-document", "unresolved-revisions", "withheld-value",
 })
 
 # The template language this lane understands, as the attributes of the compiled records. A

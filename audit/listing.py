@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .models import RawLetter, page_at
 from .report.escape import shown_path, terminal_safe as shown
+from .wording import counted
 
 
 def listing(raw: RawLetter) -> str:
@@ -14,8 +15,8 @@ def listing(raw: RawLetter) -> str:
         lines.pop()
     width = len(str(len(lines)))
     starts = {line: page for page, line in enumerate(raw.page_starts, start=1)}
-    out = [f"{shown(shown_path(raw.path))}: {len(lines)} lines"
-           + (f" on {len(raw.page_starts)} pages" if raw.page_starts else "")
+    out = [f"{shown(shown_path(raw.path))}: {counted(len(lines), 'line')}"
+           + (f" on {counted(len(raw.page_starts), 'page')}" if raw.page_starts else "")
            + (f", read as {raw.encoding}" if raw.encoding else "")]
     for number, line in enumerate(lines, start=1):
         if number in starts:

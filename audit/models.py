@@ -50,6 +50,7 @@ def status_of(findings) -> str:
     worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
     return {3: "fail", 2: "warn"}.get(worst, "pass")
 EXCERPT_CHARS = 160
+NEAR_SCORE = 95  # a paragraph this similar to its template paragraph differs by a word or two
 
 
 def page_at(page_starts: tuple[int, ...], line: int) -> int | None:
@@ -143,9 +144,19 @@ class Alignment:
     omitted_sections: tuple[str, ...] = ()  # optional sections left out altogether: nothing to report
 
     @property
+    def exact_share(self) -> float:
+        """The share of the template's required paragraphs the letter holds as written (or all
+        but a word or two): a letter of the template's kind holds most of them."""
+        found = {p.template.index for p in self.pairs
+                 if p.template is not None and not p.template.optional
+                 and (p.kind == "exact" or (p.kind in ("changed", "moved") and p.score >= NEAR_SCORE))}
+        wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
+        return len(found) / wanted if wanted else 0.0
+
+    @property
     def coverage(self) -> float:
-        found = sum(1 for p in self.pairs if p.kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.MOVED))
-        wanted = sum(1 for p in self.template.paragraphs if not p.free)
+        found = sum(1 for p in self.pairs if p.kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.MOVED) and not p.template.optional)
+        wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
         return found / wanted if wanted else 0.0
 
 
@@ -186,6 +197,20 @@ class Disagreement:
     pair: Pair
 
 
+class VariantUse(NamedTuple):
+    """Which of a phrase's accepted variants ({{one of: A | B}}) a letter used, and where."""
+
+    used: str
+    choices: tuple[str, ...]
+    line: int
+    template_line: int  # line of the template paragraph
+    section: str | None = None
+
+    def json(self) -> dict:
+        return {"line": self.line, "template_line": self.template_line, "used": self.used,
+                "choices": list(self.choices)}
+
+
 @dataclass(frozen=True)
 class Fields:
     """Every quotation of every field, in letter order."""
@@ -193,6 +218,7 @@ class Fields:
     values: Mapping[str, tuple[Value, ...]] = field(default_factory=lambda: MappingProxyType({}))
     disagreements: tuple[Disagreement, ...] = ()
     unreadable: tuple[UnreadableValue, ...] = ()  # placeholder text that is not a value of its type
+    variants: tuple[VariantUse, ...] = ()  # the accepted variant each variant placeholder took
 
     def first(self, name: str) -> Value | None:
         found = self.values.get(name)
@@ -223,6 +249,7 @@ class Letter:
     fields: Fields | None = None
     failures: tuple = ()  # checks.CheckFailure: the template's checks and conflicts that fail
     unrecognised: str | None = None  # why no template fits
+    different_form: str | None = None  # why the document is another form than its template's letters
 
 
 class QuotedField(NamedTuple):
@@ -298,6 +325,8 @@ class LetterResult:
     content_hash: str | None = None  # hash of the normalised paragraphs, for duplicate-letter
     lines: dict[str, int] = field(default_factory=dict)  # field -> line where it is first quoted
     kind: ResultKind = ResultKind.LETTER
+    variants: list[dict] = field(default_factory=list)  # accepted variants the letter used (VariantUse.json)
+    content: list[dict] = field(default_factory=list)  # the letter's own paragraphs where the template allows any
 
     @property
     def status(self) -> str:

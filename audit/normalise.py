@@ -42,6 +42,7 @@ _INLINE_MARKUP = [
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]
+_HARD_BREAK = re.compile(r"\\[ ]*$|<br\s*/?>", re.M | re.I)  # Markdown's backslash line end, HTML's <br>
 _SPACES = re.compile(r" {2,}")
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?", re.I)
 _SENTENCE_END = (".", ":", ";", "!", "?", ",")
@@ -81,6 +82,8 @@ def clean_text(text: str) -> str:
                     line = line[found.end():]
             lines[number] = line
     text = "\n".join(lines)
+    if "\\" in text or "<" in text:
+        text = _HARD_BREAK.sub(" ", text)
     for triggers, pattern, repl in _INLINE_MARKUP:
         if any(char in text for char in triggers):
             text = pattern.sub(repl, text)

@@ -8,6 +8,7 @@ rules still run on what is known (docs/architecture.md).
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -29,6 +30,9 @@ from .template import Template, by_boilerplate
 from .workers import Limits, Overrun, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
+CONTENT_CHARS, CONTENT_PARAGRAPHS = 2000, 200  # what a result keeps of a letter's own content
+DIFFERENT_FORM = 0.5  # below this share of paragraphs as written, a document is another form (different-form)
+MIN_FORM_PARAGRAPHS = 6  # a template this short is judged paragraph by paragraph
 
 
 def audit_letter(path: Path | str, settings: Settings) -> tuple[Letter, LetterResult]:
@@ -89,6 +93,11 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
             return replace(letter, unrecognised=(
                 f"No template fits this file: at best {alignment.coverage:.0%} of the paragraphs of "
                 f'"{alignment.template.title}" were found in it ({MIN_COVERAGE:.0%} needed).')), None
+        if alignment.exact_share < DIFFERENT_FORM and len(alignment.template.paragraphs) >= MIN_FORM_PARAGRAPHS:
+            return replace(letter, template=alignment.template, different_form=(
+                f'This is another form than "{alignment.template.title}": {alignment.exact_share:.0%} of the '
+                f"template's paragraphs stand in it as written (or nearly), where a letter of its kind holds "
+                f"at least {DIFFERENT_FORM:.0%}; its paragraphs are not compared one by one.")), None
         stage = "extract"
         fields = extract(alignment)
         letter = Letter(raw, document, alignment.template, alignment, fields)
@@ -193,20 +202,25 @@ def _audit_in_worker(path: Path) -> LetterResult:
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     """What the batch keeps of a letter: its fields, where each is quoted, its findings (cut to
-    their bounds, audit/bounds.py), its key and a hash of its text (the paragraphs the template explains; free text such as an image
-    description is left out, so two exports of one letter hash alike)."""
+    their bounds, audit/bounds.py), its key, its own content where the template allows any (the
+    first CONTENT_CHARS of each paragraph, CONTENT_PARAGRAPHS at most), and a hash of its whole
+    normalised text (free content included: two letters differing only in a list of URLs are
+    two letters)."""
     template = letter.template
     fields = bounded_fields(letter.fields.as_json(template)) if letter.fields is not None else {}
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
-        if template.key_field and fields.get(template.key_field) is not None:
-            result.key = str(fields[template.key_field])
+        result.variants = [used.json() for used in letter.fields.variants]
+        key = fields.get(template.key_field) if template.key_field else None
+        if key is not None and not isinstance(key, dict):  # a withheld key names nobody
+            result.key = str(key)
+    if letter.alignment is not None:
+        free = (p for p in letter.alignment.pairs if p.kind == "free" and p.template.free)
+        result.content = [{"line": p.para.line, "end_line": p.para.end_line, "where": p.template.text,
+                           "text": p.para.text[:CONTENT_CHARS]} for p in islice(free, CONTENT_PARAGRAPHS)]
     if letter.document is not None and letter.document.paragraphs:
-        if letter.alignment is not None:
-            texts = [p.para.text for p in letter.alignment.pairs if p.para is not None and p.kind != PairKind.FREE]
-        else:
-            texts = [p.text for p in letter.document.paragraphs]
+        texts = [p.text for p in letter.document.paragraphs]  # all of it: free content and lists too
         result.content_hash = hashlib.blake2b("\n".join(texts).encode("utf-8"), digest_size=16).hexdigest()
     result.findings = bounded_findings(findings, result)  # once the result's identity is known
     return result

@@ -20,7 +20,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,9 +28,12 @@ from typing import Any
 from .expr import Evaluator, ExpressionError, compile_expression
 from .models import SEVERITIES
 from .patterns import pattern_problem
-from .types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES
+from .types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
 MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
+MAX_LINES_CHARS = 200_000  # the most text a lines placeholder ({{name...}}) takes from one paragraph
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
+_OPTIONAL = "{optional}"
+_VARIANTS = re.compile(r"one of\s*:(.*)", re.S)
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -53,16 +56,29 @@ class Slot:
     """One placeholder in a paragraph; `group` is its regex group name."""
 
     group: str
-    field: str | None  # None for a singular/plural alternative
+    field: str | None  # None for a singular/plural alternative and for accepted variants
     type: str
     forms: tuple[str, str] | None = None  # (singular, plural)
     number_group: str | None = None  # the numeric slot an alternative agrees with
     base: str = "text"
+    choices: tuple[str, ...] | None = None  # the accepted variants of a phrase ({{one of: A | B}})
+    lines: bool = False  # takes the rest of the paragraph and the paragraphs after it ({{name...}})
 
     @property
     def label(self) -> str:
-        """How the template shows the slot: ⟨field⟩, or singular/plural."""
+        """How the template shows the slot: ⟨field⟩, singular/plural, or the first variant."""
+        if self.choices is not None:
+            return self.choices[0]
         return f"⟨{self.field}⟩" if self.field else "/".join(self.forms)
+
+    @property
+    def describe(self) -> str:
+        """The slot in words, for a reviewer (HTML titles)."""
+        if self.field:
+            return self.field
+        if self.choices is not None:
+            return "one of the accepted variants: " + " | ".join(f"“{c}”" for c in self.choices)
+        return f"{self.forms[0]} or {self.forms[1]}, agreeing with the number"
 
 
 Part = str | Slot  # literal text, or a placeholder
@@ -81,6 +97,9 @@ class TemplateParagraph:
     parts: tuple[Part, ...] = ()  # literal text and slots, in order
     line: int = 0  # line of the template file where the paragraph starts
     bounds: tuple[str, str, int] = ("", "", 0)  # text a match starts and ends with; its longest length
+    optional: bool = False  # a paragraph a letter may leave out ({optional} at its end)
+    withheld: re.Pattern | None = None  # the regex again, punctuation beside a slot optional (redactions)
+    markers: tuple[str, ...] = ()  # redaction markers: text that stands for a withheld value
 
     def matches(self, text: str) -> re.Match | bool | None:
         if self.regex is None:
@@ -90,7 +109,15 @@ class TemplateParagraph:
         prefix, suffix, longest = self.bounds
         if len(text) > longest or not text.startswith(prefix) or not text.endswith(suffix):
             return None
-        return self.regex.fullmatch(text)
+        found = self.regex.fullmatch(text)
+        if found is None and self.withheld is not None and any(m in text for m in self.markers):
+            found = self.withheld.fullmatch(text)  # a comma beside a redaction is no edit of the form
+        return found
+
+    @property
+    def lines_slot(self) -> Slot | None:
+        """The placeholder that takes the paragraphs after this one too ({{name...}}), if any."""
+        return self.slots[-1] if self.slots and self.slots[-1].lines else None
 
     @property
     def literal_text(self) -> str:
@@ -114,6 +141,7 @@ class FieldSpec:
     peer: bool = False  # a figure that similar letters must quote alike (inconsistent-value)
     base: str = "text"
     line: int = 0
+    lines: bool = False  # a list, one value a line ({{name...}}): the paragraphs after its label too
 
 
 @dataclass(frozen=True)
@@ -160,6 +188,8 @@ class Template:
     rules: dict[str, DeclaredRule] = field(default_factory=dict)
     bases: dict[str, str] = field(default_factory=dict)  # type name -> base type
     warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
+    withheld: tuple[str, ...] = ()  # redaction markers: text standing for a withheld value
+    date_order: str = "dmy"  # how a numeric date 02/08/2022 is read: day first, or month first
     source: str = field(default="", repr=False, compare=False)  # the text it was compiled from
 
     def __reduce__(self):
@@ -299,7 +329,13 @@ class _Parser:
         types, bases = self._types(meta.get("types", {}))
         fields = self._fields(meta.get("fields", {}), types, bases)
         rules = self._rules(meta.get("rules", {}), str(meta.get("name", self.path.stem)))
-        paragraphs, sections = self._body(body, body_line, types, bases, fields, meta)
+        markers = self._markers(meta)
+        date_order = meta.get("date_order", "dmy")
+        if date_order not in DATE_ORDERS:
+            self.problem(self._line(r"date_order\s*="), f"date_order must be \"dmy\" (31/12/2024) or \"mdy\" "
+                                                        f"(12/31/2024), not {date_order!r}")
+            date_order = "dmy"
+        paragraphs, sections = self._body(body, body_line, types, bases, fields, meta, markers)
         placed = {slot.field for p in paragraphs for slot in p.slots if slot.field}
         for spec in fields.values():
             if spec.name not in placed:
@@ -352,6 +388,8 @@ class _Parser:
             key_match=key_match,
             rules=rules,
             bases=bases,
+            withheld=markers,
+            date_order=date_order,
             warnings=tuple(f"{self.path}:{line}: {message}" for line, message in self.warnings),
         )
 
@@ -372,6 +410,14 @@ class _Parser:
         header = self.source[3:end]
         rest = self.source[end + 4:]
         return header, rest, header.count("\n") + 2
+
+    def _markers(self, meta: dict) -> tuple[str, ...]:
+        raw = meta.get("withheld", [])
+        if not isinstance(raw, list) or not all(isinstance(m, str) and m.strip() for m in raw):
+            self.problem(self._line(r"withheld\s*="), "withheld must be a list of the redaction markers that stand "
+                                                       "for withheld values, such as [\"[private]\", \"[REDACTED]\"]")
+            return ()
+        return tuple(dict.fromkeys(m.strip() for m in raw))
 
     def _toml(self, header: str) -> dict | None:
         try:
@@ -459,8 +505,11 @@ class _Parser:
             if not isinstance(peer, bool):
                 self.problem(line, f"field {name!r}: peer must be true or false")
             conflict = spec.get("conflict")
+            lines = spec.get("lines", False)
+            if not isinstance(lines, bool):
+                self.problem(line, f"field {name!r}: lines must be true or false")
             fields[name] = FieldSpec(name, kind, str(conflict) if conflict else None, peer is True,
-                                     bases[kind], line)
+                                     bases[kind], line, lines is True)
         return fields
 
     def _rules(self, raw: Any, template_name: str) -> dict[str, DeclaredRule]:
@@ -536,7 +585,10 @@ class _Parser:
         for found in _MESSAGE_PART.finditer(message):
             parts.append(("text", message[position:found.start()]))
             computed, body = found.groups()
-            if computed:
+            if not computed and "|" in body:  # {investigation|investigations}: agrees with the number before it
+                singular, _, plural = (part.strip() for part in body.partition("|"))
+                parts.append(("agree", (singular, plural)))
+            elif computed:
                 try:
                     parts.append(("value", compile_expression(body, names)[0]))
                 except ExpressionError as exc:
@@ -578,13 +630,15 @@ class _Parser:
 
     # -- body -------------------------------------------------------------------------------
 
-    def _body(self, body: str, first_line: int, types, bases, fields, meta):
+    def _body(self, body: str, first_line: int, types, bases, fields, meta, markers):
         paragraphs: list[TemplateParagraph] = []
         sections: dict[str, list] = {}
         section = str(meta.get("first_section", "Letter head"))
         sections[section] = [True, [], first_line]
-        for line, text in _blocks(_COMMENT.sub(_keep_free_markers, body), first_line):
-            heading, free = _HEADING.fullmatch(text), _FREE.fullmatch(text)
+        for line, lines in _blocks(clean_body(_COMMENT.sub(_keep_free_markers, body)), first_line):
+            raw = " ".join(" ".join(lines).split())
+            heading, free = _HEADING.fullmatch(raw), _FREE.fullmatch(raw)
+            optional = False
             if heading:
                 text = section = heading.group(1)
                 if section in sections:
@@ -592,12 +646,22 @@ class _Parser:
                                        f"{sections[section][2]}); each section needs its own heading")
                     section = f"{section} ({line})"
                 sections[section] = [not heading.group(2), [], line]
+            elif not free:
+                optional = raw.endswith(_OPTIONAL) and not raw.endswith("\\" + _OPTIONAL)
+                if optional:
+                    lines[-1] = lines[-1].rstrip()[:-len(_OPTIONAL)]
+                text = " ".join(" ".join(lines).split()).replace("\\" + _OPTIONAL, _OPTIONAL)
+                if not text:
+                    self.problem(line, "{optional} marks nothing: write it at the end of the paragraph it makes optional")
+                    continue
             index = len(paragraphs)
             if free:
                 para = TemplateParagraph(index, section, free.group(1), f"⟨{free.group(1)}⟩", free=True, line=line)
             else:
                 parts = self._placeholders(text, line, types, bases, fields)
-                para = self._assemble(index, section, text, bool(heading), parts, types, line)
+                para = self._assemble(index, section, text, bool(heading), parts, types, line, markers)
+                if optional:
+                    para = replace(para, optional=True)
             paragraphs.append(para)
             sections[section][1].append(index)
         if not paragraphs:
@@ -642,10 +706,26 @@ class _Parser:
                     last_number = slot.base in PLAIN_NUMBER_BASES
         if "".join(literal):
             parts.append("".join(literal))
+        for k, part in enumerate(parts):
+            if isinstance(part, Slot) and part.lines and k != len(parts) - 1:
+                self.problem(line, f"{{{{{part.field}...}}}} takes the rest of the paragraph and the lines after "
+                                   "it, so it must end its paragraph; move the text after it into a paragraph of its own")
         return parts
 
     def _slot(self, inner: str, line: int, types, bases, fields, after_number: bool) -> Slot | None:
         shown = "{{" + inner + "}}"
+        variants = _VARIANTS.fullmatch(inner)
+        if variants:
+            choices = tuple(" ".join(c.replace("\\|", "|").split())
+                            for c in re.split(r"(?<!\\)\|", variants.group(1)))
+            if len(choices) < 2 or len(set(choices)) < len(choices):
+                self.problem(line, f"{shown} needs two or more different variants, separated by | "
+                                   "(an empty one for a phrase that may be left out)")
+                return None
+            return Slot("", None, "variant", choices=choices)
+        lines = inner.endswith("...")
+        if lines:
+            inner = inner[:-3].rstrip()
         if "|" in inner:
             singular, _, plural = (part.strip() for part in inner.partition("|"))
             if not after_number:
@@ -657,6 +737,8 @@ class _Parser:
             self.problem(line, f"{shown}: {name!r} is not a field name (letters, digits and _)")
             return None
         spec = fields.get(name)
+        if lines and spec is None and not kind:
+            kind = "free"  # a list of any lines
         if kind and kind not in types:
             self.problem(line, f"{shown} has unknown type {kind!r}{_near(kind, types)}")
             return None
@@ -669,10 +751,12 @@ class _Parser:
         elif kind and spec.type != kind:
             self.problem(line, f"{shown} contradicts the header (or an earlier placeholder), where {name} is {spec.type}")
             return None
-        return Slot("", name, spec.type, base=spec.base)
+        if lines or spec.lines:
+            fields[name] = replace(spec, lines=True)
+        return Slot("", name, spec.type, base=spec.base, lines=lines or spec.lines)
 
-    def _assemble(self, index, section, text, heading, parts, types, line) -> TemplateParagraph:
-        paragraph = assemble(index, section, text, heading, parts, types, line)
+    def _assemble(self, index, section, text, heading, parts, types, line, markers) -> TemplateParagraph:
+        paragraph = assemble(index, section, text, heading, parts, types, line, markers)
         if isinstance(paragraph, str):
             self.problem(line, paragraph)
             return TemplateParagraph(index, section, text, text, heading, line=line)
@@ -680,34 +764,32 @@ class _Parser:
 
 
 def assemble(index: int, section: str, text: str, heading: bool, parts: list[Part],
-             types: dict[str, str], line: int = 0) -> TemplateParagraph | str:
-    """A paragraph from its parts: group names numbered, one anchored regex compiled.
-    Returns the reason as a string when the regex does not compile."""
+             types: dict[str, str], line: int = 0, markers: tuple[str, ...] = ()) -> TemplateParagraph | str:
+    """A paragraph from its parts: group names numbered, one anchored regex compiled (and, when
+    the template names redaction markers, a second one that lets punctuation beside a
+    placeholder go). Returns the reason as a string when the regex does not compile."""
     if not any(isinstance(p, Slot) for p in parts):
         literal = "".join(parts)
         return TemplateParagraph(index, section, literal, literal, heading, parts=(literal,) if literal else (), line=line)
     numbered: list[Part] = []
-    pattern, last_number = [], None
-    for k, part in enumerate(parts):
+    last_number = None
+    for part in parts:
         if isinstance(part, str):
             numbered.append(part)
-            between_slots = part.isspace() and 0 < k < len(parts) - 1 and isinstance(parts[k + 1], Slot)
-            # values side by side may also be set apart by commas ("Ms Okoro, Chief Executive")
-            pattern.append(r",?\s+" if between_slots and isinstance(parts[k - 1], Slot) else _literal_pattern(part))
             continue
         group = f"g{sum(isinstance(p, Slot) for p in numbered)}"
-        if part.field is None:
+        if part.choices is not None:
+            slot = Slot(group, None, "variant", choices=part.choices)
+        elif part.field is None:
             slot = Slot(group, None, "agreement", part.forms, last_number)
-            options = "|".join(re.escape(f) for f in sorted(set(part.forms), key=len, reverse=True))
-            pattern.append(f"(?P<{group}>{options})")
         else:
-            slot = Slot(group, part.field, part.type, None, None, part.base)
+            slot = Slot(group, part.field, part.type, None, None, part.base, lines=part.lines)
             if part.base in PLAIN_NUMBER_BASES:
                 last_number = group
-            pattern.append(f"(?P<{group}>{types[part.type]})")
         numbered.append(slot)
     try:
-        regex = re.compile("".join(pattern))
+        regex = re.compile(_pattern(numbered, types, markers, False))
+        withheld = re.compile(_pattern(numbered, types, markers, True)) if markers else None
     except re.error as exc:
         return f"the paragraph {_quote(text[:40])} does not compile to a pattern: {exc}"
     slots = tuple(p for p in numbered if isinstance(p, Slot))
@@ -715,23 +797,64 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
     literal = "".join(p for p in numbered if isinstance(p, str))
     prefix = re.match(r"\S*", numbered[0]).group(0) if isinstance(numbered[0], str) else ""
     suffix = re.search(r"\S*$", numbered[-1]).group(0) if isinstance(numbered[-1], str) else ""
-    bounds = (prefix, suffix, 2 * len(literal) + MAX_FIELD_CHARS * len(slots))
+    if markers:  # punctuation beside a redaction may differ
+        prefix, suffix = prefix.rstrip(_PUNCTUATION), suffix.lstrip(_PUNCTUATION)
+    longest = 2 * len(literal) + sum(MAX_FIELD_CHARS if s.choices is None else 2 * max(map(len, s.choices))
+                                     for s in slots)
+    if slots[-1].lines:
+        longest = MAX_LINES_CHARS
     return TemplateParagraph(index, section, text, skeleton, heading, False, regex, slots, tuple(numbered), line,
-                             bounds)
+                             (prefix, suffix, longest), withheld=withheld, markers=markers)
+
+
+_PUNCTUATION = ".,;:()[]'\""
+
+
+def _pattern(parts: list[Part], types: dict[str, str], markers: tuple[str, ...], loose: bool) -> str:
+    """The regex of a paragraph. A slot also takes a redaction marker; `loose`: punctuation
+    touching a slot is optional and may stand beside a marker."""
+    marker = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    pattern = []
+    for k, part in enumerate(parts):
+        if isinstance(part, str):
+            before = k > 0 and isinstance(parts[k - 1], Slot)
+            after = k + 1 < len(parts) and isinstance(parts[k + 1], Slot)
+            if part.isspace() and before and after:  # values side by side may also be set apart by commas
+                pattern.append(r",?\s+")
+                continue
+            literal = _literal_pattern(part, loose and before, loose and after)
+            if before and parts[k - 1].choices is not None and "" in parts[k - 1].choices \
+                    and literal.startswith(r"\s+"):
+                literal = r"\s*" + literal[3:]  # a variant left out leaves one space, not two
+            pattern.append(literal)
+        elif part.choices is not None:
+            options = sorted(set(part.choices), key=len, reverse=True)
+            pattern.append(f"(?P<{part.group}>" + "|".join(_literal_pattern(c) for c in options) + ")")
+        elif part.field is None:
+            options = "|".join(re.escape(f) for f in sorted(set(part.forms), key=len, reverse=True))
+            pattern.append(f"(?P<{part.group}>{options})")
+        elif part.lines:
+            pattern.append(f"(?P<{part.group}>.*)")
+        else:
+            value = types[part.type]
+            if marker:
+                value = f"{value}|[(\\[]*(?:{marker})[^\\w\\s]*" if loose else f"{value}|(?:{marker})"
+            pattern.append(f"(?P<{part.group}>{value})")
+    return "".join(pattern)
 
 
 def merge_paragraphs(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
     """Two template paragraphs as one, for a letter that ran them together."""
     parts = [*(first.parts or (first.text,)), " ", *(second.parts or (second.text,))]
     merged = assemble(first.index, first.section, f"{first.text} {second.text}", False, parts,
-                      template.types, first.line)
+                      template.types, first.line, template.withheld)
     if isinstance(merged, str):  # cannot happen for paragraphs that compiled alone
         raise TemplateError(merged)
     return merged
 
 
-def _blocks(body: str, first_line: int) -> Iterable[tuple[int, str]]:
-    """(line, text) of each blank-line separated block, its lines joined by single spaces."""
+def _blocks(body: str, first_line: int) -> Iterable[tuple[int, list[str]]]:
+    """(line, lines) of each blank-line separated block."""
     start, lines = 0, []
     for number, line in enumerate(body.split("\n"), start=first_line):
         if line.strip():
@@ -739,10 +862,30 @@ def _blocks(body: str, first_line: int) -> Iterable[tuple[int, str]]:
                 start = number
             lines.append(line)
         elif lines:
-            yield start, " ".join(" ".join(lines).split())
+            yield start, lines
             lines = []
     if lines:
-        yield start, " ".join(" ".join(lines).split())
+        yield start, lines
+
+
+_PROTECTED = re.compile(r"\\\{optional\}|\\\{\{|\{\{.*?\}\}|(?m:^[ ]{0,3}#{1,6}[ \t]+)|<!--.*?-->", re.S)
+_TOKEN = re.compile("\ue000(\\d+)\ue001")
+
+
+def clean_body(body: str) -> str:
+    """The template body cleaned exactly as a letter's text is (audit/normalise.clean_text: list
+    numbers, bullets, rules, link markup, hard line breaks), so that template and letter compare
+    alike; the template's own syntax (placeholders, headings, free markers) is kept aside."""
+    from .normalise import clean_text  # the normaliser's vocabulary comes from templates
+
+    kept: list[str] = []
+
+    def keep(found: re.Match) -> str:
+        kept.append(found.group(0))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    cleaned = clean_text(_PROTECTED.sub(keep, body))
+    return _TOKEN.sub(lambda found: kept[int(found.group(1))], cleaned) if kept else cleaned
 
 
 def _keep_free_markers(match: re.Match) -> str:
@@ -751,9 +894,25 @@ def _keep_free_markers(match: re.Match) -> str:
     return text if _FREE.fullmatch(" ".join(text.split())) else "\n" * text.count("\n")
 
 
-def _literal_pattern(literal: str) -> str:
-    """Escape boilerplate, tolerating any run of whitespace where the template has a space."""
-    return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", literal) if part)
+def _literal_pattern(literal: str, loose_start: bool = False, loose_end: bool = False) -> str:
+    """Escape boilerplate, tolerating any run of whitespace where the template has a space;
+    punctuation at a loose end (it touches a redacted value) may be left out."""
+    def escaped(text: str) -> str:
+        return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", text) if part)
+
+    head = tail = ""
+    if loose_start:
+        core = literal.lstrip(_PUNCTUATION)
+        if core != literal:
+            head = f"(?:{re.escape(literal[:len(literal) - len(core)])})?"
+            literal = core
+    if loose_end:
+        body = literal.rstrip()
+        core = body.rstrip(_PUNCTUATION)
+        if core != body:
+            tail = f"(?:{re.escape(body[len(core):])})?" + (r"\s*" if literal[len(body):] else "")
+            literal = core
+    return head + escaped(literal) + tail
 
 
 def _deep_line(header: str, deep: int = 32) -> int:

@@ -36,8 +36,10 @@ BASE_PATTERNS = {
     "decimal": rf"(?<![\d.,])-?(?:{_NUMBER})(?![\d])",
     "money": rf"-?(?:[£$€]\s?(?:{_NUMBER})|(?:{_NUMBER})\s?(?:{'|'.join(CODES)}))(?![\d])",
     "percent": rf"(?<![\d.,])(?:{_NUMBER})\s?%",
-    "date": r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+\d{4}",
+    "date": r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+\d{4}"
+            r"|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|(?<![\d/.-])\d{1,2}(?:/\d{1,2}/|\.\d{1,2}\.|-\d{1,2}-)\d{4}(?!\d)",
 }
+DATE_ORDERS = ("dmy", "mdy")  # how a numeric date 02/08/2022 is read (the template's date_order)
 BASES = tuple(BASE_PATTERNS)
 NUMERIC_BASES = frozenset({"int", "decimal", "money", "percent"})
 # bare numbers: a {{singular|plural}} noun may agree with one; its JSON value is a number (columns sort by it)
@@ -51,6 +53,8 @@ DESCRIPTIONS = {
 _STRICT_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _STRICT_NUMBER = re.compile(rf"-?(?:{_NUMBER})")
 _DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 
 
 class InvalidValue(ValueError):
@@ -150,9 +154,24 @@ class Money:
         return str(self)
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A value the letter withholds: a redaction marker ("[private]") stands where it would be."""
+
+    marker: str
+
+    def __str__(self) -> str:
+        return self.marker
+
+    def json(self) -> dict:
+        return {"withheld": self.marker}
+
+
 @lru_cache(maxsize=4096)  # letters of a batch share most of their dates and many figures
-def convert(base: str, raw: str) -> Any:
-    """The typed value of a placeholder's text; raises InvalidValue when it does not fit."""
+def convert(base: str, raw: str, date_order: str = "dmy") -> Any:
+    """The typed value of a placeholder's text; raises InvalidValue when it does not fit.
+    A numeric date (02/08/2022) is read day first or month first as `date_order` says; an
+    ISO date (2022-08-02) always as year, month, day."""
     text = " ".join(raw.split())
     if base == "int":
         if not _STRICT_INT.fullmatch(text):
@@ -166,6 +185,17 @@ def convert(base: str, raw: str) -> Any:
         return _decimal(text[:-1].strip())
     if base == "money":
         return money(text)
+    if base == "date" and (numeric := _ISO_DATE.fullmatch(text) or _NUMERIC_DATE.fullmatch(text)):
+        if numeric.re is _ISO_DATE:
+            year, month, day = (int(numeric.group(k)) for k in (1, 2, 3))
+        else:
+            first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+            day, month = (second, first) if date_order == "mdy" else (first, second)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            order = "month/day/year" if date_order == "mdy" and numeric.re is _NUMERIC_DATE else "day/month/year"
+            raise InvalidValue(f"not a date of the calendar (read as {order})") from None
     if base == "date":
         found = _DATE.fullmatch(text)
         month = MONTHS.get(found.group(2).lower()) if found else None
@@ -215,6 +245,8 @@ def show(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, date):
         return f"{value.day} {value.strftime('%B %Y')}"
+    if isinstance(value, tuple):
+        return "; ".join(show(item) for item in value)
     return str(value)
 
 
@@ -228,6 +260,8 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Money):
+    if isinstance(value, (Money, Withheld)):
         return value.json()
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
     return value

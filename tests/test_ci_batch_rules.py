@@ -175,7 +175,8 @@ def test_two_letters_for_the_same_authority(folder, capsys):
     assert code == 1
     found = dict(findings(report, "duplicate-letter"))
     assert set(found) == {"a.txt", "b.txt"}
-    assert "another letter for Adur District Council: letters/b.txt" in found["a.txt"]["message"]
+    assert "repeats the authority Adur District Council of letters/b.txt, whose text differs" \
+        in found["a.txt"]["message"]
     assert found["a.txt"]["line"] == 11  # where the authority is named
     assert found["a.txt"]["severity"] == "warning"
 
@@ -194,7 +195,8 @@ def test_the_same_text_twice_even_through_another_converter(folder, capsys):
     _, report, _ = run(capsys, "letters")
     found = dict(findings(report, "duplicate-letter"))
     assert set(found) == {"a.txt", "a-copy.md"}
-    assert "the same text as letters/a-copy.md" in found["a.txt"]["message"]
+    assert "repeats the whole text (every paragraph, lists and free content included) of letters/a-copy.md" \
+        in found["a.txt"]["message"]
     assert found["a-copy.md"]["excerpt"] == "identical text: Adur District Council"
 
 

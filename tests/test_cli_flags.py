@@ -113,8 +113,8 @@ def test_statistics_count_findings_per_rule(capsys):
     lines = out.splitlines()
     assert lines[0].split() == ["6", "missing-section", "error", "A", "required", "section", "of", "the",
                                 "template", "is", "absent", "from", "the", "letter."]
-    assert [line.split()[1] for line in lines] == ["missing-section", "extraction-artifact", "count-mismatch",
-                                                   "extra-paragraph"]
+    assert [line.split()[1] for line in lines] == ["missing-section", "count-mismatch", "extra-paragraph",
+                                                   "extraction-artifact"]
     assert "Compliance outcomes" not in out
 
 

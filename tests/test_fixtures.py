@@ -75,9 +75,14 @@ def test_expected_findings_and_nothing_else(results):
 
 
 def test_converter_residue_is_info_only(results):
-    assert infos(results["000"]) == [("extraction-artifact", 48)]
-    assert infos(results["002"]) == [("extraction-artifact", 45)]
-    assert infos(results["001"]) == infos(results["003"]) == infos(results["004"]) == []
+    assert infos(results["002"]) == [("extraction-artifact", 45)]  # a stray page number
+    assert infos(results["000"]) == infos(results["001"]) == infos(results["003"]) == infos(results["004"]) == []
+
+
+def test_free_content_is_the_letters_own(results):
+    # the signature image description stands where the template allows one: content, not residue
+    assert [(c["line"], c["where"]) for c in results["000"].content] == [(48, "signature image description")]
+    assert results["000"].content[0]["text"].startswith("A handwritten signature in black ink")
 
 
 def test_statuses(results):

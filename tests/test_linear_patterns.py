@@ -25,7 +25,7 @@ FLOOR = 0.15
 USES = {
     "_LINE_MARKUP[0]": "match", "_LINE_MARKUP[1]": "match", "_LINE_MARKUP[2]": "match",
     "_INLINE_MARKUP[0]": "sub", "_INLINE_MARKUP[1]": "sub", "_INLINE_MARKUP[2]": "sub",
-    "_SPACES": "sub", "_PAGE_NUMBER": "fullmatch",
+    "_SPACES": "sub", "_PAGE_NUMBER": "fullmatch", "_HARD_BREAK": "sub",
     "_HYPHENATED": "short", "_WORD_START": "match",
 }
 SHORT = 60  # normalise._joined keeps this much of a paragraph's end for _HYPHENATED

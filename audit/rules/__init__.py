@@ -33,6 +33,7 @@ BUILTIN_MODULES = (  # one module per rule; listed, so a stray file in the folde
     "boilerplate_changed",
     "check_failed",
     "data_mismatch",
+    "different_form",
     "duplicate_letter",
     "extra_paragraph",
     "extraction_artifact",
@@ -49,6 +50,7 @@ BUILTIN_MODULES = (  # one module per rule; listed, so a stray file in the folde
     "unreadable_input",
     "unrecognised_document",
     "unresolved_revisions",
+    "withheld_value",
 )
 
 

@@ -28,7 +28,7 @@ def check(letter):
         return
     for pair in letter.alignment.pairs:
         if pair.kind == PairKind.CHANGED or (pair.kind == PairKind.MOVED and pair.score < 100.0):
-            expected = expected_text(pair.template, letter.fields, pair.para.line)
+            expected = expected_text(pair.template, letter.fields, pair.para.line, pair.para.text)
             diff = word_diff(expected, pair.para.text)
             yield Issue(f"Boilerplate at line {pair.para.line} differs from the template: "
                         f"{_sentence_changes(expected, pair.para.text) or describe(diff)}."

@@ -1,9 +1,11 @@
 """Two letters in the batch are for the same recipient, or hold the same text.
 
 A batch has one letter per recipient (the template's key field). Two letters for the same
-recipient, or two files holding the same letter (compared after normalisation, so a PDF
-export and a Markdown export of one letter count as the same text), mean a letter was
-produced twice, perhaps with different figures: keep one. Letters of different templates
+recipient, or two files holding the same letter (its whole text, compared after
+normalisation: every paragraph, the lists and free content included, so two notices that
+differ only in their list of URLs are two letters; a PDF export and a Markdown export of one
+letter count as the same text), mean a letter was produced twice, perhaps with different
+figures: keep one. The message names what is equal: the whole text, or the key. Letters of different templates
 (another year) may share a recipient.
 
 Bad::
@@ -49,15 +51,17 @@ def check_batch(results, batch):
         if not n_copies and not n_rivals:
             continue
         parts = []
+        template = batch.template_of(result)
         if n_copies:
             others = [r for r in islice(copies, LISTED + 1) if r is not result]
-            parts.append(f"the same text as {_paths(others, n_copies)}")
+            parts.append(f"the whole text (every paragraph, lists and free content included) of "
+                         f"{_paths(others, n_copies)}")
         if n_rivals:
             others = _first(rivals, LISTED, result.content_hash)
-            parts.append(f"another letter for {result.key}: {_paths(others, n_rivals)}")
-        template = batch.template_of(result)
+            key = f"{template.key_field} " if template is not None and template.key_field else ""
+            parts.append(f"the {key}{result.key} of {_paths(others, n_rivals)}, whose text differs")
         what = "identical text" if n_copies else "same recipient"
-        yield result, Issue(f"This letter duplicates {'; '.join(parts)}.",
+        yield result, Issue(f"This letter repeats {'; and '.join(parts)}.",
                             QuotedField(template.key_field) if template and template.key_field else None,
                             evidence={"duplicate": what, "of": result.key or result.content_hash},
                             excerpt=f"{what}: {result.key or result.content_hash}")

@@ -1,10 +1,11 @@
 """Converter residue was found and ignored.
 
-PDF and Word converters leave things in the text that are not part of the letter:
-page numbers, descriptions of images such as a signature, and in PDF and Word files the
-running headers and footers printed on every page. They are set aside and do not count
-against the letter; this note says where, so a reviewer can confirm nothing real was
-dropped. Running text repeated on several pages is one note naming the pages.
+PDF and Word converters leave things in the text that are not part of the letter: page
+numbers, and in PDF and Word files the running headers and footers printed on every page.
+They are set aside and do not count against the letter; this note says where, so a reviewer
+can confirm nothing real was dropped. Running text repeated on several pages is one note
+naming the pages. (Text where the template allows any paragraphs, `<!-- free: … -->`, is
+the letter's own content, not residue: it is shown as such in the JSON and HTML reports.)
 
 Bad (if it were counted as text)::
 
@@ -28,13 +29,6 @@ def check(letter):
     for para in letter.document.artifacts:
         yield Issue(f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"', para,
                     {"kind": para.artifact, "text": para.text}, excerpt=para.text)
-    if letter.alignment is None:
-        return
-    for pair in letter.alignment.pairs:
-        if pair.kind == PairKind.FREE:
-            yield Issue(f'Ignored text where the template allows {with_article(pair.template.text)} '
-                        f'(line {pair.para.line}): "{excerpt(pair.para.text)}"',
-                        pair, {"kind": pair.template.text, "text": pair.para.text})
 
 
 def _dropped_by_reader(raw):

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 
 from ..data import show
 from ..models import Issue, QuotedField
+from ..wording import counted
 
 ID = "inconsistent-value"
 SEVERITY = "warning"
@@ -81,7 +82,7 @@ def _odd_ones(template, field, description, members):
             continue
         alike = "" if counts[value] == 1 else f" ({show(kind, value)} is quoted by {counts[value]} letters)"
         yield result, Issue(
-            f"{field} is {show(kind, value)} here, but {quoted} of {len(members)} peer letters "
+            f"{field} is {show(kind, value)} here, but {quoted} of {counted(len(members), 'peer letter')} "
             f"({description}) quote {show(kind, majority)}{alike}.", QuotedField(field),
             evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)},
             excerpt=f"{field} = {show(kind, value)}")

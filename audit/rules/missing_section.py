@@ -19,6 +19,7 @@ Good::
     100% of complaints we investigated were upheld.
 """
 from ..models import Issue, PairKind
+from ..wording import counted
 
 ID = "missing-section"
 SEVERITY = "error"
@@ -31,6 +32,6 @@ def check(letter):
     for title in letter.alignment.missing_sections:
         section = letter.template.sections[title]
         where = next((p for p in letter.alignment.pairs if p.kind == PairKind.MISSING and p.template.section == title), None)
-        yield Issue(f'The section "{title}" ({len(section.paragraphs)} paragraphs in the template) '
+        yield Issue(f'The section "{title}" ({counted(len(section.paragraphs), "paragraph")} in the template) '
                     f"is missing: none of its paragraphs is in the letter.",
                     where, {"section": title}, excerpt=f"expected: {title}")

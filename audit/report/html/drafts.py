@@ -181,7 +181,7 @@ def _values_html(text: str, match, slots) -> tuple[str, tuple[tuple[str, str], .
             parts.append(f'<mark title="{attribute_escape(slot.field)}">{text_escape(value)}</mark>')
             values.append((slot.field, value))
         else:
-            label = attribute_escape(f"{slot.forms[0]} or {slot.forms[1]}, agreeing with the number")
+            label = attribute_escape(slot.describe)
             parts.append(f'<mark class="agree" title="{label}">{text_escape(value)}</mark>')
         position = end
     if position < len(text):

@@ -6,6 +6,7 @@ import re
 from ...diffs import word_diff
 from ...extract import expected_text, filled
 from ...models import Fields, Letter, Pair, PairKind, Paragraph, excerpt
+from ...rules.extraction_artifact import with_article
 from ...template import TemplateParagraph
 from .views import Row, Segment
 
@@ -64,11 +65,16 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
                 else None if gone else "missing from the letter")
         return Row(f"M{k}", "missing", None, None, t.section, t.heading, note,
                    skeleton, _filled_segments(t, extraction), absent_excerpt=excerpt(t.skeleton))
-    if pair.kind in (PairKind.EXTRA, PairKind.DUPLICATE, PairKind.FREE):
-        note = {"extra": "not in the template",
-                "duplicate": f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph",
-                "free": f"free text ({t.text if t else 'tolerated'}): ignored"}[pair.kind]
-        template_side = [Segment("slot", t.text, "free text tolerated here")] if pair.kind == PairKind.FREE else []
+    if pair.kind in ("extra", "duplicate", "free"):
+        if pair.kind == "free":
+            note = _free_note(t)
+        elif pair.kind == "duplicate":
+            note = f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph"
+        else:
+            note = "not in the template"
+        template_side = ([Segment("slot", t.text if t.free else f"⟨{t.lines_slot.field}⟩",
+                                  "the letter's own content" if t.free else "more of the list")]
+                         if pair.kind == "free" else [])
         return _text_row(para, pair.kind, t.section if t else None, False, note,
                          template_side, [Segment("text", para.text)])
     note = f"moved: belongs in “{t.section}”" if pair.kind == PairKind.MOVED else None
@@ -76,7 +82,7 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
         return _text_row(para, pair.kind, t.section, t.heading, note, [], _value_segments(pair))
     if pair.kind == PairKind.EXACT:
         return _text_row(para, "exact", t.section, t.heading, None, [], [Segment("text", para.text)])
-    expected = expected_text(t, extraction, para.line)
+    expected = expected_text(t, extraction, para.line, para.text)
     diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
     diff = _mark_values(diff, t, extraction, para.line)
     return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
@@ -91,6 +97,12 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
     value_of = extraction.first if extraction else (lambda name: None)
     return [Segment("missing", text, field)
             for text, field in filled(t, value_of, lambda slot: f"[{slot.field.replace('_', ' ')}]")]
+
+
+def _free_note(t: TemplateParagraph) -> str:
+    if t.free:
+        return f"the letter's own content, where the template allows {with_article(t.text)}"
+    return f"more of {t.lines_slot.field} (a list, one item a line)"
 
 
 def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
@@ -134,8 +146,8 @@ def _slot_segments(t: TemplateParagraph) -> list[Segment]:
         if isinstance(part, str):
             segments.append(Segment("text", part))
         else:
-            label = part.field or "singular or plural, agreeing with the number"
-            segments.append(Segment("slot", part.field or "|".join(part.forms), label))
+            label = part.field or ("singular or plural, agreeing with the number" if part.forms else part.describe)
+            segments.append(Segment("slot", part.field or ("|" if part.forms else " | ").join(part.forms or part.choices), label))
     return segments
 
 
@@ -152,7 +164,7 @@ def _value_segments(pair: Pair) -> list[Segment]:
         if slot.field:
             segments.append(Segment("value", text[start:end], slot.field))
         else:
-            segments.append(Segment("agree", text[start:end], f"{slot.forms[0]} or {slot.forms[1]}, agreeing with the number"))
+            segments.append(Segment("agree", text[start:end], slot.describe))
         position = end
     if position < len(text):
         segments.append(Segment("text", text[position:]))
