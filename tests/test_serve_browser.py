@@ -129,7 +129,8 @@ def test_a_rerun_after_a_letter_changed(chromium, letters, tmp_path):
 def test_bulk_accept_of_a_filter_names_the_count_and_the_filter_language(chromium, letters, tmp_path):
     from playwright.sync_api import expect
 
-    with serving(worksheet(letters), f"sqlite:///{tmp_path / 'review.db'}") as server:
+    sheet = worksheet(letters)
+    with serving(sheet, f"sqlite:///{tmp_path / 'review.db'}") as server:
         ann = Reviewer(chromium, server.url, "ann")
         tab = ann.open("/")
         tab.fill("#q", "status:fail -rule:missing-section")
@@ -155,5 +156,5 @@ def test_bulk_accept_of_a_filter_names_the_count_and_the_filter_language(chromiu
         expect(tab.locator("[data-progress=accepted]")).to_have_text("6", timeout=15 * SECONDS)
         assert ann.dialogs == ['Accept all 6 findings matching "rule:missing-section"?']
         tab = ann.open("/?q=decision:undecided")
-        expect(tab.locator("#match-count")).to_contain_text("4 findings match")
+        expect(tab.locator("#match-count")).to_contain_text(f"{len(sheet.findings) - 6} findings match")
         ann.close()
