@@ -148,9 +148,15 @@ def add_infer_command(template_commands) -> None:
     infer.add_argument("--config", type=Path, metavar="FILE",
                        help="read exclude, extensions and max-bytes from FILE instead of the configuration found upward")
     infer.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    # what settings_from and _letter_paths read of `check`'s options: the letters are found as `check` finds them
-    infer.set_defaults(quiet=False, format=None, template=[], select=[], ignore=[], severity=[], fail_on=None, baseline=None,
-                       data=None, peer_groups=None, authority_types=None, stdin_filename=None)
+    set_check_defaults(infer)
+
+
+def set_check_defaults(parser: argparse.ArgumentParser) -> None:
+    """What settings_from, _letter_paths and the run read of `check`'s own options, for a command
+    that finds and audits letters as `check` does without offering them (`template infer`, `serve`)."""
+    parser.set_defaults(quiet=False, format=None, template=[], select=[], ignore=[], severity=[], fail_on=None,
+                        baseline=None, data=None, peer_groups=None, authority_types=None, stdin_filename=None,
+                        dask=False, scheduler=None)
 
 
 def add_discovery_options(parser: argparse.ArgumentParser) -> None:

@@ -91,6 +91,12 @@ def declared_issues(letter: Letter, rule: str):
                         failure.evidence, excerpt=failure.excerpt)
 
 
+def opening(letter: Letter, limit: int = 160) -> str:
+    """The start of the letter's first paragraph: the excerpt of a finding about the whole document."""
+    paragraphs = letter.document.paragraphs if letter.document else ()
+    return paragraphs[0].text[:limit] if paragraphs else ""
+
+
 def _short(exc: BaseException, limit: int = 200) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

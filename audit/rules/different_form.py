@@ -14,6 +14,7 @@ Bad (a notice for another publisher, sent with the same agent's form)::
 Good: a letter that holds the template's paragraphs, with its own values.
 """
 from ..models import Issue
+from .base import opening
 
 ID = "different-form"
 SEVERITY = "error"
@@ -22,6 +23,5 @@ HINT = "Check whether the file belongs in this batch; if the form changed, write
 
 def check(letter):
     if letter.different_form:
-        first = letter.document.paragraphs[0].text[:160] if letter.document and letter.document.paragraphs else ""
         yield Issue(letter.different_form, 1, {"reason": letter.different_form, "template": letter.template.name},
-                    excerpt=first)
+                    excerpt=opening(letter))

@@ -11,6 +11,7 @@ Bad::
 Good: a letter whose paragraphs are mostly a template's boilerplate.
 """
 from ..models import Issue
+from .base import opening
 
 ID = "unrecognised-document"
 SEVERITY = "error"
@@ -19,5 +20,4 @@ HINT = "Check that the file belongs to this batch and is a complete letter; or a
 
 def check(letter):
     if letter.unrecognised:
-        first = letter.document.paragraphs[0].text[:160] if letter.document and letter.document.paragraphs else ""
-        yield Issue(letter.unrecognised, 1, {"reason": letter.unrecognised}, excerpt=first)
+        yield Issue(letter.unrecognised, 1, {"reason": letter.unrecognised}, excerpt=opening(letter))

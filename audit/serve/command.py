@@ -11,6 +11,8 @@ DEFAULT_URL = "sqlite:///review.db"  # an SQLite file in the current folder
 
 
 def add_commands(commands, parser_class) -> None:
+    from ..cli import add_discovery_options, set_check_defaults
+
     serve = commands.add_parser("serve", help="audit letters and serve the worksheet for a team of reviewers")
     serve.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="letter files and folders")
     serve.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
@@ -24,14 +26,10 @@ def add_commands(commands, parser_class) -> None:
     serve.add_argument("--users", type=Path, metavar="FILE",
                        help="reviewers and their password hashes (letter-audit review passwd); required to listen "
                             "beyond this machine, and then every reviewer logs in")
-    serve.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip files and folders matching this pattern inside directories (repeatable)")
+    add_discovery_options(serve)
     serve.add_argument("--config", type=Path, metavar="FILE", help="read settings from FILE")
     serve.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    serve.set_defaults(severity=[], select=[], ignore=[], fail_on=None, baseline=None, data=None, peer_groups=None,
-                       authority_types=None, extensions=None, max_bytes=None, max_memory=None, timeout=None,
-                       no_default_excludes=False, format=None, dask=False, scheduler=None,
-                       stdin_filename=None, quiet=False)
+    set_check_defaults(serve)
 
     review = commands.add_parser("review", help="the decisions `serve` keeps: export, import, users")
     actions = review.add_subparsers(dest="review_command", required=True, parser_class=parser_class)
