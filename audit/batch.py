@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .data import PeerGroups, DataTable, Reconciliation, load_peer_groups, load_data, reconcile
+from .evidence import evidence_json
 from .models import Finding, Issue, LetterResult, QuotedField, ResultKind
 from .rules.base import crash_finding
 from .settings import Settings
@@ -105,7 +106,7 @@ def batch_finding(rule: str, severity: str, issue: Issue, result: LetterResult, 
     else:
         line, section = anchor if isinstance(anchor, int) else 1, None
     return Finding(rule, severity, issue.message, line, section, issue.excerpt or "", issue.diff, line,
-                   evidence=issue.evidence)
+                   evidence=evidence_json(issue.evidence))
 
 
 def fields_needed(batch: BatchContext):

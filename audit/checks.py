@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import InvalidOperation
 from typing import Any, Mapping
 
+from .evidence import Evidence
 from .expr import Missing
 from .models import INTERNAL_ERROR, Fields, Value
 from .types import CurrencyMismatch, Withheld, show
@@ -24,16 +25,68 @@ WITHHELD_VALUE = "withheld-value"
 
 
 @dataclass(frozen=True)
+class Quoted(Evidence):
+    """A value as the letter wrote it, and where."""
+
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class QuotedDifferently(Evidence):
+    """A field the letter quotes with different values, in the letter's order (field-conflict)."""
+
+    field: str
+    values: tuple[Quoted, ...]
+
+
+@dataclass(frozen=True)
+class NotEvaluated(Evidence):
+    """A check left out because values it needs are withheld (withheld-value)."""
+
+    check: str
+    withheld: Mapping[str, Quoted]
+
+
+@dataclass(frozen=True)
+class DoesNotHold(Evidence):
+    """A check that does not hold: the values it read and what its message computed."""
+
+    check: str
+    fields: Mapping[str, Quoted]
+    computed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CurrenciesMixed(Evidence):
+    """A check whose money is of two currencies."""
+
+    check: str
+    fields: Mapping[str, Quoted]
+    problem: str
+
+
+@dataclass(frozen=True)
+class CannotRun(Evidence):
+    """A check that cannot be evaluated (internal-error): the exception it raised."""
+
+    check: str
+    fields: Mapping[str, Quoted]
+    template: str
+    exception: str
+
+
+@dataclass(frozen=True)
 class CheckFailure:
     rule: str
     message: str
     anchors: tuple[Value, ...]  # the quotations it is about, the one to point at first
-    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    evidence: Evidence = field(compare=False)
 
     @property
     def excerpt(self) -> str:
-        if "values" in self.evidence:  # a field quoted differently, in the letter's order
-            return "; ".join(f"line {q['line']}: {q['value']}" for q in self.evidence["values"])
+        if isinstance(self.evidence, QuotedDifferently):  # in the letter's order
+            return "; ".join(f"line {q.line}: {q.value}" for q in self.evidence.values)
         return "; ".join(f"{v.field} = {v.raw} (line {v.line})" for v in self.anchors)
 
 
@@ -47,7 +100,7 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
             failures.append(CheckFailure(
                 spec.conflict or FIELD_CONFLICT, f"{spec.name} is quoted with different values: {quoted}.",
                 (odd, *(v for v in values if v is not odd)),
-                {"field": spec.name, "values": [_quoted(v) for v in values]}))
+                QuotedDifferently(spec.name, tuple(_quoted(v) for v in values))))
     env = fields.environment(template.constants)
     for check in template.checks:
         if any(env.get(name) is None for name in check.names):
@@ -77,7 +130,7 @@ def _not_evaluated(check, fields: Fields, withheld: list[str]) -> CheckFailure:
     return CheckFailure(WITHHELD_VALUE, f"The check “{check.source}” was not evaluated: "
                                         f"{'the value' if len(shown) == 1 else 'the values'} of {named} "
                                         f"{'is' if len(shown) == 1 else 'are'} withheld.",
-                        shown, {"check": check.source, "withheld": {v.field: _quoted(v) for v in shown}})
+                        shown, NotEvaluated(check.source, {v.field: _quoted(v) for v in shown}))
 
 
 def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exception | None) -> CheckFailure:
@@ -85,13 +138,13 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
     its evidence is built only now, for the few checks that fail."""
     # point at the field the message names first: the figure it calls into question
     shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
-    evidence = {"check": check.source, "fields": {v.field: _quoted(v) for v in shown}}
+    quoted = {v.field: _quoted(v) for v in shown}
     if problem is None:
         return CheckFailure(check.rule, render(check, fields, env), shown,
-                            {**evidence, "computed": _computed(check, env)})
+                            DoesNotHold(check.source, quoted, _computed(check, env)))
     if isinstance(problem, CurrencyMismatch):
         return CheckFailure(check.rule, f"The check “{check.source}” cannot hold: {problem}.", shown,
-                            {**evidence, "problem": str(problem)})
+                            CurrenciesMixed(check.source, quoted, str(problem)))
     reason = ("division by zero" if isinstance(problem, ZeroDivisionError) else
               "the arithmetic has no defined result" if isinstance(problem, InvalidOperation)
               else f"{type(problem).__name__}: {problem}")
@@ -100,7 +153,7 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
         INTERNAL_ERROR,
         f"The check “{check.source}” of the template {template.name!r} (line {check.line}) could not "
         f"be evaluated with {values}: {reason}. The template's check needs a guard or a fix.",
-        shown, {**evidence, "template": template.name, "exception": f"{type(problem).__name__}: {problem}"})
+        shown, CannotRun(check.source, quoted, template.name, f"{type(problem).__name__}: {problem}"))
 
 
 def render(check, fields: Fields, env: dict[str, Any]) -> str:
@@ -121,10 +174,10 @@ def render(check, fields: Fields, env: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _computed(check, env) -> list:
+def _computed(check, env) -> tuple[str, ...]:
     """Each {=expression} of the message, as the message shows it ("?" when it cannot be computed)."""
-    return [("?" if (value := _safe(part, env)) is None else show(value))
-            for kind, part in check.message if kind == "value"]
+    return tuple(("?" if (value := _safe(part, env)) is None else show(value))
+                 for kind, part in check.message if kind == "value")
 
 
 def _safe(evaluator, env):
@@ -134,8 +187,8 @@ def _safe(evaluator, env):
         return None
 
 
-def _quoted(value: Value) -> dict:
-    return {"value": value.raw, "line": value.line}
+def _quoted(value: Value) -> Quoted:
+    return Quoted(value.raw, value.line)
 
 
 def _odd_one_out(values: tuple[Value, ...]) -> Value:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Mapping, NamedTuple, Union
 from .types import json_value
 
 if TYPE_CHECKING:
+    from .evidence import Evidence
     from .template import Template, TemplateParagraph
 
 class PairKind(StrEnum):
@@ -272,7 +273,7 @@ class Issue:
 
     message: str
     anchor: Anchor = None
-    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    evidence: "Evidence | None" = field(default=None, compare=False, hash=False)  # the rule's own record type
     diff: tuple[tuple[str, str], ...] | None = None
     excerpt: str | None = None  # when the anchor's own text is not the evidence to show
 
@@ -288,7 +289,7 @@ class Finding:
     diff: tuple[tuple[str, str], ...] | None = None  # ("=", "+", "-", text) word-level diff
     end_line: int | None = None
     page: int | None = None
-    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)  # Issue.evidence as data
     identity: str | None = field(default=None, compare=False)  # fingerprint of the evidence before a cut (bounds.py)
 
     def json(self) -> dict:

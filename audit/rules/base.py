@@ -12,6 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..evidence import evidence_json
 from ..models import INTERNAL_ERROR, Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
 
 
@@ -65,7 +66,7 @@ def to_finding(rule: str, severity: str, issue: Issue, page_starts: tuple[int, .
     line, end_line, section, shown = locate(issue.anchor)
     return Finding(rule, severity, issue.message, line, section,
                    issue.excerpt if issue.excerpt is not None else shown, issue.diff,
-                   end_line, page_at(page_starts, line), issue.evidence)
+                   end_line, page_at(page_starts, line), evidence_json(issue.evidence))
 
 
 def locate(anchor) -> tuple[int, int, str | None, str]:
