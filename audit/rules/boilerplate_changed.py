@@ -12,7 +12,10 @@ Good::
 
     During the year, we delivered 118 courses, training more than 1,400 people.
 """
+from dataclasses import dataclass
+
 from ..diffs import describe, word_diff
+from ..evidence import Evidence
 from ..extract import expected_text
 from ..language import sentences
 from ..models import Issue, PairKind
@@ -21,6 +24,14 @@ from ..types import DESCRIPTIONS
 ID = "boilerplate-changed"
 SEVERITY = "warning"
 HINT = "Read the diff: restore the template's wording unless the change was approved."
+
+
+@dataclass(frozen=True)
+class Edited(Evidence):
+    """The template's paragraph as the letter's values fill it, and the letter's paragraph."""
+
+    template: str
+    text: str
 
 
 def check(letter):
@@ -33,7 +44,7 @@ def check(letter):
             yield Issue(f"Boilerplate at line {pair.para.line} differs from the template: "
                         f"{_sentence_changes(expected, pair.para.text) or describe(diff)}."
                         f"{_unread_fields(letter, pair)}",
-                        pair, {"template": expected, "text": pair.para.text}, tuple(diff))
+                        pair, Edited(expected, pair.para.text), tuple(diff))
 
 
 def _sentence_changes(expected: str, actual: str) -> str:
