@@ -15,11 +15,22 @@ Good::
     Yours sincerely,
     Revenues Manager
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue, PairKind, excerpt
 
 ID = "missing-paragraph"
 SEVERITY = "error"
 HINT = "Look at the named place in the letter and restore the paragraph from the template."
+
+
+@dataclass(frozen=True)
+class Missing(Evidence):
+    """The template's paragraph (placeholders as ⟨…⟩) and the section where it belongs."""
+
+    template: str
+    section: str | None
 
 
 def check(letter):
@@ -31,4 +42,4 @@ def check(letter):
             what = "heading" if pair.template.heading else "paragraph"
             legend = " (⟨…⟩ stands for a value each letter fills in)" if pair.template.slots else ""
             yield Issue(f'A template {what} is missing after line {pair.line}: "{excerpt(pair.template.skeleton)}"'
-                        f"{legend}.", pair, {"template": pair.template.skeleton, "section": pair.section})
+                        f"{legend}.", pair, Missing(pair.template.skeleton, pair.section))
