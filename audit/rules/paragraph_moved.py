@@ -14,11 +14,22 @@ Good::
     ...
     Yours sincerely,
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue, PairKind, excerpt
 
 ID = "paragraph-moved"
 SEVERITY = "warning"
 HINT = "Put the paragraph back where the template has it, or confirm the new order was intended."
+
+
+@dataclass(frozen=True)
+class Moved(Evidence):
+    """The moved paragraph's text and the template's section it belongs in."""
+
+    text: str
+    section: str | None
 
 
 def check(letter):
@@ -28,4 +39,4 @@ def check(letter):
         if pair.kind == PairKind.MOVED:
             yield Issue(f'Paragraph at line {pair.para.line} is out of the template\'s order; it belongs in '
                         f'"{pair.template.section}": "{excerpt(pair.para.text)}"',
-                        pair, {"text": pair.para.text, "section": pair.template.section})
+                        pair, Moved(pair.para.text, pair.template.section))
