@@ -18,12 +18,20 @@ Good::
     Complaints upheld
     100% of complaints we investigated were upheld.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue, PairKind
 from ..wording import counted
 
 ID = "missing-section"
 SEVERITY = "error"
 HINT = "Compare the letter with the template; if the section was never generated, re-run the mail merge for this letter."
+
+
+@dataclass(frozen=True)
+class MissingSection(Evidence):
+    section: str  # its title
 
 
 def check(letter):
@@ -34,4 +42,4 @@ def check(letter):
         where = next((p for p in letter.alignment.pairs if p.kind == PairKind.MISSING and p.template.section == title), None)
         yield Issue(f'The section "{title}" ({counted(len(section.paragraphs), "paragraph")} in the template) '
                     f"is missing: none of its paragraphs is in the letter.",
-                    where, {"section": title}, excerpt=f"expected: {title}")
+                    where, MissingSection(title), excerpt=f"expected: {title}")
