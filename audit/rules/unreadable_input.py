@@ -11,6 +11,9 @@ Bad: a PDF or Word file saved with a .txt name.
 
 Good: the letter exported as plain text or Markdown.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 
 ID = "unreadable-input"
@@ -18,7 +21,12 @@ SEVERITY = "error"
 HINT = "Open the file: re-export it as plain text (UTF-8), Markdown, .docx or a PDF with a text layer."
 
 
+@dataclass(frozen=True)
+class Unreadable(Evidence):
+    reason: str  # why the reader gave up, as it said it
+
+
 def check(letter):
     error = letter.raw.error
     if error:  # a reason ("is 12 MB, ...") completes "The file ..."; a sentence stands as it is
-        yield Issue(error if error[:1].isupper() else f"The file {error}.", 1, {"reason": error})
+        yield Issue(error if error[:1].isupper() else f"The file {error}.", 1, Unreadable(error))
