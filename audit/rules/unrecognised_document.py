@@ -10,6 +10,9 @@ Bad::
 
 Good: a letter whose paragraphs are mostly a template's boilerplate.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 from .base import opening
 
@@ -18,6 +21,11 @@ SEVERITY = "error"
 HINT = "Check that the file belongs to this batch and is a complete letter; or add a template for its kind."
 
 
+@dataclass(frozen=True)
+class Unrecognised(Evidence):
+    reason: str  # why no template fits
+
+
 def check(letter):
     if letter.unrecognised:
-        yield Issue(letter.unrecognised, 1, {"reason": letter.unrecognised}, excerpt=opening(letter))
+        yield Issue(letter.unrecognised, 1, Unrecognised(letter.unrecognised), excerpt=opening(letter))
