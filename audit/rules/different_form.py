@@ -13,6 +13,9 @@ Bad (a notice for another publisher, sent with the same agent's form)::
 
 Good: a letter that holds the template's paragraphs, with its own values.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 from .base import opening
 
@@ -21,7 +24,13 @@ SEVERITY = "error"
 HINT = "Check whether the file belongs in this batch; if the form changed, write a template for the new form."
 
 
+@dataclass(frozen=True)
+class OtherForm(Evidence):
+    reason: str  # how little of the template the document holds
+    template: str  # the template it was compared with
+
+
 def check(letter):
     if letter.different_form:
-        yield Issue(letter.different_form, 1, {"reason": letter.different_form, "template": letter.template.name},
+        yield Issue(letter.different_form, 1, OtherForm(letter.different_form, letter.template.name),
                     excerpt=opening(letter))
