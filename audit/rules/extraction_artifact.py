@@ -14,12 +14,31 @@ Bad (if it were counted as text)::
 Good: the page number is reported here and ignored.
 """
 import re
+from dataclasses import dataclass
 
-from ..models import Issue, PairKind, excerpt, page_at
+from ..evidence import Evidence
+from ..models import Issue, excerpt, page_at
 
 ID = "extraction-artifact"
 SEVERITY = "info"
 HINT = "Nothing to do unless the ignored text is real letter content."
+
+
+@dataclass(frozen=True)
+class Stray(Evidence):
+    """A paragraph the normaliser set aside."""
+
+    kind: str  # what it is ("page number")
+    text: str
+
+
+@dataclass(frozen=True)
+class LeftOut(Evidence):
+    """Running text of one kind and wording a PDF or Word reader left out."""
+
+    kind: str  # what it is ("running header")
+    text: tuple[str, ...]  # each wording found
+    pages: tuple[int, ...]
 
 
 def check(letter):
@@ -28,7 +47,7 @@ def check(letter):
         return
     for para in letter.document.artifacts:
         yield Issue(f'Ignored a stray {para.artifact} at line {para.line}: "{para.text}"', para,
-                    {"kind": para.artifact, "text": para.text}, excerpt=para.text)
+                    Stray(para.artifact, para.text), excerpt=para.text)
 
 
 def _dropped_by_reader(raw):
@@ -44,7 +63,7 @@ def _dropped_by_reader(raw):
         where = f" on {_pages(pages)}" if pages else ""
         kinds = f"{kind}s" if len(texts) > 1 else kind
         yield Issue(f"Ignored the {kinds}{where}: {quoted}", found[0][0],
-                    {"kind": kind, "text": texts, "pages": pages}, excerpt=excerpt(texts[0]))
+                    LeftOut(kind, tuple(texts), tuple(pages)), excerpt=excerpt(texts[0]))
 
 
 def _pages(pages: list[int]) -> str:
