@@ -13,8 +13,10 @@ Good::
 
     Statistics are based on a total of 1 detailed investigation
 """
+from dataclasses import dataclass
 from itertools import islice
 
+from ..evidence import Evidence
 from ..language import agreement_matcher, candidate_spans, number_value, pipeline
 from ..models import Issue, PairKind, excerpt
 
@@ -24,12 +26,21 @@ HINT = "Correct the noun (or the number, if the number is the mistake)."
 MAX_SPANS = 500  # number-noun candidates read per letter: bounds the work on a hostile file
 
 
+@dataclass(frozen=True)
+class Disagrees(Evidence):
+    """A number, the noun after it as written, and the form the number asks for."""
+
+    number: str
+    noun: str
+    expected: str
+
+
 def check(letter):
     if letter.fields is None:
         return
     for d in letter.fields.disagreements:
         yield Issue(f'"{d.number} ... {d.noun}" does not agree: with {d.number} it should be "{d.expected}".',
-                    d.line, {"number": d.number, "noun": d.noun, "expected": d.expected},
+                    d.line, Disagrees(d.number, d.noun, d.expected),
                     excerpt=excerpt(d.pair.para.text))
     # text the template does not explain: find number ... noun candidates with a regex, and
     # let spaCy (loaded only when there is one) read just those short spans
@@ -57,6 +68,6 @@ def check(letter):
             if expected != word:
                 yield Issue(f'"{doc[first:last].text}" does not agree: with {number.text} it should be "{expected}".',
                             pair.para.line_at(start + number.idx),
-                            {"number": number.text, "noun": noun.text, "expected": expected},
+                            Disagrees(number.text, noun.text, expected),
                             excerpt=excerpt(pair.para.text))
                 break
