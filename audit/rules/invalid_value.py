@@ -13,11 +13,22 @@ Good::
 
     a total of £150
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 
 ID = "invalid-value"
 SEVERITY = "error"
 HINT = "Correct the value in the letter (or the field's type in the template, if the letter is right)."
+
+
+@dataclass(frozen=True)
+class NotOfType(Evidence):
+    field: str
+    type: str  # the field's type, as the template names it
+    value: str  # the letter's text
+    problem: str  # what it is not ("not a whole number")
 
 
 def check(letter):
@@ -27,7 +38,7 @@ def check(letter):
         kind = _kind(letter.template, bad.type)
         why = "" if kind.startswith(bad.reason.removeprefix("not ")) else f", which is {bad.reason}"
         yield Issue(f"{bad.field} should be {kind}, but the letter has “{bad.raw}”{why}.", bad.line,
-                    {"field": bad.field, "type": bad.type, "value": bad.raw, "problem": bad.reason},
+                    NotOfType(bad.field, bad.type, bad.raw, bad.reason),
                     excerpt=f"{bad.field} = {bad.raw}")
 
 
