@@ -14,6 +14,9 @@ Bad (Word, Review > Track Changes left on)::
 Good: every change accepted or rejected and every comment deleted (Review > Accept >
 Accept All Changes; Review > Delete > Delete All Comments in Document), then saved.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 
 ID = "unresolved-revisions"
@@ -21,6 +24,16 @@ SEVERITY = "warning"
 HINT = "Open the file in Word, accept or reject every tracked change, delete the comments, and save it."
 
 _KINDS = (("insertions", "insertion"), ("deletions", "deletion"), ("moves", "move"), ("comments", "comment"))
+
+
+@dataclass(frozen=True)
+class Unresolved(Evidence):
+    """Lines of the text read where each kind of revision is left."""
+
+    insertions: tuple[int, ...]
+    deletions: tuple[int, ...]
+    moves: tuple[int, ...]
+    comments: tuple[int, ...]
 
 
 def check(letter):
@@ -38,4 +51,5 @@ def check(letter):
     listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
     yield Issue(f"The Word file still holds {listed} that nobody accepted or rejected; "
                 f"the letter was audited with every change accepted.", min(lines),
-                {kind: list(getattr(revisions, kind)) for kind, _ in _KINDS}, excerpt=listed)
+                Unresolved(tuple(revisions.insertions), tuple(revisions.deletions), tuple(revisions.moves),
+                           tuple(revisions.comments)), excerpt=listed)
