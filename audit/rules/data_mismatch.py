@@ -15,13 +15,25 @@ Good::
 
     We will refund £105.25, the amount you have overpaid.
 """
+from dataclasses import dataclass
+
 from ..data import letter_value, same, show, typed
+from ..evidence import Evidence
 from ..models import Issue, QuotedField
 
 ID = "data-mismatch"
 SEVERITY = "error"
 HINT = "Compare the letter's figure with the source data row named in the message; correct whichever is wrong."
 BATCH = True
+
+
+@dataclass(frozen=True)
+class DataDiffers(Evidence):
+    """A field whose value in the letter is not the data's, each as the field's type shows it."""
+
+    field: str
+    letter: str
+    data: str
 
 
 def check_batch(results, batch):
@@ -47,5 +59,5 @@ def check_batch(results, batch):
             yield result, Issue(
                 f"{column} is {show(kind, actual)} in the letter but {show(kind, expected)} in the data ({where}).",
                 QuotedField(column),
-                evidence={"field": column, "letter": show(kind, actual), "data": show(kind, expected)},
+                evidence=DataDiffers(column, show(kind, actual), show(kind, expected)),
                 excerpt=f"{column}: letter {show(kind, actual)}, data {show(kind, expected)}")
