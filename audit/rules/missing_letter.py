@@ -9,12 +9,21 @@ Bad: the data has a row for account AB123456 and the batch no letter for it.
 
 Good: one letter for every row of the data.
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue
 
 ID = "missing-letter"
 SEVERITY = "error"
 HINT = "Produce the letter for each listed row, or remove the row from the data if none is due."
 BATCH = True
+
+
+@dataclass(frozen=True)
+class NoLetter(Evidence):
+    key: str  # the row's key: whom the missing letter is for
+    data: str  # the data file's name
 
 
 def check_batch(results, batch):
@@ -26,4 +35,4 @@ def check_batch(results, batch):
     for row in found.rows_without_letter:
         name = row.cells[table.key]
         yield carrier, Issue(f'No letter in the batch for {table.key} "{name}" ({table.path.name} line {row.line}).',
-                             row.line, evidence={"key": name, "data": table.path.name}, excerpt=name)
+                             row.line, evidence=NoLetter(name, table.path.name), excerpt=name)
