@@ -13,12 +13,21 @@ Good::
 
     Your refund for account AB123456
 """
+from dataclasses import dataclass
+
+from ..evidence import Evidence
 from ..models import Issue, QuotedField
 
 ID = "unknown-recipient"
 SEVERITY = "warning"
 HINT = "Check the letter's key (whom it is for) against the data file, or add its row to the data."
 BATCH = True
+
+
+@dataclass(frozen=True)
+class UnknownKey(Evidence):
+    key: str  # the letter's key
+    closest: str | None  # the data's closest row, described; None when the data has no rows
 
 
 def check_batch(results, batch):
@@ -33,5 +42,5 @@ def check_batch(results, batch):
         template = batch.template_of(result)
         yield result, Issue(
             f'{table.key} "{result.key}" matches no row of {table.path.name}{hint}.', QuotedField(template.key_field),
-            evidence={"key": result.key, "closest": table.where(table.rows[closest.index]) if closest else None},
+            evidence=UnknownKey(result.key, table.where(table.rows[closest.index]) if closest else None),
             excerpt=f"{table.key} = {result.key}")
