@@ -16,8 +16,10 @@ Bad::
 Good: each recipient has exactly one letter in the batch.
 """
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import islice
 
+from ..evidence import Evidence
 from ..models import Issue, QuotedField
 from ..names import normalise_name
 
@@ -26,6 +28,12 @@ SEVERITY = "warning"
 HINT = "Keep one of the letters: check which file is the one meant for publication."
 BATCH = True
 LISTED = 5  # other files named in one message
+
+
+@dataclass(frozen=True)
+class Duplicate(Evidence):
+    duplicate: str  # what is repeated: "identical text" or "same recipient"
+    of: str  # the letter's key, or its text's hash when it has none
 
 
 def check_batch(results, batch):
@@ -63,7 +71,7 @@ def check_batch(results, batch):
         what = "identical text" if n_copies else "same recipient"
         yield result, Issue(f"This letter repeats {'; and '.join(parts)}.",
                             QuotedField(template.key_field) if template and template.key_field else None,
-                            evidence={"duplicate": what, "of": result.key or result.content_hash},
+                            evidence=Duplicate(what, result.key or result.content_hash),
                             excerpt=f"{what}: {result.key or result.content_hash}")
 
 
