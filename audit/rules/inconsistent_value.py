@@ -19,8 +19,10 @@ Good::
     This compares to an average of 45% in similar areas.
 """
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from ..data import show
+from ..evidence import Evidence
 from ..models import Issue, QuotedField
 from ..wording import counted
 
@@ -30,6 +32,15 @@ HINT = "Peer-wide figures are the same for every letter of a group: check this l
 BATCH = True
 MIN_MAJORITY = 3  # peers that must agree before one letter can be called odd
 RATIO = 3  # the majority value must be quoted this many times as often as the odd one
+
+
+@dataclass(frozen=True)
+class OddValue(Evidence):
+    """A peer-wide field's value in this letter and the one most peers quote, as its type shows them."""
+
+    field: str
+    value: str
+    majority: str
 
 
 def check_batch(results, batch):
@@ -84,5 +95,5 @@ def _odd_ones(template, field, description, members):
         yield result, Issue(
             f"{field} is {show(kind, value)} here, but {quoted} of {counted(len(members), 'peer letter')} "
             f"({description}) quote {show(kind, majority)}{alike}.", QuotedField(field),
-            evidence={"field": field, "value": show(kind, value), "majority": show(kind, majority)},
+            evidence=OddValue(field, show(kind, value), show(kind, majority)),
             excerpt=f"{field} = {show(kind, value)}")
