@@ -12,9 +12,10 @@ a finding's identity (baseline, SARIF) does not depend on the cut.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from .evidence import Evidence
 from .models import Finding, LetterResult
 
 CONTEXT = 200  # characters of unchanged text kept on each side of a change
@@ -22,6 +23,14 @@ CHANGE = 1000  # characters of one change
 TEXT = 2000  # characters of a message or any other text of the evidence, or of a field's value
 PER_RULE = 100  # findings of one rule listed for one letter
 _SIDES = {"template": "+", "text": "-"}  # evidence key -> the diff runs that are not part of it
+
+
+@dataclass(frozen=True)
+class MoreFindings(Evidence):
+    """The findings of one rule past PER_RULE in a letter: how many, from which line."""
+
+    more: int
+    first_line: int
 
 
 def more(count: int) -> str:
@@ -71,7 +80,7 @@ def bounded_findings(findings: list[Finding], result: LetterResult) -> list[Find
                             f"{len(rest):,} more {rule} findings in this letter, on lines {min(lines)} to "
                             f"{max(lines)}, are not listed one by one (only the first {PER_RULE} are).",
                             min(lines), end_line=max(lines), page=rest[0].page,
-                            evidence={"more": len(rest), "first_line": min(lines)}))
+                            evidence=MoreFindings(len(rest), min(lines)).json()))
     if over:
         kept.sort(key=lambda f: f.line)
     return kept

@@ -29,8 +29,6 @@ def evidence_json(record: Evidence | None) -> dict[str, Any]:
     bug in the rule: a free-form dict would let a renamed key change fingerprints unseen."""
     if record is None:
         return {}
-    if isinstance(record, Mapping):  # TEMPORARY while rules move to records
-        return dict(record)
     if not isinstance(record, Evidence):
         raise TypeError(f"a rule's evidence must be a record of an Evidence type, not {type(record).__name__}")
     return record.json()

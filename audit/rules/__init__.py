@@ -4,7 +4,8 @@ and the rules templates declare ([rules.ID] in a template's header).
 A rule module (listed in BUILTIN_MODULES) defines ID (stable, kebab-case), SEVERITY (error,
 warning or info), HINT (how a reviewer checks a finding) and check(letter) -> iterable of
 Issue, each anchored to what it is about (audit/rules/base.py derives line, section and
-excerpt from the anchor). The first
+excerpt from the anchor) and carrying a record of the module's own Evidence type (audit/evidence.py),
+whose fields are the finding's evidence and its fingerprint. The first
 docstring line is the rule's summary. A batch rule, which needs the whole batch, sets
 BATCH = True and defines check_batch(results, batch) -> iterable of (LetterResult, Issue)
 instead (see audit/batch.py).

@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..evidence import evidence_json
+from ..evidence import Evidence, evidence_json
 from ..models import INTERNAL_ERROR, Finding, Issue, Letter, Pair, Paragraph, Value, excerpt, page_at
 
 
@@ -30,6 +30,15 @@ class RuleInfo:
     batch: bool = False
     check_batch: Any = field(default=None, repr=False)
     template: str | None = None  # the template that declares the rule; None for a built-in rule
+
+
+@dataclass(frozen=True)
+class Crashed(Evidence):
+    """What raised, and how (internal-error); the traceback is for the bug report."""
+
+    rule: str  # what failed: "The rule missing-paragraph", "The understand stage"
+    exception: str
+    traceback: str
 
 
 def run_rules(letter: Letter, rules, severity_of) -> list[Finding]:
@@ -58,8 +67,7 @@ def crash_finding(what: str, exc: BaseException) -> Finding:
         INTERNAL_ERROR, "error",
         f"{what} failed on this letter ({type(exc).__name__}: {_short(exc)}); what it checks was "
         "not checked here. This is a bug in letter-audit or in the template: please report it.",
-        1, evidence={"rule": what, "exception": f"{type(exc).__name__}: {_short(exc)}",
-                     "traceback": traceback.format_exc(limit=20)})
+        1, evidence=Crashed(what, f"{type(exc).__name__}: {_short(exc)}", traceback.format_exc(limit=20)).json())
 
 
 def to_finding(rule: str, severity: str, issue: Issue, page_starts: tuple[int, ...] = ()) -> Finding:
