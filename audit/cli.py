@@ -678,11 +678,11 @@ def plain_text(doc: str) -> str:
     indented under their caption, no reStructuredText markup (`::`, double backquotes)."""
     import textwrap
 
-    from .report.html.rules_page import doc_blocks
+    from .report.html.rules_page import BlockKind, doc_blocks
 
     parts = []
     for block in doc_blocks(doc):
-        if block.kind == "example":
+        if block.kind == BlockKind.EXAMPLE:
             parts.append(f"{block.label}:\n{textwrap.indent(block.text, '    ')}")
         else:
             parts.append(textwrap.fill(block.text, width=88))

@@ -23,7 +23,7 @@ from ...models import Letter, LetterResult, PairKind
 from ..escape import shown_path
 from .overlay import lay_over, pair_row
 from .render import attribute_escape, row_html, text_escape
-from .views import Link, PageDraft, RowHtml
+from .views import Link, PageDraft, RowHtml, RowKind, SegmentKind
 
 # a draft record: path digest, digest of the fingerprints its page was written with, length; then the draft
 _HEADER = struct.Struct(">16s8sI")
@@ -123,7 +123,7 @@ def make_draft(ctx: Letter) -> PageDraft:
         rows = _rows_in_step(ctx)
         if rows is None:
             rows = tuple(RowHtml(row.anchor, row.kind, row.line, row.last_line, row.section, row.absent_excerpt,
-                                 tuple((s.label, s.text) for s in row.letter if s.kind == "value"), row_html(row))
+                                 tuple((s.label, s.text) for s in row.letter if s.kind == SegmentKind.VALUE), row_html(row))
                          for row in lay_over(ctx))
     except Exception as exc:  # a bug must not stop the report: the page still lists the findings
         return failed_draft(template, types, exc)
@@ -163,7 +163,7 @@ def _rows_in_step(ctx: Letter) -> tuple[RowHtml, ...] | None:
             inner = text_escape(para.text)
         else:
             inner, values = _values_html(para.text, pair.match, t.slots)
-        rows.append(RowHtml(f"L{line}", "exact", line, para.end_line, t.section, None, values,
+        rows.append(RowHtml(f"L{line}", RowKind.EXACT, line, para.end_line, t.section, None, values,
                             f'<div id="L{line}"{heading} data-ln="{line}"><p>{inner}</p>'))
     return tuple(rows)
 

@@ -8,9 +8,10 @@ from ...extract import expected_text, filled
 from ...models import Fields, Letter, Pair, PairKind, Paragraph, excerpt
 from ...rules.extraction_artifact import with_article
 from ...template import TemplateParagraph
-from .views import Row, Segment
+from .views import Row, RowKind, Segment, SegmentKind
 
-_DIFF_KIND = {"=": "text", "+": "ins", "-": "del"}
+_DIFF_KIND = {"=": SegmentKind.TEXT, "+": SegmentKind.INSERTED, "-": SegmentKind.DELETED}
+_ROW_KIND = {kind: RowKind(kind.value) for kind in PairKind}  # a pair's row is of the pair's kind
 # Findings about template text the letter lacks name the line after which it is missing;
 # they point at the struck-out row of that text, which stands after that line.
 ABOUT_ABSENT_TEXT = {"missing-paragraph", "missing-section"}
@@ -27,11 +28,11 @@ def lay_over(ctx: Letter) -> list[Row]:
         _unique_anchors(rows)
         _mark_where_moved_paragraphs_belong(rows, list(ctx.alignment.pairs))
     elif ctx.document is not None:
-        rows = [_plain_row(p, "unmatched", None) for p in ctx.document.paragraphs]
+        rows = [_plain_row(p, RowKind.UNMATCHED, None) for p in ctx.document.paragraphs]
     else:
         return []
     for para in ctx.document.artifacts:
-        _insert_by_line(rows, _plain_row(para, "artifact", f"ignored: {para.artifact}"))
+        _insert_by_line(rows, _plain_row(para, RowKind.ARTIFACT, f"ignored: {para.artifact}"))
     _unique_anchors(rows)
     _mark_page_breaks(rows, ctx.document.page_starts)
     return rows
@@ -63,29 +64,29 @@ def pair_row(pair: Pair, extraction: Fields | None, missing_sections: tuple[str,
         first_of_section = gone and t.heading
         note = (f"section “{t.section}” missing" if first_of_section
                 else None if gone else "missing from the letter")
-        return Row(f"M{k}", "missing", None, None, t.section, t.heading, note,
+        return Row(f"M{k}", RowKind.MISSING, None, None, t.section, t.heading, note,
                    skeleton, _filled_segments(t, extraction), absent_excerpt=excerpt(t.skeleton))
-    if pair.kind in ("extra", "duplicate", "free"):
-        if pair.kind == "free":
+    if pair.kind in (PairKind.EXTRA, PairKind.DUPLICATE, PairKind.FREE):
+        if pair.kind == PairKind.FREE:
             note = _free_note(t)
-        elif pair.kind == "duplicate":
+        elif pair.kind == PairKind.DUPLICATE:
             note = f"repeats line {pair.duplicate_of}" if pair.duplicate_of else "repeats a template paragraph"
         else:
             note = "not in the template"
-        template_side = ([Segment("slot", t.text if t.free else f"⟨{t.lines_slot.field}⟩",
+        template_side = ([Segment(SegmentKind.SLOT, t.text if t.free else f"⟨{t.lines_slot.field}⟩",
                                   "the letter's own content" if t.free else "more of the list")]
-                         if pair.kind == "free" else [])
-        return _text_row(para, pair.kind, t.section if t else None, False, note,
-                         template_side, [Segment("text", para.text)])
+                         if pair.kind == PairKind.FREE else [])
+        return _text_row(para, _ROW_KIND[pair.kind], t.section if t else None, False, note,
+                         template_side, [Segment(SegmentKind.TEXT, para.text)])
     note = f"moved: belongs in “{t.section}”" if pair.kind == PairKind.MOVED else None
     if pair.match is not None:  # its template side is the letter's with slots for values (built by the page)
-        return _text_row(para, pair.kind, t.section, t.heading, note, [], _value_segments(pair))
+        return _text_row(para, _ROW_KIND[pair.kind], t.section, t.heading, note, [], _value_segments(pair))
     if pair.kind == PairKind.EXACT:
-        return _text_row(para, "exact", t.section, t.heading, None, [], [Segment("text", para.text)])
+        return _text_row(para, RowKind.EXACT, t.section, t.heading, None, [], [Segment(SegmentKind.TEXT, para.text)])
     expected = expected_text(t, extraction, para.line, para.text)
     diff = [Segment(_DIFF_KIND[op], text) for op, text in word_diff(expected, para.text) if text]
     diff = _mark_values(diff, t, extraction, para.line)
-    return _text_row(para, pair.kind, t.section, t.heading, note or "boilerplate changed", diff, diff)
+    return _text_row(para, _ROW_KIND[pair.kind], t.section, t.heading, note or "boilerplate changed", diff, diff)
 
 
 def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Segment]:
@@ -93,9 +94,9 @@ def _filled_segments(t: TemplateParagraph, extraction: Fields | None) -> list[Se
     filled with the value the letter gives that field elsewhere (or the field's name in words
     when it gives none), each singular/plural in the form its number asks for."""
     if t.regex is None:
-        return [Segment("missing", t.text)]
+        return [Segment(SegmentKind.MISSING, t.text)]
     value_of = extraction.first if extraction else (lambda name: None)
-    return [Segment("missing", text, field)
+    return [Segment(SegmentKind.MISSING, text, field)
             for text, field in filled(t, value_of, lambda slot: f"[{slot.field.replace('_', ' ')}]")]
 
 
@@ -105,22 +106,23 @@ def _free_note(t: TemplateParagraph) -> str:
     return f"more of {t.lines_slot.field} (a list, one item a line)"
 
 
-def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair]) -> None:
+def _mark_where_moved_paragraphs_belong(rows: list[Row], pairs: list[Pair | None]) -> None:
     """After the last row whose template paragraph comes before a moved paragraph's, a row
     saying the paragraph belongs here; the two rows link to each other."""
     moved = [(row, pair) for row, pair in zip(rows, pairs) if pair.kind == PairKind.MOVED]
-    for row, pair in moved:  # `pairs` is the caller's copy: it grows with the rows
+    for row, pair in moved:  # `pairs` is the caller's copy: it grows with the rows (None for a marker)
         position = 0
-        for k, (other, other_pair) in enumerate(zip(rows, pairs)):
-            t = other_pair.template
-            if other_pair.kind != PairKind.MOVED and t is not None and t.index < pair.template.index:
+        for k, other_pair in enumerate(pairs):
+            t = other_pair.template if other_pair is not None else None
+            if other_pair is not None and other_pair.kind != PairKind.MOVED and t is not None \
+                    and t.index < pair.template.index:
                 position = k + 1
-        ghost = Row(f"{row.anchor}-belongs", "belongs", None, None, pair.template.section, False,
-                    f"line {row.line} belongs here", [], [Segment("text", _first_words(pair.para.text))],
+        ghost = Row(f"{row.anchor}-belongs", RowKind.BELONGS, None, None, pair.template.section, False,
+                    f"line {row.line} belongs here", [], [Segment(SegmentKind.TEXT, _first_words(pair.para.text))],
                     partner=row.anchor)
         row.partner = ghost.anchor
         rows.insert(position, ghost)
-        pairs.insert(position, Pair(PairKind.BELONGS, None, None))
+        pairs.insert(position, None)
 
 
 def _first_words(text: str, words: int = 12) -> str:
@@ -128,26 +130,26 @@ def _first_words(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def _text_row(para: Paragraph, kind, section, heading, note, template_side, letter_side) -> Row:
+def _text_row(para: Paragraph, kind: RowKind, section, heading, note, template_side, letter_side) -> Row:
     return Row(f"L{para.line}", kind, para.line, para.line_starts[-1][1], section, heading, note,
                template_side, letter_side)
 
 
-def _plain_row(para: Paragraph, kind: str, note: str | None) -> Row:
-    return _text_row(para, kind, None, False, note, [], [Segment("text", para.text)])
+def _plain_row(para: Paragraph, kind: RowKind, note: str | None) -> Row:
+    return _text_row(para, kind, None, False, note, [], [Segment(SegmentKind.TEXT, para.text)])
 
 
 def _slot_segments(t: TemplateParagraph) -> list[Segment]:
     """The template paragraph with each placeholder as a labelled slot."""
     if t.regex is None:
-        return [Segment("text", t.text)]
+        return [Segment(SegmentKind.TEXT, t.text)]
     segments = []
     for part in t.parts:
         if isinstance(part, str):
-            segments.append(Segment("text", part))
+            segments.append(Segment(SegmentKind.TEXT, part))
         else:
             label = part.field or ("singular or plural, agreeing with the number" if part.forms else part.describe)
-            segments.append(Segment("slot", part.field or ("|" if part.forms else " | ").join(part.forms or part.choices), label))
+            segments.append(Segment(SegmentKind.SLOT, part.field or ("|" if part.forms else " | ").join(part.forms or part.choices), label))
     return segments
 
 
@@ -160,14 +162,14 @@ def _value_segments(pair: Pair) -> list[Segment]:
         if start < 0:
             continue
         if start > position:
-            segments.append(Segment("text", text[position:start]))
+            segments.append(Segment(SegmentKind.TEXT, text[position:start]))
         if slot.field:
-            segments.append(Segment("value", text[start:end], slot.field))
+            segments.append(Segment(SegmentKind.VALUE, text[start:end], slot.field))
         else:
-            segments.append(Segment("agree", text[start:end], slot.describe))
+            segments.append(Segment(SegmentKind.AGREE, text[start:end], slot.describe))
         position = end
     if position < len(text):
-        segments.append(Segment("text", text[position:]))
+        segments.append(Segment(SegmentKind.TEXT, text[position:]))
     return segments
 
 
@@ -180,7 +182,7 @@ def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Fields |
     pending = [(name, value.raw) for name, value in values if value]
     marked: list[Segment] = []
     for segment in diff:
-        if segment.kind != "text" or not pending:
+        if segment.kind != SegmentKind.TEXT or not pending:
             marked.append(segment)
             continue
         rest = segment.text
@@ -190,12 +192,12 @@ def _mark_values(diff: list[Segment], t: TemplateParagraph, extraction: Fields |
             if not found:
                 break
             if found.start():
-                marked.append(Segment("text", rest[:found.start()]))
-            marked.append(Segment("value", raw, name))
+                marked.append(Segment(SegmentKind.TEXT, rest[:found.start()]))
+            marked.append(Segment(SegmentKind.VALUE, raw, name))
             rest = rest[found.end():]
             pending.pop(0)
         if rest:
-            marked.append(Segment("text", rest))
+            marked.append(Segment(SegmentKind.TEXT, rest))
     return marked
 
 
@@ -214,7 +216,7 @@ def _row_for(finding, rows: list[Row]) -> Row | None:
         for row in rows[(covering + 1) if covering is not None else 0:]:
             if row.line is not None:
                 break
-            if row.kind == "missing":
+            if row.kind == RowKind.MISSING:
                 absent.append(row)
         for row in absent:
             if finding.excerpt and row.absent_excerpt == finding.excerpt:

@@ -8,6 +8,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .views import RowKind, SegmentKind
+
 HERE = Path(__file__).parent
 TEMPLATE_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
@@ -27,12 +29,12 @@ def json_data(value) -> Markup:
 
 # How each kind of text segment is marked up (views.Segment); text is escaped, always.
 _SEGMENT_TAGS = {
-    "value": ("mark", None),  # the most frequent kind: a bare <mark> keeps pages small
-    "agree": ("mark", "agree"),
-    "slot": ("span", "slot"),
-    "ins": ("ins", None),
-    "del": ("del", None),
-    "missing": ("del", "missing"),
+    SegmentKind.VALUE: ("mark", None),  # the most frequent kind: a bare <mark> keeps pages small
+    SegmentKind.AGREE: ("mark", "agree"),
+    SegmentKind.SLOT: ("span", "slot"),
+    SegmentKind.INSERTED: ("ins", None),
+    SegmentKind.DELETED: ("del", None),
+    SegmentKind.MISSING: ("del", "missing"),
 }
 
 
@@ -56,7 +58,7 @@ def _segments(segments) -> str:
     parts = []
     for segment in segments:
         text = text_escape(segment.text)
-        if segment.kind == "text":
+        if segment.kind == SegmentKind.TEXT:
             parts.append(text)
             continue
         tag, css_class = _SEGMENT_TAGS[segment.kind]
@@ -95,19 +97,19 @@ def environment() -> Environment:
 
 # Rows are rendered here rather than in the page template: a batch of 10,000 letters has
 # some 400,000 rows, and a template loop with its conditionals is the report's slowest part.
-_ROW_NOTES = {"belongs": "where it stands"}
+_ROW_NOTES = {RowKind.BELONGS: "where it stands"}
 
 
 def row_html(row) -> str:
     """One row of the letter (views.Row) as HTML, without its closing tag. Every text is escaped.
     Kept terse, as most of a page is rows: a matching paragraph is `<div id="L12" data-ln="12">
     <p>text</p>`; other kinds add a class; the line number is shown by the stylesheet."""
-    classes = "" if row.kind == "exact" else f"kind-{row.kind}"
+    classes = "" if row.kind == RowKind.EXACT else f"kind-{row.kind}"
     if row.heading:
         classes = f"{classes} heading".lstrip()
     parts = [f'<div id="{attribute_escape(row.anchor)}"', f' class="{classes}"' if classes else "",
              f' data-ln="{row.line}">' if row.line else ">"]
-    if row.kind in ("missing", "free"):  # other rows' template side is built in the browser when asked for
+    if row.kind in (RowKind.MISSING, RowKind.FREE):  # other rows' template side is built in the browser when asked for
         parts.append(f'<p class="tmpl">{_segments(row.template)}</p>')
     parts.append(f"<p>{_segments(row.letter)}</p>")
     if row.note or row.partner or row.pages:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class BlockKind(StrEnum):
+    TEXT = "text"  # a paragraph of the rule's documentation
+    EXAMPLE = "example"  # an indented example, shown as written
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # text | example
+    kind: BlockKind
     text: str
     label: str = ""  # an example's caption ("Bad", "Good")
 
@@ -35,19 +41,19 @@ def doc_blocks(doc: str) -> list[Block]:
     caption = None
     for chunk in _chunks(doc):
         if caption is not None and chunk.startswith((" ", "\t")):
-            blocks.append(Block("example", textwrap.dedent(chunk).strip("\n"), caption))
+            blocks.append(Block(BlockKind.EXAMPLE, textwrap.dedent(chunk).strip("\n"), caption))
             caption = None
             continue
         if caption is not None:
-            blocks.append(Block("text", caption + ":"))
+            blocks.append(Block(BlockKind.TEXT, caption + ":"))
             caption = None
         text = " ".join(chunk.split()).replace("``", "")
         if text.endswith("::"):
             caption = text[:-2]
         elif text:
-            blocks.append(Block("text", text))
+            blocks.append(Block(BlockKind.TEXT, text))
     if caption is not None:
-        blocks.append(Block("text", caption + ":"))
+        blocks.append(Block(BlockKind.TEXT, caption + ":"))
     return blocks
 
 

@@ -7,19 +7,43 @@ which render.py builds from escaped text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
+
+
+class SegmentKind(StrEnum):
+    """What a run of text within a paragraph is (its value is its markup's name, render.py)."""
+
+    TEXT = "text"  # boilerplate
+    VALUE = "value"  # a placeholder's value in the letter
+    AGREE = "agree"  # a singular or plural the template lets the letter choose
+    SLOT = "slot"  # a placeholder in the template
+    INSERTED = "ins"  # words the letter added
+    DELETED = "del"  # words the template had
+    MISSING = "missing"  # template text the letter lacks
+
+
+class RowKind(StrEnum):
+    """What a row of a letter's page is: the kind of its alignment row (models.PairKind), or
+    one the page adds (its value is its CSS class, kind-<value>)."""
+
+    EXACT = "exact"
+    CHANGED = "changed"
+    MOVED = "moved"
+    FREE = "free"
+    EXTRA = "extra"
+    DUPLICATE = "duplicate"
+    MISSING = "missing"
+    BELONGS = "belongs"  # where a moved paragraph belongs
+    ARTIFACT = "artifact"  # converter residue the normaliser set aside (a page number)
+    UNMATCHED = "unmatched"  # a paragraph of a letter no template was laid over
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of text within a paragraph.
+    """A run of text within a paragraph."""
 
-    kind: text (boilerplate), value (a placeholder's value in the letter), agree (a singular or
-    plural the template lets the letter choose), slot (a placeholder in the template),
-    ins / del (words the letter added / the template had), missing (template text the letter lacks).
-    """
-
-    kind: str
+    kind: SegmentKind
     text: str
     label: str | None = None  # the field a value or slot stands for, shown on hover
 
@@ -29,7 +53,7 @@ class Row:
     """One paragraph of the letter laid over its template (or a template paragraph it lacks)."""
 
     anchor: str  # element id: L<line> for letter text, M<n> for a missing paragraph
-    kind: str  # exact | changed | moved | belongs | free | extra | duplicate | missing | artifact | unmatched
+    kind: RowKind
     line: int | None
     last_line: int | None
     section: str | None
@@ -75,7 +99,7 @@ class RowHtml(NamedTuple):
     comments of its findings go before it) and what placing findings on it needs."""
 
     anchor: str
-    kind: str
+    kind: RowKind
     line: int | None
     last_line: int | None
     section: str | None
