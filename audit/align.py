@@ -127,7 +127,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
     while i < len(letter) and j < len(canon):
         expected, para = canon[j], letter[i]
         if lines_from is not None and not _next_matches(template, j, para.text):
-            pairs.append(Pair("free", para, lines_from, line=para.line, section=lines_from.section))
+            pairs.append(Pair(PairKind.FREE, para, lines_from, line=para.line, section=lines_from.section))
             i += 1
             continue
         lines_from = None
@@ -163,7 +163,7 @@ def _in_step(document: Document, template: Template) -> Alignment | None:
         lines_from = expected if expected.lines_slot is not None else None
         i, j = i + 1, j + 1
     while lines_from is not None and i < len(letter):
-        pairs.append(Pair("free", letter[i], lines_from, line=letter[i].line, section=lines_from.section))
+        pairs.append(Pair(PairKind.FREE, letter[i], lines_from, line=letter[i].line, section=lines_from.section))
         i += 1
     while j < len(canon) and (canon[j].optional or _optional_heading(template, canon[j])):
         if canon[j].optional:
@@ -251,9 +251,9 @@ def _full(document: Document, template: Template) -> Alignment:
             continue
         while upcoming is not None and upcoming[0] <= i:
             upcoming = next(following, None)
-        if i not in by_letter and pairs and pairs[-1].kind in ("exact", "changed", "free") \
+        if i not in by_letter and pairs and pairs[-1].kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.FREE) \
                 and pairs[-1].template is not None and pairs[-1].template.lines_slot is not None:
-            pairs.append(Pair("free", para, pairs[-1].template))  # a line of the list its label starts
+            pairs.append(Pair(PairKind.FREE, para, pairs[-1].template))  # a line of the list its label starts
             continue
         if i in by_letter:
             t = canon[by_letter[i]]

@@ -53,7 +53,7 @@ def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
     listed: dict[int, list[str]] = {}  # id of a lines placeholder's Value -> its items, while they grow
     current: Value | None = None  # the lines value the paragraphs now being read belong to
     for position, pair in enumerate(alignment.pairs):
-        if pair.kind == "free" and current is not None and pair.template is not None \
+        if pair.kind == PairKind.FREE and current is not None and pair.template is not None \
                 and pair.template.lines_slot is not None:
             _read_lines(template, pair.template.lines_slot, pair, pair.para.text, 0, listed[id(current)], unreadable)
             continue
@@ -61,7 +61,7 @@ def _extract(alignment: Alignment, cuts: dict[int, dict[str, Span]]) -> Fields:
         if pair.match is not None:
             current = _from_match(pair, cuts.get(position, {}), template, found, disagreements, unreadable,
                                   variants, listed)
-        elif pair.kind in ("changed", "moved") and pair.template.regex is not None:
+        elif pair.kind in (PairKind.CHANGED, PairKind.MOVED) and pair.template.regex is not None:
             _from_diff(pair, template, found, unreadable)
     for name, values in found.items():
         found[name] = [v._replace(value=tuple(listed[id(v)])) if id(v) in listed else v for v in values]

@@ -30,7 +30,6 @@ class PairKind(StrEnum):
     EXTRA = "extra"  # a paragraph the template does not have
     DUPLICATE = "duplicate"  # a template paragraph given again
     MISSING = "missing"  # a template paragraph the letter lacks (no letter paragraph)
-    BELONGS = "belongs"  # the HTML page's marker where a moved paragraph belongs
 
 
 class ResultKind(StrEnum):
@@ -150,7 +149,7 @@ class Alignment:
         but a word or two): a letter of the template's kind holds most of them."""
         found = {p.template.index for p in self.pairs
                  if p.template is not None and not p.template.optional
-                 and (p.kind == "exact" or (p.kind in ("changed", "moved") and p.score >= NEAR_SCORE))}
+                 and (p.kind == PairKind.EXACT or (p.kind in (PairKind.CHANGED, PairKind.MOVED) and p.score >= NEAR_SCORE))}
         wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
         return len(found) / wanted if wanted else 0.0
 

@@ -216,7 +216,7 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
         if key is not None and not isinstance(key, dict):  # a withheld key names nobody
             result.key = str(key)
     if letter.alignment is not None:
-        free = (p for p in letter.alignment.pairs if p.kind == "free" and p.template.free)
+        free = (p for p in letter.alignment.pairs if p.kind == PairKind.FREE and p.template.free)
         result.content = [{"line": p.para.line, "end_line": p.para.end_line, "where": p.template.text,
                            "text": p.para.text[:CONTENT_CHARS]} for p in islice(free, CONTENT_PARAGRAPHS)]
     if letter.document is not None and letter.document.paragraphs:

@@ -78,7 +78,7 @@ def _repeated_passages(pairs):
         if kind == PairKind.DUPLICATE:
             first = k if first is None else first
             last, count = k, count + 1
-        elif kind not in ("extra", "free") and first is not None:
+        elif kind not in (PairKind.EXTRA, PairKind.FREE) and first is not None:
             if count >= RUN:
                 yield first, last
             first, count = None, 0
