@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from ..normalise import normalise
@@ -47,11 +48,17 @@ _MARKED_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ ]")
 _WHOLE_WORD = re.compile(r"(?<![A-Za-z-])[A-Za-z]+(?:-[A-Za-z]+)*(?![A-Za-z-])")
 
 
+class BlockKind(StrEnum):
+    TEXT = "text"  # wording most letters share, holes and all
+    HEADING = "heading"
+    FREE = "free"  # where letters have paragraphs of their own
+
+
 @dataclass
 class Block:
     """One paragraph of the inferred template."""
 
-    kind: str  # text | heading | free
+    kind: BlockKind
     wording: Wording
     section: str
     letters: int  # letters holding it
@@ -107,7 +114,7 @@ class Inference:
 
     @property
     def sections(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind == "heading"]
+        return [b for b in self.blocks if b.kind == BlockKind.HEADING]
 
 
 class InferenceError(ValueError):
@@ -136,7 +143,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     split = version_split(columns, used, max(MIN_VERSION, math.ceil(VERSION_SHARE * used))) \
         if len(sample) == len(paths) else None  # a larger batch: versions are not sought in a sample
     blocks = build_blocks(columns, letters, used)
-    if not any(block.kind == "text" for block in blocks):
+    if not any(block.kind == BlockKind.TEXT for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
     fields = name_fields(blocks)
     values = [(letters[i].path, {n: value(f.kind, f.values.get(i)) for n, f in fields.items()})
@@ -248,7 +255,7 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
             holders = set(heading.members)
             optional = _optional(len(holders), used)
             note = _presence(len(holders), used, optional)
-            blocks.append(Block("heading", Wording(title), title, len(heading.members), note, optional))
+            blocks.append(Block(BlockKind.HEADING, Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least)
     return blocks
 
@@ -299,14 +306,14 @@ def _section_blocks(body: list[Column], letters: list[Letter], title: str, holde
         rare = {i for c in pending for i in c.members}
         if pending and len(rare) >= max(2, FREE_SHARE * holders):
             example = _opening(next(iter(pending[0].texts(letters).values())))
-            blocks.append(Block("free", Wording(f'paragraphs found in {len(rare)} letters, e.g. "{example}"',
+            blocks.append(Block(BlockKind.FREE, Wording(f'paragraphs found in {len(rare)} letters, e.g. "{example}"',
                                                 free=True), title, len(rare)))
         pending = []
         if column is None:
             break
         members = {i: letters[i].paragraphs[p] for i, p in column.members.items()}
         shared = wording(members)
-        kind = "free" if shared.free else "text"
+        kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
         note = f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else ""

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from itertools import combinations, permutations
 from pathlib import Path
 
@@ -24,9 +25,19 @@ PROBE_BREAKS = 0.25  # a candidate broken by more than this share of the probe i
 MAX_FIGURES = 60  # the search for sums and rates is cubic: beyond this many figures it is skipped
 
 
+class RelationKind(StrEnum):
+    """What a relation found between fields says (as a check of the template)."""
+
+    EQUAL = "equal"  # a == b
+    SUM = "sum"  # total == a + b + ...
+    AT_MOST = "le"  # a <= b
+    RATE = "rate"  # rate == round(100 * part / whole)
+    YEAR = "year"  # a date's year is the batch's year (plus an offset)
+
+
 @dataclass
 class Relation:
-    kind: str  # equal | sum | le | rate | year
+    kind: RelationKind
     fields: tuple[str, ...]
     offset: int = 0  # for `year`: the field's year is the batch's year plus this
     applies: int = 0  # letters in which all its fields were read
@@ -47,18 +58,18 @@ class Relation:
             return None
 
     def _holds(self, found: list, year: int | None) -> bool | None:
-        if self.kind == "equal":
+        if self.kind == RelationKind.EQUAL:
             return found[0] == found[1]
-        if self.kind == "sum":
+        if self.kind == RelationKind.SUM:
             return found[0] == sum(found[2:], found[1])
-        if self.kind == "le":
+        if self.kind == RelationKind.AT_MOST:
             return found[0] <= found[1]
-        if self.kind == "rate":
+        if self.kind == RelationKind.RATE:
             rate, part, whole = found
             if whole == 0:
                 return None
             return rounds_to(rate, Decimal(100) * part / whole)
-        if self.kind == "year":
+        if self.kind == RelationKind.YEAR:
             return year is not None and found[0].year == year + self.offset
         raise ValueError(self.kind)
 
@@ -78,20 +89,20 @@ class Relation:
     @property
     def kept(self) -> bool:
         allowed = int(BREAK_SHARE * self.applies)
-        if self.kind != "le" and self.applies >= SMALL_BATCH:
+        if self.kind != RelationKind.AT_MOST and self.applies >= SMALL_BATCH:
             allowed = max(allowed, 1)  # one faulty letter in a small batch; "a <= b" holds by chance too often
         return self.applies >= MIN_LETTERS and len(self.breakers) <= allowed
 
     @property
     def expr(self) -> str:
         f = self.fields
-        if self.kind == "equal":
+        if self.kind == RelationKind.EQUAL:
             return f"{f[0]} == {f[1]}"
-        if self.kind == "sum":
+        if self.kind == RelationKind.SUM:
             return f"{f[0]} == {' + '.join(f[1:])}"
-        if self.kind == "le":
+        if self.kind == RelationKind.AT_MOST:
             return f"{f[0]} <= {f[1]}"
-        if self.kind == "rate":
+        if self.kind == RelationKind.RATE:
             return f"{f[2]} == 0 or rounds_to({f[0]}, 100 * {f[1]} / {f[2]})"
         return f"year({f[0]}) == {self._year}"
 
@@ -103,14 +114,14 @@ class Relation:
     def message(self) -> str:
         f, label = self.fields, [name.replace("_", " ") for name in self.fields]
         gives = f"The letter gives {label[0]} as {{{f[0]}}}"
-        if self.kind == "equal":
+        if self.kind == RelationKind.EQUAL:
             return f"{gives} but {label[1]} as {{{f[1]}}}; in the other letters they are the same."
-        if self.kind == "sum":
+        if self.kind == RelationKind.SUM:
             parts = " plus ".join(f"{label[k]} ({{{f[k]}}})" for k in range(1, len(f)))
             return f"{gives}, but {parts} makes {{={' + '.join(f[1:])}}}."
-        if self.kind == "le":
+        if self.kind == RelationKind.AT_MOST:
             return f"{gives}, more than {label[1]} ({{{f[1]}}}); in the other letters it is never more."
-        if self.kind == "rate":
+        if self.kind == RelationKind.RATE:
             return (f"{gives}, but {{{f[1]}}} of {{{f[2]}}} ({label[1]} of {label[2]}) "
                     f"is {{=round(100 * {f[1]} / {f[2]})}}%.")
         return f"{gives}, but in the other letters it falls in {{={self._year}}}."
@@ -145,7 +156,7 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
     found: list[Relation] = []
     for group in (numbers, rates, dates, texts):
         for a, b in combinations(group, 2):
-            if kinds[a] == kinds[b] and {a, b} <= varies and kept(r := Relation("equal", (a, b))):
+            if kinds[a] == kinds[b] and {a, b} <= varies and kept(r := Relation(RelationKind.EQUAL, (a, b))):
                 found.append(r)
     equal = {frozenset(r.fields) for r in found}
     figures = numbers if len(numbers) <= MAX_FIGURES else []
@@ -153,7 +164,7 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
         for b, c in combinations([n for n in figures if n != a and n in nonzero], 2):
             if {frozenset((a, b)), frozenset((a, c))} & equal:
                 continue
-            if kept(r := Relation("sum", (a, b, c))):
+            if kept(r := Relation(RelationKind.SUM, (a, b, c))):
                 found.append(r)
     found += _totals(grids, numbers, kept)
     found += _order(letters, figures, equal, found, kept, _apart(grids))
@@ -162,14 +173,14 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
             continue
         best = None
         for part, whole in permutations(figures, 2):
-            relation = Relation("rate", (rate, part, whole))
+            relation = Relation(RelationKind.RATE, (rate, part, whole))
             if kept(relation) and (best is None or relation.holds > best.holds):
                 best = relation
         if best:
             found.append(best)
     for name in dates:
         for offset in (0, -1, 1):
-            if kept(r := Relation("year", (name,), offset)):
+            if kept(r := Relation(RelationKind.YEAR, (name,), offset)):
                 found.append(r)
                 break
     return found
@@ -186,7 +197,7 @@ def _totals(grids, numbers: list[str], kept) -> list[Relation]:
             if len(figures) < 4:  # three are a - b = c, which the search for sums finds
                 continue
             for total in (figures[-1], figures[0]):
-                if kept(r := Relation("sum", (total, *[n for n in figures if n != total]))):
+                if kept(r := Relation(RelationKind.SUM, (total, *[n for n in figures if n != total]))):
                     found.append(r)
                     break
     return found
@@ -211,15 +222,15 @@ def _order(letters, numbers, equal, found, kept, apart=frozenset()) -> list[Rela
     for a, b in permutations([n for n in numbers if n in extremes], 2):
         if frozenset((a, b)) in equal or frozenset((a, b)) in apart or extremes[a][1] <= extremes[b][0]:
             continue  # equal, or true by the sizes of the numbers alone, not by what they count
-        if kept(Relation("le", (a, b))):
+        if kept(Relation(RelationKind.AT_MOST, (a, b))):
             edges.add((a, b))
-    implied = {(part, r.fields[0]) for r in found if r.kind == "sum" for part in r.fields[1:]}
+    implied = {(part, r.fields[0]) for r in found if r.kind == RelationKind.SUM for part in r.fields[1:]}
     known = edges | implied
     reduced = [(a, b) for a, b in edges - implied
                if not any((a, c) in known and (c, b) in known for c in numbers if c not in (a, b))]
     result = []
     for a, b in sorted(reduced, key=lambda e: (numbers.index(e[0]), numbers.index(e[1]))):
-        relation = Relation("le", (a, b))
+        relation = Relation(RelationKind.AT_MOST, (a, b))
         relation.count(letters, None)
         result.append(relation)
     return result

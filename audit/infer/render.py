@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+from . import BlockKind
 from ..report.escape import shown_path, terminal_safe, toml_string
 from .kinds import PERSON_PATTERN
 
@@ -77,9 +78,9 @@ def _body(inference) -> list[str]:
     for block in inference.blocks:
         if block.note:
             paragraphs.append(f"<!-- {_comment(block.note)} -->")
-        if block.kind == "heading":
+        if block.kind == BlockKind.HEADING:
             paragraphs.append(f"# {_literal(block.wording.text)}" + (" {optional}" if block.optional else ""))
-        elif block.kind == "free":
+        elif block.kind == BlockKind.FREE:
             paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")
         else:
             paragraphs.append(_paragraph(block.wording))
