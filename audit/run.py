@@ -106,8 +106,8 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
 def _summarise(results: Results, settings: Settings) -> tuple[Summary, Outcome | None]:
     """The summary of what the outputs show, and the baseline's outcome, in one pass."""
     if results.baseline is None:
-        return Summary.of(results, settings.rules), None
+        return Summary.of(results, settings.rules, settings.templates), None
     matcher = results.baseline.matcher()
     shown = (matcher.kept(result) for result in results.everything())
-    summary = Summary.of((result for result in shown if result is not None), settings.rules)
+    summary = Summary.of((result for result in shown if result is not None), settings.rules, settings.templates)
     return summary, matcher.outcome()

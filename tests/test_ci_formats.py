@@ -194,7 +194,7 @@ def test_output_format_writes_several_reports_from_one_run(batch, capsys):
                        "--output-format", "csv:reports/letters.csv")
     assert code == 1
     report = json.loads(out)
-    assert report["format_version"] == 1
+    assert report["format_version"] == 2
     findings = sum(len(letter["findings"]) for letter in report["letters"])
     sarif = json.loads(Path("reports/letters.sarif").read_text(encoding="utf-8"))
     assert len(sarif["runs"][0]["results"]) == findings
@@ -216,6 +216,25 @@ def test_output_format_rejects_bad_specs(batch, capsys, spec):
 def test_output_format_without_a_file_is_the_main_format(batch, capsys):
     """As in ruff, `--output-format FORMAT` alone picks the report on stdout (issue 11)."""
     code, out, _ = run(capsys, "letters", "--output-format", "json")
-    assert code == 1 and json.loads(out)["format_version"] == 1
+    assert code == 1 and json.loads(out)["format_version"] == 2
     code, out, err = run(capsys, "letters", "--output-format", "json", "--format", "csv")
     assert code == 2 and "--format asks for csv" in err
+
+
+def test_json_gives_money_as_amount_and_currency_and_csv_as_written(tmp_path, capsys):
+    template = tmp_path / "fees.md"
+    template.write_text('+++\nname = "fees"\nwithheld = ["[private]"]\n[types.fee]\nbase = "money"\n'
+                        '[fields]\nfee = { type = "fee" }\npaid = { type = "money" }\nnote = { type = "text" }\n'
+                        '+++\n\nThe fee is {{fee}}; you paid {{paid}} ({{note}}).\n', encoding="utf-8")
+    letters = []
+    for name, text in (("a.txt", "The fee is 1,234.50 EUR; you paid -£3 (£5 back).\n"),
+                       ("b.txt", "The fee is [private]; you paid $0.10 (none).\n")):
+        letters.append(tmp_path / name)
+        letters[-1].write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", "--no-config", "-t", template, "--format", "json", *letters)
+    fields = [letter["fields"] for letter in json.loads(out)["letters"]]
+    assert fields == [{"fee": {"amount": "1234.50", "currency": "EUR"}, "paid": {"amount": "-3", "currency": "GBP"},
+                       "note": "£5 back"},  # text that reads as money stays text
+                      {"fee": {"withheld": "[private]"}, "paid": {"amount": "0.10", "currency": "USD"}, "note": "none"}]
+    code, out, _ = run_cli(capsys, "check", "--no-config", "-t", template, "--format", "csv", *letters)
+    assert "€1,234.50" in out and "-£3" in out and "$0.10" in out

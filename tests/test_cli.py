@@ -30,7 +30,7 @@ def test_text_format_lines_and_summary(capsys):
 def test_json_format(capsys):
     code, out, _ = run(capsys, "check", str(LETTERS), "--format", "json")
     report = json.loads(out)
-    assert report["tool"]["name"] == "letter-audit" and report["format_version"] == 1
+    assert report["tool"]["name"] == "letter-audit" and report["format_version"] == 2
     assert report["summary"]["pass"] == 2 and report["summary"]["fail"] == 3
     letter = report["letters"][1]
     assert letter["status"] == "fail" and letter["template"] == "lgsco-annual-review-2020"

@@ -49,7 +49,9 @@ def test_clean_letters_have_typed_fields(capsys):
                        LETTERS / "02_clean_no_direct_debit.txt")
     letters = json.loads(out)["letters"]
     assert code == 0 and [letter["status"] for letter in letters] == ["pass", "pass"]
-    assert letters[0]["fields"]["paid"] == "£1,234.50" and letters[0]["fields"]["refund"] == "£105.25"
+    # money as amount (exact, as a decimal string) and ISO currency, to compute with
+    assert letters[0]["fields"]["paid"] == {"amount": "1234.50", "currency": "GBP"}
+    assert letters[0]["fields"]["refund"] == {"amount": "105.25", "currency": "GBP"}
     assert letters[0]["fields"]["days"] == 5 and letters[1]["fields"]["days"] is None
 
 

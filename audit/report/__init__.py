@@ -23,11 +23,15 @@ class Summary:
     severities: Counter = field(default_factory=Counter)  # error / warning / info -> findings
     rules: dict[str, Counter] = field(default_factory=dict)  # rule -> severity -> findings
     catalogue: dict = field(default_factory=dict, repr=False)  # the run's rules, for their hints
+    money: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # template -> its money fields
 
     @classmethod
-    def of(cls, results: list[LetterResult], catalogue: dict | None = None) -> "Summary":
-        """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints."""
-        summary = cls(catalogue=dict(catalogue or {}))
+    def of(cls, results: list[LetterResult], catalogue: dict | None = None, templates=()) -> "Summary":
+        """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints;
+        `templates`: the run's, for the fields JSON gives as amount and currency."""
+        summary = cls(catalogue=dict(catalogue or {}),
+                      money={t.name: frozenset(name for name, spec in t.fields.items() if spec.base == "money")
+                             for t in templates})
         for result in results:
             if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
                 summary.letters += 1
