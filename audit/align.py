@@ -434,9 +434,10 @@ def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
 
 
 def _insert_missing(template, pairs, paired_template) -> list[Pair]:
-    """Put each missing template paragraph where it should stand: after its nearest placed predecessor."""
+    """Put each missing template paragraph where it should stand: after its nearest placed
+    predecessor. A moved paragraph stands out of the template's order, so it places nothing."""
     last_row = {row.template.index: k for k, row in enumerate(pairs)
-                if row.template is not None and row.kind != PairKind.DUPLICATE}
+                if row.template is not None and row.kind not in (PairKind.DUPLICATE, PairKind.MOVED)}
     before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
     reach = 0  # the row after the last one placed from an earlier template paragraph
     for t in template.paragraphs:

@@ -55,3 +55,19 @@ def test_the_same_shape_in_three_sections_goes_to_the_right_section(tmp_path):
     assert result.fields["upheld_average"] == 45 and result.fields["compliance_average"] == 98
     assert result.fields["remedy_average"] == 20
     assert serious(result) == [("missing-paragraph", 50)]
+
+
+def test_a_missing_paragraph_stands_after_its_predecessor_though_another_paragraph_moved(tmp_path):
+    """A paragraph moved to the end of the letter says nothing about where the paragraphs after
+    its place in the template stand: one of them missing is missing where the template has it."""
+    text = seed_text("000")
+    moved = next(p for p in text.split("\n\n") if p.startswith("This year, we continue"))
+    dropped = next(p for p in text.split("\n\n") if p.startswith("Compliance with recommendations"))
+    text = edit(edit(text, moved + "\n\n", ""), dropped + "\n\n", "")
+    text = edit(text, "Yours sincerely,", moved + "\n\nYours sincerely,")
+    upheld = next(k for k, line in enumerate(text.splitlines(), 1) if line.startswith("Complaints upheld - We uphold"))
+    _, result = audit_text(tmp_path, text)
+    [missing] = [f for f in result.findings if f.rule == "missing-paragraph"]
+    assert "Compliance with recommendations" in missing.message
+    assert missing.line == upheld and f"missing after line {upheld}:" in missing.message
+    assert [f.rule for f in result.findings if f.severity != "info"] == ["missing-paragraph", "paragraph-moved"]
