@@ -1,18 +1,7 @@
-"""Canonical letter templates: a TOML header and a Markdown-like body, compiled once.
-
-Body syntax (docs/templates.md):
-  blank-line separated paragraphs     boilerplate, matched after normalisation
-  # Heading  /  # Heading {optional}  a paragraph that starts a (required or optional) section
-  {{field}} or {{field:type}}         a placeholder, extracted as a typed field
-  {{singular|plural}}                 a noun that must agree with the number before it
-  \\{{                                 a literal {{ (single braces are always literal)
-  <!-- free: description -->          any paragraphs may stand here (image descriptions, ...)
-
-The `{{…}}` syntax is parsed here and nowhere else: each paragraph becomes its `parts`
-(literal text and Slots, in order) and one anchored regex whose named groups map to the
-slots. Extraction, the expected text of a paragraph, the HTML overlay and grammar-number
-all work from these parts. Every problem of a template is collected with the line it is
-on and reported at once (TemplateError), before any letter is read.
+"""The template language parsed: a TOML header and a Markdown-like body (docs/templates.md),
+compiled into a Template (model.py). The `{{…}}` syntax is parsed here and nowhere else.
+Every problem of a template is collected with the line it is on and reported at once
+(TemplateError), before any letter is read.
 """
 from __future__ import annotations
 
@@ -20,17 +9,18 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .expr import Evaluator, ExpressionError, compile_expression
-from .models import SEVERITIES
-from .patterns import pattern_problem
-from .types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
-MAX_FIELD_CHARS = 300  # the most text one placeholder can stand for
-MAX_LINES_CHARS = 200_000  # the most text a lines placeholder ({{name...}}) takes from one paragraph
+from ..expr import ExpressionError, compile_expression
+from ..models import SEVERITIES
+from ..patterns import pattern_problem
+from ..types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
+from .model import (Check, DeclaredRule, FieldSpec, Part, Section, Slot, Template, TemplateError,
+                    TemplateParagraph, assemble, quote)
+
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _OPTIONAL = "{optional}"
 _VARIANTS = re.compile(r"one of\s*:(.*)", re.S)
@@ -40,261 +30,6 @@ _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _MESSAGE_PART = re.compile(r"\{(=?)([^{}]+)\}")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _RULE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-
-
-class TemplateError(ValueError):
-    """A template file that cannot be used. `problems` holds one `FILE:LINE: problem` line each;
-    str() is all of them, one a line."""
-
-    def __init__(self, message: str, problems: Iterable[str] = ()):
-        self.problems = tuple(problems) or (message,)
-        super().__init__("\n".join(self.problems))
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One placeholder in a paragraph; `group` is its regex group name."""
-
-    group: str
-    field: str | None  # None for a singular/plural alternative and for accepted variants
-    type: str
-    forms: tuple[str, str] | None = None  # (singular, plural)
-    number_group: str | None = None  # the numeric slot an alternative agrees with
-    base: str = "text"
-    choices: tuple[str, ...] | None = None  # the accepted variants of a phrase ({{one of: A | B}})
-    lines: bool = False  # takes the rest of the paragraph and the paragraphs after it ({{name...}})
-
-    @property
-    def label(self) -> str:
-        """How the template shows the slot: ⟨field⟩, singular/plural, or the first variant."""
-        if self.choices is not None:
-            return self.choices[0]
-        return f"⟨{self.field}⟩" if self.field else "/".join(self.forms)
-
-    @property
-    def describe(self) -> str:
-        """The slot in words, for a reviewer (HTML titles)."""
-        if self.field:
-            return self.field
-        if self.choices is not None:
-            return "one of the accepted variants: " + " | ".join(f"“{c}”" for c in self.choices)
-        return f"{self.forms[0]} or {self.forms[1]}, agreeing with the number"
-
-
-Part = str | Slot  # literal text, or a placeholder
-
-
-@dataclass(frozen=True)
-class TemplateParagraph:
-    index: int
-    section: str
-    text: str  # as written in the template (placeholders as {{…}}); plain boilerplate unescaped
-    skeleton: str  # placeholders shown as ⟨field⟩ (and singular/plural), for diffs and fuzzy matching
-    heading: bool = False
-    free: bool = False  # a place where any text is tolerated
-    regex: re.Pattern | None = None  # None when the paragraph is plain boilerplate
-    slots: tuple[Slot, ...] = ()
-    parts: tuple[Part, ...] = ()  # literal text and slots, in order
-    line: int = 0  # line of the template file where the paragraph starts
-    bounds: tuple[str, str, int] = ("", "", 0)  # text a match starts and ends with; its longest length
-    optional: bool = False  # a paragraph a letter may leave out ({optional} at its end)
-    withheld: re.Pattern | None = None  # the regex again, punctuation beside a slot optional (redactions)
-    markers: tuple[str, ...] = ()  # redaction markers: text that stands for a withheld value
-
-    def matches(self, text: str) -> re.Match | bool | None:
-        if self.regex is None:
-            return text == self.text
-        # cheap tests first: the regex sees only text of a length it can match, so its work
-        # per paragraph is bounded whatever the letter holds
-        prefix, suffix, longest = self.bounds
-        if len(text) > longest or not text.startswith(prefix) or not text.endswith(suffix):
-            return None
-        found = self.regex.fullmatch(text)
-        if found is None and self.withheld is not None and any(m in text for m in self.markers):
-            found = self.withheld.fullmatch(text)  # a comma beside a redaction is no edit of the form
-        return found
-
-    @property
-    def lines_slot(self) -> Slot | None:
-        """The placeholder that takes the paragraphs after this one too ({{name...}}), if any."""
-        return self.slots[-1] if self.slots and self.slots[-1].lines else None
-
-    @property
-    def literal_text(self) -> str:
-        """The boilerplate words alone, placeholders left out."""
-        return "".join(p for p in self.parts if isinstance(p, str)) if self.parts else self.text
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    required: bool
-    paragraphs: tuple[int, ...]
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    type: str
-    conflict: str | None  # rule raised when the field is quoted twice with different values
-    peer: bool = False  # a figure that similar letters must quote alike (inconsistent-value)
-    base: str = "text"
-    line: int = 0
-    lines: bool = False  # a list, one value a line ({{name...}}): the paragraphs after its label too
-
-
-@dataclass(frozen=True)
-class Check:
-    rule: str
-    source: str
-    evaluate: Evaluator
-    names: frozenset[str]
-    message: tuple[tuple[str, object], ...]  # ("text", str) | ("field", name) | ("value", evaluator)
-    named: tuple[str, ...]  # the names the message shows, then those of the expression
-    line: int = 0
-    message_source: str = ""
-
-
-@dataclass(frozen=True)
-class DeclaredRule:
-    """A rule a template declares ([rules.ID]) for its checks and field conflicts."""
-
-    id: str
-    severity: str
-    summary: str
-    explanation: str = ""
-    hint: str = ""
-    template: str = ""
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    title: str
-    path: Path
-    year: int | None
-    paragraphs: tuple[TemplateParagraph, ...]
-    sections: dict[str, Section]
-    fields: dict[str, FieldSpec]
-    types: dict[str, str]  # type name -> regex
-    checks: tuple[Check, ...]
-    vocabulary: frozenset[str]
-    literal_index: dict[str, int]  # boilerplate text -> paragraph index, for exact matching
-    key_field: str | None = None  # the field naming whom a letter is for (batch rules, --data)
-    overview_fields: tuple[str, ...] = ()  # fields a batch overview shows for each letter
-    key_match: str = "exact"  # how --data rows are matched to letters by key: exact or fuzzy
-    rules: dict[str, DeclaredRule] = field(default_factory=dict)
-    bases: dict[str, str] = field(default_factory=dict)  # type name -> base type
-    warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
-    withheld: tuple[str, ...] = ()  # redaction markers: text standing for a withheld value
-    date_order: str = "dmy"  # how a numeric date 02/08/2022 is read: day first, or month first
-    source: str = field(default="", repr=False, compare=False)  # the text it was compiled from
-
-    def __reduce__(self):
-        """A template travels to a worker process as its source, compiled again there (its
-        checks are closures, which do not pickle; parse_template's cache makes it once per process)."""
-        return parse_template, (self.source, self.path)
-
-    @property
-    def constants(self) -> dict[str, object]:
-        """Names a check may use besides the fields."""
-        return {"year": self.year}
-
-    def compiled_type(self, name: str) -> re.Pattern:
-        """The compiled pattern of a type (cached: compiled once per process)."""
-        return _compiled(self.types[name])
-
-    def section_of_field(self, name: str) -> str | None:
-        """The section of the first paragraph holding the field's placeholder."""
-        for paragraph in self.paragraphs:
-            if any(slot.field == name for slot in paragraph.slots):
-                return paragraph.section
-        return None
-
-    def summary(self) -> str:
-        placed = sum(1 for p in self.paragraphs if not p.free)
-        return (f"{len(self.sections)} sections, {placed} paragraphs, {len(self.fields)} fields, "
-                f"{len(self.checks)} checks")
-
-
-def by_boilerplate(texts: list[str], templates: list[Template]) -> list[tuple[int, Template]]:
-    """(paragraphs of the letter that are a template's boilerplate word for word, template),
-    most first (of equals, in the run's order)."""
-    return sorted(((sum(1 for text in texts if text in t.literal_index), t) for t in templates),
-                  key=lambda pair: pair[0], reverse=True)
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
-def default_template_dir() -> Path:
-    """Templates ship inside the installed package; in a source checkout they sit in templates/."""
-    packaged = Path(__file__).parent / "letter_templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
-def template_files(paths: list[Path] | None = None) -> list[Path]:
-    if not paths:
-        paths = sorted(default_template_dir().glob("*.md"))
-    return [p for path in paths for p in (sorted(path.glob("*.md")) if path.is_dir() else [path])]
-
-
-def load_templates(paths: list[Path] | None = None) -> list[Template]:
-    """Every template of the run; all the problems of all of them at once (TemplateError)."""
-    files = template_files(paths)
-    if not files:
-        raise TemplateError("no template files found")
-    templates, problems, names = [], [], {}
-    for path in files:
-        try:
-            template = load_template(path)
-        except TemplateError as exc:
-            problems.extend(exc.problems)
-            continue
-        if template.name in names and names[template.name] != template.path:
-            problems.append(f"{template.path}:{name_line(template.path)}: the name {template.name!r} is "
-                            f"also the name of {names[template.name]}; two templates of a run need two names")
-            continue
-        names[template.name] = template.path
-        templates.append(template)
-    problems.extend(_rule_conflicts(templates))
-    if problems:
-        raise TemplateError(problems[0], problems)
-    return templates
-
-
-def name_line(path: Path) -> int:
-    """The line of a template file that sets its `name` (1 when none does)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    return next((k for k, line in enumerate(lines, 1) if re.match(r"\s*name\s*=", line)), 1)
-
-
-def _rule_conflicts(templates: list[Template]) -> list[str]:
-    seen: dict[str, DeclaredRule] = {}
-    problems = []
-    for template in templates:
-        for rule in template.rules.values():
-            first = seen.setdefault(rule.id, rule)
-            if (first.severity, first.summary) != (rule.severity, rule.summary):
-                problems.append(f"{template.path}:{rule.line}: the rule {rule.id!r} is declared differently "
-                                f"by the template {first.template!r}; one id, one rule")
-    return problems
-
-
-def load_template(path: Path) -> Template:
-    """The template in the file as it is now: an edited file is compiled again."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot read template ({exc})") from None
-    return parse_template(source, path)
 
 
 @lru_cache(maxsize=64)  # by content (and name): a run, or a test, loading the same file again compiles it once
@@ -513,7 +248,7 @@ class _Parser:
         return fields
 
     def _rules(self, raw: Any, template_name: str) -> dict[str, DeclaredRule]:
-        from .rules import builtin_rules  # the catalogue imports this module
+        from ..rules import builtin_rules  # the catalogue imports this module
 
         rules = {}
         if not isinstance(raw, dict):
@@ -546,7 +281,7 @@ class _Parser:
         return rules
 
     def _rule_known(self, rule: str, rules: dict[str, DeclaredRule]) -> bool:
-        from .rules import builtin_rules
+        from ..rules import builtin_rules
 
         return rule in rules or rule in builtin_rules()
 
@@ -686,7 +421,7 @@ class _Parser:
             end = text.find("}}", start + 2)
             inner = text[start + 2:end] if end >= 0 else ""
             if end < 0 or "{{" in inner:
-                self.problem(line, f"unclosed {{{{ in {_quote(text[start:start + 40])}: a placeholder ends with }}}} "
+                self.problem(line, f"unclosed {{{{ in {quote(text[start:start + 40])}: a placeholder ends with }}}} "
                                    "(write \\{{ for a literal {{)")
                 literal.append(text[position:])
                 break
@@ -763,95 +498,6 @@ class _Parser:
         return paragraph
 
 
-def assemble(index: int, section: str, text: str, heading: bool, parts: list[Part],
-             types: dict[str, str], line: int = 0, markers: tuple[str, ...] = ()) -> TemplateParagraph | str:
-    """A paragraph from its parts: group names numbered, one anchored regex compiled (and, when
-    the template names redaction markers, a second one that lets punctuation beside a
-    placeholder go). Returns the reason as a string when the regex does not compile."""
-    if not any(isinstance(p, Slot) for p in parts):
-        literal = "".join(parts)
-        return TemplateParagraph(index, section, literal, literal, heading, parts=(literal,) if literal else (), line=line)
-    numbered: list[Part] = []
-    last_number = None
-    for part in parts:
-        if isinstance(part, str):
-            numbered.append(part)
-            continue
-        group = f"g{sum(isinstance(p, Slot) for p in numbered)}"
-        if part.choices is not None:
-            slot = Slot(group, None, "variant", choices=part.choices)
-        elif part.field is None:
-            slot = Slot(group, None, "agreement", part.forms, last_number)
-        else:
-            slot = Slot(group, part.field, part.type, None, None, part.base, lines=part.lines)
-            if part.base in PLAIN_NUMBER_BASES:
-                last_number = group
-        numbered.append(slot)
-    try:
-        regex = re.compile(_pattern(numbered, types, markers, False))
-        withheld = re.compile(_pattern(numbered, types, markers, True)) if markers else None
-    except re.error as exc:
-        return f"the paragraph {_quote(text[:40])} does not compile to a pattern: {exc}"
-    slots = tuple(p for p in numbered if isinstance(p, Slot))
-    skeleton = "".join(p if isinstance(p, str) else p.label for p in numbered)
-    literal = "".join(p for p in numbered if isinstance(p, str))
-    prefix = re.match(r"\S*", numbered[0]).group(0) if isinstance(numbered[0], str) else ""
-    suffix = re.search(r"\S*$", numbered[-1]).group(0) if isinstance(numbered[-1], str) else ""
-    if markers:  # punctuation beside a redaction may differ
-        prefix, suffix = prefix.rstrip(_PUNCTUATION), suffix.lstrip(_PUNCTUATION)
-    longest = 2 * len(literal) + sum(MAX_FIELD_CHARS if s.choices is None else 2 * max(map(len, s.choices))
-                                     for s in slots)
-    if slots[-1].lines:
-        longest = MAX_LINES_CHARS
-    return TemplateParagraph(index, section, text, skeleton, heading, False, regex, slots, tuple(numbered), line,
-                             (prefix, suffix, longest), withheld=withheld, markers=markers)
-
-
-_PUNCTUATION = ".,;:()[]'\""
-
-
-def _pattern(parts: list[Part], types: dict[str, str], markers: tuple[str, ...], loose: bool) -> str:
-    """The regex of a paragraph. A slot also takes a redaction marker; `loose`: punctuation
-    touching a slot is optional and may stand beside a marker."""
-    marker = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
-    pattern = []
-    for k, part in enumerate(parts):
-        if isinstance(part, str):
-            before = k > 0 and isinstance(parts[k - 1], Slot)
-            after = k + 1 < len(parts) and isinstance(parts[k + 1], Slot)
-            if part.isspace() and before and after:  # values side by side may also be set apart by commas
-                pattern.append(r",?\s+")
-                continue
-            literal = _literal_pattern(part, loose and before, loose and after)
-            if before and parts[k - 1].choices is not None and "" in parts[k - 1].choices \
-                    and literal.startswith(r"\s+"):
-                literal = r"\s*" + literal[3:]  # a variant left out leaves one space, not two
-            pattern.append(literal)
-        elif part.choices is not None:
-            options = sorted(set(part.choices), key=len, reverse=True)
-            pattern.append(f"(?P<{part.group}>" + "|".join(_literal_pattern(c) for c in options) + ")")
-        elif part.field is None:
-            options = "|".join(re.escape(f) for f in sorted(set(part.forms), key=len, reverse=True))
-            pattern.append(f"(?P<{part.group}>{options})")
-        elif part.lines:
-            pattern.append(f"(?P<{part.group}>.*)")
-        else:
-            value = types[part.type]
-            if marker:
-                value = f"{value}|[(\\[]*(?:{marker})[^\\w\\s]*" if loose else f"{value}|(?:{marker})"
-            pattern.append(f"(?P<{part.group}>{value})")
-    return "".join(pattern)
-
-
-def merge_paragraphs(template: Template, first: TemplateParagraph, second: TemplateParagraph) -> TemplateParagraph:
-    """Two template paragraphs as one, for a letter that ran them together."""
-    parts = [*(first.parts or (first.text,)), " ", *(second.parts or (second.text,))]
-    merged = assemble(first.index, first.section, f"{first.text} {second.text}", False, parts,
-                      template.types, first.line, template.withheld)
-    if isinstance(merged, str):  # cannot happen for paragraphs that compiled alone
-        raise TemplateError(merged)
-    return merged
-
 
 def _blocks(body: str, first_line: int) -> Iterable[tuple[int, list[str]]]:
     """(line, lines) of each blank-line separated block."""
@@ -876,7 +522,7 @@ def clean_body(body: str) -> str:
     """The template body cleaned exactly as a letter's text is (audit/normalise.clean_text: list
     numbers, bullets, rules, link markup, hard line breaks), so that template and letter compare
     alike; the template's own syntax (placeholders, headings, free markers) is kept aside."""
-    from .normalise import clean_text  # the normaliser's vocabulary comes from templates
+    from ..normalise import clean_text  # the normaliser's vocabulary comes from templates
 
     kept: list[str] = []
 
@@ -894,27 +540,6 @@ def _keep_free_markers(match: re.Match) -> str:
     return text if _FREE.fullmatch(" ".join(text.split())) else "\n" * text.count("\n")
 
 
-def _literal_pattern(literal: str, loose_start: bool = False, loose_end: bool = False) -> str:
-    """Escape boilerplate, tolerating any run of whitespace where the template has a space;
-    punctuation at a loose end (it touches a redacted value) may be left out."""
-    def escaped(text: str) -> str:
-        return "".join(r"\s+" if part.isspace() else re.escape(part) for part in re.split(r"(\s+)", text) if part)
-
-    head = tail = ""
-    if loose_start:
-        core = literal.lstrip(_PUNCTUATION)
-        if core != literal:
-            head = f"(?:{re.escape(literal[:len(literal) - len(core)])})?"
-            literal = core
-    if loose_end:
-        body = literal.rstrip()
-        core = body.rstrip(_PUNCTUATION)
-        if core != body:
-            tail = f"(?:{re.escape(body[len(core):])})?" + (r"\s*" if literal[len(body):] else "")
-            literal = core
-    return head + escaped(literal) + tail
-
-
 def _deep_line(header: str, deep: int = 32) -> int:
     """The first line where brackets and braces (outside quotes) are open `deep` levels."""
     depth = 0
@@ -929,7 +554,3 @@ def _deep_line(header: str, deep: int = 32) -> int:
 def _near(name: str, known: Iterable[str]) -> str:
     found = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean `{found[0]}`?)" if found else ""
-
-
-def _quote(text: str) -> str:
-    return f"“{text}”"
