@@ -33,13 +33,17 @@ class Summary:
                       money={t.name: frozenset(name for name, spec in t.fields.items() if spec.base == "money")
                              for t in templates})
         for result in results:
-            if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
-                summary.letters += 1
-                summary.statuses[result.status] += 1
-            for finding in result.findings:
-                summary.severities[finding.severity] += 1
-                summary.rules.setdefault(finding.rule, Counter())[finding.severity] += 1
+            summary.add(result)
         return summary
+
+    def add(self, result: LetterResult) -> None:
+        """Count one more result."""
+        if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
+            self.letters += 1
+            self.statuses[result.status] += 1
+        for finding in result.findings:
+            self.severities[finding.severity] += 1
+            self.rules.setdefault(finding.rule, Counter())[finding.severity] += 1
 
     def json(self) -> dict:
         return {
