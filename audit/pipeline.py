@@ -27,7 +27,7 @@ from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template, by_boilerplate
-from .workers import Limits, Overrun, guarded_map
+from .workers import Limits, Overrun, OverrunKind, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
 CONTENT_CHARS, CONTENT_PARAGRAPHS = 2000, 200  # what a result keeps of a letter's own content
@@ -131,7 +131,7 @@ def audit_batch(paths: list[Path], settings: Settings,
         return
 
     def overrun(path, why: Overrun) -> LetterResult:
-        if why.kind == "error":  # a bug, not the letter's fault
+        if why.kind == OverrunKind.ERROR:  # a bug, not the letter's fault
             letter = Letter(RawLetter(Path(path), None))
             result = summarise(letter, [crash_finding("Auditing the letter", RuntimeError(why.detail))])
         else:
@@ -158,10 +158,10 @@ def _read_text(path: Path, max_bytes: int) -> RawLetter:
 def overrun_reason(why: Overrun) -> str:
     """Why a letter over its budget has no audit, completing "The file ...". """
     memory = describe_size(why.limits.memory) if why.limits.memory else "no limit"
-    if why.kind == "timeout":
+    if why.kind == OverrunKind.TIMEOUT:
         return (f"took longer than the limit of {why.limits.timeout:g} seconds (--timeout) to read and audit; "
                 "it was stopped, and the rest of the batch audited")
-    if why.kind == "memory":
+    if why.kind == OverrunKind.MEMORY:
         return (f"needs more memory than the limit of {memory} (--max-memory) to read and audit; "
                 "it was stopped, and the rest of the batch audited")
     return (f"stopped the process reading it twice ({why.detail}), most likely by needing more memory "

@@ -23,6 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from multiprocessing import get_context
 from multiprocessing.connection import wait
 
@@ -106,13 +107,18 @@ class Limits:
     timeout: float | None = DEFAULT_TIMEOUT
 
 
+class OverrunKind(StrEnum):
+    TIMEOUT = "timeout"
+    MEMORY = "memory"  # MemoryError under the rlimit
+    CRASH = "crash"  # the worker died: a signal such as the OOM killer's SIGKILL, or a C library's abort
+    ERROR = "error"  # the function raised: a bug
+
+
 @dataclass(frozen=True)
 class Overrun:
-    """Why an item has no result. kind: "timeout", "memory" (MemoryError under the rlimit),
-    "crash" (the worker died: a signal such as the OOM killer's SIGKILL, or a C library's
-    abort) or "error" (the function raised: a bug; `detail` is the exception)."""
+    """Why an item has no result; for an error, `detail` is the exception."""
 
-    kind: str
+    kind: OverrunKind
     limits: Limits
     detail: str = ""
 
@@ -167,7 +173,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                     if outcome[0] == "result":
                         done[outcome[1]] = outcome[2]
                     else:
-                        done[outcome[1]] = overrun(items[outcome[1]], Overrun("error", limits, outcome[2]))
+                        done[outcome[1]] = overrun(items[outcome[1]], Overrun(OverrunKind.ERROR, limits, outcome[2]))
                     outcome = worker.outcome(limits.timeout) if worker.held else None
                 if outcome is None:
                     continue
@@ -176,7 +182,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                 kind, detail = outcome
                 index, queued = worker.held[0], worker.held[1:]
                 again.extendleft(reversed(queued))
-                if kind in ("crash", "memory") and index not in retried:
+                if kind in (OverrunKind.CRASH, OverrunKind.MEMORY) and index not in retried:
                     retried.add(index)
                     alone.append(index)
                 else:
@@ -220,7 +226,7 @@ class _Worker:
 
     def outcome(self, timeout: float | None):
         """("result", index, value); ("raised", index, exception) when the function raised;
-        (kind, detail) when the worker is lost ("timeout", "memory", "crash"); None: still working."""
+        (OverrunKind, detail) when the worker is lost (timeout, memory, crash); None: still working."""
         try:
             ready = self.conn.poll()
         except OSError:
@@ -237,18 +243,18 @@ class _Worker:
             return "raised" if raised else "result", index, value
         if timeout is not None and time.monotonic() - self.started > timeout:
             self.process.kill()
-            return "timeout", ""
+            return OverrunKind.TIMEOUT, ""
         return None
 
     def _death(self):
         self.process.join(_STOP_WAIT)
         code = self.process.exitcode
         if code == _MEMORY_EXIT:
-            return "memory", ""
+            return OverrunKind.MEMORY, ""
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
-                return "crash", signal.Signals(-code).name
-        return "crash", f"exit status {code}"
+                return OverrunKind.CRASH, signal.Signals(-code).name
+        return OverrunKind.CRASH, f"exit status {code}"
 
     def stop(self) -> None:
         _live_workers.discard(self)
