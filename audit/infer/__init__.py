@@ -27,7 +27,7 @@ from ..workers import Limits
 from ..settings import Settings
 from .columns import Column, Letter, align_letters, outliers, version_split
 from .relations import Relation, batch_year, discover
-from .kinds import NUMERIC, from_result, value
+from .kinds import NUMERIC, ValueKind, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
 from .wording import Hole, Wording, wording
 
@@ -69,7 +69,7 @@ class Block:
 @dataclass
 class FieldInfo:
     name: str
-    kind: str  # a value type, or "person"
+    kind: ValueKind
     values: dict[int, str]  # letter index -> value as written (first place it stands)
     pattern: str | None = None  # own pattern, when read right before another field
 
@@ -108,7 +108,8 @@ class Inference:
     @property
     def dates(self) -> tuple[date, date] | None:
         """The range of the first date field of the letters learned from, if they carry one."""
-        found = next(([value("date", v) for v in f.values.values()] for f in self.fields.values() if f.kind == "date"), [])
+        found = next(([value(ValueKind.DATE, v) for v in f.values.values()] for f in self.fields.values()
+                      if f.kind == ValueKind.DATE), [])
         found = [d for d in found if d is not None]
         return (min(found), max(found)) if found else None
 
@@ -348,11 +349,11 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
         text, holes = block.wording.text, block.wording.holes
         previous = None
         for number, hole in enumerate(holes):
-            if hole.kind == "agreement":
+            if hole.kind == ValueKind.AGREEMENT:
                 continue
-            start = max((h.end for h in holes[:number] if h.kind != "agreement"), default=0)
-            end = min((h.start for h in holes[number + 1:] if h.kind != "agreement"), default=len(text))
-            noun = next((h for h in holes[number + 1:number + 2] if h.kind == "agreement"), None)
+            start = max((h.end for h in holes[:number] if h.kind != ValueKind.AGREEMENT), default=0)
+            end = min((h.start for h in holes[number + 1:] if h.kind != ValueKind.AGREEMENT), default=len(text))
+            noun = next((h for h in holes[number + 1:number + 2] if h.kind == ValueKind.AGREEMENT), None)
             end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
             base = name_from_label(hole.label) or name_from(
                 text[start:hole.start], _plural(text, holes, hole.end, end), hole.kind,
@@ -363,7 +364,7 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
                 origin[hole.name] = (base, _slug(block.section))
             follows = number + 1 < len(holes) and not text[hole.end:holes[number + 1].start].strip()
-            if hole.kind == "text" and follows and holes[number + 1].kind != "agreement":
+            if hole.kind == ValueKind.TEXT and follows and holes[number + 1].kind != ValueKind.AGREEMENT:
                 hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
             previous = hole
     return _tidy_names(blocks, fields, origin)
@@ -400,7 +401,7 @@ def _plural(text: str, holes: list[Hole], start: int, end: int) -> str:
     """The text between two offsets with each agreeing noun in its plural, for naming."""
     parts, position = [], start
     for hole in holes:
-        if hole.kind == "agreement" and start <= hole.start < end:
+        if hole.kind == ValueKind.AGREEMENT and start <= hole.start < end:
             parts += [text[position:hole.start], hole.forms[1]]
             position = hole.end
     return "".join(parts) + text[position:end]
@@ -436,12 +437,12 @@ def _same_values(a: dict[int, str], b: dict[int, str]) -> bool:
 def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | None, list[str]]:
     """Proposed key: a name-like field, read in most letters and different in each (a line of
     an address block is read here only in the letters that print the block in lines)."""
-    candidates = [f for f in fields.values() if f.kind in ("text", "person")
+    candidates = [f for f in fields.values() if f.kind in (ValueKind.TEXT, ValueKind.PERSON)
                   and len(f.values) > 0.5 * used and len(set(f.values.values())) == len(f.values)
                   and all(v[:1].isupper() for v in f.values.values())]
-    candidates.sort(key=lambda f: f.kind == "person")  # an organisation before a person; stable otherwise
+    candidates.sort(key=lambda f: f.kind == ValueKind.PERSON)  # an organisation before a person; stable otherwise
     key = candidates[0].name if candidates else None
-    people = [n for n, f in fields.items() if f.kind == "person" and n != key][:1]
+    people = [n for n, f in fields.items() if f.kind == ValueKind.PERSON and n != key][:1]
     figures = [n for n, f in fields.items() if f.kind in NUMERIC][:4]
     return key, ([key] if key else []) + people + figures
 

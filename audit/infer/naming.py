@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .kinds import ValueKind
+
 STOPWORDS = frozenset("""
 a an the of to in on at by for with from and or but as is are was were be been being it its this that
 these those we our us you your they their he she his her i my me which who whom whose than then there
@@ -31,7 +33,7 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def name_from(before: str, after: str, kind: str, previous: str | None = None, values: list[str] = ()) -> str:
+def name_from(before: str, after: str, kind: ValueKind, previous: str | None = None, values: list[str] = ()) -> str:
     """A field name from the words around a placeholder: the noun after a number
     ("2 upheld decisions" -> upheld_decisions), the words before anything else
     ("for the year ending ..." -> year_ending), the end of a range ("between {{period}}
@@ -41,21 +43,21 @@ def name_from(before: str, after: str, kind: str, previous: str | None = None, v
     after_words = _leading_content(words_of(_clause_after(after)))
     before = label_before(before)
     before_words = _trailing_content(words_of(before))
-    if kind == "percent":
+    if kind == ValueKind.PERCENT:
         following = words_of(after)
         if following[:1] == ["of"] and _leading_content(following[1:]):
             return _join(_leading_content(following[1:]) + ["rate"])
         return _join(before_words + ["rate"]) if before_words else "percent"
-    if kind in ("int", "decimal") and after_words:
+    if kind in (ValueKind.INT, ValueKind.DECIMAL) and after_words:
         return _join(after_words)  # a count names what it counts: "2 upheld decisions", "2.5 working days"
     if before_words:
-        return _join(before_words + (["name"] if kind == "person" else []))
+        return _join(before_words + (["name"] if kind == ValueKind.PERSON else []))
     if after_words:
         return _join(after_words)
     common = Counter(w for v in values for w in set(words_of(v)) if w not in STOPWORDS and len(w) > 2)
-    if kind == "text" and common and common.most_common(1)[0][1] >= len(values) / 2:
+    if kind == ValueKind.TEXT and common and common.most_common(1)[0][1] >= len(values) / 2:
         return common.most_common(1)[0][0]  # "North Water Board", "East Water Board" -> board
-    return {"int": "number", "decimal": "number", "money": "amount"}.get(kind, kind)
+    return {ValueKind.INT: "number", ValueKind.DECIMAL: "number", ValueKind.MONEY: "amount"}.get(kind, str(kind))
 
 
 _ADDRESS = re.compile(r"https?://\S*|\S+@\S+|\w+(?:\.\w+)+")  # web, mail addresses and domains: no labels

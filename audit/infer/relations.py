@@ -16,6 +16,7 @@ from itertools import combinations, permutations
 from pathlib import Path
 
 from ..expr import rounds_to
+from .kinds import ValueKind
 
 BREAK_SHARE = 0.05  # a relation may break in this share of the letters (rounded down)
 MIN_LETTERS = 5  # fewer letters than this say nothing about a relation
@@ -129,7 +130,7 @@ class Relation:
 
 def batch_year(letters: list[tuple[Path, dict]], kinds: dict[str, str]) -> int | None:
     years = Counter(v.year for _, values in letters for name, v in values.items()
-                    if kinds.get(name) == "date" and isinstance(v, date))
+                    if kinds.get(name) == ValueKind.DATE and isinstance(v, date))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -137,10 +138,10 @@ def discover(letters: list[tuple[Path, dict]], kinds: dict[str, str], year: int 
              grids: list[list[list[str | None]]] = ()) -> list[Relation]:
     """Relations that hold in (nearly) all of the sampled letters, without the ones others imply;
     `grids`: tables' fields by row and column, whose rows and columns may add up."""
-    numbers = [n for n, k in kinds.items() if k in ("int", "decimal", "money")]
-    rates = [n for n, k in kinds.items() if k == "percent"]
-    dates = [n for n, k in kinds.items() if k == "date"]
-    texts = [n for n, k in kinds.items() if k not in ("int", "decimal", "money", "percent", "date", "agreement")]
+    numbers = [n for n, k in kinds.items() if k in (ValueKind.INT, ValueKind.DECIMAL, ValueKind.MONEY)]
+    rates = [n for n, k in kinds.items() if k == ValueKind.PERCENT]
+    dates = [n for n, k in kinds.items() if k == ValueKind.DATE]
+    texts = [n for n, k in kinds.items() if k in (ValueKind.TEXT, ValueKind.PERSON)]
 
     probe = letters[:PROBE]
 

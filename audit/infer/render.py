@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import BlockKind
 from ..report.escape import shown_path, terminal_safe, toml_string
-from .kinds import PERSON_PATTERN
+from .kinds import PERSON_PATTERN, ValueKind
 
 SHOWN_BREAKERS = 10
 # Wording a template cannot hold as text, written as a field whose type is exactly that text
@@ -52,8 +52,8 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
         lines.append("overview_fields = [" + ", ".join(_string(n) for n in inference.overview) + "]")
     types = {name: MARKERS[name][0] for name in markers}
     for name, info in inference.fields.items():
-        if info.kind == "person":
-            types["person"] = PERSON_PATTERN
+        if info.kind == ValueKind.PERSON:
+            types[ValueKind.PERSON.value] = PERSON_PATTERN
         if info.pattern:
             types[_own_type(name)] = info.pattern
     if types:
@@ -95,7 +95,7 @@ def _paragraph(wording) -> str:
     for hole in wording.holes:
         literal = _literal(text[position:hole.start])
         parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)
-        parts.append("{{%s|%s}}" % hole.forms if hole.kind == "agreement" else "{{%s}}" % hole.name)
+        parts.append("{{%s|%s}}" % hole.forms if hole.kind == ValueKind.AGREEMENT else "{{%s}}" % hole.name)
         position = hole.end
     parts.append(_literal(text[position:]))
     return "".join(parts)

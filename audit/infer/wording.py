@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from ..models import Paragraph
 from .columns import key
 from ..types import BASE_PATTERNS
-from .kinds import type_of
+from .kinds import ValueKind, type_of
 from .tables import table_cells
 
 KEEP_SHARE = 0.95  # share of letters that must keep a token for it to be boilerplate
@@ -36,7 +36,7 @@ class Hole:
     start: int  # character span in the majority text
     end: int
     values: dict[int, str]  # letter index -> the value as written, where it could be read
-    kind: str = "text"
+    kind: ValueKind = ValueKind.TEXT
     forms: tuple[str, str] | None = None  # (singular, plural) of a noun agreeing with the number before
     name: str = ""
     pattern: str | None = None  # a learned pattern for text read right before another hole
@@ -99,7 +99,7 @@ def wording(members: dict[int, Paragraph]) -> Wording:
     lines = _by_lines(members, majority, holes)
     if lines:
         return lines
-    if len(holes) == 1 and holes[0].start == 0 and holes[0].end == len(majority) and holes[0].kind == "text":
+    if len(holes) == 1 and holes[0].start == 0 and holes[0].end == len(majority) and holes[0].kind == ValueKind.TEXT:
         words = sorted(len(v.split()) for v in holes[0].values.values())
         if words and words[len(words) // 2] > FREE_WORDS:
             return Wording(majority, [], free=True)
@@ -129,7 +129,7 @@ def _slip(hole: Hole, majority: str) -> bool:
     word that a minority spells a little differently from the majority ("wavier" for
     "waiver"). It stays boilerplate in the majority's wording, so the letters that differ
     are reported."""
-    if hole.kind == "agreement":
+    if hole.kind == ValueKind.AGREEMENT:
         return False
     counts = Counter(hole.values.values())
     if all(not any(c.isalnum() for c in v) for v in counts):
@@ -206,7 +206,7 @@ def _holes(run, base, readings) -> list[Hole]:
     letter's value has as many pieces."""
     whole = _values(run, base, readings)
     pieces = _pieces(base[run[0]:run[1]])
-    if len(pieces) == 1 or type_of(list(whole.values())) != "text":
+    if len(pieces) == 1 or type_of(list(whole.values())) != ValueKind.TEXT:
         return [Hole(base[run[0]].start(), base[run[1] - 1].end(), whole)]
     values: list[dict[int, str]] = [{} for _ in pieces]
     for reading in readings:
@@ -233,7 +233,7 @@ def _widen(runs, base, readings, majority):
     """A date or an amount is one value: a run that takes part of one ("31 March" of
     "31 March 2020", the year kept by all) is widened to all of it when every letter's value
     then has the type's shape."""
-    for kind in ("date", "money"):
+    for kind in (ValueKind.DATE, ValueKind.MONEY):
         for found in re.finditer(BASE_PATTERNS[kind], majority):
             first = next((i for i, m in enumerate(base) if m.end() > found.start()), None)
             last = next((i for i in range(len(base) - 1, -1, -1) if base[i].start() < found.end()), None)
@@ -268,7 +268,7 @@ def _agreements(holes, base, constant, readings) -> list[Hole]:
     plural otherwise becomes a {{singular|plural}} hole."""
     replaced, added = set(), []
     for hole in holes:
-        if hole.kind != "int":
+        if hole.kind != ValueKind.INT:
             continue
         after = next((i for i, m in enumerate(base) if m.start() >= hole.end), len(base))
         for i in range(after, min(after + 3, len(base))):
@@ -281,7 +281,7 @@ def _agreements(holes, base, constant, readings) -> list[Hole]:
             forms = _forms(i, hole, readings)
             if forms:
                 replaced.add(word.start())
-                added.append(Hole(word.start(), word.end(), {}, "agreement", forms))
+                added.append(Hole(word.start(), word.end(), {}, ValueKind.AGREEMENT, forms))
                 break
             if not constant[i]:
                 break
@@ -317,7 +317,7 @@ def _by_lines(members: dict[int, Paragraph], majority: str, holes: list[Hole]) -
         return None
     laid_out = {letter: _line_texts(p) for letter, p in members.items() if len(p.line_starts) == lines}
     crossing = sum(1 for letter, texts in laid_out.items()
-                   if any(h.kind != "agreement" and letter in h.values and not any(h.values[letter] in t for t in texts)
+                   if any(h.kind != ValueKind.AGREEMENT and letter in h.values and not any(h.values[letter] in t for t in texts)
                           for h in holes))
     if crossing < len(laid_out) / 2 or any(len(t.split()) > 10 for texts in laid_out.values() for t in texts):
         return None
