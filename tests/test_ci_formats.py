@@ -233,6 +233,10 @@ def test_json_gives_money_as_amount_and_currency_and_csv_as_written(tmp_path, ca
         letters[-1].write_text(text, encoding="utf-8")
     code, out, _ = run_cli(capsys, "check", "--no-config", "-t", template, "--format", "json", *letters)
     fields = [letter["fields"] for letter in json.loads(out)["letters"]]
+    # with a baseline, the records are made from the results read back, not where each letter was audited
+    code, out, _ = run_cli(capsys, "check", "--no-config", "-t", template, "--format", "json",
+                           "--write-baseline", tmp_path / "baseline.toml", *letters)
+    assert [letter["fields"] for letter in json.loads(out)["letters"]] == fields
     assert fields == [{"fee": {"amount": "1234.50", "currency": "EUR"}, "paid": {"amount": "-3", "currency": "GBP"},
                        "note": "£5 back"},  # text that reads as money stays text
                       {"fee": {"withheld": "[private]"}, "paid": {"amount": "0.10", "currency": "USD"}, "note": "none"}]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import LetterResult, ResultKind, SEVERITIES
+from ..models import SEVERITIES, SEVERITY_RANK, STATUS_BY_RANK, LetterResult, ResultKind
 
 FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
 FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
@@ -23,27 +23,32 @@ class Summary:
     severities: Counter = field(default_factory=Counter)  # error / warning / info -> findings
     rules: dict[str, Counter] = field(default_factory=dict)  # rule -> severity -> findings
     catalogue: dict = field(default_factory=dict, repr=False)  # the run's rules, for their hints
-    money: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # template -> its money fields
+    money: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # money_fields of the run
 
     @classmethod
-    def of(cls, results: list[LetterResult], catalogue: dict | None = None, templates=()) -> "Summary":
+    def of(cls, results: list[LetterResult], catalogue: dict | None = None,
+           money: dict[str, frozenset[str]] | None = None) -> "Summary":
         """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints;
-        `templates`: the run's, for the fields JSON gives as amount and currency."""
-        summary = cls(catalogue=dict(catalogue or {}),
-                      money={t.name: frozenset(name for name, spec in t.fields.items() if spec.base == "money")
-                             for t in templates})
+        `money`: its templates' money fields (money_fields), which JSON gives as amount and currency."""
+        summary = cls(catalogue=dict(catalogue or {}), money=dict(money or {}))
         for result in results:
             summary.add(result)
         return summary
 
     def add(self, result: LetterResult) -> None:
         """Count one more result."""
-        if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
+        self.add_tally(result.kind == ResultKind.LETTER, [(f.rule, f.severity) for f in result.findings])
+
+    def add_tally(self, letter: bool, findings) -> None:
+        """Count one more result from its (rule, severity) pairs; `letter`: not a carrier of
+        findings about the batch."""
+        if letter:
             self.letters += 1
-            self.statuses[result.status] += 1
-        for finding in result.findings:
-            self.severities[finding.severity] += 1
-            self.rules.setdefault(finding.rule, Counter())[finding.severity] += 1
+            worst = max((SEVERITY_RANK[severity] for _, severity in findings), default=0)
+            self.statuses[STATUS_BY_RANK.get(worst, "pass")] += 1
+        for rule, severity in findings:
+            self.severities[severity] += 1
+            self.rules.setdefault(rule, Counter())[severity] += 1
 
     def json(self) -> dict:
         return {
@@ -52,6 +57,11 @@ class Summary:
             "findings": {s: self.severities[s] for s in SEVERITIES},
             "rules": {rule: dict(sorted(c.items())) for rule, c in sorted(self.rules.items())},
         }
+
+
+def money_fields(templates) -> dict[str, frozenset[str]]:
+    """Template name -> its fields of money (JSON gives them as amount and currency)."""
+    return {t.name: frozenset(name for name, spec in t.fields.items() if spec.base == "money") for t in templates}
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ import json
 
 from .. import __version__
 from ..models import ResultKind
-from ..types import InvalidValue, money
+from ..types import InvalidValue, money as read_money
 from .escape import printable, shown_path
 from .streamed import write_streamed
 
@@ -13,21 +13,27 @@ NAME = "json"
 FORMAT_VERSION = 2  # 2: money as amount and currency
 
 
-def letter_record(result, catalogue: dict, money_fields: frozenset[str] = frozenset()) -> dict:
+def letter_record(result, catalogue: dict, money: dict[str, frozenset[str]] | None = None) -> dict:
     """A letter; a record of kind "batch" (path: the data file) holds findings about the batch.
-    `money_fields`: those of its template's fields that are money."""
+    `money`: the run's money fields by template (report.money_fields)."""
+    own = money.get(result.template) if money else None
     return {
         **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
         "status": result.status,
-        "fields": {name: _money(value) if name in money_fields else value for name, value in result.fields.items()}
-                  if money_fields else result.fields,
+        "fields": {name: _money(value) if name in own else value for name, value in result.fields.items()}
+                  if own else result.fields,
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
         "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
                      for f in result.findings],
     }
+
+
+def render_letter(result, catalogue: dict, money: dict[str, frozenset[str]] | None = None) -> str:
+    """A letter's record as text, as the document holds it (made where the letter is audited)."""
+    return dumps(letter_record(result, catalogue, money))
 
 
 def _money(value):
@@ -38,7 +44,7 @@ def _money(value):
     if not isinstance(value, str):
         return value
     try:
-        found = money(value)
+        found = read_money(value)
     except InvalidValue:  # not expected of a money field's value: kept as written rather than lost
         return value
     return {"amount": f"{found.amount:f}", "currency": found.currency}
@@ -68,6 +74,7 @@ def _printable(value):
 class Json:
     """The JSON document streamed (report/streamed.py): one letter's record at a time."""
 
+    NAME = NAME
     HEAD_LAST = False
 
     def __init__(self, summary):
@@ -79,9 +86,12 @@ class Json:
                 + f', "format_version": {FORMAT_VERSION}, "letters": [')
 
     def render(self, result) -> str:
+        return self.placed(render_letter(result, self.summary.catalogue, self.summary.money))
+
+    def placed(self, record: str) -> str:
+        """A letter's record (render_letter) in its place in the document."""
         self.written += 1
-        record = letter_record(result, self.summary.catalogue, self.summary.money.get(result.template, frozenset()))
-        return ("," if self.written > 1 else "") + "\n" + dumps(record)
+        return ("," if self.written > 1 else "") + "\n" + record
 
     def tail(self) -> str:
         return '\n], "summary": ' + json.dumps(self.summary.json()) + "}\n"
