@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from .evidence import Evidence
 from .expr import Missing
 from .models import INTERNAL_ERROR, Fields, Value
+from .template import MessagePart
 from .types import CurrencyMismatch, Withheld, show
 
 FIELD_CONFLICT = "field-conflict"
@@ -160,11 +161,11 @@ def render(check, fields: Fields, env: dict[str, Any]) -> str:
     """The check's message: each field as the letter wrote it, each {=expression} computed."""
     out, number = [], None  # number: the last value shown, which a {singular|plural} agrees with
     for kind, part in check.message:
-        if kind == "text":
+        if kind == MessagePart.TEXT:
             out.append(part)
-        elif kind == "agree":
+        elif kind == MessagePart.AGREE:
             out.append(part[0] if number == 1 else part[1])
-        elif kind == "field":
+        elif kind == MessagePart.FIELD:
             found = fields.first(part)
             number = found.value if found else env.get(part)
             out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
@@ -177,7 +178,7 @@ def render(check, fields: Fields, env: dict[str, Any]) -> str:
 def _computed(check, env) -> tuple[str, ...]:
     """Each {=expression} of the message, as the message shows it ("?" when it cannot be computed)."""
     return tuple(("?" if (value := _safe(part, env)) is None else show(value))
-                 for kind, part in check.message if kind == "value")
+                 for kind, part in check.message if kind == MessagePart.VALUE)
 
 
 def _safe(evaluator, env):

@@ -18,10 +18,10 @@ Three modules: parse.py reads a template file's text into a Template (model.py, 
 stage reads), load.py finds a run's templates and checks them together.
 """
 from .load import default_template_dir, load_template, load_templates, name_line, template_files
-from .model import (MAX_FIELD_CHARS, Check, DeclaredRule, FieldSpec, Section, Slot, Template, TemplateError,
-                    TemplateParagraph, by_boilerplate, merge_paragraphs)
+from .model import (MAX_FIELD_CHARS, Check, DeclaredRule, FieldSpec, MessagePart, Section, Slot, Template,
+                    TemplateError, TemplateParagraph, by_boilerplate, merge_paragraphs)
 from .parse import parse_template
 
-__all__ = ["MAX_FIELD_CHARS", "Check", "DeclaredRule", "FieldSpec", "Section", "Slot", "Template", "TemplateError",
-           "TemplateParagraph", "by_boilerplate", "default_template_dir", "load_template", "load_templates",
-           "merge_paragraphs", "name_line", "parse_template", "template_files"]
+__all__ = ["MAX_FIELD_CHARS", "Check", "DeclaredRule", "FieldSpec", "MessagePart", "Section", "Slot", "Template",
+           "TemplateError", "TemplateParagraph", "by_boilerplate", "default_template_dir", "load_template",
+           "load_templates", "merge_paragraphs", "name_line", "parse_template", "template_files"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -120,13 +121,22 @@ class FieldSpec:
     lines: bool = False  # a list, one value a line ({{name...}}): the paragraphs after its label too
 
 
+class MessagePart(StrEnum):
+    """What a piece of a check's message is."""
+
+    TEXT = "text"  # words as written
+    FIELD = "field"  # a field's value as the letter wrote it: {name}
+    VALUE = "value"  # an expression's value, computed: {=expression}
+    AGREE = "agree"  # (singular, plural), agreeing with the number shown before it: {singular|plural}
+
+
 @dataclass(frozen=True)
 class Check:
     rule: str
     source: str
     evaluate: Evaluator
     names: frozenset[str]
-    message: tuple[tuple[str, object], ...]  # ("text", str) | ("field", name) | ("value", evaluator)
+    message: tuple[tuple[MessagePart, object], ...]  # (TEXT, str) | (FIELD, name) | (VALUE, evaluator) | (AGREE, forms)
     named: tuple[str, ...]  # the names the message shows, then those of the expression
     line: int = 0
     message_source: str = ""

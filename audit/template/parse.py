@@ -18,7 +18,7 @@ from ..expr import ExpressionError, compile_expression
 from ..models import SEVERITIES
 from ..patterns import pattern_problem
 from ..types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
-from .model import (Check, DeclaredRule, FieldSpec, Part, Section, Slot, Template, TemplateError,
+from .model import (Check, DeclaredRule, FieldSpec, MessagePart, Part, Section, Slot, Template, TemplateError,
                     TemplateParagraph, assemble, quote)
 
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
@@ -318,14 +318,14 @@ class _Parser:
         message_line = self._line(r"message\s*=", after=start, default=expr_line)
         parts, position, named, ok = [], 0, [], True
         for found in _MESSAGE_PART.finditer(message):
-            parts.append(("text", message[position:found.start()]))
+            parts.append((MessagePart.TEXT, message[position:found.start()]))
             computed, body = found.groups()
             if not computed and "|" in body:  # {investigation|investigations}: agrees with the number before it
                 singular, _, plural = (part.strip() for part in body.partition("|"))
-                parts.append(("agree", (singular, plural)))
+                parts.append((MessagePart.AGREE, (singular, plural)))
             elif computed:
                 try:
-                    parts.append(("value", compile_expression(body, names)[0]))
+                    parts.append((MessagePart.VALUE, compile_expression(body, names)[0]))
                 except ExpressionError as exc:
                     self.problem(message_line, f"the message holds an invalid {{={body}}}: {exc}")
                     ok = False
@@ -334,10 +334,10 @@ class _Parser:
                 if name not in names:
                     self.problem(message_line, f"the message shows {{{name}}}, which is not a field{_near(name, names)}")
                     ok = False
-                parts.append(("field", name))
+                parts.append((MessagePart.FIELD, name))
                 named.append(name)
             position = found.end()
-        parts.append(("text", message[position:]))
+        parts.append((MessagePart.TEXT, message[position:]))
         if not ok:
             return None
         named += _NAME.findall(expr)
