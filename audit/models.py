@@ -150,7 +150,8 @@ class Alignment:
         but a word or two): a letter of the template's kind holds most of them."""
         found = {p.template.index for p in self.pairs
                  if p.template is not None and not p.template.optional
-                 and (p.kind == PairKind.EXACT or (p.kind in (PairKind.CHANGED, PairKind.MOVED) and p.score >= NEAR_SCORE))}
+                 and (p.kind == PairKind.EXACT
+                      or (p.kind in (PairKind.CHANGED, PairKind.MOVED) and p.score >= NEAR_SCORE))}
         wanted = sum(1 for p in self.template.paragraphs if not p.free and not p.optional)
         return len(found) / wanted if wanted else 0.0
 

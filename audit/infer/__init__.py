@@ -25,7 +25,7 @@ from ..pipeline import audit_batch, read_in_workers
 from ..read import DEFAULT_MAX_BYTES
 from ..workers import Limits
 from ..settings import Settings
-from .columns import Column, Letter, align_letters, outliers, version_split
+from .columns import Column, LetterParagraphs, align_letters, outliers, version_split
 from .relations import Relation, batch_year, discover
 from .kinds import NUMERIC, ValueKind, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
@@ -207,7 +207,7 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
 
 
 def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-                 limits: Limits = Limits()) -> tuple[list[Letter], list[Path]]:
+                 limits: Limits = Limits()) -> tuple[list[LetterParagraphs], list[Path]]:
     """Read and normalise through the tool's own stages. Words hyphenated at a line end are
     joined as the batch's other letters write them."""
     raws = list(read_in_workers(paths, max_bytes, limits))  # parsed in workers; a reader's failure: unreadable
@@ -221,13 +221,13 @@ def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
         marked = frozenset(i for i, p in enumerate(document.paragraphs)
                            if p.line <= len(lines) and _MARKED_HEADING.match(lines[p.line - 1]))
         if document.paragraphs:
-            letters.append(Letter(raw.path, document.paragraphs, marked))
+            letters.append(LetterParagraphs(raw.path, document.paragraphs, marked))
         else:
             unreadable.append(raw.path)
     return letters, unreadable
 
 
-def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> list[Block]:
+def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: int) -> list[Block]:
     """Sections from the headings, then per section the paragraphs most of its letters hold;
     varying paragraphs that a few letters each hold at one place become a free slot."""
     least = max(2, MIN_SHARE * used) if used >= 5 else 1
@@ -261,7 +261,7 @@ def build_blocks(columns: list[Column], letters: list[Letter], used: int) -> lis
     return blocks
 
 
-def _close_optional(sections, letters: list[Letter], used: int, least: float):
+def _close_optional(sections, letters: list[LetterParagraphs], used: int, least: float):
     """An optional section ends where paragraphs that the letters without it hold begin (the
     closing of a letter after an optional last section): the first of them, when it is plain
     boilerplate, heads a new, required section."""
@@ -298,7 +298,7 @@ def _presence(present: int, used: int, optional: bool) -> str:
             f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
-def _section_blocks(body: list[Column], letters: list[Letter], title: str, holders: int, least: float):
+def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float):
     blocks, pending = [], []
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
@@ -327,7 +327,7 @@ def _opening(text: str) -> str:
     return " ".join(words[:8]) + (" ..." if len(words) > 8 else "")
 
 
-def _is_heading(column: Column, letters: list[Letter], text: str, following: str) -> bool:
+def _is_heading(column: Column, letters: list[LetterParagraphs], text: str, following: str) -> bool:
     """A short line of boilerplate that introduces prose, or that the files mark as a heading."""
     texts = column.texts(letters)
     if len(set(texts.values())) > 1 and Counter(texts.values()).most_common(1)[0][1] < 0.95 * len(texts):

@@ -30,7 +30,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
-class Letter:
+class LetterParagraphs:
     """One letter's normalised paragraphs, and which of them its file marks as headings."""
 
     path: Path
@@ -42,7 +42,7 @@ class Letter:
 class Column:
     members: dict[int, int] = field(default_factory=dict)  # letter index -> paragraph index
 
-    def texts(self, letters: list[Letter]) -> dict[int, str]:
+    def texts(self, letters: list[LetterParagraphs]) -> dict[int, str]:
         return {i: letters[i].paragraphs[p].text for i, p in self.members.items()}
 
 
@@ -58,7 +58,7 @@ def _scored(text: str) -> str:
     return key(text)[:SCORED_CHARS]
 
 
-def align_letters(letters: list[Letter]) -> tuple[list[Column], set[int]]:
+def align_letters(letters: list[LetterParagraphs]) -> tuple[list[Column], set[int]]:
     """Columns in letter order, each letter paragraph in exactly one of them; and the letters
     too unlike the most typical one to line up (another kind of document), left out."""
     if not letters:
@@ -82,7 +82,7 @@ def align_letters(letters: list[Letter]) -> tuple[list[Column], set[int]]:
     return columns, far
 
 
-def _far(letters: list[Letter], pivot: int) -> set[int]:
+def _far(letters: list[LetterParagraphs], pivot: int) -> set[int]:
     """Cheap test before any lining up: few paragraphs in common with the most typical letter,
     and unlike it as a whole (or many times its length)."""
     typical = letters[pivot]
@@ -102,7 +102,7 @@ def _far(letters: list[Letter], pivot: int) -> set[int]:
     return far
 
 
-def _pivot(letters: list[Letter]) -> int:
+def _pivot(letters: list[LetterParagraphs]) -> int:
     """The most typical letter: of the commonest length, holding the commonest paragraphs."""
     lengths = Counter(len(letter.paragraphs) for letter in letters)
     modal = lengths.most_common(1)[0][0]
@@ -111,7 +111,7 @@ def _pivot(letters: list[Letter]) -> int:
     return max(candidates, key=lambda i: (sum(frequency[key(p.text)] for p in letters[i].paragraphs), -i))
 
 
-def _pairs(letter: Letter, columns, texts, known, position) -> list[tuple[int, int]]:
+def _pairs(letter: LetterParagraphs, columns, texts, known, position) -> list[tuple[int, int]]:
     """(paragraph, column) pairs, increasing in both."""
     anchors, last = [], -1
     for p, para in enumerate(letter.paragraphs):
@@ -131,7 +131,7 @@ def _pairs(letter: Letter, columns, texts, known, position) -> list[tuple[int, i
     return pairs
 
 
-def _fill_gap(letter: Letter, paragraphs: range, columns: range, texts: list[str]) -> list[tuple[int, int]]:
+def _fill_gap(letter: LetterParagraphs, paragraphs: range, columns: range, texts: list[str]) -> list[tuple[int, int]]:
     if not paragraphs or not columns or len(paragraphs) * len(columns) > MAX_CELLS:
         return []
     scores = process.cdist([_scored(letter.paragraphs[p].text) for p in paragraphs],
@@ -157,7 +157,7 @@ def _by_place(pairs: list[tuple[int, int]], scores, rows: int, cols: int) -> lis
     return result
 
 
-def _merge(number: int, letter: Letter, columns, texts, pairs):
+def _merge(number: int, letter: LetterParagraphs, columns, texts, pairs):
     """Add the letter's paragraphs to their columns; unpaired ones become new columns placed
     after the column of the paragraph before them."""
     paired, inserted_after = dict(pairs), {}
@@ -180,7 +180,7 @@ def _merge(number: int, letter: Letter, columns, texts, pairs):
     return new_columns, new_texts
 
 
-def outliers(columns: list[Column], letters: list[Letter]) -> set[int]:
+def outliers(columns: list[Column], letters: list[LetterParagraphs]) -> set[int]:
     """Letters filling less than half of the columns most letters fill: another kind of
     document, or a badly broken letter. They are left out of every vote."""
     count = len(letters)
