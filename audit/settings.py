@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .models import FAIL_ON, SEVERITIES
+from .models import FAIL_ON, INTERNAL_ERROR, SEVERITIES
 from .report import FORMAT_NAMES
 from .discover import DEFAULT_EXTENSIONS
 from .read import DEFAULT_MAX_BYTES
@@ -114,7 +114,7 @@ class Settings:
     @cached_property
     def active_rules(self):
         """The rules this run applies; internal-error always: a failure is never hidden."""
-        return [rule for rule_id, rule in self.rules.items() if rule_id == "internal-error"
+        return [rule for rule_id, rule in self.rules.items() if rule_id == INTERNAL_ERROR
                 or ((not self.select or rule_id in self.select) and rule_id not in self.ignore)]
 
     def stdin_bytes(self, path) -> bytes | None:

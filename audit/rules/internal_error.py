@@ -15,9 +15,10 @@ Good::
 
     expr = "investigations == 0 or upheld_rate == round(100 * upheld_decisions / investigations)"
 """
+from ..models import INTERNAL_ERROR
 from .base import declared_issues
 
-ID = "internal-error"
+ID = INTERNAL_ERROR
 SEVERITY = "error"
 HINT = "Report it with the JSON report's evidence; check the named part of the letter by hand meanwhile."
 
