@@ -7,7 +7,6 @@ import dataclasses
 import json
 import random
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -101,7 +100,7 @@ _DAMAGE = st.sampled_from([
 @given(seed=st.integers(0, 2**32), edits=st.lists(
     st.tuples(st.floats(0, 1), st.integers(0, 40), _DAMAGE | st.text(max_size=8)), max_size=4),
     swap=st.booleans())
-def test_damaged_letters_give_the_same_result_in_both_lanes(seed, edits, swap):
+def test_damaged_letters_give_the_same_result_in_both_lanes(scratch, seed, edits, swap):
     """A rendered letter with insertions, deletions, markup, page numbers, hard wraps,
     typographic variants, changed figures and nouns, or two paragraphs swapped."""
     rng = random.Random(seed)
@@ -114,13 +113,18 @@ def test_damaged_letters_give_the_same_result_in_both_lanes(seed, edits, swap):
         k = rng.randrange(len(paragraphs))
         paragraphs[k - 1], paragraphs[k] = paragraphs[k], paragraphs[k - 1]
         text = "\n\n".join(paragraphs)
-    path = Path(_FOLDER) / "letter.txt"
+    path = scratch / "letter.txt"
     path.write_bytes(text.encode("utf-8"))
     event("fast lane" if assert_same(path) else "full pipeline")
     assert_same(path, BOTH)
 
 
-_FOLDER = tempfile.mkdtemp(prefix="letter-audit-fast-lane-")
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """A folder for the letters the examples write, one file overwritten by each (pytest
+    removes it with its other temporary folders)."""
+    return tmp_path_factory.mktemp("fast-lane")
+
 
 # Changes the normaliser undoes, so that the letter may still follow its template exactly.
 _AT_A_SPACE = {"hard wrap": "\n", "page break": "\n\n", "page number": "\n\n12\n\n",
@@ -133,7 +137,7 @@ _EVERYWHERE = {"crlf": ("\n", "\r\n"), "curly": ("'", "\u2019"), "blank lines": 
 @given(seed=st.integers(0, 2**32),
        spaced=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(sorted(_AT_A_SPACE))), max_size=5),
        everywhere=st.sets(st.sampled_from(sorted(_EVERYWHERE))))
-def test_reflowed_letters_give_the_same_result_in_both_lanes(seed, spaced, everywhere):
+def test_reflowed_letters_give_the_same_result_in_both_lanes(scratch, seed, spaced, everywhere):
     """Hard wraps, paragraphs cut by a page break, page numbers, line ends, spaces and
     typography: the fast lane takes such a letter only with the pipeline's paragraphs."""
     rng = random.Random(seed)
@@ -144,15 +148,15 @@ def test_reflowed_letters_give_the_same_result_in_both_lanes(seed, spaced, every
             text = text[:space] + _AT_A_SPACE[kind] + text[space + 1:]
     for kind in sorted(everywhere):
         text = text.replace(*_EVERYWHERE[kind])
-    path = Path(_FOLDER) / "reflowed.txt"
+    path = scratch / "reflowed.txt"
     path.write_bytes(text.encode("utf-8"))
     event("fast lane" if assert_same(path) else "full pipeline")
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32))
-def test_clean_letters_take_the_fast_lane(seed):
-    path = Path(_FOLDER) / "clean.txt"
+def test_clean_letters_take_the_fast_lane(scratch, seed):
+    path = scratch / "clean.txt"
     path.write_text(_letter(random.Random(seed), bench_check.consistent_values), encoding="utf-8")
     assert assert_same(path)
 
@@ -167,8 +171,8 @@ def test_a_rule_the_lane_does_not_know_closes_it():
     assert lane_open([*DEFAULT.active_rules, batch_rule])
 
 
-def test_a_template_feature_the_lane_does_not_know_sends_its_letters_down_the_full_pipeline(monkeypatch):
-    path = Path(_FOLDER) / "clean.txt"
+def test_a_template_feature_the_lane_does_not_know_sends_its_letters_down_the_full_pipeline(tmp_path, monkeypatch):
+    path = tmp_path / "clean.txt"
     path.write_text(_letter(random.Random(7), bench_check.consistent_values), encoding="utf-8")
     assert fast_lane.known_features_only(TEMPLATE) and assert_same(path)
     known = dict(fast_lane.KNOWN_ATTRIBUTES)  # as if headings were a feature added since

@@ -7,7 +7,6 @@ that is the template filled in raises no finding about its paragraphs or its val
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +28,6 @@ TEMPLATES = sorted([*ROOT.glob("templates/*.md"), *ROOT.glob("docs/examples/*.md
 STRUCTURAL = {"boilerplate-changed", "missing-paragraph", "missing-section", "extra-paragraph", "paragraph-moved",
               "invalid-value", "extraction-artifact", "field-conflict", "grammar-number", "internal-error",
               "unrecognised-document", "different-form"}
-FOLDER = Path(tempfile.mkdtemp(prefix="letter-audit-roundtrip-"))
 _PLACEHOLDER = re.compile(r"(?<!\\)\{\{(.*?)\}\}", re.S)
 _WORDS = st.from_regex(r"[A-Z][a-z]{2,8}(?: [A-Z][a-z]{2,8}){0,2}", fullmatch=True)
 _PLAIN = st.characters(max_codepoint=0xff, categories=("Lu", "Ll", "Nd"), include_characters=" .,'-:/’")  # no markup
@@ -65,10 +63,17 @@ def _body(path: Path) -> str:
     return source[source.index("\n+++", 3) + 4:]
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """A folder for the filled-in letters, one file a template overwritten by each example
+    (pytest removes it with its other temporary folders)."""
+    return tmp_path_factory.mktemp("roundtrip")
+
+
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
-def test_a_template_filled_in_audits_clean(path, data):
+def test_a_template_filled_in_audits_clean(scratch, path, data):
     template = load_template(path)
     values: dict[str, str] = {}
     last_number = [None]
@@ -98,7 +103,7 @@ def test_a_template_filled_in_audits_clean(path, data):
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
     body = re.sub(r"\s*\{optional\}[ \t]*$", "", body, flags=re.M)
     letter = _PLACEHOLDER.sub(fill, body).replace("\\{{", "{{")
-    letter_path = FOLDER / f"{path.stem}.md"
+    letter_path = scratch / f"{path.stem}.md"
     letter_path.write_text(letter, encoding="utf-8")
     _, result = audit_letter(letter_path, _settings(path))
     wrong = [(f.rule, f.line, f.message) for f in result.findings if f.rule in STRUCTURAL]
