@@ -94,15 +94,20 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
         for name, spec in t.fields.items():
             field_types.setdefault(name, spec.base)
 
-    columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
+    # the letter's key (whom it is for) is the first thing a reviewer reads of a row
+    key_fields = list(dict.fromkeys(t.key_field for t in used if t.key_field))
+    keyed = [_column("key", _label(key_fields[0]) if len(key_fields) == 1 else "Key", "key")] if key_fields else []
+    columns = [_column("number", "#", "number"), *keyed,
+               _column("letter", "File · findings" if keyed else "Letter", "letter"),
                _column("template", "Template", "text"), _column("status", "Status", "status")]
     columns += [_column(s, {"error": "Errors", "warning": "Warnings", "info": "Info"}[s], "number") for s in SEVERITIES]
     columns += [_column(f"field:{name}", _label(name), _kind(field_types.get(name)),
                         "%" if field_types.get(name) == "percent" else "") for name in field_names]
     position = {column["key"]: k for k, column in enumerate(columns)}
     several_templates = len(used) > 1
-    letters_view = ["number", "letter", *(["template"] if several_templates else []), "status",
-                    *SEVERITIES, *(f"field:{n}" for n in overview_names if n in field_names)]
+    letters_view = ["number", *(["key"] if keyed else []), "letter", *(["template"] if several_templates else []),
+                    "status", *SEVERITIES,
+                    *(f"field:{n}" for n in overview_names if n in field_names and n not in key_fields)]
     fields_view = ["number", "letter", *(["template"] if several_templates else []), "status",
                    *(f"field:{n}" for n in field_names)]
 
@@ -111,7 +116,7 @@ def table_data(results: list[LetterResult], templates: dict[str, Template], href
     rows = []
     for number, (result, href, path) in enumerate(zip(results, hrefs, paths), start=1):
         template = templates[result.template].title if result.template in templates else result.template
-        values = [number, path, template, result.status, *(result.count(s) for s in SEVERITIES)]
+        values = [number, *([result.key or ""] if keyed else []), path, template, result.status, *(result.count(s) for s in SEVERITIES)]
         values += [result.fields.get(name) for name in field_names]
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
         messages = list(dict.fromkeys(_short(f.message) for f in by_severity))

@@ -106,8 +106,10 @@
   var KEYS = {
     letter: [["j / k", "next / previous finding"], ["a", "accept the current finding"],
              ["x", "the current finding needs a fix"], ["r", "mark the letter reviewed"],
-             ["[ / ]", "previous / next letter (as the index filters and sorts them)"], ["?", "show or hide this list"]],
-    index: [["/", "search"], ["?", "show or hide this list"]]
+             ["[ / ]", "previous / next letter (as the index filters and sorts them)"], ["u", "back to the index"],
+             ["?", "show or hide this list"]],
+    index: [["j / k", "next / previous row"], ["Enter", "open the row's letter"],
+            ["u", "the next row with undecided findings"], ["/", "search"], ["?", "show or hide this list"]]
   };
   var keysButton = document.getElementById("keys-button");
   var panel = null;
