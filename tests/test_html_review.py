@@ -203,6 +203,11 @@ def test_no_serious_or_critical_accessibility_violation(chromium, fixture_report
     tab = context.new_page()
     problems = []
     try:
+        tab.goto(page_of(fixture_report, "002").as_uri())  # every state: accepted, needs fix, reviewed, side by side
+        decide(tab, "F1", "accept", note="asked for")
+        decide(tab, "F2", "fix")
+        tab.check("#reviewed")
+        tab.click("button[data-layout=side]")
         for page in [fixture_report / "index.html", fixture_report / "rules.html", *letter_pages(fixture_report)]:
             tab.goto(page.as_uri())
             tab.wait_for_timeout(50)
@@ -225,3 +230,69 @@ def test_the_pages_csv_cells_follow_the_python_writers_rule(tab, fixture_report)
         shown = tab.evaluate("cases => cases.map(c => LetterAudit.csvCell(c[0]))", cases)
         cells = [next(csv.reader(io.StringIO(cell, newline=""))) if cell else [""] for cell in shown]
         assert [cell[0] for cell in cells] == [expected for _, expected in cases], page.name
+
+
+def test_the_index_is_a_work_queue(chromium, tmp_path):
+    """At 1440x900 ten rows are in sight with the key first; j/k/Enter/u work the rows; the
+    undecided filter follows the decisions; a print-out holds every filtered row; a phone
+    shows cards and never scrolls sideways."""
+    from playwright.sync_api import expect
+
+    letters = tmp_path / "many"
+    letters.mkdir()
+    sources = sorted(LETTERS.glob("*.txt"))
+    for n in range(120):
+        (letters / f"{n:03}_{sources[n % 5].name}").write_bytes(sources[n % 5].read_bytes())
+    write_report(tmp_path / "out", letters)
+    index = (tmp_path / "out" / "index.html").as_uri()
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(index)
+        in_sight = tab.evaluate("""Array.from(document.querySelectorAll('#letters-table tbody tr'))
+            .filter(row => row.getBoundingClientRect().bottom <= innerHeight).length""")
+        assert in_sight >= 10
+        headers = [h.strip(" ↕▲▼") for h in tab.locator("#letters-table thead th").all_inner_texts()]
+        assert headers[:2] == ["#", "Authority"]
+        rows = csv.DictReader(io.StringIO((tmp_path / "out" / "fields.csv").read_text(encoding="utf-8")))
+        total = sum(int(row["errors"]) + int(row["warnings"]) + int(row["info"]) for row in rows)
+        assert tab.inner_text("#undecided-count") == f"{total:,}"  # none decided yet
+
+        tab.keyboard.press("j")
+        tab.keyboard.press("j")
+        assert tab.evaluate("document.activeElement.textContent") == "Wellingborough Borough Council"
+        tab.keyboard.press("k")
+        tab.keyboard.press("Enter")
+        tab.wait_for_url("**/letters/0001-*")
+        tab.locator(".comment").first.locator("button[data-decision=accept]").click()
+        tab.keyboard.press("u")  # back to the index
+        tab.wait_for_url(index)
+        expect(tab.locator("#undecided-count")).to_have_text(f"{total - 1:,}")
+        tab.select_option("select[name=review]", "undecided")
+        expect(tab.locator("#table-count")).to_have_text("119 of 120 letters match")
+        tab.keyboard.press("u")  # the next row with an undecided finding
+        assert tab.evaluate("document.activeElement.closest('tr').dataset.undecided") != "0"
+
+        assert tab.locator("#letters-table tbody tr").count() == 100
+        tab.emulate_media(media="print")
+        tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert tab.locator("#letters-table tbody tr").count() == 119  # the whole filtered set, not a page
+        tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        tab.emulate_media(media="screen")
+        assert tab.locator("#letters-table tbody tr").count() == 100
+        screenshot(tab, "index-work-queue.png")
+    finally:
+        context.close()
+
+    phone = chromium.new_context(viewport={"width": 348, "height": 740}, is_mobile=True, has_touch=True)
+    tab = phone.new_page()
+    try:
+        tab.goto(index)
+        assert horizontal_overflow(tab) == 0
+        assert tab.evaluate("document.querySelector('.table-wrap').scrollWidth <= document.querySelector('.table-wrap').clientWidth")
+        card = tab.locator("#letters-table tbody tr").first
+        assert card.evaluate("row => getComputedStyle(row).display") == "flex"
+        tab.locator("#letters-table tbody tr").nth(2).scroll_into_view_if_needed()
+        screenshot(tab, "index-phone.png")
+    finally:
+        phone.close()
