@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import baseline as baselines
 from ..models import LetterResult
 from ..report.escape import shown_path
+from ..report.should_read import should_read
 from .decisions import Decision
 
 
@@ -44,6 +45,7 @@ class FindingItem:
     line: int
     section: str
     note: str  # as a baseline entry describes it
+    should_read: str = ""  # what the letter should say, where one value settles the finding
 
 
 @dataclass
@@ -68,8 +70,10 @@ class Worksheet:
                                       result.kind))
             for finding, print_ in zip(result.findings, prints):
                 entry = baselines.entry_for(result, finding, print_)
+                settled = should_read(finding)
                 findings.append(FindingItem(print_, number, finding.rule, finding.severity, finding.message,
-                                            finding.line, finding.section or "", entry.note))
+                                            finding.line, finding.section or "", entry.note,
+                                            settled.sentence() if settled else ""))
         return cls(letters, findings)
 
     def letter(self, number: int) -> LetterItem | None:
