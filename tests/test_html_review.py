@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -65,8 +67,12 @@ def test_decisions_survive_a_reload_and_export_a_baseline_the_cli_reads(tab, tmp
     assert_quiet(tab)
 
     rows = list(csv.DictReader(io.StringIO(decisions.read_text(encoding="utf-8"))))
+    ticks = [r for r in rows if r["decision"] == "reviewed"]  # the Reviewed tick is exported too
+    assert [Path(r["path"]).name[:3] for r in ticks] == ["001"] and ticks[0]["fingerprint"] == ""
+    rows = [r for r in rows if r not in ticks]
     assert [(r["rule"], r["decision"]) for r in sorted(rows, key=lambda r: r["path"] + r["rule"])] == [
         ("count-mismatch", "accepted"), ("extra-paragraph", "accepted"), ("missing-section", "needs fix")]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["decided_at"]) for r in rows)
     assert {r["reviewer"] for r in rows} == {"'=Ann Reviewer"}  # never a formula in a spreadsheet
     assert "'=HYPERLINK(\"http://x\") checked with casework" in {r["note"] for r in rows}
     assert {r["path"] for r in rows} == {Path(os.path.relpath(p)).as_posix() for n in ("001", "002")
@@ -296,3 +302,64 @@ def test_the_index_is_a_work_queue(chromium, tmp_path):
         screenshot(tab, "index-phone.png")
     finally:
         phone.close()
+
+
+def test_an_earlier_export_imports_into_a_new_report_and_a_full_storage_says_so(chromium, tmp_path):
+    """Reviewed ticks and notes travel in the exports (a note is the baseline entry's reason),
+    a new report of the same letters imports the CSV, and a decision the browser cannot store
+    is never lost in silence."""
+    letters = Path(os.path.relpath(LETTERS))
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_report(first, letters)
+    write_report(second, letters)
+    note = 'checked "with" casework \\ twice'
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    tab.goto((first / "index.html").as_uri())
+    tab.fill("#reviewer", "Ann")
+    tab.locator("#reviewer").press("Tab")
+    tab.goto(page_of(first, "001").as_uri())
+    decide(tab, "F1", "accept", note=note)
+    tab.check("#reviewed")
+    tab.goto((first / "index.html").as_uri())
+    exported = tmp_path / "decisions.csv"
+    with tab.expect_download() as download:
+        tab.click("#export-csv")
+    download.value.save_as(exported)
+    with tab.expect_download() as download:
+        tab.click("#export-baseline")
+    download.value.save_as(tmp_path / "first.toml")
+    [entry] = tomllib.loads((tmp_path / "first.toml").read_text(encoding="utf-8"))["finding"]
+    assert (entry["rule"], entry["reason"], entry["accepted_by"]) == ("count-mismatch", note, "Ann")
+    context.close()
+
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})  # another browser, the new report
+    tab = context.new_page()
+    tab.goto((second / "index.html").as_uri())
+    before = int(tab.inner_text("#undecided-count"))
+    tab.set_input_files("#import-file", str(exported))
+    assert tab.inner_text("#import-result") == "Imported 1 decision and 1 Reviewed tick."
+    assert tab.inner_text("#review-count") == "1 / 5"
+    assert int(tab.inner_text("#undecided-count")) == before - 1
+    with tab.expect_download() as download:  # before any letter page is opened
+        tab.click("#export-baseline")
+    download.value.save_as(tmp_path / "second.toml")
+    [again] = tomllib.loads((tmp_path / "second.toml").read_text(encoding="utf-8"))["finding"]
+    assert (again["fingerprint"], again["reason"]) == (entry["fingerprint"], note)
+    before_json, after_json = tmp_path / "before.json", tmp_path / "after.json"
+    main(["check", str(letters), "--format", "json", "--output", str(before_json)])
+    main(["check", str(letters), "--format", "json", "--output", str(after_json), "--baseline", str(tmp_path / "second.toml")])
+    count = lambda path: sum(len(l["findings"]) for l in json.loads(path.read_text(encoding="utf-8"))["letters"])
+    assert count(after_json) == count(before_json) - 1  # the imported acceptance suppresses its finding
+
+    tab.goto(page_of(second, "001").as_uri())
+    assert tab.get_attribute("#F1 button[data-decision=accept]", "aria-pressed") == "true"
+    assert tab.input_value("#F1 .review-note input") == note and tab.is_checked("#reviewed")
+
+    tab.goto(page_of(second, "002").as_uri())  # the browser's storage is full from here on
+    tab.evaluate("() => { Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); }; }")
+    tab.locator("#F1 button[data-decision=accept]").click()
+    assert tab.is_visible("#storage-error") and "Not saved" in tab.inner_text("#storage-error")
+    assert tab.get_attribute("#F1 button[data-decision=accept]", "aria-pressed") == "false"  # shows what is kept
+    assert tab.evaluate("document.getElementById('storage-error').getAttribute('role')") == "alert"
+    context.close()

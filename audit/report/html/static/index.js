@@ -423,7 +423,102 @@
   document.getElementById("export-csv").addEventListener("click", function () {
     LA.download("letter-audit-decisions.csv", LA.decisionsCsv(LA.review()), "text/csv");
   });
+  document.getElementById("import-file").addEventListener("change", function (event) {
+    var file = event.target.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      document.getElementById("import-result").textContent = importDecisions(text);
+      tally();
+      render();
+    }).catch(function (error) {
+      document.getElementById("import-result").textContent = "Not imported: " + error.message;
+    });
+    event.target.value = "";
+  });
   window.addEventListener("storage", function () { tally(); render(); });
+  // --- import: a decisions CSV this report (or an earlier one of the same letters) exported.
+  // Findings are known by fingerprint, letters by their path; rows about letters this report
+  // does not have are counted and left out.
+  function parseCsv(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    text = text.replace(/^\ufeff/, "");
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(cell); cell = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        row.push(cell); rows.push(row); row = []; cell = "";
+      } else cell += c;
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+
+  function plain(text) {  // a cell less the quote that kept a spreadsheet from reading a formula
+    return /^'[=+\-@\t\r]/.test(text || "") ? text.slice(1) : text || "";
+  }
+
+  var hrefByPath = null;
+  function hrefOf(path) {
+    if (!hrefByPath) {
+      hrefByPath = {};
+      data.rows.forEach(function (row) { hrefByPath[row[FIRST + col.letter]] = row; });
+    }
+    var parts = path.split("/");
+    for (var k = 0; k < parts.length; k++) {  // the report shows paths within the folder the letters share
+      var row = hrefByPath[parts.slice(k).join("/")];
+      if (row) return row;
+    }
+    return null;
+  }
+
+  function importDecisions(text) {
+    var rows = parseCsv(text);
+    var head = rows.shift() || [];
+    var at = {};
+    head.forEach(function (name, k) { at[name.trim()] = k; });
+    if (at.fingerprint === undefined || at.decision === undefined || at.path === undefined) {
+      return "Not imported: the file is not a decisions CSV exported from a letter-audit report (it needs the columns path, decision and fingerprint).";
+    }
+    var decisions = 0, ticks = 0, elsewhere = 0, unreadable = 0;
+    var stored = LA.updateReview(function (value) {
+      rows.forEach(function (cells) {
+        if (cells.length === 1 && !cells[0]) return;  // a blank line
+        function get(name) { return at[name] === undefined ? "" : plain(cells[at[name]]); }
+        var decision = { "accepted": "accept", "needs fix": "fix", "needs-fix": "fix", "reviewed": "reviewed" }[get("decision").trim().toLowerCase()];
+        var row = hrefOf(get("path"));
+        var href = row && row[HREF];
+        if (!decision) { unreadable++; return; }
+        if (!href) { elsewhere++; return; }
+        if (decision === "reviewed") {
+          value.letters[href] = { reviewed: true, source: get("path"), reviewer: get("reviewer"), at: get("decided_at") };
+          ticks++;
+          return;
+        }
+        var fp = get("fingerprint").trim();
+        if (!fp) { unreadable++; return; }
+        var old = value.findings[fp] || {};
+        value.findings[fp] = {
+          decision: decision, note: get("note"), letter: href, path: old.path || get("path"), source: get("path"),
+          rule: get("rule"), line: Number(get("line")) || old.line, message: get("message"),
+          reviewer: get("reviewer"), at: get("decided_at"), baseline: old.baseline, order: old.order,
+          key: col.hasOwnProperty("key") && row[FIRST + col.key] || get("path").split("/").pop()
+        };
+        decisions++;
+      });
+    });
+    if (!stored) return "Not imported: the browser's storage for this report is full.";
+    return "Imported " + decisions + " decision" + (decisions === 1 ? "" : "s") + " and " + ticks + " Reviewed tick" +
+      (ticks === 1 ? "" : "s") + (elsewhere ? "; " + elsewhere + " row" + (elsewhere === 1 ? " is" : "s are") +
+      " about letters this report does not have (left out)" : "") +
+      (unreadable ? "; " + unreadable + " row" + (unreadable === 1 ? "" : "s") + " could not be read" : "") + ".";
+  }
+
   // row keys: j / k move through the rows, Enter opens one, u goes to the next with undecided findings
   var current = -1;
   function moveTo(index) {

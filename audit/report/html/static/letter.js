@@ -212,8 +212,11 @@
     LA.updateReview(function (value) {
       var old = value.findings[finding.fingerprint] || {};
       var chosen = decision === undefined ? old.decision : (old.decision === decision ? "" : decision);
+      var changed = chosen !== old.decision;
       value.findings[finding.fingerprint] = {
         decision: chosen || "", note: note ? note.value : old.note || "",
+        reviewer: changed || !old.reviewer ? value.reviewer || "" : old.reviewer,
+        at: changed || !old.at ? new Date().toISOString().replace(/\.\d+Z$/, "Z") : old.at,
         letter: data.letter, path: data.path, source: data.source, rule: finding.rule, line: finding.line,
         message: finding.message, baseline: finding.baseline, order: finding.order
       };
@@ -274,11 +277,22 @@
   }
 
   comments.forEach(reviewControls);
+  // decisions imported on the index know their findings by fingerprint only: this page completes them
+  var stored = LA.review().findings;
+  if ((data.findings || []).some(function (f) { return stored[f.fingerprint] && !stored[f.fingerprint].baseline; })) {
+    LA.updateReview(function (value) {
+      data.findings.forEach(function (f) {
+        var d = value.findings[f.fingerprint];
+        if (d && !d.baseline) { d.baseline = f.baseline; d.order = f.order; d.letter = data.letter; d.path = data.path; }
+      });
+    });
+  }
   if (reviewed) {
     reviewed.closest("label").hidden = false;
     reviewed.addEventListener("change", function () {
       LA.updateReview(function (value) {
-        value.letters[data.letter] = { reviewed: reviewed.checked };
+        value.letters[data.letter] = { reviewed: reviewed.checked, source: data.source, reviewer: value.reviewer || "",
+                                       at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
       });
       showDecisions();
     });
