@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..baseline import Fingerprints
 from ..models import ResultKind
 from .escape import printable, shown_path
 from .streamed import write_streamed
@@ -12,18 +13,22 @@ NAME = "json"
 FORMAT_VERSION = 1
 
 
-def letter_record(result, catalogue: dict) -> dict:
-    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
+def letter_record(result, catalogue: dict, prints: list[str]) -> dict:
+    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch.
+    Each finding carries its fingerprint (as a baseline and SARIF know it), and the letter its
+    key, so that `letter-audit serve` can open the run without auditing it again."""
     return {
         **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
+        **({"key": result.key} if result.key is not None else {}),
         "status": result.status,
         "fields": result.fields,
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
-        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
-                     for f in result.findings],
+        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,
+                      "fingerprint": print_}
+                     for f, print_ in zip(result.findings, prints)],
     }
 
 
@@ -56,6 +61,7 @@ class Json:
     def __init__(self, summary):
         self.summary = summary
         self.written = 0
+        self.prints = Fingerprints()
 
     def head(self) -> str:
         return ('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__})
@@ -63,7 +69,8 @@ class Json:
 
     def render(self, result) -> str:
         self.written += 1
-        return ("," if self.written > 1 else "") + "\n" + dumps(letter_record(result, self.summary.catalogue))
+        return ("," if self.written > 1 else "") + "\n" + dumps(letter_record(result, self.summary.catalogue,
+                                                                             self.prints.of(result)))
 
     def tail(self) -> str:
         return '\n], "summary": ' + json.dumps(self.summary.json()) + "}\n"

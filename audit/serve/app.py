@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from . import decisions as store
+from .database import session_secret
 from .decisions import NewDecision
 from .live import Live
 from .query import QueryError
@@ -198,7 +199,7 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
     ]
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32), session_cookie="letter_audit",
+        Middleware(SessionMiddleware, secret_key=secret or session_secret(live.engine), session_cookie="letter_audit",
                    same_site="strict", https_only=False, max_age=12 * 3600),
     ]
     return Starlette(routes=routes, middleware=middleware, exception_handlers={404: _not_found})
