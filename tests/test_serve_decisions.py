@@ -189,8 +189,10 @@ def test_serve_opens_a_runs_json_with_the_runs_own_fingerprints(sheet, tmp_path,
     broken = tmp_path / "broken.json"
     for text, said in [('{"tool": {"name": "other"}, "letters": []}', "is not the JSON output of"),
                        ("[1, 2", "is not JSON"),
-                       ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "findings": [{"rule": "x"}]}]}',
-                        "letter 1 of the run cannot be read")]:
+                       ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "key": null, "findings": [{"rule": "x"}]}]}',
+                        "letter 1 of the run cannot be read"),
+                       ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "findings": []}]}',
+                        "written by an earlier letter-audit")]:
         broken.write_text(text, encoding="utf-8")
         assert main(["serve", str(broken), "--no-config"]) == 2
         err = capsys.readouterr().err

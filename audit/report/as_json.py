@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..baseline import Fingerprints
 from ..models import ResultKind
 from .escape import printable, shown_path
 from .streamed import write_streamed
@@ -13,23 +12,29 @@ NAME = "json"
 FORMAT_VERSION = 1
 
 
-def letter_record(result, catalogue: dict, prints: list[str]) -> dict:
+def letter_record(result, catalogue: dict) -> dict:
     """A letter; a record of kind "batch" (path: the data file) holds findings about the batch.
-    Each finding carries its fingerprint (as a baseline and SARIF know it), and the letter its
-    key, so that `letter-audit serve` can open the run without auditing it again."""
+    The letter's key and, for a finding whose evidence was cut to size, its `identity` (the
+    fingerprint taken before the cut) let `letter-audit serve` open the run and give every
+    finding the fingerprint the run gave it."""
     return {
         **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
-        **({"key": result.key} if result.key is not None else {}),
+        "key": result.key,
         "status": result.status,
         "fields": result.fields,
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
         "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,
-                      "fingerprint": print_}
-                     for f, print_ in zip(result.findings, prints)],
+                      **({"identity": f.identity} if f.identity is not None else {})}
+                     for f in result.findings],
     }
+
+
+def render_letter(result, catalogue: dict) -> str:
+    """A letter's record as text, as the document holds it (made where the letter is audited)."""
+    return dumps(letter_record(result, catalogue))
 
 
 def dumps(record) -> str:
@@ -56,21 +61,24 @@ def _printable(value):
 class Json:
     """The JSON document streamed (report/streamed.py): one letter's record at a time."""
 
+    NAME = NAME
     HEAD_LAST = False
 
     def __init__(self, summary):
         self.summary = summary
         self.written = 0
-        self.prints = Fingerprints()
 
     def head(self) -> str:
         return ('{"tool": ' + json.dumps({"name": "letter-audit", "version": __version__})
                 + f', "format_version": {FORMAT_VERSION}, "letters": [')
 
     def render(self, result) -> str:
+        return self.placed(render_letter(result, self.summary.catalogue))
+
+    def placed(self, record: str) -> str:
+        """A letter's record (render_letter) in its place in the document."""
         self.written += 1
-        return ("," if self.written > 1 else "") + "\n" + dumps(letter_record(result, self.summary.catalogue,
-                                                                             self.prints.of(result)))
+        return ("," if self.written > 1 else "") + "\n" + record
 
     def tail(self) -> str:
         return '\n], "summary": ' + json.dumps(self.summary.json()) + "}\n"

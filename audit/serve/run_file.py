@@ -1,7 +1,8 @@
 """A run's JSON output (`letter-audit check -f json -o run.json`) read back as the results
 `serve` puts on the worksheet, so that a batch audited once (in CI, on a bigger machine) is
-reviewed without auditing it again. Each finding keeps the fingerprint the run gave it: the
-decisions match the run's baseline and SARIF exactly.
+reviewed without auditing it again. The findings' fingerprints are worked out as the run's
+were (from the letter's key and each finding's evidence, or the identity kept when evidence was
+cut), so the decisions match the run's baseline and SARIF.
 
 The file is untrusted input: anything that is not such a document is one line of error."""
 from __future__ import annotations
@@ -46,24 +47,24 @@ def read_run(path: Path) -> list[LetterResult]:
 
 
 def _result(record: dict) -> LetterResult:
+    if "key" not in record:
+        raise ValueError("a letter without its key: the file was written by an earlier letter-audit; "
+                         "run `letter-audit check -f json` again")
     findings = [_finding(item) for item in record["findings"]]
-    key = record.get("key")
+    key = record["key"]
     return LetterResult(Path(str(record["path"])), _text_or_none(record.get("template")), dict(record.get("fields") or {}),
                         findings, key=None if key is None else str(key), kind=ResultKind(record.get("kind", "letter")))
 
 
 def _finding(item: dict) -> Finding:
-    fingerprint = item.get("fingerprint")
-    if not isinstance(fingerprint, str) or not fingerprint:
-        raise ValueError("a finding without its fingerprint: the file was written by an earlier letter-audit; "
-                         "run `letter-audit check -f json` again")
+    identity = item.get("identity")
     diff = item.get("diff")
     return Finding(str(item["rule"]), str(item["severity"]), str(item["message"]), int(item["line"]),
                    _text_or_none(item.get("section")), str(item.get("excerpt") or ""),
                    tuple((str(op), str(text)) for op, text in diff) if diff else None,
                    int(item["end_line"]) if item.get("end_line") is not None else None,
                    int(item["page"]) if item.get("page") is not None else None,
-                   dict(item.get("evidence") or {}), fingerprint)
+                   dict(item.get("evidence") or {}), None if identity is None else str(identity))
 
 
 def _text_or_none(value) -> str | None:
