@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
+MAX_CHECK_CHARS = 1000  # a template's check is a line; anything longer is not read
+
+
 @dataclass(frozen=True)
 class ShouldRead:
     value: str  # what the letter should say
@@ -57,10 +60,12 @@ def _changed(value: str, written: str, field: str | None, line, basis: str) -> S
 
 
 def _from_check(evidence: Mapping) -> ShouldRead | None:
-    fields = evidence["fields"]
+    fields, source = evidence["fields"], str(evidence["check"])
+    if not isinstance(fields, Mapping) or len(source) > MAX_CHECK_CHARS:  # a run's JSON is untrusted input
+        return None
     try:
-        tree = ast.parse(str(evidence["check"]), mode="eval").body
-    except SyntaxError:
+        tree = ast.parse(source, mode="eval").body
+    except (SyntaxError, RecursionError):
         return None
     if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.Or):
         tree = tree.values[-1]  # the guards come first: `investigations == 0 or ...`
