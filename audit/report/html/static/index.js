@@ -537,6 +537,16 @@
       if (rows[index].dataset.undecided !== "0") { moveTo(index); return; }
     }
   }
+  // the skip link leads to the first letter: one Tab and Enter from the top of the page
+  var skip = document.querySelector(".skip");
+  if (skip) {
+    skip.textContent = "Skip to the letters";
+    skip.addEventListener("click", function (event) {
+      if (!tbody.rows.length) return;
+      event.preventDefault();
+      moveTo(0);
+    });
+  }
   tbody.addEventListener("focusin", function (event) {
     var tr = event.target.closest("tr");
     if (tr) current = Array.prototype.indexOf.call(tbody.rows, tr);
