@@ -36,8 +36,14 @@ def test_decisions_survive_a_reload_and_export_a_baseline_the_cli_reads(tab, tmp
     tab.locator("#F1").focus()
     tab.keyboard.press("a")  # extra-paragraph accepted from the keyboard
     decide(tab, "F3", "fix", note="section dropped by the mail merge")
+    tab.locator("#F2 .review-note input").fill("a page number")  # never tabbed out of
+    for _ in range(50):  # saved when typing pauses (wait_for_function's polling would need eval, which the CSP refuses)
+        if "a page number" in tab.evaluate("() => JSON.stringify(localStorage)"):
+            break
+        tab.wait_for_timeout(100)
 
     tab.reload()
+    assert tab.input_value("#F2 .review-note input") == "a page number"
     assert tab.get_attribute("#F1 button[data-decision=accept]", "aria-pressed") == "true"
     assert tab.get_attribute("#F3 button[data-decision=fix]", "aria-pressed") == "true"
     assert tab.input_value("#F3 .review-note input") == "section dropped by the mail merge"

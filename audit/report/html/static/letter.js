@@ -246,7 +246,12 @@
     input.type = "text";
     input.maxLength = 500;
     input.placeholder = "why (optional)";
-    input.addEventListener("change", function () { decide(comment, undefined); });
+    var typingPause = null;  // saved when typing pauses, not only when the field is left: never lost on reload
+    input.addEventListener("input", function () {
+      clearTimeout(typingPause);
+      typingPause = setTimeout(function () { decide(comment, undefined); }, 400);
+    });
+    input.addEventListener("change", function () { clearTimeout(typingPause); decide(comment, undefined); });
     label.appendChild(input);
     box.appendChild(label);
     comment.appendChild(box);
