@@ -132,8 +132,7 @@ def audit_batch(paths: list[Path], settings: Settings,
     if dask is not None:
         from .cluster import LOCAL, audit_on_cluster
 
-        results = audit_on_cluster(paths, settings, None if dask == LOCAL else dask)
-        yield from (map(prepare, results, paths) if prepare else results)
+        yield from audit_on_cluster(paths, settings, None if dask == LOCAL else dask, prepare)
         return
 
     def overrun(path, why: Overrun) -> LetterResult:
