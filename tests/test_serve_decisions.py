@@ -194,6 +194,6 @@ def test_serve_opens_a_runs_json_with_the_runs_own_fingerprints(sheet, tmp_path,
                        ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "findings": []}]}',
                         "written by an earlier letter-audit")]:
         broken.write_text(text, encoding="utf-8")
-        assert main(["serve", str(broken), "--no-config"]) == 2
+        assert main(["serve", str(broken), "--no-config", "--db", f"sqlite:///{tmp_path / 'review.db'}"]) == 2
         err = capsys.readouterr().err
         assert said in err and err.count("\n") == 1 and "Traceback" not in err
