@@ -346,7 +346,8 @@ def test_an_earlier_export_imports_into_a_new_report_and_a_full_storage_says_so(
     tab.goto((second / "index.html").as_uri())
     before = int(tab.inner_text("#undecided-count"))
     tab.set_input_files("#import-file", str(exported))
-    assert tab.inner_text("#import-result") == "Imported 1 decision and 1 Reviewed tick."
+    from playwright.sync_api import expect
+    expect(tab.locator("#import-result")).to_have_text("Imported 1 decision and 1 Reviewed tick.")  # read as it loads
     assert tab.inner_text("#review-count") == "1 / 5"
     assert int(tab.inner_text("#undecided-count")) == before - 1
     with tab.expect_download() as download:  # before any letter page is opened
@@ -371,3 +372,29 @@ def test_an_earlier_export_imports_into_a_new_report_and_a_full_storage_says_so(
     assert tab.get_attribute("#F1 button[data-decision=accept]", "aria-pressed") == "false"  # shows what is kept
     assert tab.evaluate("document.getElementById('storage-error').getAttribute('role')") == "alert"
     context.close()
+
+
+def test_a_reviewed_tick_is_for_the_text_that_was_reviewed(tab, tmp_path):
+    """A letter corrected after it was ticked Reviewed is not reviewed in the next report
+    written into the same folder, and its page says why; the other ticks stand."""
+    import shutil
+
+    letters, out = tmp_path / "letters", tmp_path / "report"
+    shutil.copytree(LETTERS, letters)
+    write_report(out, letters)
+    for stem in ("001", "002"):
+        tab.goto(page_of(out, stem).as_uri())
+        tab.check("#reviewed")
+    tab.goto((out / "index.html").as_uri())
+    assert tab.inner_text("#review-count") == "2 / 5"
+
+    changed = next(letters.glob("002_*"))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("We were pleased", "We were glad"), encoding="utf-8")
+    write_report(out, letters)
+    tab.goto((out / "index.html").as_uri())
+    assert tab.inner_text("#review-count") == "1 / 5"
+    tab.goto(page_of(out, "002").as_uri())
+    assert not tab.is_checked("#reviewed") and tab.is_visible("#reviewed-earlier")
+    tab.goto(page_of(out, "001").as_uri())
+    assert tab.is_checked("#reviewed") and not tab.is_visible("#reviewed-earlier")
+    assert_quiet(tab)

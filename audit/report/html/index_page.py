@@ -119,7 +119,7 @@ class IndexTable:
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
         counts = [result.count(s) for s in SEVERITIES]
         row = [href, rules, list(dict.fromkeys(_short(f.message) for f in by_severity)),
-               self.summary.letters, path, self._title(result.template), result.status, *counts, result.key or "",
+               self.summary.letters, path, self._title(result.template), result.status, *counts, result.key or "", result.content_hash or "",
                shown_path(result.path), result.template, [result.fields.get(name) for name in self._fields]]
         self._spill.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
 
@@ -153,6 +153,7 @@ class IndexTable:
                             "%" if field_types.get(name) == "percent" else "") for name in field_names]
         if key_fields:  # the key (whom the letter is for) is what a reviewer reads first of a row
             columns.append(_column("key", _label(key_fields[0]) if len(key_fields) == 1 else "Key", "key"))
+        columns.append(_column("text", "Text", "hidden"))  # a hash of the letter's text: a Reviewed tick is for one text
         position = {column["key"]: k for k, column in enumerate(columns)}
         several_templates = len(used) > 1
         letters_view = ["number", *(["key"] if key_fields else []), "letter", *(["template"] if several_templates else []),
@@ -188,7 +189,7 @@ class IndexTable:
         keyed = bool(self._key_fields())
         for row in self._spilled():
             yield [row[0], [number[rule] for rule in row[1]], row[2], *row[3:3 + fixed], *row[-1],
-                   *([row[3 + fixed]] if keyed else [])]
+                   *([row[3 + fixed]] if keyed else []), row[4 + fixed]]
 
     def csv_columns(self) -> list[str]:
         return [*as_csv.FIXED, *self._fields]

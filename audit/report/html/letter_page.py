@@ -201,6 +201,6 @@ def _review_data(job: PageJob, findings: list[FindingView]) -> dict:
             **({"shouldRead": view.should_read.json()} if view.should_read and not view.accepted else {}),
         })
     return {"report": job.report_id, "letter": job.href, "baselineHead": baselines.render([]), "csv": CSV_RULE,
-            "path": job.shown_path,
+            "path": job.shown_path, "text": result.content_hash or "",
             "source": display_path(Path(result.path).as_posix()), "findings": records}
 

@@ -106,17 +106,19 @@
   function decisionsCsv(value) {
     // the fingerprint lets `letter-audit review import` load the decisions into a database
     // and a row per letter ticked Reviewed (no fingerprint): a report can import them again
-    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "decided_at", "fingerprint", "letter"]];
+    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "decided_at", "fingerprint", "letter",
+                 "text_hash"]];
     Object.keys(value.findings).forEach(function (fp) {
       var d = value.findings[fp];
       if (!d.decision) return;
       rows.push([d.source || d.path, d.rule, d.line, d.message, d.decision === "accept" ? "accepted" : "needs fix",
-                 d.note || "", d.reviewer || value.reviewer || "", d.at || "", fp, d.letter || ""]);
+                 d.note || "", d.reviewer || value.reviewer || "", d.at || "", fp, d.letter || "", ""]);
     });
     Object.keys(value.letters).forEach(function (href) {
       var l = value.letters[href];
       if (!l.reviewed) return;
-      rows.push([l.source || l.path || href, "", "", "", "reviewed", "", l.reviewer || value.reviewer || "", l.at || "", "", href]);
+      rows.push([l.source || l.path || href, "", "", "", "reviewed", "", l.reviewer || value.reviewer || "", l.at || "", "", href,
+                 l.text || ""]);
     });
     return rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   }

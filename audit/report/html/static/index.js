@@ -97,8 +97,10 @@
   function reviewOf(row) {
     var letter = reviewState.letters[row[HREF]] || {};
     var tally = perLetter[row[HREF]] || { accept: 0, fix: 0 };
+    var text = row[FIRST + col.text];  // a tick given to an earlier text of the letter no longer counts
     var undecided = Math.max(0, findingsOf(row) - (tally.accept || 0) - (tally.fix || 0));
-    return { reviewed: !!letter.reviewed, tally: tally, undecided: undecided };
+    return { reviewed: !!letter.reviewed && (!letter.text || !text || letter.text === text), tally: tally,
+             undecided: undecided };
   }
 
   function matchesReview(row) {
@@ -496,7 +498,8 @@
         if (!decision) { unreadable++; return; }
         if (!href) { elsewhere++; return; }
         if (decision === "reviewed") {
-          value.letters[href] = { reviewed: true, source: get("path"), reviewer: get("reviewer"), at: get("decided_at") };
+          value.letters[href] = { reviewed: true, source: get("path"), reviewer: get("reviewer"), at: get("decided_at"),
+                                  text: get("text_hash") };
           ticks++;
           return;
         }

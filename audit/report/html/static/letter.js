@@ -273,11 +273,16 @@
       if (d.decision === "fix") fixes++;
     });
     var letter = value.letters[data.letter] || {};
-    if (reviewed) reviewed.checked = !!letter.reviewed;
+    var earlier = !!letter.reviewed && !!letter.text && !!data.text && letter.text !== data.text;
+    if (reviewed) {
+      reviewed.checked = !!letter.reviewed && !earlier;  // a tick is for the text that was reviewed
+      var said = document.getElementById("reviewed-earlier");
+      if (said) said.hidden = !earlier;
+    }
     if (progress && comments.length) {
       progress.textContent = decided + " of " + comments.length + " finding" + (comments.length === 1 ? "" : "s") +
         " decided" + (fixes ? ", " + fixes + " need" + (fixes === 1 ? "s" : "") + " a fix" : "") +
-        (letter.reviewed ? " · letter reviewed" : "");
+        (letter.reviewed && !earlier ? " · letter reviewed" : "");
     }
   }
 
@@ -297,6 +302,7 @@
     reviewed.addEventListener("change", function () {
       LA.updateReview(function (value) {
         value.letters[data.letter] = { reviewed: reviewed.checked, source: data.source, reviewer: value.reviewer || "",
+                                       text: data.text,
                                        at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
       });
       showDecisions();
