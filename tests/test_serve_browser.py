@@ -193,6 +193,13 @@ def test_the_worksheet_works_from_the_keyboard_fits_a_phone_and_passes_axe(chrom
         tab = ann.open("/letters/2")
         expect(tab.locator(".finding .should-read")).to_have_text(
             "Should read “2” (compliance_outcomes, line 77), not “1”, if upheld_decisions and remedy_decisions are right.")
+        side = tab.locator("#side-by-side")  # the letter beside its template, the columns labelled
+        expect(side.locator("thead th")).to_have_text(["Line", "Template, with the values it expects", "Letter as written"])
+        row = side.locator("tbody tr", has=tab.locator("th", has_text="77"))
+        expect(row.locator("td").first.locator("mark.settled")).to_have_text("✓ 2")  # the value it expects
+        expect(row.locator("td").last.locator("mark.wrong")).to_have_text("⚠ 1")  # the letter's
+        expect(side.locator("tbody tr", has=tab.locator("th", has_text="63")).locator("td").first).to_have_text(
+            "2 upheld decisions")  # elsewhere the letter's own values, never slot names
         tab.keyboard.press("j")
         expect(tab.locator(".finding.is-current")).to_have_count(1)
         ann.finding(0).get_by_role("button", name="Needs fix").click()
@@ -227,5 +234,8 @@ def test_the_worksheet_works_from_the_keyboard_fits_a_phone_and_passes_axe(chrom
             expect(tab.locator("#letters-table")).to_be_visible()
             assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
             assert tab.locator("#letters-table tbody tr").first.evaluate("row => getComputedStyle(row).display") == "flex"
+            tab.goto(f"{server.url}/letters/3")  # the letter beside its template, stacked
+            expect(tab.locator("#side-by-side")).to_be_visible()
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
         finally:
             phone.close()

@@ -9,6 +9,7 @@ history, never an overwrite. Modules, one job each:
     decisions.py   writing and reading decisions: history, latest state, changes since
     worksheet.py   the run's findings joined with the decisions (states, stale, progress)
     run_file.py    a run's JSON output read back, to review it without auditing again
+    side_by_side.py  a letter beside its template, for its page (laid over again in a worker)
     query.py       the search language of the worksheet's filter
     users.py       the users file (argon2 password hashes)
     security.py    sessions, login, CSRF tokens, security headers

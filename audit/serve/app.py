@@ -35,6 +35,7 @@ from .query import QueryError
 from .schema import FINDING_STATES, LETTER_STATES
 from .rows import letter_rows
 from .search import known_fields, search
+from .side_by_side import letter_beside_template
 from .security import SecurityHeaders, csrf_ok, csrf_token, reviewer
 from .users import valid_name, verify
 
@@ -127,8 +128,12 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         histories = {f.fingerprint: store.history(live.engine, "finding", f.fingerprint) for f in findings}
         raw = await run_in_threadpool(_read_guarded, item.path) if item.kind == "letter" else None
         lines = raw.text.split("\n") if raw is not None and raw.text is not None else None
+        side = []
+        if lines is not None and live.sheet.settings is not None:
+            expected = {f.settles[0]: f.settles[1:] for f in findings if f.settles}
+            side = await run_in_threadpool(letter_beside_template, item.path, live.sheet.settings, expected)
         return page(request, "letter.html", view=view, letter=item, findings=findings, histories=histories,
-                    lines=lines, total=len(live.sheet.letters), last_id=live.refresh(),
+                    lines=lines, side=side, total=len(live.sheet.letters), last_id=live.refresh(),
                     letter_state=view.letters.get(item.path))
 
     async def stale(request: Request):

@@ -93,15 +93,15 @@ def load_worksheet(args: argparse.Namespace):
     from .run_file import is_run_file, read_run
     from .worksheet import Worksheet
 
+    settings = settings_from(args)  # (a run's JSON: its letter pages are laid over these templates)
     if is_run_file(args.paths):
-        return Worksheet.of(read_run(args.paths[0]))
-    settings = settings_from(args)
+        return Worksheet.of(read_run(args.paths[0]), settings)
     for template in settings.templates:  # a broken template stops here, before any letter is read
         for warning in template.warnings:
             print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     context = BatchContext.load(settings)
     with run_batch(_letter_paths(args, settings), settings, context=context) as run:
-        return Worksheet.of(run.results.everything())
+        return Worksheet.of(run.results.everything(), settings)
 
 
 def run_review(args: argparse.Namespace) -> int:
