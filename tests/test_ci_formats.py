@@ -242,3 +242,18 @@ def test_json_gives_money_as_amount_and_currency_and_csv_as_written(tmp_path, ca
                       {"fee": {"withheld": "[private]"}, "paid": {"amount": "0.10", "currency": "USD"}, "note": "none"}]
     code, out, _ = run_cli(capsys, "check", "--no-config", "-t", template, "--format", "csv", *letters)
     assert "€1,234.50" in out and "-£3" in out and "$0.10" in out
+
+
+def test_a_runs_json_read_back_gives_money_as_the_results_hold_it(tmp_path, capsys):
+    """`letter-audit serve run.json` shows a letter's fields as a run audited here would."""
+    from audit.pipeline import audit_letter
+    from audit.serve.run_file import read_run
+
+    template = ROOT / "docs" / "examples" / "council-tax-refund.md"
+    letters = sorted((ROOT / "fixtures" / "letters-refund").glob("*.txt"))[:3]
+    run = tmp_path / "run.json"
+    run_cli(capsys, "check", "--no-config", "-t", template, "-f", "json", "-o", run, "--fail-on", "never", *letters)
+    assert any(isinstance(v, dict) and "amount" in v for letter in json.loads(run.read_text(encoding="utf-8"))["letters"]
+               for v in letter["fields"].values())
+    audited = [audit_letter(path, Settings(template_paths=[template]))[1].fields for path in letters]
+    assert [result.fields for result in read_run(run)] == audited

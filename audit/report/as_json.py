@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from .. import __version__
 from ..models import ResultKind
-from ..types import InvalidValue, money as read_money
+from ..types import InvalidValue, Money, money as read_money
 from .escape import printable, shown_path
 from .streamed import write_streamed
 
@@ -15,18 +16,23 @@ FORMAT_VERSION = 2  # 2: money as amount and currency
 
 def letter_record(result, catalogue: dict, money: dict[str, frozenset[str]] | None = None) -> dict:
     """A letter; a record of kind "batch" (path: the data file) holds findings about the batch.
-    `money`: the run's money fields by template (report.money_fields)."""
+    The letter's key and, for a finding whose evidence was cut to size, its `identity` (the
+    fingerprint taken before the cut) let `letter-audit serve` open the run and give every
+    finding the fingerprint the run gave it. `money`: the run's money fields by template
+    (report.money_fields)."""
     own = money.get(result.template) if money else None
     return {
         **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
+        "key": result.key,
         "status": result.status,
         "fields": {name: _money(value) if name in own else value for name, value in result.fields.items()}
                   if own else result.fields,
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
-        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
+        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,
+                      **({"identity": f.identity} if f.identity is not None else {})}
                      for f in result.findings],
     }
 
@@ -48,6 +54,19 @@ def _money(value):
     except InvalidValue:  # not expected of a money field's value: kept as written rather than lost
         return value
     return {"amount": f"{found.amount:f}", "currency": found.currency}
+
+
+def money_from_json(value):
+    """A field's value as the results hold it, from a record's (`letter-audit serve` reading a
+    run's JSON): money given as amount and currency is money as written again ("£1,234.50")."""
+    if isinstance(value, list):
+        return [money_from_json(item) for item in value]
+    if not (isinstance(value, dict) and value.keys() == {"amount", "currency"}):
+        return value
+    try:
+        return str(Money(Decimal(str(value["amount"])), str(value["currency"])))
+    except ArithmeticError:  # decimal.InvalidOperation: the file is untrusted
+        raise ValueError(f"money with an amount that is not a number: {value['amount']!r}") from None
 
 
 def dumps(record) -> str:

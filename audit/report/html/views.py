@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..should_read import ShouldRead
 
 
 class SegmentKind(StrEnum):
@@ -92,6 +95,7 @@ class FindingView:
     fields: tuple[str, ...] = ()  # fields its evidence names: their values are marked wrong
     quotations: list[Quotation] = field(default_factory=list)
     diff: str = ""  # for the change list: the words removed and inserted, briefly
+    should_read: "ShouldRead | None" = None  # what the letter should say, where one value settles it
 
 
 class RowHtml(NamedTuple):
