@@ -36,6 +36,9 @@ def serious(result) -> list[str]:
     ("000_letterhead_table.docx", {}),
     ("000_statistics_table.docx", {}),
     ("000_ligatures.txt", {}),
+    ("000_letterhead_table.pdf", {}),  # LibreOffice: the address block drawn before the date block
+    ("000_letterhead_grid.pdf", {}),  # Chromium: the two blocks written row by row on shared baselines
+    ("000_css_columns.pdf", {}),  # Chromium: the body in three columns, long headings over several lines
 ])
 def test_a_correct_letter_passes_in_every_layout_with_the_seeds_fields(settings, name, changed):
     result = audited(LAYOUTS / name, settings)
@@ -58,6 +61,15 @@ def test_table_cells_are_read_as_their_own_paragraphs_with_row_and_column():
     document = normalise(raw)
     address = [p for p in document.paragraphs if p.cell == (1, 0)]
     assert [p.text for p in address] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
+
+
+@pytest.mark.parametrize("name", ["000_letterhead_table.pdf", "000_letterhead_grid.pdf"])
+def test_a_pdf_letterhead_is_read_block_by_block_as_cells(name):
+    raw = read_letter(LAYOUTS / name)
+    lines = raw.text.split("\n")
+    cells = {(row, column): [line for line in lines[first - 1:last] if line] for first, last, row, column in raw.cells}
+    assert cells[(1, 0)][:3] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
+    assert cells[(1, 1)] == ["22 July 2020", "By email"]
 
 
 def test_a_figure_alone_in_a_table_cell_is_no_page_number():
