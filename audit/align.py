@@ -65,7 +65,7 @@ def _cells_in_template_order(document: Document, template: Template) -> Document
     while k < len(paragraphs):
         end = k + 1
         if paragraphs[k].cell:
-            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[0] == paragraphs[k].cell[0]:
+            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[:2] == paragraphs[k].cell[:2]:
                 end += 1
         ordered.extend(_row_in_template_order(paragraphs[k:end], template) if end - k > 1 else paragraphs[k:end])
         k = end

@@ -69,8 +69,9 @@ class RawLetter:
     page_starts: tuple[int, ...] = ()  # line of the text where each page starts (PDF)
     artifacts: tuple[tuple[int, str, str], ...] = ()  # (line, kind, text) a reader dropped (running header)
     revisions: Revisions | None = None  # unaccepted tracked changes and comments (Word)
-    # lines of each cell of a table row of several cells: (first line, last line, row, column)
-    cells: tuple[tuple[int, int, int, int], ...] = ()
+    # lines of each cell of a table row of several cells: (first line, last line, table, row,
+    # column), counted from 1 (a PDF letterhead's blocks side by side are a table of one row)
+    cells: tuple[tuple[int, int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Paragraph(NamedTuple):
     line: int  # 1-based line of the original file where the paragraph starts
     line_starts: tuple[tuple[int, int], ...]  # (offset in text, original line) per joined line
     artifact: str | None = None  # why the normaliser set it aside (e.g. "page number")
-    cell: tuple[int, int] | None = None  # (row, column) of the table cell it stands in, if any
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of the table cell it stands in, if any
 
     @property
     def end_line(self) -> int:

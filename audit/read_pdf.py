@@ -58,7 +58,7 @@ class _Line(NamedTuple):  # a named tuple: made for every printed line, so made 
     size: float  # of the first character; 0.0 for a line too long to be a heading (not asked)
     bold: bool
     height: float  # of the page
-    cell: tuple[int, int] | None = None  # (row, column) of a letterhead's side-by-side block it stands in
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of a letterhead's block side by side
 
 
 def read_pdf(path: Path, data: bytes) -> RawLetter:
@@ -111,7 +111,8 @@ def _read(path: Path, document) -> RawLetter:
             page.close()
     if not any(lines) and images:
         return RawLetter(path, None, error=f"has {_NO_TEXT_LAYER}")
-    lines = [_in_reading_order(page_lines, number + 1) for number, page_lines in enumerate(lines)]
+    tables = iter(range(1, MAX_PAGES + 1))  # a letterhead is numbered as the tables of a Word letter are
+    lines = [_in_reading_order(page_lines, tables) for page_lines in lines]
     dropped = _running_text(lines)
     text, page_starts, artifacts, cells = _layout(lines, dropped)
     return RawLetter(path, text, encoding="pdf", page_starts=page_starts, artifacts=artifacts, cells=cells)
@@ -211,10 +212,11 @@ def _split_at_gaps(line: _Line, text: str, first: int, last: int, handle, *box) 
     return [line._replace(text=line_text(text[a:b + 1]), x0=x0, x1=x1) for a, b, x0, x1 in pieces]
 
 
-def _in_reading_order(lines: list[_Line], page: int) -> list[_Line]:
+def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
     """The page's lines with a letterhead's side-by-side blocks read block by block: the left
-    column's lines, then the right column's, each marked with the cell (page, column) it
-    stands in, so later stages read the blocks as they read a Word table's cells.
+    column's lines, then the right column's, each marked with the cell (table, row, column) it
+    stands in, so later stages read the blocks as they read a Word table's cells (the table
+    numbered by `tables`, an iterator of numbers).
 
     Only the page's top block is looked at (the lines above its first line of body width), and
     in it the stretch between lines that cross the gutter, from its first pair of lines side by
@@ -256,7 +258,8 @@ def _in_reading_order(lines: list[_Line], page: int) -> list[_Line]:
     if len(band) < 3:
         return lines
     inside = {id(line) for line in band}
-    columns = [[line._replace(cell=(page, column)) for line in band if side(line) == column] for column in (0, 1)]
+    table = next(tables)
+    columns = [[line._replace(cell=(table, 1, column + 1)) for line in band if side(line) == column] for column in (0, 1)]
     before = [line for line in lines if id(line) not in inside and line.baseline > band[0].baseline]
     after = [line for line in lines if id(line) not in inside and line.baseline <= band[0].baseline]
     return before + columns[0] + columns[1] + after

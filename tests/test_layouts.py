@@ -55,11 +55,11 @@ def test_a_count_error_inside_a_statistics_table_is_found(settings):
 def test_table_cells_are_read_as_their_own_paragraphs_with_row_and_column():
     raw = read_letter(LAYOUTS / "000_letterhead_table.docx")
     lines = raw.text.split("\n")
-    cells = {(row, column): lines[first - 1:last] for first, last, row, column in raw.cells}
-    assert cells == {(1, 0): ["Mr Williams", "", "Chief Executive", "", "Ipswich Borough Council"],
-                     (1, 1): ["22 July 2020", "", "By email"]}
+    cells = {tuple(cell): lines[first - 1:last] for first, last, *cell in raw.cells}
+    assert cells == {(1, 1, 1): ["Mr Williams", "", "Chief Executive", "", "Ipswich Borough Council"],
+                     (1, 1, 2): ["22 July 2020", "", "By email"]}
     document = normalise(raw)
-    address = [p for p in document.paragraphs if p.cell == (1, 0)]
+    address = [p for p in document.paragraphs if p.cell == (1, 1, 1)]
     assert [p.text for p in address] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
 
 
@@ -67,14 +67,14 @@ def test_table_cells_are_read_as_their_own_paragraphs_with_row_and_column():
 def test_a_pdf_letterhead_is_read_block_by_block_as_cells(name):
     raw = read_letter(LAYOUTS / name)
     lines = raw.text.split("\n")
-    cells = {(row, column): [line for line in lines[first - 1:last] if line] for first, last, row, column in raw.cells}
-    assert cells[(1, 0)][:3] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
-    assert cells[(1, 1)] == ["22 July 2020", "By email"]
+    cells = {tuple(cell): [line for line in lines[first - 1:last] if line] for first, last, *cell in raw.cells}
+    assert cells[(1, 1, 1)][:3] == ["Mr Williams", "Chief Executive", "Ipswich Borough Council"]
+    assert cells[(1, 1, 2)] == ["22 July 2020", "By email"]
 
 
 def test_a_figure_alone_in_a_table_cell_is_no_page_number():
     raw = RawLetter(ROOT / "x.docx", "Upheld decisions\n\n2\n\nStatistics are based on a total\n",
-                    cells=((1, 1, 1, 0), (3, 3, 1, 1)))
+                    cells=((1, 1, 1, 1, 1), (3, 3, 1, 1, 2)))
     document = normalise(raw)
     assert [p.text for p in document.paragraphs][:2] == ["Upheld decisions", "2"]
     assert not document.artifacts

@@ -147,12 +147,12 @@ def side_by_side(page=1):
 
 def test_a_letterhead_set_side_by_side_is_read_block_by_block_as_two_cells():
     from audit.read_pdf import _in_reading_order
-    pages = [_in_reading_order(side_by_side(), 1)]
+    pages = [_in_reading_order(side_by_side(), iter([1]))]
     text, _, _, cells = _layout(pages, {})
     lines = text.split("\n")
     assert lines[:10] == ["Local Government & Social Care OMBUDSMAN", "", "Mr Williams", "Chief Executive",
                           "Ipswich Borough Council", "", "22 July 2020", "", "By email", ""]
-    assert cells == ((3, 5, 1, 0), (7, 9, 1, 1))
+    assert cells == ((3, 5, 1, 1, 1), (7, 9, 1, 1, 2))
     assert lines[10] == "Dear Mr Williams"  # after a larger gap than the address's lines: the letter's own
 
 
@@ -161,8 +161,8 @@ def test_two_pieces_on_one_baseline_are_no_letterhead_and_a_body_column_is_not()
     header = [_Line(2, "Ipswich Borough Council", MARGIN, 200, 800, 9.0, False, HEIGHT),
               _Line(2, "Page 2", 480, 520, 800, 9.0, False, HEIGHT)]
     body_lines = setting(body(4, 2), page=2, top=780)
-    assert _in_reading_order(header + body_lines, 2) == header + body_lines
-    assert _in_reading_order(side_by_side()[-1:] + side_by_side()[1:3], 1) == side_by_side()[-1:] + side_by_side()[1:3]
+    assert _in_reading_order(header + body_lines, iter([1])) == header + body_lines
+    assert _in_reading_order(side_by_side()[-1:] + side_by_side()[1:3], iter([1])) == side_by_side()[-1:] + side_by_side()[1:3]
 
 
 def test_glyphs_pdfium_put_on_lines_of_their_own_are_one_line_again():
