@@ -7,7 +7,12 @@ line between paragraphs, so the normaliser (hyphenation, wrapped lines) does the
 
 - a larger vertical gap than the usual line spacing, an indented first line after a line
   at the margin, a bullet, or a short line ending a sentence starts a new paragraph;
-- a heading (larger or bold text, the whole line) is a paragraph of its own;
+- a heading (larger or bold text, the whole line) is a paragraph of its own, its lines
+  spaced by its own size;
+- text set in columns is measured against its own column's left and right edges;
+- blocks side by side at the top of a page (a letterhead's address and date) are read block
+  by block and recorded as the cells of a one-row table (`RawLetter.cells`), as a Word
+  table's cells are;
 - a paragraph running on over a page break stays one paragraph;
 - running headers and footers (the same text at the same place on most pages) and page
   numbers (a lone number at the top or bottom of a page that agrees with the page it stands

@@ -108,3 +108,40 @@ def test_a_heading_the_pdf_reader_took_for_a_running_header_is_the_heading(setti
         assert [p.template.text for p in alignment.pairs if p.kind == "missing"] == missing
         assert [p.para.line for p in alignment.pairs if p.para and p.para.text == "Complaints upheld"] == (
             [at + 2] if artifacts else [])
+
+
+def test_a_value_read_from_a_table_cell_is_shown_with_its_cell_in_every_output(tmp_path, capsys):
+    """A wrong figure in the statistics table ("Upheld decisions | 7" for 2): text, JSON, CSV and
+    the HTML report name the table cell beside the line; a letter without tables shows none."""
+    import csv
+    import json
+
+    import docx
+
+    from html_support import page_of, write_report
+    from support import run_cli
+
+    document = docx.Document(LAYOUTS / "001_statistics_table.docx")
+    row = next(r for t in document.tables for r in t.rows if r.cells[0].text == "Upheld decisions")
+    row.cells[1].paragraphs[0].runs[0].text = "7"
+    document.save(tmp_path / "001_wrong.docx")
+    where = "table 1, row 3, column 2"
+
+    _, out, _ = run_cli(capsys, "check", tmp_path / "001_wrong.docx", "--no-config")
+    assert f"count-mismatch 7 upheld decisions cannot come from 2 detailed investigations. ({where})" in out
+    _, out, _ = run_cli(capsys, "check", tmp_path / "001_wrong.docx", SEEDS["000"], "-f", "json", "--no-config")
+    letter, text_letter = json.loads(out)["letters"]
+    cell = {"table": 1, "row": 3, "column": 2}
+    assert letter["cells"]["upheld_decisions"] == cell
+    assert [f["cell"] for f in letter["findings"] if f["rule"] == "count-mismatch" and f["line"] == 59] == [cell]
+    assert "cells" not in text_letter and not any("cell" in f for f in text_letter["findings"])
+    _, out, _ = run_cli(capsys, "check", tmp_path / "001_wrong.docx", "-f", "csv", "--no-config")
+    record = next(csv.DictReader(out.splitlines()))
+    assert f"upheld_decisions: line 59, {where}" in record["table cells"]
+    _, out, _ = run_cli(capsys, "check", SEEDS["000"], "-f", "csv", "--no-config")
+    assert "table cells" not in out
+
+    write_report(tmp_path / "report", tmp_path / "001_wrong.docx")
+    page = page_of(tmp_path / "report", "001").read_text(encoding="utf-8")
+    assert f'<th>upheld_decisions</th><td><a href="#L59">7</a> <span class="where">({where})</span>' in page
+    assert f"line 59, {where}" in page

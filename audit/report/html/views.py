@@ -68,6 +68,7 @@ class FindingView:
     fields: tuple[str, ...] = ()  # fields its evidence names: their values are marked wrong
     quotations: list[Quotation] = field(default_factory=list)
     diff: str = ""  # for the change list: the words removed and inserted, briefly
+    cell: str = ""  # the table cell its line stands in, as a reader names it ("table 1, row 3, column 2")
 
 
 class RowHtml(NamedTuple):
@@ -101,6 +102,7 @@ class FieldView:
     name: str
     value: str
     target: str | None  # anchor of the row the value was read from
+    cell: str = ""  # the table cell it was read from, as a reader names it
 
 
 @dataclass(frozen=True)
