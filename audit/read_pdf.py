@@ -36,7 +36,8 @@ MAX_PAGES = 100  # a letter is a few pages; a bound keeps a hostile file from ho
 MAX_SECONDS = 20.0  # checked between pages
 HEADING_CHARS = 80  # a longer line is never taken for a heading
 WORD_SPACE = 0.15  # ems between two glyphs that a space stands between
-COLUMN_GAP = 3.0  # ems between two pieces of text on one baseline that stand in columns of their own
+COLUMN_GAP = 3.0  # ems between two pieces of one PDFium line that stand in columns of their own
+CELL_GAP = 0.5  # ems between two lines PDFium gives apart on one baseline: blocks side by side
 BODY_WIDTH = 0.6  # share of the text's width that a line of body text fills (a letterhead's lines are shorter)
 EDGE_BAND = 0.12  # share of the page height at the top and bottom where running text and page numbers sit
 
@@ -230,12 +231,14 @@ def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
     if len(lines) < 3:
         return lines
     left_edge, right_edge = min(line.x0 for line in lines), max(line.x1 for line in lines)
-    wide = [line.baseline for line in lines if line.x1 - line.x0 > BODY_WIDTH * (right_edge - left_edge)]
+    measure = right_edge - left_edge
+    wide = [line.baseline for line in lines  # a body line fills most of the measure, up to its right edge
+            if line.x1 - line.x0 > BODY_WIDTH * measure and line.x1 > right_edge - (1 - BODY_WIDTH) / 2 * measure]
     body_top = max(wide) if wide else float("-inf")
     top = sorted((line for line in lines if line.baseline > body_top + 1), key=lambda line: (-line.baseline, line.x0))
     pairs = [(a, b) for i, a in enumerate(top) for b in top[i + 1:]
              if abs(a.baseline - b.baseline) < 0.5 * _em(a, b) and min(b.x0 - a.x1, a.x0 - b.x1) < 0
-             and max(b.x0 - a.x1, a.x0 - b.x1) > COLUMN_GAP * _em(a, b)]
+             and max(b.x0 - a.x1, a.x0 - b.x1) > CELL_GAP * _em(a, b)]
     if not pairs:
         return lines
     pairs = [(a, b) if a.x0 < b.x0 else (b, a) for a, b in pairs]

@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import RawLetter
 from audit.normalise import clean_text, normalise
-from audit.pipeline import audit_letter
+from audit.pipeline import audit_letter, audit_raw
 from audit.read import read_letter
 from audit.settings import Settings
 
@@ -145,3 +145,17 @@ def test_a_value_read_from_a_table_cell_is_shown_with_its_cell_in_every_output(t
     page = page_of(tmp_path / "report", "001").read_text(encoding="utf-8")
     assert f'<th>upheld_decisions</th><td><a href="#L59">7</a> <span class="where">({where})</span>' in page
     assert f"line 59, {where}" in page
+
+
+def test_an_address_line_the_cell_wrapped_is_still_one_line_of_the_address(settings):
+    """A long council name wrapped by its narrow table cell ("Yorkwich & North East Avonbury" /
+    "Council") is one line of the address, as it would be on one line."""
+    lines = SEEDS["000"].read_text(encoding="utf-8").split("\n")
+    at = lines.index("Mr Williams")
+    head = ["Local Government & Social Care OMBUDSMAN", "", "Mr Williams", "", "Chief Executive", "",
+            "Ipswich Borough", "Council", "", "22 July 2020", "", "By email", ""]
+    text = "\n".join(head + lines[at + 4:])
+    raw = RawLetter(ROOT / "x.pdf", text, encoding="pdf", cells=((3, 8, 1, 1, 1), (10, 12, 1, 1, 2)))
+    _, result = audit_raw(raw, None, settings)
+    assert serious(result) == []
+    assert result.fields["authority"] == "Ipswich Borough Council"
