@@ -215,7 +215,7 @@ def _leading_lines(letter, paras: list[int]) -> list[int]:
 
 def _a_line(para: Paragraph | None) -> bool:
     """A paragraph that could be one line of a block typed one line a paragraph (in a table
-    cell, one the cell's width wrapped: "Yorkwich & North East Avonbury" / "Council")."""
+    cell, one the cell's width wrapped: "Royal Borough of" / "Kingston upon Thames")."""
     return para is not None and (len(para.line_starts) == 1 or para.cell is not None) \
         and len(para.text) <= LINE_CHARS and not para.text.endswith(_SENTENCE_END)
 

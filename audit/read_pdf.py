@@ -227,7 +227,7 @@ def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
     Only the page's top block is looked at (the lines above its first line of body width), and
     in it the stretch between lines that cross the gutter, from its first pair of lines side by
     side on one baseline; a stretch of fewer than three lines is left as it is (a running
-    header "Council | Page 2")."""
+    header "Borough of Ipswich | Page 2")."""
     if len(lines) < 3:
         return lines
     left_edge, right_edge = min(line.x0 for line in lines), max(line.x1 for line in lines)
