@@ -236,9 +236,15 @@ def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
             if line.x1 - line.x0 > BODY_WIDTH * measure and line.x1 > right_edge - (1 - BODY_WIDTH) / 2 * measure]
     body_top = max(wide) if wide else float("-inf")
     top = sorted((line for line in lines if line.baseline > body_top + 1), key=lambda line: (-line.baseline, line.x0))
-    pairs = [(a, b) for i, a in enumerate(top) for b in top[i + 1:]
-             if abs(a.baseline - b.baseline) < 0.5 * _em(a, b) and min(b.x0 - a.x1, a.x0 - b.x1) < 0
-             and max(b.x0 - a.x1, a.x0 - b.x1) > CELL_GAP * _em(a, b)]
+    reach = 0.5 * max([10.0] + [line.size for line in top])  # top down: lines further apart share no baseline
+    pairs = []
+    for i, a in enumerate(top):
+        for b in top[i + 1:]:
+            if a.baseline - b.baseline >= reach:
+                break
+            if (a.baseline - b.baseline < 0.5 * _em(a, b) and min(b.x0 - a.x1, a.x0 - b.x1) < 0
+                    and max(b.x0 - a.x1, a.x0 - b.x1) > CELL_GAP * _em(a, b)):
+                pairs.append((a, b))
     if not pairs:
         return lines
     pairs = [(a, b) if a.x0 < b.x0 else (b, a) for a, b in pairs]
