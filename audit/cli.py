@@ -516,7 +516,9 @@ def run_check(args: argparse.Namespace) -> int:
         with committed_together():  # every output, or none, when the run ends
             with run_batch(paths, settings, context=context, baseline=baseline, write_to=args.write_baseline,
                            after_letter=html.keeper if html else None,
-                           on_letter=progress.step if progress else None, dask=dask) as run:
+                           on_letter=progress.step if progress else None, dask=dask,
+                           render=() if args.statistics else (main_format.NAME, *(fmt.NAME for fmt, _ in outputs))
+                           ) as run:
                 if progress:
                     progress.close()
                 if run.written_baseline and not args.quiet:

@@ -4,8 +4,8 @@
 `check --dask` starts one on this machine (a LocalCluster, a worker process per processor).
 The letters are cut into partitions of paths; each partition is audited on a worker by the
 same function as a local run's workers (pipeline.audit_one: the fast lane, else the full
-pipeline), and the results come back here in the batch's order, where they go into the
-spool. The batch rules, the baseline and every output then run here on what the spool keeps,
+pipeline) and prepared there for the spool as they are (spool.Prepare: the JSON records are
+rendered on the cluster), and comes back here in the batch's order, into the spool. The batch rules, the baseline and every output then run here on what the spool keeps,
 as in a local run, so the reports are the same byte for byte. Only a few partitions per
 worker are handed out ahead of the one being read: results never pile up here.
 
@@ -38,18 +38,21 @@ class ClusterError(Exception):
     """The cluster cannot be used: the extra is not installed, or the scheduler cannot be reached."""
 
 
-def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Iterator[LetterResult]:
-    """Each letter's result, in order, audited on the cluster at `scheduler` (None: a local one)."""
+def audit_on_cluster(paths: list[str], settings, scheduler: str | None, prepare=None) -> Iterator[LetterResult]:
+    """Each letter's result, in order, audited on the cluster at `scheduler` (None: a local one);
+    with `prepare` (pipeline.audit_batch), what it makes of each result there."""
     client, cluster = _connect(scheduler)
     try:
         # once per worker, not per partition; standard input, if it is one of the letters, travels in it
         shared = client.scatter(settings, broadcast=True)
+        preparing = client.scatter(prepare, broadcast=True) if prepare is not None else None
         partitions = (paths[k:k + LETTERS_PER_PARTITION] for k in range(0, len(paths), LETTERS_PER_PARTITION))
         threads = max(1, sum(client.nthreads().values()))
         pending: deque = deque()
 
         def submit(partition):
-            pending.append((partition, client.submit(audit_partition, partition, shared, os.getcwd(), pure=False)))
+            pending.append((partition, client.submit(audit_partition, partition, shared, os.getcwd(), preparing,
+                                                      pure=False)))
         for partition in islice(partitions, AHEAD * threads):
             submit(partition)
         while pending:
@@ -62,6 +65,8 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
             except Exception as exc:  # noqa: BLE001 - a worker lost for good: its letters say so, the run goes on
                 results = [LetterResult(Path(path), None, {}, [crash_finding("Auditing the letter on the Dask cluster",
                                                                               exc)]) for path in partition]
+                if prepare is not None:
+                    results = list(map(prepare, results, partition))
             future.release()
             yield from results
     finally:
@@ -72,10 +77,11 @@ def audit_on_cluster(paths: list[str], settings, scheduler: str | None) -> Itera
                 cluster.close()
 
 
-def audit_partition(paths: list[str], settings, cwd: str) -> list[LetterResult]:
-    """What a Dask worker runs: the letters at `paths`, audited as a local run's workers do.
-    A relative path is read from `cwd`, the folder the run was started in (a worker's own
-    current folder is anywhere), and the result keeps the path as it was given."""
+def audit_partition(paths: list[str], settings, cwd: str, prepare=None) -> list:
+    """What a Dask worker runs: the letters at `paths`, audited as a local run's workers do
+    (and prepared for the spool, with `prepare`). A relative path is read from `cwd`, the folder
+    the run was started in (a worker's own current folder is anywhere), and the result keeps the
+    path as it was given."""
     from .pipeline import audit_one
 
     results = []
@@ -83,7 +89,7 @@ def audit_partition(paths: list[str], settings, cwd: str) -> list[LetterResult]:
         given = settings.stdin_bytes(path) is not None  # standard input: no file to find
         result = audit_one(path if given else os.path.join(cwd, path), settings)
         result.path = Path(path)
-        results.append(result)
+        results.append(prepare(result, path) if prepare is not None else result)
     return results
 
 

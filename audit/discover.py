@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 DEFAULT_EXTENSIONS = (".txt", ".md", ".pdf", ".docx", ".doc")  # a .doc is found to say it must be saved as .docx
@@ -55,31 +56,34 @@ def iter_letter_paths(paths: Iterable[Path], exclude: Iterable[str] = (),
     seen = set() if seen is None else seen
     for path in paths:
         path = Path(path)
-        found = _walk(path, patterns, suffixes, default_excludes) if path.is_dir() else [path]
-        for letter in found:
-            identity = _file_identity(letter)
+        found = _walk(path, patterns, suffixes, default_excludes) if path.is_dir() else [(path, _file_identity(path))]
+        for letter, identity in found:
             if identity is None or identity not in seen:
                 seen.add(identity)
                 yield letter
 
 
-def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitignore: bool) -> Iterator[Path]:
-    """Depth first, entries in name order; a stack rather than recursion, so no depth of
-    folders is too deep. Each level keeps the .gitignore rules in force there (its folder's,
-    and those of the folders above it within the search)."""
-    stack = [(_listing(root), _ignores(root, _repository_ignores(root) if gitignore else (), gitignore))]
+def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitignore: bool
+          ) -> Iterator[tuple[Path, str | None]]:
+    """Each entry found with its identity (_file_identity), depth first, entries in name order;
+    a stack rather than recursion, so no depth of folders is too deep. Each level keeps the
+    .gitignore rules in force there (its folder's, and those of the folders above it within the
+    search), and its folder's real path: a plain file's identity is that and its name, with no
+    system call of its own (a batch is many files in few folders)."""
+    is_excluded = exclusion(patterns)
+    stack = [(_listing(root), _ignores(root, _repository_ignores(root) if gitignore else (), gitignore), None)]
     while stack:
-        entries, ignores = stack[-1]
+        entries, ignores, real = stack[-1]
         if isinstance(entries, Path):  # the folder could not be listed: read_letter says why
             stack.pop()
-            yield entries
+            yield entries, _file_identity(entries)
             continue
         entry = next(entries, None)
         if entry is None:
             stack.pop()
             continue
         path = Path(entry.path)
-        if excluded(path, patterns):
+        if is_excluded(path):
             continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)  # a link to a folder is not followed (no loops, no twins)
@@ -88,9 +92,23 @@ def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], giti
         if ignores and _ignored(path, is_dir, ignores):
             continue
         if path.suffix.lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
-            yield path
+            if not is_dir and _plain_file(entry):
+                if real is None:
+                    real = os.path.realpath(os.path.dirname(entry.path))
+                    stack[-1] = (entries, ignores, real)
+                yield path, os.path.join(real, entry.name)
+            else:
+                yield path, _file_identity(path)
         if is_dir:
-            stack.append((_listing(path), _ignores(path, ignores, gitignore)))
+            stack.append((_listing(path), _ignores(path, ignores, gitignore), None))
+
+
+def _plain_file(entry: os.DirEntry) -> bool:
+    """A regular file, not a link to one (from the folder listing: no system call)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _ignores(folder: Path, above: tuple, gitignore: bool) -> tuple:
@@ -148,7 +166,11 @@ def _file_identity(path: Path):
         return None
 
 
-def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    """A pattern matches the entry's name (a folder's name excludes all below it, as in ruff
-    and black) or the end of its path (`drafts/*.txt`)."""
-    return any(fnmatch.fnmatchcase(path.name, p) or path.match(p) for p in patterns)
+def exclusion(patterns: tuple[str, ...]) -> Callable[[Path], bool]:
+    """Whether a pattern matches an entry's name (a folder's name excludes all below it, as in
+    ruff and black) or the end of its path (`drafts/*.txt`). The name patterns are compiled into
+    one expression, once for the walk: a batch has many entries."""
+    names = [p for p in patterns if "/" not in p]
+    paths = tuple(p for p in patterns if "/" in p)
+    by_name = re.compile("|".join(fnmatch.translate(p) for p in names)).match if names else None
+    return lambda path: bool(by_name and by_name(path.name)) or any(path.match(p) for p in paths)

@@ -111,7 +111,8 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
 
 def audit_batch(paths: list[Path], settings: Settings,
                 after_letter: Callable[[Letter, LetterResult], None] | None = None,
-                dask: str | None = None) -> Iterator[LetterResult]:
+                dask: str | None = None, prepare: Callable[[LetterResult, str], object] | None = None
+                ) -> Iterator[LetterResult]:
     """Stream letters one at a time, in order: only the small result of each is kept.
 
     Letters are read and audited only in worker processes, each within the budget of
@@ -123,11 +124,15 @@ def audit_batch(paths: list[Path], settings: Settings,
     it must be picklable for worker processes. For a letter over budget it runs here.
 
     `dask`: the address of a Dask scheduler, or cluster.LOCAL for a cluster on this machine:
-    the letters are audited there (audit/cluster.py), without after_letter or budgets."""
+    the letters are audited there (audit/cluster.py), without after_letter or budgets.
+
+    `prepare(result, path)`, when given, also runs where the letter was audited, and what it
+    returns is yielded instead of the result (audit/spool.py: the main process then never
+    handles the whole result)."""
     if dask is not None:
         from .cluster import LOCAL, audit_on_cluster
 
-        yield from audit_on_cluster(paths, settings, None if dask == LOCAL else dask)
+        yield from audit_on_cluster(paths, settings, None if dask == LOCAL else dask, prepare)
         return
 
     def overrun(path, why: Overrun) -> LetterResult:
@@ -139,15 +144,15 @@ def audit_batch(paths: list[Path], settings: Settings,
             result = summarise(letter, run_rules(letter, settings.active_rules, settings.severity_of))
         if after_letter is not None:
             after_letter(letter, result)
-        return result
+        return prepare(result, path) if prepare else result
 
-    yield from guarded_map(_audit_in_worker, paths, _start_worker, (settings, after_letter),
+    yield from guarded_map(_audit_in_worker, paths, _start_worker, (settings, after_letter, prepare),
                            settings.limits, overrun)
 
 
 def read_in_workers(paths: list[Path], max_bytes: int, limits: Limits) -> Iterator[RawLetter]:
     """read_letter for each path, in order, in worker processes within `limits` (as audit_batch)."""
-    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None),
+    yield from guarded_map(partial(_read_text, max_bytes=max_bytes), paths, _start_worker, (None, None, None),
                            limits, lambda path, why: RawLetter(Path(path), None, error=overrun_reason(why)))
 
 
@@ -188,16 +193,18 @@ def _audit(path: Path, settings: Settings, after_letter) -> LetterResult:
 
 _worker_settings: Settings | None = None
 _worker_after_letter = None
+_worker_prepare = None
 
 
-def _start_worker(settings: Settings, after_letter) -> None:
-    """A worker's run: its settings (standard input and compiled templates included) and hook."""
-    global _worker_settings, _worker_after_letter
-    _worker_settings, _worker_after_letter = settings, after_letter
+def _start_worker(settings: Settings, after_letter, prepare) -> None:
+    """A worker's run: its settings (standard input and compiled templates included) and hooks."""
+    global _worker_settings, _worker_after_letter, _worker_prepare
+    _worker_settings, _worker_after_letter, _worker_prepare = settings, after_letter, prepare
 
 
-def _audit_in_worker(path: Path) -> LetterResult:
-    return _audit(path, _worker_settings, _worker_after_letter)
+def _audit_in_worker(path: str):
+    result = _audit(path, _worker_settings, _worker_after_letter)
+    return _worker_prepare(result, path) if _worker_prepare else result
 
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .baseline import Baseline, Outcome, write_baseline
 from .batch import BatchContext, BatchFindings, fields_needed, run_batch_rules
 from .models import Letter, LetterResult
 from .pipeline import audit_batch
-from .report import Summary
+from .report import Summary, formats
 from .settings import Settings
-from .spool import Spool
+from .spool import Prepare, Spool
 
 
 @dataclass
@@ -33,15 +34,42 @@ class Results:
     baseline: Baseline | None = None
 
     def everything(self) -> Iterator[LetterResult]:
-        for index, result in enumerate(self.spool):
-            added = self.batch.about_letters.get(index)
-            if added:
-                result = replace(result, findings=sorted([*result.findings, *added], key=lambda f: f.line))
-            yield result
+        for index in range(len(self.spool)):
+            yield self._result(index)
         yield from self.batch.about_batch
+
+    def _result(self, index: int) -> LetterResult:
+        result = self.spool.result(index)
+        added = self.batch.about_letters.get(index)
+        if added:
+            result = replace(result, findings=sorted([*result.findings, *added], key=lambda f: f.line))
+        return result
 
     def __iter__(self) -> Iterator[LetterResult]:
         return self.baseline.filter(self.everything()) if self.baseline else self.everything()
+
+    def rendered(self, name: str) -> Iterator[LetterResult | str]:
+        """As iterating, but a letter the batch rules and the baseline leave as it was audited is
+        given as its rendering in the format `name`, made where it was audited, when there is one:
+        the result itself is then never read back."""
+        if self.baseline is not None:
+            yield from self
+            return
+        for index in range(len(self.spool)):
+            text = None if index in self.batch.about_letters else self.spool.rendered(index, name)
+            yield self._result(index) if text is None else text
+        yield from self.batch.about_batch
+
+    def with_findings(self) -> Iterator[LetterResult]:
+        """As iterating, less the letters without a finding (read back only when the baseline
+        must see them)."""
+        if self.baseline is not None:
+            yield from (result for result in self if result.findings)
+            return
+        for index, (_, found) in enumerate(self.spool.tallies):
+            if found or index in self.batch.about_letters:
+                yield self._result(index)
+        yield from (result for result in self.batch.about_batch if result.findings)
 
 
 @dataclass(frozen=True)
@@ -72,20 +100,24 @@ class BatchRun:
 def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchContext | None = None,
               baseline: Baseline | None = None, write_to: Path | None = None,
               after_letter: Callable[[Letter, LetterResult], None] | None = None,
-              on_letter: Callable[[], None] | None = None, dask: str | None = None) -> BatchRun:
+              on_letter: Callable[[], None] | None = None, dask: str | None = None,
+              render: tuple[str, ...] = ()) -> BatchRun:
     """Audit the letters at `paths`, run the batch rules, then apply `baseline` (or record the
     findings in a baseline at `write_to`, carrying over what `baseline` held). `after_letter`
     runs where each letter is audited (audit.pipeline.audit_batch); `on_letter` after each;
-    `dask`: the Dask scheduler that audits the letters (audit/cluster.py), if any.
+    `dask`: the Dask scheduler that audits the letters (audit/cluster.py), if any; `render`: the
+    formats whose rendering of each letter is made where it is audited (Results.rendered).
     The returned run holds the spool open: close it (or use it as a context manager)."""
     context = context or BatchContext.load(settings)
     paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
-    spool = Spool(fields_needed(context))
+    renderers = {name: partial(formats()[name].render_letter, catalogue=settings.rules)
+                 for name in render if hasattr(formats()[name], "render_letter")}
+    spool = Spool()
     try:
-        stream = audit_batch(paths, settings, after_letter, dask)
+        stream = audit_batch(paths, settings, after_letter, dask, Prepare(fields_needed(context), renderers))
         try:  # closing stops the workers early when the run is interrupted
-            for path, result in zip(paths, stream):
-                spool.add(result, path)
+            for prepared in stream:
+                spool.add(prepared)
                 if on_letter is not None:
                     on_letter()
         finally:
@@ -104,9 +136,16 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
 
 
 def _summarise(results: Results, settings: Settings) -> tuple[Summary, Outcome | None]:
-    """The summary of what the outputs show, and the baseline's outcome, in one pass."""
+    """The summary of what the outputs show, and the baseline's outcome, in one pass; without a
+    baseline, from the letters' tallies, reading no result back."""
     if results.baseline is None:
-        return Summary.of(results, settings.rules), None
+        summary = Summary(catalogue=dict(settings.rules))
+        for index, (letter, found) in enumerate(results.spool.tallies):
+            added = results.batch.about_letters.get(index, ())
+            summary.add_tally(letter, [*found, *((f.rule, f.severity) for f in added)])
+        for result in results.batch.about_batch:
+            summary.add(result)
+        return summary, None
     matcher = results.baseline.matcher()
     shown = (matcher.kept(result) for result in results.everything())
     summary = Summary.of((result for result in shown if result is not None), settings.rules)

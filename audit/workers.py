@@ -17,6 +17,8 @@ import contextlib
 import ctypes
 import faulthandler
 import os
+import select
+import selectors
 import signal
 import sys
 import time
@@ -139,6 +141,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     done: dict[int, object] = {}
     fresh = yielded = 0  # fresh: the first item never handed out
     live: list[_Worker] = []
+    ready = _Readiness()
 
     def next_item() -> int | None:
         nonlocal fresh
@@ -154,13 +157,18 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
             while len(live) < workers and (again or alone or fresh < count):
                 with _signals_deferred():
                     live.append(_Worker(function, initializer, initargs, limits.memory))
+                    ready.watch(live[-1].conn)
             for worker in live:
                 if alone and not worker.held and not worker.served:
                     worker.send(alone.popleft(), items, solo=True)
                 while not worker.solo and len(worker.held) < _AHEAD and (index := next_item()) is not None:
                     worker.send(index, items)
             busy = [worker for worker in live if worker.held]
-            wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
+            woken = ready.wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
+            for worker in [worker for worker in live if not worker.held and worker.conn in woken]:
+                live.remove(worker)  # a worker holding nothing that speaks has died: replaced when needed
+                ready.forget(worker.conn)
+                worker.stop()
             for worker in busy:
                 outcome = worker.outcome(limits.timeout)
                 while outcome is not None and outcome[0] in ("result", "raised"):  # every result waiting
@@ -172,6 +180,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                 if outcome is None:
                     continue
                 live.remove(worker)
+                ready.forget(worker.conn)
                 worker.stop()
                 kind, detail = outcome
                 index, queued = worker.held[0], worker.held[1:]
@@ -187,6 +196,44 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     finally:
         for worker in live:
             worker.stop()
+        ready.close()
+
+
+class _Readiness:
+    """Waits until a worker has something to say. One selector for the whole map where the
+    platform allows it (a result a letter wakes the loop: building a selector each time cost
+    more than the rest of the loop), else multiprocessing's own wait."""
+
+    def __init__(self):
+        self.selector = selectors.DefaultSelector() if sys.platform != "win32" else None
+
+    def watch(self, conn) -> None:
+        if self.selector is not None:
+            self.selector.register(conn, selectors.EVENT_READ)
+
+    def forget(self, conn) -> None:
+        if self.selector is not None:
+            self.selector.unregister(conn)
+
+    def wait(self, busy: list, timeout: float | None) -> set:
+        """The connections that have something to say (a result, or their worker's end)."""
+        if self.selector is None:
+            return set(wait(busy, timeout))
+        if not busy:  # a worker holding nothing has nothing to say (and is in no danger)
+            return set()
+        return {key.fileobj for key, _ in self.selector.select(timeout)}
+
+    def close(self) -> None:
+        if self.selector is not None:
+            self.selector.close()
+
+
+def _readable(conn) -> bool:
+    """Whether `conn` has something to read, now (a result, or its end). One system call;
+    Connection.poll builds a selector for each call, and it is asked once a letter."""
+    if sys.platform == "win32":
+        return conn.poll()
+    return bool(select.select([conn.fileno()], [], [], 0)[0])
 
 
 def _time_left(busy: list["_Worker"], timeout: float | None) -> float | None:
@@ -222,8 +269,8 @@ class _Worker:
         """("result", index, value); ("raised", index, exception) when the function raised;
         (kind, detail) when the worker is lost ("timeout", "memory", "crash"); None: still working."""
         try:
-            ready = self.conn.poll()
-        except OSError:
+            ready = _readable(self.conn)
+        except (OSError, ValueError):
             ready = True
         if ready:
             try:

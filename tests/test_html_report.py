@@ -43,6 +43,36 @@ def test_fields_csv_is_the_csv_format_table(tmp_path):
     assert len(written) == 5 and written["authority"].notna().all()
 
 
+def test_letters_of_two_templates_fill_every_column_of_the_index_and_fields_csv(tmp_path):
+    """The columns are known only once every letter has streamed by: rows written before a
+    field was first met are completed, in the index's data and in fields.csv."""
+    refund = Path(__file__).parents[1] / "docs" / "examples" / "council-tax-refund.md"
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shared = Settings().templates[0].path
+    for folder in (Path(__file__).parents[1] / "fixtures" / "letters-refund", LETTERS):
+        for path in sorted(folder.iterdir())[:3]:
+            (batch / path.name).write_bytes(path.read_bytes())
+    options = ["--template", str(refund), "--template", str(shared), "--no-config"]
+    main(["check", str(batch), *options, "--format", "csv", "--output", str(tmp_path / "check.csv"),
+          "--html", str(tmp_path / "out")])
+    csv_text = (tmp_path / "check.csv").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "fields.csv").read_text(encoding="utf-8") == csv_text
+    table = pd.read_csv(tmp_path / "check.csv")
+    assert len(table) == 6 and table["template"].nunique() == 2
+    [data] = [json.loads(text) for attributes, text in
+              parse_scripts((tmp_path / "out" / "index.html").read_text(encoding="utf-8")).scripts
+              if attributes.get("id") == "report-data"]
+    keys = [column["key"] for column in data["columns"]]
+    assert {len(row) for row in data["rows"]} == {3 + len(keys)}
+    authority = 3 + keys.index("field:authority")
+    by_template = {}
+    for row in data["rows"]:  # [href, rules, messages, number, letter, template, ...]
+        by_template.setdefault(row[5], []).append(row[authority] is not None)
+    assert len(by_template) == 2 and sorted(map(all, by_template.values())) == [False, True]
+    assert not any(next(found for found in by_template.values() if not all(found)))
+
+
 @pytest.mark.parametrize("name", ["index.html", "rules.html", "letters/*.html"])
 def test_pages_load_nothing_from_elsewhere_and_run_no_inline_script(fixture_report, name):
     for page in fixture_report.glob(name):

@@ -129,3 +129,33 @@ def test_the_budget_comes_from_options_or_the_configuration(tmp_path, capsys, mo
     assert "max-memory = 2147483648  # command line" in shown and "timeout = 2.5  # command line" in shown
     assert main(["check", "--timeout", "-1", "x"]) == 2
     assert "--timeout takes a number of seconds" in capsys.readouterr().err
+
+
+def test_a_page_rewrite_worker_that_dies_leaves_a_page_listing_the_letters_findings(tmp_path, capsys, monkeypatch):
+    """Pages whose findings change after the batch (here: the batch rules find two letters the
+    same) are written again in workers; one that dies on a page does not lose that page or its
+    neighbours: the page is written by the main process, listing the findings, and says why."""
+    from audit.report.html import pages
+    from support import SEEDS, run_cli
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (batch / name).write_bytes(SEEDS["000"].read_bytes())
+    rewrite = pages._rewrite
+
+    def dies_on_a(plan, drafts, item):
+        if os.path.basename(item[1].path) == "a.txt":
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
+        rewrite(plan, drafts, item)
+    monkeypatch.setattr(pages, "_rewrite", dies_on_a)
+
+    code, out, err = run_cli(capsys, "check", "--no-config", batch, "--html", tmp_path / "report")
+    assert code == 1, out  # warnings fail a run by default
+    written = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "report" / "letters").iterdir()}
+    [a_page] = [text for name, text in written.items() if name.endswith("-a.html")]
+    [b_page] = [text for name, text in written.items() if name.endswith("-b.html")]
+    for page in (a_page, b_page):
+        assert "duplicate-letter" in page
+    assert "the process writing the page stopped" in a_page
+    assert "the process writing the page stopped" not in b_page and "could not be laid over" not in b_page

@@ -10,7 +10,7 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import LetterResult, ResultKind, SEVERITIES
+from ..models import SEVERITIES, SEVERITY_RANK, STATUS_BY_RANK, LetterResult, ResultKind
 
 FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
 FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
@@ -29,13 +29,23 @@ class Summary:
         """The counts of a run; `catalogue`: the run's rules (Settings.rules), for their hints."""
         summary = cls(catalogue=dict(catalogue or {}))
         for result in results:
-            if result.kind == ResultKind.LETTER:  # not the carriers of batch-level findings
-                summary.letters += 1
-                summary.statuses[result.status] += 1
-            for finding in result.findings:
-                summary.severities[finding.severity] += 1
-                summary.rules.setdefault(finding.rule, Counter())[finding.severity] += 1
+            summary.add(result)
         return summary
+
+    def add(self, result: LetterResult) -> None:
+        """Count one more result."""
+        self.add_tally(result.kind == ResultKind.LETTER, [(f.rule, f.severity) for f in result.findings])
+
+    def add_tally(self, letter: bool, findings) -> None:
+        """Count one more result from its (rule, severity) pairs; `letter`: not a carrier of
+        findings about the batch."""
+        if letter:
+            self.letters += 1
+            worst = max((SEVERITY_RANK[severity] for _, severity in findings), default=0)
+            self.statuses[STATUS_BY_RANK.get(worst, "pass")] += 1
+        for rule, severity in findings:
+            self.severities[severity] += 1
+            self.rules.setdefault(rule, Counter())[severity] += 1
 
     def json(self) -> dict:
         return {

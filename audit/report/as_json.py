@@ -29,6 +29,11 @@ def letter_record(result, catalogue: dict) -> dict:
     }
 
 
+def render_letter(result, catalogue: dict) -> str:
+    """A letter's record as text, as the document holds it (made where the letter is audited)."""
+    return dumps(letter_record(result, catalogue))
+
+
 def dumps(record) -> str:
     """JSON text that UTF-8 can hold: stray undecodable bytes (from a file name quoted in a
     message) are shown as `\\xff`, as in the paths."""
@@ -53,6 +58,7 @@ def _printable(value):
 class Json:
     """The JSON document streamed (report/streamed.py): one letter's record at a time."""
 
+    NAME = NAME
     HEAD_LAST = False
 
     def __init__(self, summary):
@@ -64,8 +70,12 @@ class Json:
                 + f', "format_version": {FORMAT_VERSION}, "letters": [')
 
     def render(self, result) -> str:
+        return self.placed(render_letter(result, self.summary.catalogue))
+
+    def placed(self, record: str) -> str:
+        """A letter's record (render_letter) in its place in the document."""
         self.written += 1
-        return ("," if self.written > 1 else "") + "\n" + dumps(letter_record(result, self.summary.catalogue))
+        return ("," if self.written > 1 else "") + "\n" + record
 
     def tail(self) -> str:
         return '\n], "summary": ' + json.dumps(self.summary.json()) + "}\n"

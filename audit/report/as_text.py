@@ -23,11 +23,16 @@ def finding_line(path, finding, style: Style = PLAIN) -> str:
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
-    for result in results:
+    for result in with_findings(results):
         for finding in result.findings:
             stream.write(finding_line(result.path, finding, style) + "\n")
     if not style.quiet:
         write_summary(summary, stream, style)
+
+
+def with_findings(results):
+    """The results with a finding: a batch's own iteration skips reading back the others."""
+    return results.with_findings() if hasattr(results, "with_findings") else results
 
 
 def write_summary(summary, stream, style: Style = PLAIN) -> None:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 
 class StreamedFormat(Protocol):
+    NAME: str
     HEAD_LAST: bool
 
     def head(self) -> str: ...
@@ -23,16 +24,26 @@ class StreamedFormat(Protocol):
     def tail(self) -> str: ...
 
 
+def _pieces(output, results):
+    """Each result rendered; a format that renders a letter alone (`placed`) takes the letters
+    rendered where they were audited (run.Results.rendered) as they are."""
+    placed = getattr(output, "placed", None)
+    rendered = getattr(results, "rendered", None)
+    if placed is None or rendered is None:
+        return map(output.render, results)
+    return (placed(item) if isinstance(item, str) else output.render(item) for item in rendered(output.NAME))
+
+
 def write_streamed(output: StreamedFormat, results, stream) -> None:
     if not output.HEAD_LAST:
         stream.write(output.head())
-        for result in results:
-            stream.write(output.render(result))
+        for piece in _pieces(output, results):
+            stream.write(piece)
         stream.write(output.tail())
         return
     with tempfile.TemporaryFile("w+", encoding="utf-8", prefix="letter-audit-") as body:
-        for result in results:
-            body.write(output.render(result))
+        for piece in _pieces(output, results):
+            body.write(piece)
         stream.write(output.head())
         body.seek(0)
         shutil.copyfileobj(body, stream)

@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import hashlib
 import os
+import secrets
 import shutil
 import stat
 import tempfile
@@ -31,10 +32,10 @@ from ...settings import Settings
 from .. import as_csv
 from ..escape import shown_path
 from .drafts import Drafts, PageKeeper, ReportError, ReportPlan, path_key, prints_digest, report_error
-from .index_page import index_page, shown_paths
+from .index_page import IndexTable, index_page, shown_paths
 from .names import LETTER_DIR, page_href
 from .pages import rewrite_pages
-from .render import STATIC_DIR, environment
+from .render import STATIC_DIR, environment, json_data
 from .rules_page import rules_page
 
 __all__ = ["HtmlReport", "ReportError", "default_report_dir"]
@@ -134,31 +135,52 @@ class HtmlReport:
     def _write(self, results: Iterable[LetterResult], settings: Settings, baseline) -> None:
         number = {path: k for k, path in enumerate(self.keeper.numbers())}
         drafts = Drafts(self._drafts)
-        rewrites, letters, about_batch = [], [], []
-        for result, held, prints in _marked(results, baseline):
-            k = number.get(path_key(result.path))
-            kept = _without_accepted(result, held)
-            if not is_letter(result) or k is None:
-                if kept.findings:
-                    about_batch.append(kept)
-                continue
-            letters.append(_compact(kept))
-            if any(held) or drafts.written_with(result.path) != prints_digest(tuple(prints)):
-                rewrites.append((k, result, tuple(held), tuple(prints)))
-        rewrite_pages(self.plan, drafts, rewrites)
-
-        with atomic_open(self.out_dir / "fields.csv", newline="") as stream:
-            as_csv.write(letters, None, stream)
-        env = environment()
         templates = {t.name: t for t in settings.templates}
-        generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-        index = index_page(letters, about_batch, templates, list(self.plan.hrefs), list(self.plan.shown_paths),
-                           self.root, generated)
-        index.report_id = self.plan.report_id
-        write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
-            page=rules_page(settings.rules), static="static", home="index.html"))
-        write_text(self.out_dir / "index.html", env.get_template("index.html").render(
-            page=index, static="static", home="index.html"))
+        about_batch = []
+        # the index's rows wait in the folder under way: letter text never lands in the system's temporary folder
+        with tempfile.TemporaryFile("w+", encoding="utf-8", dir=self._drafts) as spill:
+            table = IndexTable(templates, self.root, spill)
+            rewrites = []
+            for result, held, prints in _marked(results, baseline):
+                k = number.get(path_key(result.path))
+                kept = _without_accepted(result, held)
+                if not is_letter(result) or k is None:
+                    if kept.findings:
+                        about_batch.append(kept)
+                    continue
+                table.add(kept, self.plan.hrefs[k], self.plan.shown_paths[k])
+                if any(held) or drafts.written_with(result.path) != prints_digest(tuple(prints)):
+                    rewrites.append((k, result, tuple(held), tuple(prints)))
+                    if len(rewrites) == REWRITES_AT_ONCE:
+                        rewrite_pages(self.plan, drafts, rewrites)
+                        rewrites = []
+            rewrite_pages(self.plan, drafts, rewrites)
+
+            with atomic_open(self.out_dir / "fields.csv", newline="") as stream:
+                stream.write(as_csv.line(table.csv_columns()))
+                for row in table.csv_rows():
+                    stream.write(as_csv.line(row))
+            env = environment()
+            index = index_page(table, about_batch, datetime.now().strftime("%Y-%m-%d %H:%M"))
+            index.report_id = self.plan.report_id
+            write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
+                page=rules_page(settings.rules), static="static", home="index.html"))
+            _write_index(self.out_dir / "index.html", env.get_template("index.html"), index, table.rows())
+
+
+def _write_index(path: Path, template, index, rows: Iterator[list]) -> None:
+    """The index page with its rows streamed into its data block, never the whole page in memory."""
+    marker = f"rows-{secrets.token_hex(16)}"
+    index.data["rows"] = marker
+    head, tail = template.render(page=index, static="static", home="index.html").split(f'"{marker}"')
+    with atomic_open(path) as stream:
+        stream.write(head)
+        stream.write("[")
+        for k, row in enumerate(rows):
+            stream.write("," if k else "")
+            stream.write(json_data(row))
+        stream.write("]")
+        stream.write(tail)
 
 
 def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:
@@ -168,13 +190,6 @@ def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterR
         return
     for result, prints in baselines.fingerprinted(results):
         yield result, [False] * len(prints), prints
-
-
-def _compact(result: LetterResult) -> LetterResult:
-    """What the index and fields.csv need of a letter: its fields and its findings' rule, severity
-    and message (no evidence, excerpt or diff; no lines or text hash)."""
-    return replace(result, findings=[Finding(f.rule, f.severity, f.message, f.line) for f in result.findings],
-                   lines={}, content_hash=None)
 
 
 def _without_accepted(result: LetterResult, accepted: list[bool]) -> LetterResult:
@@ -189,6 +204,7 @@ def _report_id(out_dir: Path) -> str:
     return hashlib.blake2b(os.fsencode(out_dir.resolve()), digest_size=8).hexdigest()
 
 
+REWRITES_AT_ONCE = 256  # pages rewritten in one go: the results they need stay in memory meanwhile
 DRAFTS_DIR = ".drafts"  # inside the folder under way: letter text never lands in the system's temporary folder
 REPORT_ENTRIES = frozenset({"index.html", "rules.html", "fields.csv", "static", LETTER_DIR})
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2

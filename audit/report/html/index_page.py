@@ -1,8 +1,12 @@
 """The view model of the batch overview: counts, the chart, and the table rows as JSON data."""
 from __future__ import annotations
 
+import copy
+import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from ... import __version__
@@ -10,7 +14,7 @@ from ... import baseline as baselines
 from ...models import SEVERITIES, SEVERITY_RANK, LetterResult
 from ...template import Template
 from ...types import PLAIN_NUMBER_BASES
-from .. import Summary
+from .. import Summary, as_csv
 from ..escape import CSV_RULE, shown_path
 from .views import Bar, BatchFinding, IndexPage
 
@@ -35,24 +39,25 @@ def shown_paths(paths: list[Path]) -> tuple[str, list[str]]:
     return "", [shown_path(p) for p in paths]
 
 
-def index_page(letters: list[LetterResult], about_batch: list[LetterResult], templates: dict[str, Template],
-               hrefs: list[str], paths: list[str], root: str, generated: str) -> IndexPage:
-    """`letters` get a row each; `about_batch` carry findings about the batch as a whole."""
-    summary, findings = Summary.of(letters), Summary.of([*letters, *about_batch])
+def index_page(table: "IndexTable", about_batch: list[LetterResult], generated: str) -> IndexPage:
+    """The overview of the letters `table` holds; `about_batch` carry findings about the batch
+    as a whole. Its data block holds the table's head; the rows follow (IndexTable.rows)."""
+    summary, findings = table.summary, copy.deepcopy(table.summary)
+    for result in about_batch:
+        findings.add(result)
     return IndexPage(
         letters=summary.letters,
-        root=root,
+        root=table.root,
         statuses={s: summary.statuses[s] for s in STATUSES},
         status_bar=_stack([(s, summary.statuses[s]) for s in STATUSES], summary.letters),
         severities={s: findings.severities[s] for s in SEVERITIES},
         rules=_rule_bars(findings),
         batch_findings=[BatchFinding(shown_path(r.path), f.line, f.severity, f.rule, f.message)
                         for r in about_batch for f in r.findings],
-        templates=sorted({templates[r.template].title if r.template in templates else r.template
-                          for r in letters if r.template}),
+        templates=sorted(table.titles()),
         generated=generated,
         version=__version__,
-        data=table_data(letters, templates, hrefs, paths),
+        data=table.head(),
     )
 
 
@@ -82,50 +87,108 @@ def _stack(counts: list[tuple[str, int]], whole: int) -> list[tuple[str, int, fl
     return parts
 
 
-def table_data(results: list[LetterResult], templates: dict[str, Template], hrefs: list[str],
-               paths: list[str]) -> dict:
-    """Columns, views (which columns each tab shows) and one array per letter:
-    [page href, [rule numbers], [its messages, most severe first], value per column]."""
-    used = [templates[name] for name in dict.fromkeys(r.template for r in results) if name in templates]
-    field_names = list(dict.fromkeys(name for r in results for name in r.fields))
-    overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
-    field_types = {}
-    for t in used:
-        for name, spec in t.fields.items():
-            field_types.setdefault(name, spec.base)
+class IndexTable:
+    """The index's table and counts, built as the letters stream by, so that memory stays flat
+    however large the batch: each letter's row goes to `spill` (a temporary file) at once, its
+    field values in the order the fields were first met. The columns (every field of every
+    letter) and the rules' numbers are known only at the end: `head()` gives them, and `rows()`
+    reads the rows back, each completed to every column. The same rows make fields.csv (the
+    csv format's table, `csv_rows()`).
 
-    columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
-               _column("template", "Template", "text"), _column("status", "Status", "status")]
-    columns += [_column(s, {"error": "Errors", "warning": "Warnings", "info": "Info"}[s], "number") for s in SEVERITIES]
-    columns += [_column(f"field:{name}", _label(name), _kind(field_types.get(name)),
-                        "%" if field_types.get(name) == "percent" else "") for name in field_names]
-    position = {column["key"]: k for k, column in enumerate(columns)}
-    several_templates = len(used) > 1
-    letters_view = ["number", "letter", *(["template"] if several_templates else []), "status",
-                    *SEVERITIES, *(f"field:{n}" for n in overview_names if n in field_names)]
-    fields_view = ["number", "letter", *(["template"] if several_templates else []), "status",
-                   *(f"field:{n}" for n in field_names)]
+    The data block the page script reads: columns, views (which columns each tab shows) and one
+    array per letter: [page href, [rule numbers], [its messages, most severe first], value per column]."""
 
-    rules = sorted({f.rule for r in results for f in r.findings})
-    rule_number = {rule: k for k, rule in enumerate(rules)}
-    rows = []
-    for number, (result, href, path) in enumerate(zip(results, hrefs, paths), start=1):
-        template = templates[result.template].title if result.template in templates else result.template
-        values = [number, path, template, result.status, *(result.count(s) for s in SEVERITIES)]
-        values += [result.fields.get(name) for name in field_names]
+    def __init__(self, templates: dict[str, Template], root: str, spill: IO[str]):
+        self.templates = templates
+        self.root = root
+        self.summary = Summary()
+        self._spill = spill
+        self._fields: dict[str, None] = {}  # first met first
+        self._used: dict[str, None] = {}  # template names, first met first
+        self._rules: set[str] = set()
+
+    def add(self, result: LetterResult, href: str, path: str) -> None:
+        """One letter's row; `path`: its name within the batch's folder."""
+        self.summary.add(result)
+        if result.template:
+            self._used.setdefault(result.template)
+        for name in result.fields:
+            self._fields.setdefault(name)
+        rules = sorted({f.rule for f in result.findings})
+        self._rules.update(rules)
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
-        messages = list(dict.fromkeys(_short(f.message) for f in by_severity))
-        rows.append([href, sorted({rule_number[f.rule] for f in result.findings}), messages, *values])
-    return {
-        "columns": columns,
-        "views": {"letters": [position[k] for k in letters_view], "fields": [position[k] for k in fields_view]},
-        "rules": rules,
-        "statuses": list(STATUSES),
-        "pageRows": PAGE_ROWS,
-        "rows": rows,
-        "baselineHead": baselines.render([]),
-        "csv": CSV_RULE,
-    }
+        counts = [result.count(s) for s in SEVERITIES]
+        row = [href, rules, list(dict.fromkeys(_short(f.message) for f in by_severity)),
+               self.summary.letters, path, self._title(result.template), result.status, *counts,
+               shown_path(result.path), result.template, [result.fields.get(name) for name in self._fields]]
+        self._spill.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
+
+    def titles(self) -> set[str]:
+        return {self._title(name) for name in self._used}
+
+    def _title(self, name: str | None) -> str | None:
+        return self.templates[name].title if name in self.templates else name
+
+    def head(self) -> dict:
+        """The data block without its rows."""
+        used = [self.templates[name] for name in self._used if name in self.templates]
+        field_names = list(self._fields)
+        overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
+        field_types = {}
+        for t in used:
+            for name, spec in t.fields.items():
+                field_types.setdefault(name, spec.base)
+
+        columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
+                   _column("template", "Template", "text"), _column("status", "Status", "status")]
+        columns += [_column(s, {"error": "Errors", "warning": "Warnings", "info": "Info"}[s], "number")
+                    for s in SEVERITIES]
+        columns += [_column(f"field:{name}", _label(name), _kind(field_types.get(name)),
+                            "%" if field_types.get(name) == "percent" else "") for name in field_names]
+        position = {column["key"]: k for k, column in enumerate(columns)}
+        several_templates = len(used) > 1
+        letters_view = ["number", "letter", *(["template"] if several_templates else []), "status",
+                        *SEVERITIES, *(f"field:{n}" for n in overview_names if n in field_names)]
+        fields_view = ["number", "letter", *(["template"] if several_templates else []), "status",
+                       *(f"field:{n}" for n in field_names)]
+        return {
+            "columns": columns,
+            "views": {"letters": [position[k] for k in letters_view], "fields": [position[k] for k in fields_view]},
+            "rules": sorted(self._rules),
+            "statuses": list(STATUSES),
+            "pageRows": PAGE_ROWS,
+            "rows": [],
+            "baselineHead": baselines.render([]),
+            "csv": CSV_RULE,
+        }
+
+    def _spilled(self) -> Iterator[list]:
+        self._spill.flush()
+        self._spill.seek(0)
+        width = len(self._fields)
+        for line in self._spill:
+            row = json.loads(line)
+            values = row[-1]
+            row[-1] = values + [None] * (width - len(values))
+            yield row
+
+    def rows(self) -> Iterator[list]:
+        """Each letter's row of the data block, in order."""
+        number = {rule: k for k, rule in enumerate(sorted(self._rules))}
+        fixed = 4 + len(SEVERITIES)
+        for row in self._spilled():
+            yield [row[0], [number[rule] for rule in row[1]], row[2], *row[3:3 + fixed], *row[-1]]
+
+    def csv_columns(self) -> list[str]:
+        return [*as_csv.FIXED, *self._fields]
+
+    def csv_rows(self) -> Iterator[list]:
+        """Each letter's row of fields.csv, in order: the csv format's cells."""
+        start = 3 + 3  # href, rules, messages; number, path, template title
+        for row in self._spilled():
+            status, counts = row[start], row[start + 1:start + 1 + len(SEVERITIES)]
+            path, template = row[-3], row[-2]
+            yield [path, template, status, *counts, *row[-1]]
 
 
 def _short(message: str) -> str:
