@@ -145,6 +145,8 @@ def test_a_value_read_from_a_table_cell_is_shown_with_its_cell_in_every_output(t
     page = page_of(tmp_path / "report", "001").read_text(encoding="utf-8")
     assert f'<th>upheld_decisions</th><td><a href="#L59">7</a> <span class="where">({where})</span>' in page
     assert f"line 59, {where}" in page
+    fields = list(csv.DictReader((tmp_path / "report" / "fields.csv").read_text(encoding="utf-8").splitlines()))
+    assert f"upheld_decisions: line 59, {where}" in fields[0]["table cells"]
 
 
 def test_an_address_line_the_cell_wrapped_is_still_one_line_of_the_address(settings):

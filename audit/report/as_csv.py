@@ -17,7 +17,7 @@ from .streamed import write_streamed
 
 NAME = "csv"
 FIXED = ("path", "template", "status", "errors", "warnings", "info")
-CELLS = "table cells"  # the last column, when a letter's fields were read from table cells
+CELLS = "table cells"  # the last column, when a letter's fields were read from table cells (no field's name: it has a space)
 
 
 def columns(results) -> list[str]:
@@ -27,7 +27,6 @@ def columns(results) -> list[str]:
     for result in results:
         names.update(dict.fromkeys(result.fields))
         cells = cells or bool(result.cells)
-    names.pop(CELLS, None)  # a field of that name is shown, as every field is, before the column
     return [*names, *[CELLS] * cells]
 
 
