@@ -12,7 +12,7 @@ line between paragraphs, so the normaliser (hyphenation, wrapped lines) does the
 - text set in columns is measured against its own column's left and right edges;
 - blocks side by side at the top of a page (a letterhead's address and date) are read block
   by block and recorded as the cells of a one-row table (`RawLetter.cells`), as a Word
-  table's cells are;
+  table's cells are, and so are the rows of a table drawn cell by cell further down;
 - a paragraph running on over a page break stays one paragraph;
 - running headers and footers (the same text at the same place on most pages) and page
   numbers (a lone number at the top or bottom of a page that agrees with the page it stands
@@ -37,6 +37,7 @@ MAX_SECONDS = 20.0  # checked between pages
 HEADING_CHARS = 80  # a longer line is never taken for a heading
 WORD_SPACE = 0.15  # ems between two glyphs that a space stands between
 COLUMN_GAP = 3.0  # ems between two pieces of one PDFium line that stand in columns of their own
+MAX_CELL_LINES = 4  # lines of one cell of a table drawn cell by cell; more are a column of text
 CELL_GAP = 0.5  # ems between two lines PDFium gives apart on one baseline: blocks side by side
 BODY_WIDTH = 0.6  # share of the text's width that a line of body text fills (a letterhead's lines are shorter)
 EDGE_BAND = 0.12  # share of the page height at the top and bottom where running text and page numbers sit
@@ -118,7 +119,7 @@ def _read(path: Path, document) -> RawLetter:
     if not any(lines) and images:
         return RawLetter(path, None, error=f"has {_NO_TEXT_LAYER}")
     tables = iter(range(1, MAX_PAGES + 1))  # a letterhead is numbered as the tables of a Word letter are
-    lines = [_in_reading_order(page_lines, tables) for page_lines in lines]
+    lines = [_table_rows(_in_reading_order(page_lines, tables), tables) for page_lines in lines]
     dropped = _running_text(lines)
     text, page_starts, artifacts, cells = _layout(lines, dropped)
     return RawLetter(path, text, encoding="pdf", page_starts=page_starts, artifacts=artifacts, cells=cells)
@@ -216,6 +217,45 @@ def _split_at_gaps(line: _Line, text: str, first: int, last: int, handle, *box) 
         return [line]
     pieces.append((start, last, start_x, line.x1))
     return [line._replace(text=line_text(text[a:b + 1]), x0=x0, x1=x1) for a, b, x0, x1 in pieces]
+
+
+def _table_rows(lines: list[_Line], tables) -> list[_Line]:
+    """The page's lines with the rows of a table drawn cell by cell marked as its cells: a few
+    lines down one left edge, then a few down another further right whose first shares the
+    first's baseline ("Upheld decisions" | "2"), so later stages read a label and its figure
+    as a Word table's row. Consecutive rows are one table; longer runs of lines (text set in
+    columns) are no cells."""
+    marked = list(lines)
+    table, row, after = None, 0, -1  # the table being marked, its last row, and where that row ended
+    i = 0
+    while i < len(marked):
+        cell = _cell_lines(marked, i)
+        right = _cell_lines(marked, i + len(cell)) if cell else []
+        first, beside = marked[i], right[0] if right else None
+        if (beside is None or any(line.cell for line in cell + right)
+                or abs(beside.baseline - first.baseline) >= 0.5 * _em(first, beside)
+                or beside.x0 - max(line.x1 for line in cell) <= CELL_GAP * _em(first, beside)):
+            i += 1
+            continue
+        if i != after:
+            table, row = next(tables), 0
+        row += 1
+        for k, line in enumerate(cell + right):
+            marked[i + k] = line._replace(cell=(table, row, 1 if k < len(cell) else 2))
+        i = after = i + len(cell) + len(right)
+    return marked
+
+
+def _cell_lines(lines: list[_Line], i: int) -> list[_Line]:
+    """The lines from `i` on that go down one left edge a line at a time (at most
+    MAX_CELL_LINES: a cell of a table row, not a column of text)."""
+    run = lines[i:i + 1]
+    while i + len(run) < len(lines) and len(run) <= MAX_CELL_LINES:
+        line, last = lines[i + len(run)], run[-1]
+        if abs(line.x0 - run[0].x0) > 1.5 or not 0 < last.baseline - line.baseline < 1.6 * _em(last, line):
+            break
+        run.append(line)
+    return run if len(run) <= MAX_CELL_LINES else []
 
 
 def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:

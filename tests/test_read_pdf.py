@@ -165,6 +165,23 @@ def test_two_pieces_on_one_baseline_are_no_letterhead_and_a_body_column_is_not()
     assert _in_reading_order(side_by_side()[-1:] + side_by_side()[1:3], iter([1])) == side_by_side()[-1:] + side_by_side()[1:3]
 
 
+def test_a_table_drawn_cell_by_cell_is_marked_row_by_row_and_a_column_of_text_is_not():
+    from audit.read_pdf import _table_rows
+
+    def at(text, x, baseline):
+        return _Line(2, text, x, x + 6 * len(text), baseline, 11.0, False, HEIGHT)
+    table = [at("Upheld decisions", MARGIN, 300), at("2", 300, 300),
+             at("Satisfactory remedy", MARGIN, 280), at("decisions", MARGIN, 266), at("0", 300, 280)]
+    marked = _table_rows(setting(body(2), page=2, top=340) + table, iter([1, 2]))
+    assert [(line.text, line.cell) for line in marked[2:]] == [
+        ("Upheld decisions", (1, 1, 1)), ("2", (1, 1, 2)), ("Satisfactory remedy", (1, 2, 1)),
+        ("decisions", (1, 2, 1)), ("0", (1, 2, 2))]
+    assert [line.cell for line in marked[:2]] == [None, None]
+    columns = [at(f"line {k} of the first column", MARGIN, 700 - 14 * k) for k in range(8)] + \
+              [at(f"line {k} of the second column", 300, 700 - 14 * k) for k in range(8)]
+    assert _table_rows(columns, iter([1])) == columns
+
+
 def test_glyphs_pdfium_put_on_lines_of_their_own_are_one_line_again():
     from audit.read_pdf import _rejoined
     pieces = [("S", 63.5, 69.8), ("t", 70.5, 73.3), ("a", 73.8, 79.5), ("tistics are", 79.7, 130.0),
