@@ -229,12 +229,15 @@ def _table_rows(lines: list[_Line], tables) -> list[_Line]:
     table, row, after = None, 0, -1  # the table being marked, its last row, and where that row ended
     i = 0
     while i < len(marked):
-        cell = _cell_lines(marked, i)
-        right = _cell_lines(marked, i + len(cell)) if cell else []
-        first, beside = marked[i], right[0] if right else None
-        if (beside is None or any(line.cell for line in cell + right)
-                or abs(beside.baseline - first.baseline) >= 0.5 * _em(first, beside)
-                or beside.x0 - max(line.x1 for line in cell) <= CELL_GAP * _em(first, beside)):
+        first = marked[i]
+        # the first line beside this one, a few lines on (most lines have none: looked for cheaply)
+        k = next((k for k in range(i + 1, min(i + MAX_CELL_LINES + 1, len(marked)))
+                  if abs(marked[k].baseline - first.baseline) < 0.5 * _em(first, marked[k])
+                  and marked[k].x0 > first.x1), None)
+        cell = _cell_lines(marked, i) if k is not None else []
+        right = _cell_lines(marked, k) if k is not None and len(cell) == k - i else []
+        if not right or any(line.cell for line in cell + right) \
+                or right[0].x0 - max(line.x1 for line in cell) <= CELL_GAP * _em(first, right[0]):
             i += 1
             continue
         if i != after:
