@@ -1,9 +1,9 @@
 """Letters to realistic recipients audit clean, with the values they were written with, in
 every format and layout: text with one value a line, Markdown with the address flattened onto
 one line and the headings marked, Word with the address one paragraph a line inside a
-letterhead table (the date and "By email" in the other cell), that Word letter printed to PDF
-by LibreOffice, and the letter as a web page printed by Chromium, its letterhead a two-column
-grid. The letters are the ones `benchmarks/bench_check.py --accuracy` measures, written from
+letterhead table (the date and "By email" in the other cell) and its counts in a statistics
+table ("Upheld decisions | 2"), that Word letter printed to PDF by LibreOffice, and the letter
+as a web page printed by Chromium, its letterhead a two-column grid and its counts a table. The letters are the ones `benchmarks/bench_check.py --accuracy` measures, written from
 the shipped template. The PDFs need LibreOffice and Chromium (skipped without them: CI has
 neither); all are made in one LibreOffice run and a few Chromium runs, to stay fast."""
 from __future__ import annotations
@@ -25,7 +25,7 @@ from support import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "fixtures"))
 import bench_check  # noqa: E402
-from make_layouts import as_html  # noqa: E402
+from make_layouts import _COUNT as COUNT, as_html  # noqa: E402
 
 ADDRESS = ("recipient_name", "recipient_title", "authority")
 CASES = 6  # recipients, each in every format
@@ -52,9 +52,15 @@ def as_markdown(template, values) -> str:
     return "\n\n".join(f"# {block}" if block in headings else block for block in text.split("\n\n"))
 
 
+def as_row(block: str) -> tuple[str, str] | None:
+    """A count paragraph as a statistics table's row: "2 upheld decisions" -> ("Upheld decisions", "2")."""
+    count = COUNT.match(block)
+    return (count.group(2)[:1].upper() + count.group(2)[1:], count.group(1)) if count else None
+
+
 def as_word(template, values, path) -> None:
     """The letter in Word: a letterhead table (address one paragraph a line | date, By email),
-    then one Word paragraph per paragraph, headings in Heading styles."""
+    then one Word paragraph per paragraph, headings in Heading styles, a count as a table row."""
     blocks = bench_check.render(template, values, address_lines=True).strip().split("\n\n")
     headings = {t.text for t in template.paragraphs if t.heading}
     address = next(b for b in blocks if b.startswith(values["recipient_name"] + "\n"))
@@ -69,7 +75,10 @@ def as_word(template, values, path) -> None:
     right.paragraphs[0].text = date
     right.add_paragraph(by)
     for block in blocks[3:]:
-        if block != address:
+        if (row := as_row(block)) is not None:
+            cells = document.add_table(rows=1, cols=2).rows[0].cells
+            cells[0].text, cells[1].text = row
+        elif block != address:
             document.add_heading(block, level=1) if block in headings else document.add_paragraph(block)
     document.save(path)
 
@@ -86,21 +95,24 @@ def as_web_page(template, values) -> str:
     body = [f"<p>{html.escape(blocks[0])}</p>", f'<div style="display:grid;grid-template-columns:1fr 1fr">{grid}</div>']
     for block in blocks[3:]:
         if block.split("\n") != address:
+            row = as_row(block)
             body.append(f"<h2>{html.escape(block)}</h2>" if block in headings else
+                        f"<table style='width:100%'><tr><td>{html.escape(row[0])}</td><td>{row[1]}</td></tr></table>" if row else
                         "<p>" + "<br>".join(as_html(line) for line in block.split("\n")) + "</p>")
     return f"<!doctype html><meta charset='utf-8'><body style='font: 11pt sans-serif'>{''.join(body)}</body>"
 
 
 def audited_clean(path, settings, values, flattened: bool = False) -> None:
     _, result = audit_letter(path, settings)
-    assert [f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info"] == [], path.name
+    where = f"{path.parent.name}/{path.name}"
+    assert [f"{f.rule}: {f.message}" for f in result.findings if f.severity != "info"] == [], where
     read = {field: result.fields[field] for field in (*ADDRESS, "salutation_name", "investigations")}
     expected = {field: values[field] for field in read}
     expected["investigations"] = int(expected["investigations"])
     if flattened:  # the name and the greeting are sure, title and council may be cut elsewhere
         read = {k: v for k, v in read.items() if k not in ("recipient_title", "authority")}
         expected = {k: v for k, v in expected.items() if k in read}
-    assert read == expected, path.name
+    assert read == expected, where
 
 
 @pytest.mark.parametrize("template, values", list(letters()))
