@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .discover import parse_extensions
+from .serve.database_url import is_database_url
 from .read import parse_seconds, parse_size
 from .settings import Settings, SettingsError, rule_ids
 from .template import default_template_dir
@@ -58,7 +59,7 @@ KEYS = {
     "max-bytes": ("max_bytes", "size"),
     "max-memory": ("max_memory", "size"),
     "timeout": ("timeout", "seconds"),
-    "baseline": ("baseline", "path"),
+    "baseline": ("baseline", "baseline"),
     "data": ("data", "path"),
     "peer-groups": ("peer_groups", "path"),
 }
@@ -116,6 +117,15 @@ def load_config(path: Path, warnings=None) -> Config:
     except SettingsError as exc:
         raise SettingsError(f"{where}: {exc}") from None
     return config
+
+
+def _database_url(url: str, folder: Path) -> str:
+    """A database URL as the file wrote it, an SQLite file named relative to the file's folder
+    (as every path in it is)."""
+    scheme, _, rest = url.partition(":///")
+    if scheme.split("+")[0] == "sqlite" and rest and rest != ":memory:" and not Path(rest).is_absolute():
+        return f"{scheme}:///{(folder / rest).as_posix()}"
+    return url
 
 
 def resolve_settings(given: dict[str, Any], config: Config | None) -> Settings:
@@ -185,6 +195,10 @@ def _convert(value: Any, kind: str, key: str, where: str, folder: Path) -> Any:
         return value if isinstance(value, bool) else fail("true or false")
     if kind == "path":
         return folder / value if isinstance(value, str) and value.strip() else fail("a path (a string)")
+    if kind == "baseline":  # a file, or a database URL: the decisions made with `letter-audit serve`
+        if not isinstance(value, str) or not value.strip():
+            return fail("a path or a database URL (a string)")
+        return _database_url(value, folder) if is_database_url(value) else folder / value
     if kind == "paths":
         return [folder / v for v in strings()]
     if kind == "strings":

@@ -8,7 +8,7 @@ SORTED_BY_ERRORS = ["002", "003", "001", "000", "004"]  # most errors first; tie
 
 
 def letters_column(tab) -> list[str]:
-    return [name[:3] for name in tab.locator("#letters-table tbody td.col-letter").all_inner_texts()]
+    return [name[:3] for name in tab.locator("#letters-table tbody .file-name").all_inner_texts()]
 
 
 def wait_for_rows(tab, count: int):
@@ -42,7 +42,7 @@ def test_index_sorts_filters_and_keeps_its_state_in_the_address(tab, fixture_rep
     assert tab.get_attribute("th:has(button[data-sort=error])", "aria-sort") == "descending"
     tab.click("th button[data-sort=error]")
     assert letters_column(tab) == ["000", "004", "001", "002", "003"]
-    tab.click("th button[data-sort='field:authority']")
+    tab.click("th button[data-sort=key]")  # the key field (authority) is the first column after #
     assert letters_column(tab) == ["003", "002", "000", "004", "001"]  # Ashfield, Cambridge, Ipswich, ...
 
     tab.check("input[name=status][value=fail]")
@@ -56,7 +56,7 @@ def test_index_sorts_filters_and_keeps_its_state_in_the_address(tab, fixture_rep
     assert tab.inner_text("#table-count") == "1 of 5 letters match"
 
     address = tab.url
-    assert "status=fail" in address and "q=wellingborough" in address and "sort=field%3Aauthority" in address
+    assert "status=fail" in address and "q=wellingborough" in address and "sort=key" in address
     tab.goto("about:blank")  # leave, then come back by the address alone
     tab.goto(address)
     assert letters_column(tab) == ["001"]
@@ -170,6 +170,12 @@ def test_the_wrong_value_is_marked_and_linked_to_what_it_contradicts(tab, fixtur
     screenshot(tab, "letter.png", "report-letter.png")
     tab.locator("#F1 .quote").first.click()
     assert "is-highlighted" in tab.get_attribute("#L63", "class")
+    assert tab.inner_text("#F1 .should-read") == ("Should read “2” (compliance_outcomes, line 77), not “1”, "
+                                                  "if upheld_decisions and remedy_decisions are right.")
+    tab.click("button[data-layout=side]")  # the template's side expects 2 where the letter says 1
+    assert tab.inner_text("#L77 .tmpl .slot-differs") == "2"
+    assert tab.get_attribute("#L77 .tmpl .slot-differs", "title") == "compliance_outcomes: the letter has “1”"
+    assert tab.inner_text("#L63 .tmpl .slot") == "2"  # elsewhere the letter's own values
     assert_quiet(tab)
 
 
@@ -201,7 +207,10 @@ def test_side_by_side_puts_the_template_left_of_the_letter(tab, fixture_report):
     assert template["x"] + template["width"] <= letter["x"]
     assert abs(template["y"] - letter["y"]) < 2
     assert letter["width"] < inline_width * 0.7
-    assert tab.inner_text("#L13 .tmpl .slot") == "year_end"  # the template shows its placeholders
+    assert tab.inner_text("#L13 .tmpl .slot") == "31 March 2020"  # the template shows the values it expects
+    assert tab.get_attribute("#L13 .tmpl .slot", "title") == "year_end"  # named by its placeholder
+    assert tab.locator("#overlay > .side-head").inner_text().split("\n") == ["Template with the values it expects",
+                                                                           "Letter as written"]
     assert tab.locator("#L41 .tmpl").inner_text() == ""  # the template has no such paragraph
 
     tab.reload()  # the choice is remembered

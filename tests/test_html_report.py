@@ -97,7 +97,12 @@ def test_index_data_describes_every_letter(fixture_report):
     data = json.loads(next(text for attributes, text in parsed.scripts if attributes.get("id") == "report-data"))
     keys = [column["key"] for column in data["columns"]]
     assert {"number", "letter", "status", "error", "warning", "info", "field:authority"} <= set(keys)
-    assert [data["columns"][k]["key"] for k in data["views"]["letters"]][:3] == ["number", "letter", "status"]
+    # the template's key field (the recipient) first, not again among the fields
+    assert [data["columns"][k]["key"] for k in data["views"]["letters"]][:4] == ["number", "key", "letter", "status"]
+    assert data["columns"][keys.index("key")]["label"] == "Authority"
+    assert "field:authority" not in [data["columns"][k]["key"] for k in data["views"]["letters"]]
+    assert [row[3 + keys.index("key")] for row in data["rows"]][:2] == ["Ipswich Borough Council",
+                                                                       "Wellingborough Borough Council"]
     statuses = [row[3 + keys.index("status")] for row in data["rows"]]
     assert statuses == ["pass", "fail", "fail", "fail", "pass"]
     rules_of_002 = {data["rules"][k] for k in data["rows"][2][1]}

@@ -2,6 +2,7 @@
 server: two reviewers at once, a re-run after a letter changed, bulk decisions, the filter."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -158,3 +159,83 @@ def test_bulk_accept_of_a_filter_names_the_count_and_the_filter_language(chromiu
         tab = ann.open("/?q=decision:undecided")
         expect(tab.locator("#match-count")).to_contain_text(f"{len(sheet.findings) - 6} findings match")
         ann.close()
+
+
+def test_the_worksheet_works_from_the_keyboard_fits_a_phone_and_passes_axe(chromium, letters, tmp_path):
+    """Row keys on the index (j/k, Enter, u for the next undecided), u back to the filtered
+    list from a letter, the letter's "should read" line, cards on a 348 px phone, and no
+    axe violation on any page in any review state, light and dark."""
+    import os
+
+    from playwright.sync_api import expect
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("axe-playwright-python is not installed; CI is set, so the accessibility tests must run")
+        pytest.skip("axe-playwright-python is not installed")
+    with serving(worksheet(letters), f"sqlite:///{tmp_path / 'review.db'}") as server:
+        ann = Reviewer(chromium, server.url, "ann")
+        tab = ann.open("/?q=status:fail")
+        tab.keyboard.press("j")
+        tab.keyboard.press("j")
+        expect(tab.locator("#letters-table tbody tr.is-current")).to_contain_text("Cambridge City Council")
+        tab.keyboard.press("Enter")
+        expect(tab).to_have_url(f"{server.url}/letters/3")
+        tab.wait_for_load_state()
+        tab.keyboard.press("]")
+        expect(tab).to_have_url(f"{server.url}/letters/4")
+        tab.wait_for_load_state()  # the page's script listens for keys
+        tab.keyboard.press("u")  # back to the list as it was filtered
+        expect(tab).to_have_url(f"{server.url}/?q=status:fail")
+
+        tab = ann.open("/letters/2")
+        expect(tab.locator(".finding .should-read")).to_have_text(
+            "Should read “2” (compliance_outcomes, line 77), not “1”, if upheld_decisions and remedy_decisions are right.")
+        side = tab.locator("#side-by-side")  # the letter beside its template, the columns labelled
+        expect(side.locator("thead th")).to_have_text(["Line", "Template, with the values it expects", "Letter as written"])
+        row = side.locator("tbody tr", has=tab.locator("th", has_text="77"))
+        expect(row.locator("td").first.locator("mark.settled")).to_have_text("✓ 2")  # the value it expects
+        expect(row.locator("td").last.locator("mark.wrong")).to_have_text("⚠ 1")  # the letter's
+        expect(side.locator("tbody tr", has=tab.locator("th", has_text="63")).locator("td").first).to_have_text(
+            "2 upheld decisions")  # elsewhere the letter's own values, never slot names
+        tab.keyboard.press("j")
+        expect(tab.locator(".finding.is-current")).to_have_count(1)
+        ann.finding(0).get_by_role("button", name="Needs fix").click()
+        expect(ann.finding(0)).to_have_class(re.compile("state-needs-fix"))
+        tab = ann.open("/letters/3")
+        ann.finding(0).get_by_role("button", name="Accept").click()
+        expect(ann.finding(0)).to_have_class(re.compile("state-accepted"))
+        tab.check("#reviewed")
+        expect(tab.locator(".reviewed-by")).to_contain_text("by ann")
+
+        tab = ann.open("/")
+        tab.keyboard.press("u")  # letter 1 passes with nothing to decide; 2 was decided: 3 is next
+        expect(tab.locator("#letters-table tbody tr.is-current")).to_contain_text("Cambridge City Council")
+
+        problems = []
+        for scheme in ("light", "dark"):
+            ann.tab.emulate_media(color_scheme=scheme)
+            for path in ("/", "/letters/2", "/letters/3", *(("/stale", "/?q=-") if scheme == "light" else ())):
+                ann.open(path)
+                for violation in Axe().run(ann.tab).response["violations"]:
+                    problems.append(f"{scheme} {path}: {violation['id']} ({violation['impact']}) "
+                                    f"{[node['target'] for node in violation['nodes']][:3]}")
+        assert problems == []
+        ann.close()
+
+        phone = chromium.new_context(viewport={"width": 348, "height": 740}, is_mobile=True, has_touch=True)
+        try:
+            tab = phone.new_page()
+            tab.goto(f"{server.url}/login")
+            tab.fill("#name", "bob")
+            tab.click("button[type=submit]")
+            expect(tab.locator("#letters-table")).to_be_visible()
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+            assert tab.locator("#letters-table tbody tr").first.evaluate("row => getComputedStyle(row).display") == "flex"
+            tab.goto(f"{server.url}/letters/3")  # the letter beside its template, stacked
+            expect(tab.locator("#side-by-side")).to_be_visible()
+            assert tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+        finally:
+            phone.close()

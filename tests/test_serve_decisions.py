@@ -151,3 +151,49 @@ def test_a_missing_database_is_an_error_not_an_empty_baseline(tmp_path, capsys):
     code = main(["check", str(LETTERS), "--no-config", "--baseline", f"sqlite:///{tmp_path / 'typo.db'}"])
     assert code == 2
     assert "no such database" in capsys.readouterr().err
+
+
+def test_a_database_url_is_a_baseline_in_the_configuration_file(sheet, tmp_path, capsys):
+    """`baseline = "sqlite:///review.db"` in letter-audit.toml: the SQLite file beside the
+    configuration, as every path in it is."""
+    engine = open_database(f"sqlite:///{tmp_path / 'review.db'}")
+    decide(engine, sheet, "ann", sheet.findings[1].fingerprint, "accepted", "known")
+    engine.dispose()
+    config = tmp_path / "letter-audit.toml"
+    config.write_text('baseline = "sqlite:///review.db"\n', encoding="utf-8")
+    code = main(["check", str(LETTERS), "--config", str(config), "-f", "json", "--fail-on", "never"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "1 accepted finding suppressed by the baseline" in captured.err
+    shown = sum(len(r["findings"]) for r in json.loads(captured.out)["letters"])
+    assert shown == len(sheet.findings) - 1
+
+
+def test_serve_opens_a_runs_json_with_the_runs_own_fingerprints(sheet, tmp_path, capsys):
+    from audit.cli import build_parser
+    from audit.serve.command import load_worksheet
+
+    run = tmp_path / "run.json"
+    main(["check", str(LETTERS), "--no-config", "-f", "json", "-o", str(run), "--fail-on", "never"])
+    sarif = tmp_path / "run.sarif"
+    main(["check", str(LETTERS), "--no-config", "-f", "sarif", "-o", str(sarif), "--fail-on", "never"])
+    opened = load_worksheet(build_parser().parse_args(["serve", str(run), "--no-config"]))
+    assert [(f.fingerprint, f.rule, f.message, f.should_read) for f in opened.findings] == \
+        [(f.fingerprint, f.rule, f.message, f.should_read) for f in sheet.findings]
+    assert [(l.key, l.identity, l.status, l.text_hash) for l in opened.letters] == \
+        [(l.key, l.identity, l.status, l.text_hash) for l in sheet.letters]
+    prints = [r["partialFingerprints"]["letterAudit/v2"]
+              for r in json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]]
+    assert sorted(prints) == sorted(f.fingerprint for f in opened.findings)
+
+    broken = tmp_path / "broken.json"
+    for text, said in [('{"tool": {"name": "other"}, "letters": []}', "is not the JSON output of"),
+                       ("[1, 2", "is not JSON"),
+                       ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "key": null, "findings": [{"rule": "x"}]}]}',
+                        "letter 1 of the run cannot be read"),
+                       ('{"tool": {"name": "letter-audit"}, "letters": [{"path": "a", "findings": []}]}',
+                        "written by an earlier letter-audit")]:
+        broken.write_text(text, encoding="utf-8")
+        assert main(["serve", str(broken), "--no-config", "--db", f"sqlite:///{tmp_path / 'review.db'}"]) == 2
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1 and "Traceback" not in err

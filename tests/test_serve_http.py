@@ -164,3 +164,16 @@ def test_a_server_killed_during_writes_keeps_every_acknowledged_decision(tmp_pat
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         stored = {row[0] for row in connection.execute("SELECT request_id FROM decisions")}
     assert set(acknowledged) <= stored
+
+
+def test_a_session_outlives_a_restart_of_the_server(small_sheet, tmp_path):
+    """The key that signs session cookies is kept in the database, not made anew at each start."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    with httpx.Client() as client:
+        with serving(small_sheet, url) as server:
+            token = login(client, server.url, "ann")
+        with serving(small_sheet, url) as server:  # a new server on another port, the same database
+            page = client.get(f"{server.url}/", follow_redirects=False)
+            assert page.status_code == 200 and "Reviewing as <strong id=\"reviewer-name\">ann</strong>" in page.text
+            decision = {"decisions": [{"fingerprint": small_sheet.findings[0].fingerprint, "state": "accepted"}]}
+            assert client.post(f"{server.url}/api/decisions", json=decision, headers={"X-CSRF-Token": token}).status_code == 200

@@ -13,18 +13,23 @@ FORMAT_VERSION = 1
 
 
 def letter_record(result, catalogue: dict) -> dict:
-    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch."""
+    """A letter; a record of kind "batch" (path: the data file) holds findings about the batch.
+    The letter's key and, for a finding whose evidence was cut to size, its `identity` (the
+    fingerprint taken before the cut) let `letter-audit serve` open the run and give every
+    finding the fingerprint the run gave it."""
     return {
         **({"kind": result.kind} if result.kind != ResultKind.LETTER else {}),
         "path": shown_path(result.path),
         "template": result.template,
+        "key": result.key,
         "status": result.status,
         "fields": result.fields,
         **({"cells": {name: dict(zip(("table", "row", "column"), cell)) for name, cell in result.cells.items()}}
            if result.cells else {}),
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
-        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None}
+        "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,
+                      **({"identity": f.identity} if f.identity is not None else {})}
                      for f in result.findings],
     }
 

@@ -28,12 +28,14 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from . import decisions as store
+from .database import session_secret
 from .decisions import NewDecision
 from .live import Live
 from .query import QueryError
 from .schema import FINDING_STATES, LETTER_STATES
 from .rows import letter_rows
 from .search import known_fields, search
+from .side_by_side import letter_beside_template
 from .security import SecurityHeaders, csrf_ok, csrf_token, reviewer
 from .users import valid_name, verify
 
@@ -126,8 +128,12 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
         histories = {f.fingerprint: store.history(live.engine, "finding", f.fingerprint) for f in findings}
         raw = await run_in_threadpool(_read_guarded, item.path) if item.kind == "letter" else None
         lines = raw.text.split("\n") if raw is not None and raw.text is not None else None
+        side = []
+        if lines is not None and live.sheet.settings is not None:
+            expected = {f.settles[0]: f.settles[1:] for f in findings if f.settles}
+            side = await run_in_threadpool(letter_beside_template, item.path, live.sheet.settings, expected)
         return page(request, "letter.html", view=view, letter=item, findings=findings, histories=histories,
-                    lines=lines, total=len(live.sheet.letters), last_id=live.refresh(),
+                    lines=lines, side=side, total=len(live.sheet.letters), last_id=live.refresh(),
                     letter_state=view.letters.get(item.path))
 
     async def stale(request: Request):
@@ -198,7 +204,7 @@ def create_app(live: Live, access: Access, secret: str | None = None) -> Starlet
     ]
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32), session_cookie="letter_audit",
+        Middleware(SessionMiddleware, secret_key=secret or session_secret(live.engine), session_cookie="letter_audit",
                    same_site="strict", https_only=False, max_age=12 * 3600),
     ]
     return Starlette(routes=routes, middleware=middleware, exception_handlers={404: _not_found})

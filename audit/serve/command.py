@@ -14,7 +14,9 @@ def add_commands(commands, parser_class) -> None:
     from ..cli import add_discovery_options, set_check_defaults
 
     serve = commands.add_parser("serve", help="audit letters and serve the worksheet for a team of reviewers")
-    serve.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="letter files and folders")
+    serve.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="letter files and folders, or a run's JSON output (check -f json -o run.json) to review "
+                            "without auditing again")
     serve.add_argument("-t", "--template", action="append", type=Path, default=[], metavar="FILE",
                        help="template file or folder (repeatable); default: the templates shipped with the tool")
     serve.add_argument("--db", default=DEFAULT_URL, metavar="URL",
@@ -83,20 +85,23 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def load_worksheet(args: argparse.Namespace):
     """The worksheet of the letters `serve` was given: audited with the run's settings (batch
-    rules included, no baseline: every finding is on the worksheet)."""
+    rules included, no baseline: every finding is on the worksheet), or read from a run's JSON."""
     from ..batch import BatchContext
     from ..cli import _letter_paths, settings_from
     from ..report.escape import terminal_safe
     from ..run import run_batch
+    from .run_file import is_run_file, read_run
     from .worksheet import Worksheet
 
-    settings = settings_from(args)
+    settings = settings_from(args)  # (a run's JSON: its letter pages are laid over these templates)
+    if is_run_file(args.paths):
+        return Worksheet.of(read_run(args.paths[0]), settings)
     for template in settings.templates:  # a broken template stops here, before any letter is read
         for warning in template.warnings:
             print(f"letter-audit: {terminal_safe(warning)}", file=sys.stderr)
     context = BatchContext.load(settings)
     with run_batch(_letter_paths(args, settings), settings, context=context) as run:
-        return Worksheet.of(run.results.everything())
+        return Worksheet.of(run.results.everything(), settings)
 
 
 def run_review(args: argparse.Namespace) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine, create_engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from ..settings import SettingsError
 from .database_url import SCHEMES
@@ -84,3 +84,25 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def session_secret(engine: Engine) -> str:
+    """The key that signs session cookies, made once and kept in the database: a restarted
+    server (or another one on the same database) honours the sessions it signed. Whoever can
+    read the database could forge a session, as they could write a decision."""
+    import secrets as tokens
+
+    from .schema import secrets
+
+    query = select(secrets.c.value).where(secrets.c.name == "session")
+    with engine.begin() as connection:
+        found = connection.execute(query).scalar()
+    if found:
+        return found
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(secrets).values(name="session", value=tokens.token_urlsafe(48)))
+    except IntegrityError:  # another server made it first: use theirs
+        pass
+    with engine.begin() as connection:
+        return connection.execute(query).scalar_one()

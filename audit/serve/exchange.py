@@ -99,11 +99,11 @@ def _from_csv(path: Path) -> list[tuple[str, NewDecision]]:
     out = []
     for number, row in enumerate(rows, start=2):
         state = CSV_STATES.get((row.get("decision") or "").strip().lower())
+        if state == "reviewed":  # a letter's Reviewed tick: the database holds it with the text reviewed,
+            continue             # which a report's export does not know
         fingerprint = (row.get("fingerprint") or "").strip()
         if state is None or not fingerprint:
             raise ExchangeError(f"{path}:{number}: expected a fingerprint and a decision (accepted or needs fix)")
-        if state == "reviewed":
-            continue
         out.append((_plain(row.get("reviewer")).strip(),
                     NewDecision("finding", fingerprint, state, "", _plain(row.get("path")), _plain(row.get("rule")),
                                 _plain(row.get("message")), "", _plain(row.get("note")))))

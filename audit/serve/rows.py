@@ -22,9 +22,9 @@ def letter_rows(letters: list[LetterItem], view: WorksheetView, counts: dict[int
             f'<tr data-path="{escape(letter.path)}">'
             f'<th scope="row"><a href="/letters/{letter.number}">{escape(letter.key)}</a></th>'
             f'<td class="status-{escape(letter.status)}">{escape(letter.status)}</td>'
-            f"<td>{counts.get(letter.number, 0)}</td>"
-            f'<td class="undecided">{undecided.get(letter.number, 0)}</td>'
+            f'<td data-label="Findings">{counts.get(letter.number, 0)}</td>'
+            f'<td class="undecided" data-label="Undecided">{undecided.get(letter.number, 0)}</td>'
             f'<td class="reviewed">{reviewed}</td>'
-            f"<td>{escape(letter.template)}</td>"
+            f'<td data-label="Template">{escape(letter.template)}</td>'
             f'<td class="path">{escape(letter.path)}</td></tr>\n')
     return Markup("".join(parts))

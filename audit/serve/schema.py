@@ -27,3 +27,10 @@ decisions = Table(
     Column("request_id", String(64), nullable=True, unique=True),  # a retried request is not a second decision
     Index("ix_decisions_target", "kind", "target", "id"),
 )
+
+# The server's own secrets by name ("session": the key that signs session cookies).
+secrets = Table(
+    "secrets", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from .. import baseline as baselines
 from ..models import LetterResult
+from ..settings import Settings
 from ..report.escape import shown_path
+from ..report.should_read import should_read
 from .decisions import Decision
 
 
@@ -44,6 +46,8 @@ class FindingItem:
     line: int
     section: str
     note: str  # as a baseline entry describes it
+    should_read: str = ""  # what the letter should say, where one value settles the finding
+    settles: tuple[str, str, str] | None = None  # (field, value it should read, value it has)
 
 
 @dataclass
@@ -52,13 +56,14 @@ class Worksheet:
     findings: list[FindingItem]
     by_fingerprint: dict[str, FindingItem] = field(default_factory=dict)
     by_path: dict[str, LetterItem] = field(default_factory=dict)
+    settings: Settings | None = None  # the run's: a letter page lays its letter over its template with them
 
     def __post_init__(self):
         self.by_fingerprint = {f.fingerprint: f for f in self.findings}
         self.by_path = {letter.path: letter for letter in self.letters}
 
     @classmethod
-    def of(cls, results: Iterable[LetterResult]) -> "Worksheet":
+    def of(cls, results: Iterable[LetterResult], settings: Settings | None = None) -> "Worksheet":
         """From every result of a run, batch rules' findings merged in, none filtered out."""
         letters, findings = [], []
         for number, (result, prints) in enumerate(baselines.fingerprinted(results), start=1):
@@ -68,9 +73,13 @@ class Worksheet:
                                       result.kind))
             for finding, print_ in zip(result.findings, prints):
                 entry = baselines.entry_for(result, finding, print_)
+                settled = should_read(finding)
                 findings.append(FindingItem(print_, number, finding.rule, finding.severity, finding.message,
-                                            finding.line, finding.section or "", entry.note))
-        return cls(letters, findings)
+                                            finding.line, finding.section or "", entry.note,
+                                            settled.sentence() if settled else "",
+                                            (settled.field, settled.value, settled.written)
+                                            if settled and settled.field else None))
+        return cls(letters, findings, settings=settings)
 
     def letter(self, number: int) -> LetterItem | None:
         return self.letters[number - 1] if 1 <= number <= len(self.letters) else None

@@ -121,7 +121,7 @@ class IndexTable:
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
         counts = [result.count(s) for s in SEVERITIES]
         row = [href, rules, list(dict.fromkeys(_short(f.message) for f in by_severity)),
-               self.summary.letters, path, self._title(result.template), result.status, *counts,
+               self.summary.letters, path, self._title(result.template), result.status, *counts, result.key or "", result.content_hash or "",
                shown_path(result.path), result.template, as_csv.cells_text(result),
                [result.fields.get(name) for name in self._fields]]
         self._spill.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
@@ -132,9 +132,15 @@ class IndexTable:
     def _title(self, name: str | None) -> str | None:
         return self.templates[name].title if name in self.templates else name
 
+    def _key_fields(self) -> list[str]:
+        """The fields naming whom the letters are for: the index's first column when there is one."""
+        return list(dict.fromkeys(self.templates[name].key_field for name in self._used
+                                  if name in self.templates and self.templates[name].key_field))
+
     def head(self) -> dict:
         """The data block without its rows."""
         used = [self.templates[name] for name in self._used if name in self.templates]
+        key_fields = self._key_fields()
         field_names = list(self._fields)
         overview_names = list(dict.fromkeys(name for t in used for name in t.overview_fields))
         field_types = {}
@@ -142,16 +148,20 @@ class IndexTable:
             for name, spec in t.fields.items():
                 field_types.setdefault(name, spec.base)
 
-        columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter"),
+        columns = [_column("number", "#", "number"), _column("letter", "File · findings" if key_fields else "Letter", "letter"),
                    _column("template", "Template", "text"), _column("status", "Status", "status")]
         columns += [_column(s, {"error": "Errors", "warning": "Warnings", "info": "Info"}[s], "number")
                     for s in SEVERITIES]
         columns += [_column(f"field:{name}", _label(name), _kind(field_types.get(name)),
                             "%" if field_types.get(name) == "percent" else "") for name in field_names]
+        if key_fields:  # the key (whom the letter is for) is what a reviewer reads first of a row
+            columns.append(_column("key", _label(key_fields[0]) if len(key_fields) == 1 else "Key", "key"))
+        columns.append(_column("text", "Text", "hidden"))  # a hash of the letter's text: a Reviewed tick is for one text
         position = {column["key"]: k for k, column in enumerate(columns)}
         several_templates = len(used) > 1
-        letters_view = ["number", "letter", *(["template"] if several_templates else []), "status",
-                        *SEVERITIES, *(f"field:{n}" for n in overview_names if n in field_names)]
+        letters_view = ["number", *(["key"] if key_fields else []), "letter", *(["template"] if several_templates else []),
+                        "status", *SEVERITIES,
+                        *(f"field:{n}" for n in overview_names if n in field_names and n not in key_fields)]
         fields_view = ["number", "letter", *(["template"] if several_templates else []), "status",
                        *(f"field:{n}" for n in field_names)]
         return {
@@ -179,8 +189,10 @@ class IndexTable:
         """Each letter's row of the data block, in order."""
         number = {rule: k for k, rule in enumerate(sorted(self._rules))}
         fixed = 4 + len(SEVERITIES)
+        keyed = bool(self._key_fields())
         for row in self._spilled():
-            yield [row[0], [number[rule] for rule in row[1]], row[2], *row[3:3 + fixed], *row[-1]]
+            yield [row[0], [number[rule] for rule in row[1]], row[2], *row[3:3 + fixed], *row[-1],
+                   *([row[3 + fixed]] if keyed else []), row[4 + fixed]]
 
     def csv_columns(self) -> list[str]:
         return [*as_csv.FIXED, *self._fields, *[as_csv.CELLS] * self._cells]

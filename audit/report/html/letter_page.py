@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from ..escape import CSV_RULE, shown_path as display_path
 from ..locations import cell_words
+from ..should_read import should_read
 from .overlay import place_findings
 from .render import environment, mark_values
 from .views import FieldView, FindingView, LetterPage, Link, PageDraft, Quotation
@@ -51,7 +52,8 @@ def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
         findings.append(FindingView(
             number, finding.rule, finding.severity, finding.message, finding.line, finding.section, target,
             hints.get(finding.rule, ""), print_, accepted, named,
-            quotations(rows, named), brief_diff(finding), cell_words(finding.cell) if finding.cell else ""))
+            quotations(rows, named), brief_diff(finding), should_read(finding),
+            cell_words(finding.cell) if finding.cell else ""))
     kept = [f for f, accepted in zip(result.findings, job.accepted) if not accepted]
     status = status_of(kept)
     anchors = {row.anchor for row in rows}
@@ -199,8 +201,9 @@ def _review_data(job: PageJob, findings: list[FindingView]) -> dict:
             "accepted": view.accepted,
             "baseline": text[text.index("[[finding]]"):],
             "order": "\x1f".join(baselines.sort_key(entry)),
+            **({"shouldRead": view.should_read.json()} if view.should_read and not view.accepted else {}),
         })
     return {"report": job.report_id, "letter": job.href, "baselineHead": baselines.render([]), "csv": CSV_RULE,
-            "path": job.shown_path,
+            "path": job.shown_path, "text": result.content_hash or "",
             "source": display_path(Path(result.path).as_posix()), "findings": records}
 

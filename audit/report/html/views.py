@@ -7,7 +7,10 @@ which render.py builds from escaped text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..should_read import ShouldRead
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class FindingView:
     fields: tuple[str, ...] = ()  # fields its evidence names: their values are marked wrong
     quotations: list[Quotation] = field(default_factory=list)
     diff: str = ""  # for the change list: the words removed and inserted, briefly
+    should_read: "ShouldRead | None" = None  # what the letter should say, where one value settles it
     cell: str = ""  # the table cell its line stands in, as a reader names it ("table 1, row 3, column 2")
 
 

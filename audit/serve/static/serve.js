@@ -136,6 +136,66 @@
     });
   }
 
+  // --- keys: on the index j / k move through the rows, Enter opens one, u goes to the next row
+  // with undecided findings; on a letter j / k move through the findings, [ / ] to the previous
+  // and next letter, u back to the index as it was filtered
+  var INDEX_KEY = "letter-audit.serve.index";
+  function typing(event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable;
+  }
+  var table = document.getElementById("letters-table");
+  var current = -1;
+  function items() {
+    return table ? Array.prototype.slice.call(table.tBodies[0].rows) : Array.prototype.slice.call(document.querySelectorAll(".finding"));
+  }
+  function moveTo(index) {
+    var all = items();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach(function (item, k) { item.classList.toggle("is-current", k === current); });
+    var target = table ? all[current].querySelector("a") : all[current];
+    if (target) target.focus({ preventScroll: true });
+    all[current].scrollIntoView({ block: "nearest" });
+  }
+  function nextUndecided() {
+    var all = items();
+    for (var k = 1; k <= all.length; k++) {
+      var index = (current + k) % all.length;
+      var cell = all[index].querySelector(".undecided");
+      if (cell && cell.textContent.trim() !== "0") { moveTo(index); return; }
+    }
+    say("No letter in this list has an undecided finding.");
+  }
+  if (table) {
+    try { sessionStorage.setItem(INDEX_KEY, location.search); } catch (e) { /* back to the whole index */ }
+    table.addEventListener("focusin", function (event) {
+      var row = event.target.closest("tbody tr");
+      if (row) current = items().indexOf(row);
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    var link;
+    if (event.key === "j") { event.preventDefault(); moveTo(current + 1); }
+    else if (event.key === "k") { event.preventDefault(); moveTo(current < 0 ? 0 : current - 1); }
+    else if (event.key === "u" && table) { event.preventDefault(); nextUndecided(); }
+    else if (event.key === "u") {
+      event.preventDefault();
+      var search = "";
+      try { search = sessionStorage.getItem(INDEX_KEY) || ""; } catch (e) { search = ""; }
+      window.location.href = "/" + (/^\?[^#]*$/.test(search) ? search : "");
+    }
+    else if (event.key === "Enter" && table && current >= 0 && !event.target.closest("a, button")) {
+      link = items()[current].querySelector("a");
+      if (link) { event.preventDefault(); link.click(); }
+    }
+    else if ((event.key === "[" || event.key === "]") && !table) {
+      link = document.querySelector(event.key === "[" ? "a[rel=prev]" : "a[rel=next]");
+      if (link) { event.preventDefault(); link.click(); }
+    }
+  });
+
   // --- everyone else's decisions
   function poll() {
     fetch("/api/changes?since=" + lastId, { credentials: "same-origin" })

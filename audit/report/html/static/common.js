@@ -29,11 +29,39 @@
     return value;
   }
 
+  // A change that cannot be stored (the browser's storage for the report is full, or off) is
+  // never dropped in silence: the page says so, and shows what is stored.
   function updateReview(change) {
     var value = review();
     change(value);
-    save(storeKey, value);
-    return value;
+    if (save(storeKey, value)) { storageProblem(false); return value; }
+    storageProblem(true);
+    return null;
+  }
+
+  var problemBox = null;
+  function storageProblem(on) {
+    if (!on) { if (problemBox) problemBox.hidden = true; return; }
+    if (!problemBox) {
+      problemBox = document.createElement("p");
+      problemBox.className = "storage-error";
+      problemBox.id = "storage-error";
+      problemBox.setAttribute("role", "alert");
+      var main = document.getElementById("main") || document.body;
+      main.insertBefore(problemBox, main.firstChild);
+    }
+    problemBox.textContent = "Not saved: this browser's storage for the report is full or turned off, so the last " +
+      "decision was not kept. Export your decisions (CSV) from the report's index page, then clear the storage of " +
+      "older reports (or use letter-audit serve, which keeps decisions in a database).";
+    problemBox.hidden = false;
+  }
+
+  // A TOML basic string: JSON's quoting, with DEL escaped and lone surrogates (which neither
+  // TOML nor UTF-8 can hold) replaced, as audit/report/escape.py toml_string writes them.
+  function tomlString(text) {
+    var clean = String(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+                                       function (match, before) { return (before || "") + "\uFFFD"; });
+    return JSON.stringify(clean).replace(/\x7f/g, "\\u007f");
   }
 
   // A spreadsheet must never read a cell as a formula (OWASP: prefix a quote). The rule is the
@@ -53,20 +81,44 @@
   // The accepted findings as a baseline file: each entry as the report wrote it (audit/baseline.py),
   // in the order a baseline file keeps them.
   function baselineText(value) {
-    var accepted = Object.keys(value.findings).map(function (fp) { return value.findings[fp]; })
-      .filter(function (d) { return d.decision === "accept" && d.baseline; });
+    var accepted = Object.keys(value.findings).map(function (fp) {
+      var d = value.findings[fp];
+      // a decision imported from a CSV, whose letter page has not been opened since: its entry
+      // from what the CSV says (a baseline matches by fingerprint; the other keys are for people)
+      if (d.decision === "accept" && !d.baseline && d.key) {
+        d = Object.assign({}, d, { baseline: ["[[finding]]", "fingerprint = " + tomlString(fp), "rule = " + tomlString(d.rule),
+          "letter = " + tomlString(d.key), "file = " + tomlString(d.source || d.path), "note = " + tomlString(d.message)].join("\n"),
+          order: [d.key.toLowerCase(), d.source || d.path, d.rule, d.message, fp].join("\x1f") });
+      }
+      return d;
+    }).filter(function (d) { return d.decision === "accept" && d.baseline; });
     accepted.sort(function (a, b) { return a.order < b.order ? -1 : a.order > b.order ? 1 : 0; });
-    return data.baselineHead + accepted.map(function (d) { return "\n" + d.baseline; }).join("");
+    return data.baselineHead + accepted.map(function (d) {
+      var entry = d.baseline.replace(/\n*$/, "\n");  // the reviewer's note is the entry's reason
+      var who = d.reviewer || value.reviewer;
+      if (who) entry += "accepted_by = " + tomlString(who) + "\n";
+      if (d.at) entry += "accepted_at = " + tomlString(d.at) + "\n";
+      if (d.note) entry += "reason = " + tomlString(d.note) + "\n";
+      return "\n" + entry;
+    }).join("");
   }
 
   function decisionsCsv(value) {
     // the fingerprint lets `letter-audit review import` load the decisions into a database
-    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "fingerprint"]];
+    // and a row per letter ticked Reviewed (no fingerprint): a report can import them again
+    var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "decided_at", "fingerprint", "letter",
+                 "text_hash"]];
     Object.keys(value.findings).forEach(function (fp) {
       var d = value.findings[fp];
       if (!d.decision) return;
       rows.push([d.source || d.path, d.rule, d.line, d.message, d.decision === "accept" ? "accepted" : "needs fix",
-                 d.note || "", value.reviewer || "", fp]);
+                 d.note || "", d.reviewer || value.reviewer || "", d.at || "", fp, d.letter || "", ""]);
+    });
+    Object.keys(value.letters).forEach(function (href) {
+      var l = value.letters[href];
+      if (!l.reviewed) return;
+      rows.push([l.source || l.path || href, "", "", "", "reviewed", "", l.reviewer || value.reviewer || "", l.at || "", "", href,
+                 l.text || ""]);
     });
     return rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   }
@@ -106,8 +158,10 @@
   var KEYS = {
     letter: [["j / k", "next / previous finding"], ["a", "accept the current finding"],
              ["x", "the current finding needs a fix"], ["r", "mark the letter reviewed"],
-             ["[ / ]", "previous / next letter (as the index filters and sorts them)"], ["?", "show or hide this list"]],
-    index: [["/", "search"], ["?", "show or hide this list"]]
+             ["[ / ]", "previous / next letter (as the index filters and sorts them)"], ["u", "back to the index"],
+             ["?", "show or hide this list"]],
+    index: [["j / k", "next / previous row"], ["Enter", "open the row's letter"],
+            ["u", "the next row with undecided findings"], ["/", "search"], ["?", "show or hide this list"]]
   };
   var keysButton = document.getElementById("keys-button");
   var panel = null;
@@ -165,6 +219,7 @@
   window.LetterAudit = {
     data: data, reportId: reportId, load: load, save: save, review: review, updateReview: updateReview,
     baselineText: baselineText, decisionsCsv: decisionsCsv, csvCell: csvCell, download: download, typing: typing,
+    tomlString: tomlString, storageProblem: storageProblem,
     orderKey: "letter-audit.order." + reportId
   };
 })();

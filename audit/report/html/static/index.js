@@ -10,6 +10,7 @@
   var col = {};
   columns.forEach(function (c, k) { col[c.key] = k; });
   var STATUS_ORDER = { pass: 0, warn: 1, fail: 2 };
+  var MAX_CHIPS = 3;
 
   var table = document.getElementById("letters-table");
   var thead = table.querySelector("thead");
@@ -38,7 +39,7 @@
     });
   }
   tally();
-  var REVIEW_FILTERS = ["todo", "done", "fix", "accepted"];
+  var REVIEW_FILTERS = ["undecided", "todo", "done", "fix", "accepted"];
 
   // search: words and "quoted phrases" anywhere; field:value, field:>50 (< > <= >= =),
   // rule:id and status:word
@@ -89,14 +90,23 @@
     return String(cell).toLowerCase().indexOf(value) >= 0;
   }
 
+  function findingsOf(row) {
+    return ["error", "warning", "info"].reduce(function (sum, key) { return sum + (row[FIRST + col[key]] || 0); }, 0);
+  }
+
   function reviewOf(row) {
     var letter = reviewState.letters[row[HREF]] || {};
-    return { reviewed: !!letter.reviewed, tally: perLetter[row[HREF]] || { accept: 0, fix: 0 } };
+    var tally = perLetter[row[HREF]] || { accept: 0, fix: 0 };
+    var text = row[FIRST + col.text];  // a tick given to an earlier text of the letter no longer counts
+    var undecided = Math.max(0, findingsOf(row) - (tally.accept || 0) - (tally.fix || 0));
+    return { reviewed: !!letter.reviewed && (!letter.text || !text || letter.text === text), tally: tally,
+             undecided: undecided };
   }
 
   function matchesReview(row) {
     if (!state.review) return true;
     var r = reviewOf(row);
+    if (state.review === "undecided") return r.undecided > 0;
     if (state.review === "todo") return !r.reviewed;
     if (state.review === "done") return r.reviewed;
     if (state.review === "fix") return r.tally.fix > 0;
@@ -187,22 +197,24 @@
       }
       th.appendChild(button);
       tr.appendChild(th);
+      if (c.key === "status" && state.view === "letters") {  // the review beside the status: in sight
+        var review = document.createElement("th");
+        review.scope = "col";
+        review.className = "col-review";
+        review.textContent = "Review";
+        tr.appendChild(review);
+      }
     });
-    if (state.view === "letters") {
-      var th = document.createElement("th");
-      th.scope = "col";
-      th.className = "col-review";
-      th.textContent = "Review";
-      tr.appendChild(th);
-    }
     thead.replaceChildren(tr);
   }
 
   function reviewCell(row) {
     var td = document.createElement("td");
     var r = reviewOf(row);
-    td.className = "progress-cell" + (r.reviewed ? " done" : "");
+    td.className = "col-review progress-cell" + (r.reviewed ? " done" : "");
+    td.dataset.label = "Review";
     var parts = [];
+    if (r.undecided) parts.push(r.undecided + " undecided");
     if (r.reviewed) parts.push("✓ reviewed");
     if (r.tally.accept) parts.push(r.tally.accept + " accepted");
     if (r.tally.fix) parts.push(r.tally.fix + " to fix");
@@ -214,18 +226,37 @@
     var td = document.createElement("td");
     var value = row[FIRST + col[c.key]];
     td.className = "col-" + c.kind;
-    if (c.kind === "letter") {
-      var a = document.createElement("a");
-      a.href = row[HREF];
-      a.textContent = value;
-      td.appendChild(a);
+    td.dataset.label = c.label;
+    if (c.kind === "key") {
+      var link = document.createElement("a");
+      link.href = row[HREF];
+      link.className = "row-link";
+      link.textContent = value || "(no " + c.label.toLowerCase() + ")";
+      td.appendChild(link);
+      if (state.view === "letters") {  // the file under its key: the letter's two names together
+        var file = document.createElement("span");
+        file.className = "file-name";
+        file.textContent = row[FIRST + col.letter];
+        td.appendChild(file);
+      }
+    } else if (c.kind === "letter") {
+      if (!(col.hasOwnProperty("key") && state.view === "letters")) {
+        var name = document.createElement("a");
+        name.href = row[HREF];
+        name.className = "row-link file-name";
+        name.textContent = value;
+        td.appendChild(name);
+      }
       if (state.view === "letters" && row[RULES].length) {
         var chips = document.createElement("span");
         chips.className = "chips";
-        row[RULES].forEach(function (k) {
+        var names = row[RULES].map(function (k) { return data.rules[k]; });
+        var shown = names.length > MAX_CHIPS ? names.slice(0, MAX_CHIPS - 1) : names;  // a row stays two lines high
+        shown.concat(names.length > shown.length ? ["+" + (names.length - shown.length) + " more"] : []).forEach(function (text) {
           var chip = document.createElement("span");
           chip.className = "rule-chip";
-          chip.textContent = data.rules[k];
+          chip.textContent = text;
+          if (text.charAt(0) === "+") chip.title = names.slice(shown.length).join(", ");
           chips.appendChild(document.createTextNode(" "));
           chips.appendChild(chip);
         });
@@ -235,6 +266,7 @@
         var message = document.createElement("span");
         message.className = "first-message";
         message.textContent = row[MESSAGES][0] + (row[MESSAGES].length > 1 ? " (+" + (row[MESSAGES].length - 1) + " more)" : "");
+        message.title = row[MESSAGES].join("\n");
         td.appendChild(message);
       }
     } else if (c.kind === "status") {
@@ -251,6 +283,8 @@
     return td;
   }
 
+  var printing = false;  // a print-out holds every row the filter keeps, not one page of them
+
   function render() {
     var view = data.views[state.view];
     tabs.forEach(function (tab) {
@@ -266,11 +300,14 @@
     state.page = Math.min(state.page, pages - 1);
     var start = state.page * data.pageRows;
     var fragment = document.createDocumentFragment();
-    rows.slice(start, start + data.pageRows).forEach(function (row) {
+    (printing ? rows : rows.slice(start, start + data.pageRows)).forEach(function (row) {
       var tr = document.createElement("tr");
       tr.className = "status-row-" + row[FIRST + col.status];
-      view.forEach(function (k) { tr.appendChild(cell(row, columns[k])); });
-      if (state.view === "letters") tr.appendChild(reviewCell(row));
+      tr.dataset.undecided = String(reviewOf(row).undecided);
+      view.forEach(function (k) {
+        tr.appendChild(cell(row, columns[k]));
+        if (k === col.status && state.view === "letters") tr.appendChild(reviewCell(row));
+      });
       fragment.appendChild(tr);
     });
     tbody.replaceChildren(fragment);
@@ -287,14 +324,20 @@
     writeHash();
     // a letter page's Previous / Next follow this order
     var filtered = rows.length !== total;
-    LA.save(LA.orderKey, { hrefs: rows.map(function (row) { return row[HREF]; }), filtered: filtered });
+    LA.save(LA.orderKey, { hrefs: rows.map(function (row) { return row[HREF]; }), filtered: filtered, hash: location.hash });
     showProgress();
+    current = -1;
   }
+
+  window.addEventListener("beforeprint", function () { printing = true; render(); });
+  window.addEventListener("afterprint", function () { printing = false; render(); });
 
   function showProgress() {
     var reviewed = data.rows.filter(function (row) { return reviewOf(row).reviewed; }).length;
-    var accepted = 0, fixes = 0;
+    var accepted = 0, fixes = 0, undecided = 0;
     Object.keys(perLetter).forEach(function (href) { accepted += perLetter[href].accept || 0; fixes += perLetter[href].fix || 0; });
+    data.rows.forEach(function (row) { undecided += reviewOf(row).undecided; });
+    document.getElementById("undecided-count").textContent = undecided.toLocaleString("en-GB");
     document.getElementById("review-count").textContent = reviewed.toLocaleString("en-GB") + " / " + data.rows.length.toLocaleString("en-GB");
     document.getElementById("review-label").textContent = "letters reviewed · " + accepted + " finding" + (accepted === 1 ? "" : "s") +
       " accepted · " + fixes + " need" + (fixes === 1 ? "s" : "") + " a fix";
@@ -382,9 +425,145 @@
   document.getElementById("export-csv").addEventListener("click", function () {
     LA.download("letter-audit-decisions.csv", LA.decisionsCsv(LA.review()), "text/csv");
   });
+  document.getElementById("import-file").addEventListener("change", function (event) {
+    var file = event.target.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      document.getElementById("import-result").textContent = importDecisions(text);
+      tally();
+      render();
+    }).catch(function (error) {
+      document.getElementById("import-result").textContent = "Not imported: " + error.message;
+    });
+    event.target.value = "";
+  });
   window.addEventListener("storage", function () { tally(); render(); });
+  // --- import: a decisions CSV this report (or an earlier one of the same letters) exported.
+  // Findings are known by fingerprint, letters by their path; rows about letters this report
+  // does not have are counted and left out.
+  function parseCsv(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    text = text.replace(/^\ufeff/, "");
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(cell); cell = ""; }
+      else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        row.push(cell); rows.push(row); row = []; cell = "";
+      } else cell += c;
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+
+  function plain(text) {  // a cell less the quote that kept a spreadsheet from reading a formula
+    return /^'[=+\-@\t\r]/.test(text || "") ? text.slice(1) : text || "";
+  }
+
+  var hrefByPath = null;
+  function hrefOf(path) {
+    if (!hrefByPath) {
+      hrefByPath = {};
+      data.rows.forEach(function (row) { hrefByPath[row[FIRST + col.letter]] = row; });
+    }
+    var parts = path.split("/");
+    for (var k = 0; k < parts.length; k++) {  // the report shows paths within the folder the letters share
+      var row = hrefByPath[parts.slice(k).join("/")];
+      if (row) return row;
+    }
+    return null;
+  }
+
+  function importDecisions(text) {
+    var rows = parseCsv(text);
+    var head = rows.shift() || [];
+    var at = {};
+    head.forEach(function (name, k) { at[name.trim()] = k; });
+    if (at.fingerprint === undefined || at.decision === undefined || at.path === undefined) {
+      return "Not imported: the file is not a decisions CSV exported from a letter-audit report (it needs the columns path, decision and fingerprint).";
+    }
+    var decisions = 0, ticks = 0, elsewhere = 0, unreadable = 0;
+    var stored = LA.updateReview(function (value) {
+      rows.forEach(function (cells) {
+        if (cells.length === 1 && !cells[0]) return;  // a blank line
+        function get(name) { return at[name] === undefined ? "" : plain(cells[at[name]]); }
+        var decision = { "accepted": "accept", "needs fix": "fix", "needs-fix": "fix", "reviewed": "reviewed" }[get("decision").trim().toLowerCase()];
+        var row = hrefOf(get("path"));
+        var href = row && row[HREF];
+        if (!decision) { unreadable++; return; }
+        if (!href) { elsewhere++; return; }
+        if (decision === "reviewed") {
+          value.letters[href] = { reviewed: true, source: get("path"), reviewer: get("reviewer"), at: get("decided_at"),
+                                  text: get("text_hash") };
+          ticks++;
+          return;
+        }
+        var fp = get("fingerprint").trim();
+        if (!fp) { unreadable++; return; }
+        var old = value.findings[fp] || {};
+        value.findings[fp] = {
+          decision: decision, note: get("note"), letter: href, path: old.path || get("path"), source: get("path"),
+          rule: get("rule"), line: Number(get("line")) || old.line, message: get("message"),
+          reviewer: get("reviewer"), at: get("decided_at"), baseline: old.baseline, order: old.order,
+          key: col.hasOwnProperty("key") && row[FIRST + col.key] || get("path").split("/").pop()
+        };
+        decisions++;
+      });
+    });
+    if (!stored) return "Not imported: the browser's storage for this report is full.";
+    return "Imported " + decisions + " decision" + (decisions === 1 ? "" : "s") + " and " + ticks + " Reviewed tick" +
+      (ticks === 1 ? "" : "s") + (elsewhere ? "; " + elsewhere + " row" + (elsewhere === 1 ? " is" : "s are") +
+      " about letters this report does not have (left out)" : "") +
+      (unreadable ? "; " + unreadable + " row" + (unreadable === 1 ? "" : "s") + " could not be read" : "") + ".";
+  }
+
+  // row keys: j / k move through the rows, Enter opens one, u goes to the next with undecided findings
+  var current = -1;
+  function moveTo(index) {
+    var rows = tbody.querySelectorAll("tr");
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(index, rows.length - 1));
+    rows.forEach(function (tr, k) { tr.classList.toggle("is-current", k === current); });
+    var link = rows[current].querySelector("a.row-link");
+    if (link) link.focus({ preventScroll: true });
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+  function nextUndecided() {
+    var rows = tbody.querySelectorAll("tr");
+    for (var k = 1; k <= rows.length; k++) {
+      var index = (current + k) % rows.length;
+      if (rows[index].dataset.undecided !== "0") { moveTo(index); return; }
+    }
+  }
+  // the skip link leads to the first letter: one Tab and Enter from the top of the page
+  var skip = document.querySelector(".skip");
+  if (skip) {
+    skip.textContent = "Skip to the letters";
+    skip.addEventListener("click", function (event) {
+      if (!tbody.rows.length) return;
+      event.preventDefault();
+      moveTo(0);
+    });
+  }
+  tbody.addEventListener("focusin", function (event) {
+    var tr = event.target.closest("tr");
+    if (tr) current = Array.prototype.indexOf.call(tbody.rows, tr);
+  });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "/" && !LA.typing(event)) { event.preventDefault(); form.elements.q.focus(); }
+    if (event.ctrlKey || event.metaKey || event.altKey || LA.typing(event)) return;
+    if (event.key === "/") { event.preventDefault(); form.elements.q.focus(); }
+    else if (event.key === "j") { event.preventDefault(); moveTo(current + 1); }
+    else if (event.key === "k") { event.preventDefault(); moveTo(current < 0 ? 0 : current - 1); }
+    else if (event.key === "u") { event.preventDefault(); nextUndecided(); }
+    else if (event.key === "Enter" && current >= 0 && !event.target.closest("a, button")) {
+      var link = tbody.rows[current] && tbody.rows[current].querySelector("a.row-link");
+      if (link) { event.preventDefault(); link.click(); }
+    }
   });
 
   document.querySelector(".pager").addEventListener("click", function (event) {

@@ -17,8 +17,14 @@
   function pref(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
   function setPref(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* this page only */ } }
 
-  // --- layout: side by side shows the template beside the letter; template sides are built on
-  // demand from the letter's (values become their field's slot), so pages stay small
+  // --- layout: side by side shows the template beside the letter, under labelled columns; the
+  // template's side is built on demand from the letter's (pages stay small): each value is the
+  // one the template expects, the letter's own unless a finding settles another (should read)
+  var expected = {};  // field -> {value, written}: from the findings that settle one value
+  (data.findings || []).forEach(function (f) {
+    if (f.shouldRead && f.shouldRead.field) expected[f.shouldRead.field] = f.shouldRead;
+  });
+
   function templateSide(row) {
     var side = document.createElement("p");
     side.className = "tmpl";
@@ -26,10 +32,14 @@
     if (text && !/kind-(extra|duplicate|artifact|unmatched|belongs)/.test(row.className)) {
       Array.prototype.forEach.call(text.childNodes, function (node) {
         if (node.nodeName === "MARK" && node.title) {
-          var slot = document.createElement("span");
-          slot.className = "slot";
-          slot.textContent = node.title;
-          side.appendChild(slot);
+          var value = document.createElement("span");
+          var settled = expected[node.title];
+          var differs = settled && node.textContent.trim() === settled.written;
+          value.className = "slot" + (differs ? " slot-differs" : "");
+          value.title = node.title + (differs ? ": the letter has “" + settled.written + "”" : "");
+          value.dataset.field = node.title;
+          value.textContent = differs ? settled.value : node.textContent;
+          side.appendChild(value);
         } else {
           side.appendChild(node.cloneNode(true));
         }
@@ -38,12 +48,26 @@
     row.insertBefore(side, text);
   }
 
+  function sideLabels() {
+    var head = document.createElement("p");
+    head.className = "side-head";
+    [["Template", "with the values it expects"], ["Letter", "as written"]].forEach(function (pair) {
+      var label = document.createElement("span");
+      var strong = document.createElement("strong");
+      strong.textContent = pair[0];
+      label.append(strong, " " + pair[1]);
+      head.appendChild(label);
+    });
+    overlay.insertBefore(head, overlay.firstChild);
+  }
+
   function letterSide(row) { return row.querySelector(":scope > p:not(.tmpl)"); }
   function rows() { return overlay ? overlay.querySelectorAll(":scope > div") : []; }
 
   function setLayout(layout) {
     if (!overlay) return;
     if (layout === "side") {
+      if (!overlay.querySelector(":scope > .side-head")) sideLabels();
       rows().forEach(function (row) {
         if (!row.querySelector(".tmpl")) templateSide(row);
       });
@@ -188,8 +212,11 @@
     LA.updateReview(function (value) {
       var old = value.findings[finding.fingerprint] || {};
       var chosen = decision === undefined ? old.decision : (old.decision === decision ? "" : decision);
+      var changed = chosen !== old.decision;
       value.findings[finding.fingerprint] = {
         decision: chosen || "", note: note ? note.value : old.note || "",
+        reviewer: changed || !old.reviewer ? value.reviewer || "" : old.reviewer,
+        at: changed || !old.at ? new Date().toISOString().replace(/\.\d+Z$/, "Z") : old.at,
         letter: data.letter, path: data.path, source: data.source, rule: finding.rule, line: finding.line,
         message: finding.message, baseline: finding.baseline, order: finding.order
       };
@@ -219,7 +246,12 @@
     input.type = "text";
     input.maxLength = 500;
     input.placeholder = "why (optional)";
-    input.addEventListener("change", function () { decide(comment, undefined); });
+    var typingPause = null;  // saved when typing pauses, not only when the field is left: never lost on reload
+    input.addEventListener("input", function () {
+      clearTimeout(typingPause);
+      typingPause = setTimeout(function () { decide(comment, undefined); }, 400);
+    });
+    input.addEventListener("change", function () { clearTimeout(typingPause); decide(comment, undefined); });
     label.appendChild(input);
     box.appendChild(label);
     comment.appendChild(box);
@@ -241,20 +273,37 @@
       if (d.decision === "fix") fixes++;
     });
     var letter = value.letters[data.letter] || {};
-    if (reviewed) reviewed.checked = !!letter.reviewed;
+    var earlier = !!letter.reviewed && !!letter.text && !!data.text && letter.text !== data.text;
+    if (reviewed) {
+      reviewed.checked = !!letter.reviewed && !earlier;  // a tick is for the text that was reviewed
+      var said = document.getElementById("reviewed-earlier");
+      if (said) said.hidden = !earlier;
+    }
     if (progress && comments.length) {
       progress.textContent = decided + " of " + comments.length + " finding" + (comments.length === 1 ? "" : "s") +
         " decided" + (fixes ? ", " + fixes + " need" + (fixes === 1 ? "s" : "") + " a fix" : "") +
-        (letter.reviewed ? " · letter reviewed" : "");
+        (letter.reviewed && !earlier ? " · letter reviewed" : "");
     }
   }
 
   comments.forEach(reviewControls);
+  // decisions imported on the index know their findings by fingerprint only: this page completes them
+  var stored = LA.review().findings;
+  if ((data.findings || []).some(function (f) { return stored[f.fingerprint] && !stored[f.fingerprint].baseline; })) {
+    LA.updateReview(function (value) {
+      data.findings.forEach(function (f) {
+        var d = value.findings[f.fingerprint];
+        if (d && !d.baseline) { d.baseline = f.baseline; d.order = f.order; d.letter = data.letter; d.path = data.path; }
+      });
+    });
+  }
   if (reviewed) {
     reviewed.closest("label").hidden = false;
     reviewed.addEventListener("change", function () {
       LA.updateReview(function (value) {
-        value.letters[data.letter] = { reviewed: reviewed.checked };
+        value.letters[data.letter] = { reviewed: reviewed.checked, source: data.source, reviewer: value.reviewer || "",
+                                       text: data.text,
+                                       at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
       });
       showDecisions();
     });
@@ -262,8 +311,12 @@
   window.addEventListener("storage", showDecisions);  // another tab of the same report
 
   // --- Previous / Next follow the index's current filter and sort when it has one
+  var home = document.querySelector(".letter-nav a:not([rel])");  // the index, with its filter
   var order = LA.load(LA.orderKey, null);
   var prev = document.getElementById("prev-letter"), next = document.getElementById("next-letter");
+  if (home && order && typeof order.hash === "string" && /^#[\w%=&.:,+~-]*$/.test(order.hash)) {
+    home.href = home.getAttribute("href") + order.hash;  // back to the index as it was filtered
+  }
   if (order && Array.isArray(order.hrefs)) {
     var here = order.hrefs.indexOf(data.letter);
     if (here >= 0) {
@@ -296,6 +349,7 @@
     else if (event.key === "r" && reviewed) { event.preventDefault(); reviewed.click(); }
     else if (event.key === "[" && prev && prev.href) { event.preventDefault(); location.href = prev.href; }
     else if (event.key === "]" && next && next.href) { event.preventDefault(); location.href = next.href; }
+    else if (event.key === "u" && home) { event.preventDefault(); location.href = home.href; }
   });
   document.addEventListener("focusin", function (event) {
     var comment = event.target.closest && event.target.closest(".comment:not(.accepted)");
