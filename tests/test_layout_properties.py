@@ -4,8 +4,8 @@ one line and the headings marked, Word with the address one paragraph a line ins
 letterhead table (the date and "By email" in the other cell) and its counts in a statistics
 table ("Upheld decisions | 2"), that Word letter printed to PDF by LibreOffice, and the letter
 as a web page printed by Chromium, its letterhead a two-column grid and its counts a table. The letters are the ones `benchmarks/bench_check.py --accuracy` measures, written from
-the shipped template. The PDFs need LibreOffice and Chromium (skipped without them: CI has
-neither); all are made in one LibreOffice run and a few Chromium runs, to stay fast."""
+the shipped template. The PDFs need LibreOffice and Chromium (skipped without them, except in
+CI, which installs both); all are made in one LibreOffice run and a few Chromium runs, to stay fast."""
 from __future__ import annotations
 
 import html
@@ -20,7 +20,7 @@ import pytest
 from audit.pipeline import audit_letter
 from audit.settings import Settings
 
-from support import ROOT
+from support import ROOT, unavailable
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "fixtures"))
@@ -127,6 +127,8 @@ def test_every_format_and_layout_audits_clean_with_the_same_values(tmp_path, set
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     """Every letter printed to PDF: (values, path) of LibreOffice's and of Chromium's prints."""
+    if not (SOFFICE and CHROMIUM):
+        unavailable("needs LibreOffice (soffice) and Chromium to print PDFs")
     folder = tmp_path_factory.mktemp("printed")
     cases = [param.values for param in letters()]
     for index, (template, values) in enumerate(cases):
@@ -147,7 +149,6 @@ def printed(tmp_path_factory):
             + [(cases[index][1], folder / "chromium" / f"{index}.pdf") for index in range(PRINTED)])
 
 
-@pytest.mark.skipif(not (SOFFICE and CHROMIUM), reason="needs LibreOffice (soffice) and Chromium to print PDFs")
 def test_every_letter_printed_to_pdf_audits_clean_with_the_same_values(settings, printed):
     assert len(printed) == CASES + PRINTED
     for values, path in printed:
