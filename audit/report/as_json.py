@@ -29,6 +29,8 @@ def letter_record(result, catalogue: dict, money: dict[str, frozenset[str]] | No
         "status": result.status,
         "fields": {name: _money(value) if name in own else value for name, value in result.fields.items()}
                   if own else result.fields,
+        **({"cells": {name: dict(zip(("table", "row", "column"), cell)) for name, cell in result.cells.items()}}
+           if result.cells else {}),
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
         "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,

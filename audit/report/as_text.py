@@ -6,6 +6,7 @@ Paths and messages are shown with control characters and escape sequences escape
 from __future__ import annotations
 
 from .escape import shown_path, terminal_safe
+from .locations import cell_words
 from .style import PLAIN, Style
 
 NAME = "text"
@@ -14,8 +15,9 @@ STYLED = True  # write() takes a Style: colour at a terminal, --quiet
 
 def finding_line(path, finding, style: Style = PLAIN) -> str:
     where = style.path(f"{terminal_safe(shown_path(path))}:{finding.line}:")
-    page = getattr(finding, "page", None)
-    suffix = f" (page {page})" if page else ""
+    page, cell = getattr(finding, "page", None), getattr(finding, "cell", None)
+    places = ([f"page {page}"] if page else []) + ([cell_words(cell)] if cell else [])
+    suffix = f" ({', '.join(places)})" if places else ""
     return (f"{where} {style.severity(finding.severity)} {style.rule(finding.rule)} "
             f"{terminal_safe(finding.message)}{suffix}")
 

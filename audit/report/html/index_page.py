@@ -106,6 +106,7 @@ class IndexTable:
         self._fields: dict[str, None] = {}  # first met first
         self._used: dict[str, None] = {}  # template names, first met first
         self._rules: set[str] = set()
+        self._cells = False  # some letter's fields were read from table cells: fields.csv says where
 
     def add(self, result: LetterResult, href: str, path: str) -> None:
         """One letter's row; `path`: its name within the batch's folder."""
@@ -116,11 +117,13 @@ class IndexTable:
             self._fields.setdefault(name)
         rules = sorted({f.rule for f in result.findings})
         self._rules.update(rules)
+        self._cells = self._cells or bool(result.cells)
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
         counts = [result.count(s) for s in SEVERITIES]
         row = [href, rules, list(dict.fromkeys(_short(f.message) for f in by_severity)),
                self.summary.letters, path, self._title(result.template), result.status, *counts, result.key or "", result.content_hash or "",
-               shown_path(result.path), result.template, [result.fields.get(name) for name in self._fields]]
+               shown_path(result.path), result.template, as_csv.cells_text(result),
+               [result.fields.get(name) for name in self._fields]]
         self._spill.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
 
     def titles(self) -> set[str]:
@@ -192,15 +195,15 @@ class IndexTable:
                    *([row[3 + fixed]] if keyed else []), row[4 + fixed]]
 
     def csv_columns(self) -> list[str]:
-        return [*as_csv.FIXED, *self._fields]
+        return [*as_csv.FIXED, *self._fields, *[as_csv.CELLS] * self._cells]
 
     def csv_rows(self) -> Iterator[list]:
         """Each letter's row of fields.csv, in order: the csv format's cells."""
         start = 3 + 3  # href, rules, messages; number, path, template title
         for row in self._spilled():
             status, counts = row[start], row[start + 1:start + 1 + len(SEVERITIES)]
-            path, template = row[-3], row[-2]
-            yield [path, template, status, *counts, *row[-1]]
+            path, template, cells = row[-4], row[-3], row[-2]
+            yield [path, template, status, *counts, *row[-1], *[cells] * self._cells]
 
 
 def _short(message: str) -> str:
