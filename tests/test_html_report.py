@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -297,6 +298,12 @@ def test_findings_the_baseline_accepted_are_shown_collapsed(tmp_path):
     assert 'class="status status-pass"' in page and 'class="wrong" tabindex' not in page
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "findings: 0 errors, 0 warnings" in index
+    # the index knows them apart from the findings it shows: a review decision on one is stale
+    data = json.loads(next(text for a, text in parse_scripts(index).scripts if a.get("id") == "report-data"))
+    accepted = tomllib.loads(baseline.read_text(encoding="utf-8"))["finding"]
+    assert data["heldPrints"] == sorted(entry["fingerprint"] for entry in accepted) and len(accepted) == 8
+    shown = [p for row in data["rows"] for p in row[3]]
+    assert len(shown) == 1 and shown[0] not in data["heldPrints"]  # the info finding a baseline does not take
 
 
 def test_templates_choose_the_overview_columns():
