@@ -438,7 +438,9 @@ def test_a_decision_on_a_finding_gone_from_the_rewritten_report_is_stale(tab, tm
 
     with tab.expect_download() as download:
         tab.click("#export-csv")
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    exported = tmp_path / "decisions.csv"
+    download.value.save_as(exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
     assert sorted((r["rule"], r["decision"], r["stale"]) for r in rows) == [
         ("extra-paragraph", "accepted", "finding not in this report"), ("missing-section", "needs fix", "")]
     with tab.expect_download() as download:
@@ -450,4 +452,9 @@ def test_a_decision_on_a_finding_gone_from_the_rewritten_report_is_stale(tab, tm
     assert tab.is_hidden("#stale-decisions") and "stale" not in tab.inner_text("#review-summary")
     tab.reload()
     assert tab.is_hidden("#stale-decisions") and "0 findings accepted · 1 needs a fix" in tab.inner_text("#review-label")
+    tab.set_input_files("#import-file", str(exported))  # an earlier export brings the stale decision back: said, listed
+    expect(tab.locator("#import-result")).to_have_text(
+        "Imported 2 decisions (1 on a finding this report does not have: listed as stale) and 0 Reviewed ticks.")
+    expect(tab.locator("#stale-title")).to_have_text("Stale decisions (1)")
+    assert int(tab.inner_text("#undecided-count")) == undecided
     assert_quiet(tab)

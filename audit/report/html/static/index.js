@@ -582,7 +582,7 @@
     });
     if (!stored) return "Not imported: the browser's storage for this report is full.";
     return "Imported " + decisions + " decision" + (decisions === 1 ? "" : "s") +
-      (gone ? " (" + gone + " on finding" + (gone === 1 ? "" : "s") + " this report does not have: listed as stale)" : "") +
+      (gone ? " (" + gone + (gone === 1 ? " on a finding" : " on findings") + " this report does not have: listed as stale)" : "") +
       " and " + ticks + " Reviewed tick" +
       (ticks === 1 ? "" : "s") + (elsewhere ? "; " + elsewhere + " row" + (elsewhere === 1 ? " is" : "s are") +
       " about letters this report does not have (left out)" : "") +
