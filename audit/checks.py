@@ -6,7 +6,10 @@ a CheckFailure. Money of two currencies in one check fails it, with a message th
 A check that cannot be evaluated at all (a type error, a division by zero its guard did not
 catch) is a failure of rule internal-error naming the template, the check and the values:
 never a silent skip, since a skipped check would pass the letter. A check whose fields the
-letter does not quote is skipped: other rules report what is missing.
+letter does not quote is skipped: other rules report what is missing. A field quoted with
+different values is one finding, the conflict: the checks see the value most quotations give
+(an edited quotation is not also a broken check), and skip the field when no value has a
+majority.
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ class CheckFailure:
 
 def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     failures = []
+    env = fields.environment(template.constants)
+    unsettled = set()
     for spec in template.fields.values():
         values = tuple(v for v in fields.values.get(spec.name, ()) if not isinstance(v.value, Withheld))
         if len(values) > 1 and len({v.value for v in values}) > 1:
@@ -48,9 +53,15 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
                 spec.conflict or FIELD_CONFLICT, f"{spec.name} is quoted with different values: {quoted}.",
                 (odd, *(v for v in values if v is not odd)),
                 {"field": spec.name, "values": [_quoted(v) for v in values]}))
-    env = fields.environment(template.constants)
+            # one edited quotation is one finding: the checks see the value most quotations give,
+            # and skip a field whose quotations have no majority (the conflict says which to verify)
+            usual = _majority(values)
+            if usual is None:
+                unsettled.add(spec.name)
+            else:
+                env[spec.name] = usual
     for check in template.checks:
-        if any(env.get(name) is None for name in check.names):
+        if any(env.get(name) is None or name in unsettled for name in check.names):
             continue
         withheld = sorted(name for name in check.names if isinstance(env.get(name), Withheld))
         if withheld:
@@ -136,6 +147,12 @@ def _safe(evaluator, env):
 
 def _quoted(value: Value) -> dict:
     return {"value": value.raw, "line": value.line}
+
+
+def _majority(values: tuple[Value, ...]):
+    """The value more than half the quotations give, or None."""
+    usual, count = Counter(v.value for v in values).most_common(1)[0]
+    return usual if count * 2 > len(values) else None
 
 
 def _odd_one_out(values: tuple[Value, ...]) -> Value:
