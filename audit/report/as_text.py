@@ -21,16 +21,17 @@ def finding_line(path, finding, style: Style = PLAIN) -> str:
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
-    for result in with_findings(results):
+    for result in slim(results):
         for finding in result.findings:
             stream.write(finding_line(result.path, finding, style) + "\n")
     if not style.quiet:
         write_summary(summary, stream, style)
 
 
-def with_findings(results):
-    """The results with a finding: a batch's own iteration skips reading back the others."""
-    return results.with_findings() if hasattr(results, "with_findings") else results
+def slim(results):
+    """The results as a format that reads only their findings needs them (run.Results.slim:
+    letters without findings are not read back)."""
+    return results.slim() if hasattr(results, "slim") else results
 
 
 def write_summary(summary, stream, style: Style = PLAIN) -> None:
