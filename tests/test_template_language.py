@@ -142,3 +142,19 @@ def test_excerpts_of_real_notices(tmp_path, name, rules):
     assert result.fields["sent"] in ("2018-08-02", "2016-09-13")  # 08/02/2018 read month first
     assert result.fields["signer"] == {"withheld": "[private]"} or rules
     assert all(item.startswith("http") for item in result.fields["locations"])
+
+
+HEAD_ALL_OPTIONAL = ('+++\nname = "h"\n+++\n\nA note the publisher may put first. {optional}\n\n'
+                     'Dear Sir or Madam, {optional}\n\n# Notice\n\nThe notice itself, word for word.\n\n'
+                     '# Statement\n\nThe statement, word for word.\n')
+
+
+@pytest.mark.parametrize("letter", [
+    "Notice\n\nThe notice itself, word for word.\n\nStatement\n\nThe statement, word for word.\n",
+    # an edit elsewhere sends the letter through the full alignment, which decides sections there
+    "Notice\n\nThe notice itself, word for word.\n\nStatement\n\nThe statement, not word for word.\n",
+])
+def test_a_letter_head_of_optional_paragraphs_may_be_left_out(tmp_path, letter):
+    (tmp_path / "t.md").write_text(HEAD_ALL_OPTIONAL, encoding="utf-8")
+    _, result = audit_text(tmp_path, letter, "l.txt", Settings(template_paths=[tmp_path / "t.md"]))
+    assert "missing-section" not in {f.rule for f in result.findings}, [f.message for f in result.findings]
