@@ -36,7 +36,38 @@ def align(document: Document, template: Template) -> Alignment:
         document = _cells_in_template_order(document, template)
     if document.running:
         document = _headings_among_running_headers(document, template)
+    document = _template_lines_apart(document, template)
     return _in_step(document, template) or _full(document, template)
+
+
+def _template_lines_apart(document: Document, template: Template) -> Document:
+    """A line of a letter paragraph that is by itself a whole template paragraph stands apart:
+    a heading written on the line above its text, or statements one a line, with no blank line
+    between them (Markdown's hard line breaks). Only paragraphs that are no template paragraph
+    as a whole (a paragraph of placeholders alone, which takes any text, aside) are cut."""
+    literal = {t.text for t in template.paragraphs if t.regex is None and not t.free}
+    shaped = [t for t in template.paragraphs if t.regex is not None and t.literal_text.strip()]
+    paragraphs: list[Paragraph] = []
+    for para in document.paragraphs:
+        starts = para.line_starts
+        if len(starts) < 2 or para.text in literal or para.cell is not None:
+            paragraphs.append(para)
+            continue
+        ends = [start for start, _ in starts[1:]] + [len(para.text)]
+        lines = [para.text[start:end].strip() for (start, _), end in zip(starts, ends)]
+        apart = [k for k, line in enumerate(lines) if line in literal or any(t.matches(line) for t in shaped)]
+        if not apart or any(t.matches(para.text) for t in shaped):
+            paragraphs.append(para)
+            continue
+        cuts = sorted({0, len(starts)} | set(apart) | {k + 1 for k in apart})
+        for first, last in zip(cuts, cuts[1:]):
+            base = starts[first][0]
+            text = para.text[base:ends[last - 1]].strip()
+            paragraphs.append(Paragraph(text, starts[first][1],
+                                        tuple((start - base, line) for start, line in starts[first:last])))
+    if len(paragraphs) == len(document.paragraphs):
+        return document
+    return replace(document, paragraphs=tuple(paragraphs))
 
 
 def _headings_among_running_headers(document: Document, template: Template) -> Document:

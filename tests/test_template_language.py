@@ -158,3 +158,34 @@ def test_a_letter_head_of_optional_paragraphs_may_be_left_out(tmp_path, letter):
     (tmp_path / "t.md").write_text(HEAD_ALL_OPTIONAL, encoding="utf-8")
     _, result = audit_text(tmp_path, letter, "l.txt", Settings(template_paths=[tmp_path / "t.md"]))
     assert "missing-section" not in {f.rule for f in result.findings}, [f.message for f in result.findings]
+
+
+STATEMENTS = ('+++\nname = "s"\n+++\n\n# Notice\n\nThe notice itself, word for word.\n\n# Statement\n\n'
+              'The first statement.\n\nThe second statement.\n')
+
+
+@pytest.mark.parametrize("letter", [
+    "Notice  \nThe notice itself, word for word.\n\nStatement  \nThe first statement.  \nThe second statement.\n",
+    "Notice\nThe notice itself,\nword for word.\n\nStatement\n\nThe first statement.\nThe second statement.\n",
+])
+def test_headings_and_statements_one_a_line_without_blank_lines_between(tmp_path, letter):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
+
+
+def test_a_heading_line_inside_a_paragraph_still_shows_an_edit_of_the_rest(tmp_path):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    letter = "Notice\nThe notice itself, word for word.\n\nStatement\nThe first statement.\nThe second statemnt.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert [(f.rule, f.line) for f in result.findings] == [("boilerplate-changed", 6)], \
+        [(f.rule, f.line, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("letter, matches", [
+    ("The statement.", True), ("The statement. I agree.", True), ("The statement. We agree.", True),
+    ("The statement. You agree.", False),
+])
+def test_a_variant_that_may_be_left_out_ends_its_paragraph(letter, matches):
+    template = parse_template('+++\nname = "v"\n+++\n\nThe statement. {{one of: | I agree. | We agree.}}\n')
+    assert bool(template.paragraphs[0].matches(letter)) == matches
