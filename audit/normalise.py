@@ -32,8 +32,9 @@ _LINE_MARKUP = (
     re.compile(r"[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)"),  # headings, quotes
     re.compile(r"[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+"),  # bullets
     re.compile(r"[ ]*(?:[-*_][ ]*){3,}$"),  # horizontal rules
+    re.compile(r"[ ]{0,3}(?:={2,}|--)[ ]*$"),  # a heading's underline; "--", a mail's signature delimiter
 )
-_LINE_TRIGGERS = frozenset("#>-*+_\u2022\u25aa\u25cf0123456789")
+_LINE_TRIGGERS = frozenset("#>-*+_=\u2022\u25aa\u25cf0123456789")
 _INLINE_MARKUP = [
     # links keep their text (wrapped too, or broken between the text and its target: the line
     # end kept); neither part runs past a bracket, so each character is looked at by one

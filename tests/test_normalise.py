@@ -80,6 +80,9 @@ def test_paragraph_cut_by_page_break_is_joined_and_keeps_both_lines():
     ("\u201cquoted\u201d \u2013 it\u2019s", "\"quoted\" - it's"),
     ("Tom &amp; Jerry", "Tom & Jerry"),
     ("a\u00a0b\u200bc", "a bc"),
+    ("Yours faithfully,\n--", "Yours faithfully,"),
+    ("Annual Review\n=============", "Annual Review"),
+    ("pages 4 -- 41 and a = b", "pages 4 -- 41 and a = b"),
     # emphasis with one asterisk, as mail exports write bold and italics, on either side of a word
     ("*Notifying Party*", "Notifying Party"),
     ("appears on *codility.com* and its", "appears on codility.com and its"),
