@@ -264,7 +264,11 @@ def _full(document: Document, template: Template) -> Alignment:
     letter = list(document.paragraphs)
     canon = [p for p in template.paragraphs if not p.free]
     scores = _scores(letter, canon)
-    chosen = best_order_keeping_pairs(scores)
+    # a paragraph of placeholders alone takes any text: its match is the weakest evidence of a
+    # pair, so a letter paragraph with the template's words in it goes where the words are
+    bare = np.array([t.regex is not None and not t.literal_text.strip() for t in canon], dtype=bool)
+    chosen = best_order_keeping_pairs(np.where(bare & (scores == 100.0), float(PAIR_SCORE), scores)
+                                      if bare.any() else scores)
     absorbed = _join_split_and_merged(template, letter, canon, chosen, scores)
     chosen = _pair_lone_gaps(letter, canon, chosen, scores)
     paired_template = {canon[j].index for _, j in chosen} | absorbed
@@ -405,16 +409,35 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
                 letter[i], scores[i][j] = best, best_score
                 for k in best_used:
                     letter[k] = None
-        for other in (j + 1, j - 1):
-            if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
-                first, second = sorted((j, other))
-                both = merge_paragraphs(template, canon[first], canon[second])
-                score = _score(letter[i].text, both)
-                if score > scores[i][j]:
-                    absorbed.update((canon[j].index, canon[other].index))
-                    canon[j], scores[i][j] = both, score
-                    taken_canon.add(other)
+        for side in _neighbours(canon, j):
+            best = None  # (score, other, the two as one) of the side's candidates, the most similar
+            for other in side:
+                if scores[i][j] < 100.0 and other not in taken_canon:
+                    first, second = sorted((j, other))
+                    both = merge_paragraphs(template, canon[first], canon[second])
+                    score = _score(letter[i].text, both)
+                    if score > (best[0] if best else scores[i][j]):
+                        best = (score, other, both)
+            if best is not None:
+                score, other, both = best
+                absorbed.update((canon[j].index, canon[other].index))
+                canon[j], scores[i][j] = both, score
+                taken_canon.add(other)
     return absorbed
+
+
+def _neighbours(canon, j: int) -> list[list[int]]:
+    """The template paragraphs that may have run together with `j` in a letter, after it and
+    before it: the next one, or the one past an optional paragraph the letter left out."""
+    sides = []
+    for step in (1, -1):
+        other, side = j + step, []
+        if 0 <= other < len(canon):
+            side.append(other)
+            if canon[other].optional and 0 <= other + step < len(canon):
+                side.append(other + step)
+        sides.append(side)
+    return sides
 
 
 def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:

@@ -189,3 +189,23 @@ def test_a_heading_line_inside_a_paragraph_still_shows_an_edit_of_the_rest(tmp_p
 def test_a_variant_that_may_be_left_out_ends_its_paragraph(letter, matches):
     template = parse_template('+++\nname = "v"\n+++\n\nThe statement. {{one of: | I agree. | We agree.}}\n')
     assert bool(template.paragraphs[0].matches(letter)) == matches
+
+
+def test_two_paragraphs_run_together_with_an_optional_one_left_out_between(tmp_path):
+    (tmp_path / "t.md").write_text('+++\nname = "r"\n+++\n\n# Statement\n\nThe first statement, in full words.\n\n'
+                                   'An optional remark. {optional}\n\nThe second statement, in full words.\n',
+                                   encoding="utf-8")
+    letter = "Statement\n\nThe first statement, in full words. The second statement, in full words.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
+
+
+def test_statements_run_together_are_not_taken_for_the_signature_after_them(tmp_path):
+    (tmp_path / "t.md").write_text('+++\nname = "g"\n[fields]\nsignature = { type = "text", lines = true }\n+++\n\n'
+                                   '# Statement\n\nI believe the use is not authorised by the owner or the law.\n\n'
+                                   'I swear that the information in this notice is accurate.\n\n'
+                                   '{{signature...}} {optional}\n', encoding="utf-8")
+    letter = ("Statement\n\nI believe the use is not authorised by the owner or the law. "
+              "I swear that the information in this notice is accurate.\n")  # and no signature
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
