@@ -44,11 +44,15 @@ def _template_lines_apart(document: Document, template: Template) -> Document:
     """A line of a letter paragraph that is by itself a whole template paragraph stands apart:
     a heading written on the line above its text, or statements one a line, with no blank line
     between them (Markdown's hard line breaks). Only paragraphs that are no template paragraph
-    as a whole (a paragraph of placeholders alone, which takes any text, aside) are cut."""
+    as a whole (a paragraph of placeholders alone, which takes any text, aside) are cut. A
+    heading written with a colon after it is that heading."""
     literal = {t.text for t in template.paragraphs if t.regex is None and not t.free}
     shaped = [t for t in template.paragraphs if t.regex is not None and t.literal_text.strip()]
+    headings = {t.text for t in template.paragraphs if t.heading and t.regex is None}
     paragraphs: list[Paragraph] = []
     for para in document.paragraphs:
+        if para.text.endswith(":") and para.text[:-1].rstrip() in headings:
+            para = para._replace(text=para.text[:-1].rstrip())  # "Notifying Party:" is that heading
         starts = para.line_starts
         if len(starts) < 2 or para.text in literal or para.cell is not None:
             paragraphs.append(para)
@@ -65,7 +69,7 @@ def _template_lines_apart(document: Document, template: Template) -> Document:
             text = para.text[base:ends[last - 1]].strip()
             paragraphs.append(Paragraph(text, starts[first][1],
                                         tuple((start - base, line) for start, line in starts[first:last])))
-    if len(paragraphs) == len(document.paragraphs):
+    if paragraphs == list(document.paragraphs):
         return document
     return replace(document, paragraphs=tuple(paragraphs))
 

@@ -29,7 +29,7 @@ _CHARS = str.maketrans({
 # Markup that opens a line is looked for only on lines starting with one of its characters;
 # inline markup only when its trigger character occurs: most letters have little markup.
 _LINE_MARKUP = (
-    re.compile(r"[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)"),  # headings, quotes
+    re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ ]+|(?=[A-Z]))|>[ ]?)"),  # headings (#Heading too, as Markdown.pl), quotes
     re.compile(r"[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+"),  # bullets
     re.compile(r"[ ]*(?:[-*_][ ]*){3,}$"),  # horizontal rules
     re.compile(r"[ ]{0,3}(?:={2,}|--)[ ]*$"),  # a heading's underline; "--", a mail's signature delimiter

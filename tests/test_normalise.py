@@ -81,6 +81,8 @@ def test_paragraph_cut_by_page_break_is_joined_and_keeps_both_lines():
     ("Tom &amp; Jerry", "Tom & Jerry"),
     ("a\u00a0b\u200bc", "a bc"),
     ("Yours faithfully,\n--", "Yours faithfully,"),
+    ("#Notifying Party", "Notifying Party"), ("#DMCA Notification", "DMCA Notification"),  # a heading as Markdown.pl read it, with no space
+    ("#1 priority, #hashtag", "#1 priority, #hashtag"),
     ("Annual Review\n=============", "Annual Review"),
     ("pages 4 -- 41 and a = b", "pages 4 -- 41 and a = b"),
     # emphasis with one asterisk, as mail exports write bold and italics, on either side of a word

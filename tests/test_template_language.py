@@ -209,3 +209,10 @@ def test_statements_run_together_are_not_taken_for_the_signature_after_them(tmp_
               "I swear that the information in this notice is accurate.\n")  # and no signature
     _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
     assert not result.findings, [f.message for f in result.findings]
+
+
+def test_headings_with_a_colon_or_a_hash_touching_them(tmp_path):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    letter = "Notice:\n\nThe notice itself, word for word.\n\n#Statement\n\nThe first statement.\n\nThe second statement.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
