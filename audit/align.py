@@ -100,7 +100,7 @@ def _cells_in_template_order(document: Document, template: Template) -> Document
     while k < len(paragraphs):
         end = k + 1
         if paragraphs[k].cell:
-            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[0] == paragraphs[k].cell[0]:
+            while end < len(paragraphs) and paragraphs[end].cell and paragraphs[end].cell[:2] == paragraphs[k].cell[:2]:
                 end += 1
         ordered.extend(_row_in_template_order(paragraphs[k:end], template) if end - k > 1 else paragraphs[k:end])
         k = end
@@ -249,9 +249,10 @@ def _leading_lines(letter, paras: list[int]) -> list[int]:
 
 
 def _a_line(para: Paragraph | None) -> bool:
-    """A paragraph that could be one line of a block typed one line a paragraph."""
-    return para is not None and len(para.line_starts) == 1 and len(para.text) <= LINE_CHARS \
-        and not para.text.endswith(_SENTENCE_END)
+    """A paragraph that could be one line of a block typed one line a paragraph (in a table
+    cell, one the cell's width wrapped: "Royal Borough of" / "Kingston upon Thames")."""
+    return para is not None and (len(para.line_starts) == 1 or para.cell is not None) \
+        and len(para.text) <= LINE_CHARS and not para.text.endswith(_SENTENCE_END)
 
 
 def _followed(letter, i: int, following: TemplateParagraph | None) -> bool:

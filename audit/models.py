@@ -59,6 +59,12 @@ def page_at(page_starts: tuple[int, ...], line: int) -> int | None:
     return bisect_right(page_starts, line) or None if page_starts else None
 
 
+def cell_at(cells: tuple[tuple[int, int, int, int, int], ...], line: int) -> tuple[int, int, int] | None:
+    """The table cell (table, row, column) holding `line`, from `RawLetter.cells`; else None."""
+    k = bisect_right(cells, (line, float("inf"))) - 1
+    return tuple(cells[k][2:]) if k >= 0 and cells[k][1] >= line else None
+
+
 @dataclass(frozen=True)
 class RawLetter:
     """A file as read from disk: decoded text, or the reason it could not be read."""
@@ -70,8 +76,9 @@ class RawLetter:
     page_starts: tuple[int, ...] = ()  # line of the text where each page starts (PDF)
     artifacts: tuple[tuple[int, str, str], ...] = ()  # (line, kind, text) a reader dropped (running header)
     revisions: Revisions | None = None  # unaccepted tracked changes and comments (Word)
-    # lines of each cell of a table row of several cells: (first line, last line, row, column)
-    cells: tuple[tuple[int, int, int, int], ...] = ()
+    # lines of each cell of a table row of several cells: (first line, last line, table, row,
+    # column), counted from 1 (a PDF letterhead's blocks side by side are a table of one row)
+    cells: tuple[tuple[int, int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class Paragraph(NamedTuple):
     line: int  # 1-based line of the original file where the paragraph starts
     line_starts: tuple[tuple[int, int], ...]  # (offset in text, original line) per joined line
     artifact: str | None = None  # why the normaliser set it aside (e.g. "page number")
-    cell: tuple[int, int] | None = None  # (row, column) of the table cell it stands in, if any
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of the table cell it stands in, if any
 
     @property
     def end_line(self) -> int:
@@ -291,6 +298,7 @@ class Finding:
     page: int | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     identity: str | None = field(default=None, compare=False)  # fingerprint of the evidence before a cut (bounds.py)
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of the table cell its line stands in
 
     def json(self) -> dict:
         record = {
@@ -300,6 +308,7 @@ class Finding:
             "line": self.line,
             "end_line": self.end_line if self.end_line is not None else self.line,
             **({"page": self.page} if self.page is not None else {}),
+            **({"cell": dict(zip(("table", "row", "column"), self.cell))} if self.cell is not None else {}),
             "section": self.section,
             "excerpt": self.excerpt,
             "evidence": dict(self.evidence),
@@ -328,6 +337,7 @@ class LetterResult:
     kind: ResultKind = ResultKind.LETTER
     variants: list[dict] = field(default_factory=list)  # accepted variants the letter used (VariantUse.json)
     content: list[dict] = field(default_factory=list)  # the letter's own paragraphs where the template allows any
+    cells: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # field -> table cell of its line in `lines`
 
     @property
     def status(self) -> str:

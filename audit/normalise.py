@@ -142,13 +142,13 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
 
 
 def _in_cells(paragraphs: list[Paragraph], cells) -> list[Paragraph]:
-    """Each paragraph with the table cell (row, column) its first line stands in."""
+    """Each paragraph with the table cell (table, row, column) its first line stands in."""
     firsts = [cell[0] for cell in cells]
     placed = []
     for para in paragraphs:
         k = bisect_right(firsts, para.line) - 1
         inside = k >= 0 and para.line <= cells[k][1]
-        placed.append(para._replace(cell=(cells[k][2], cells[k][3])) if inside else para)
+        placed.append(para._replace(cell=tuple(cells[k][2:])) if inside else para)
     return placed
 
 

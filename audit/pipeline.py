@@ -20,7 +20,7 @@ from .bounds import bounded_fields, bounded_findings
 from .checks import evaluate_checks
 from .extract import extract
 from .fast_lane import audit_exact, lane_open
-from .models import Alignment, Document, Finding, Letter, LetterResult, PairKind, RawLetter
+from .models import Alignment, Document, Finding, Letter, LetterResult, PairKind, RawLetter, cell_at
 from .normalise import normalise
 from .read import DEFAULT_MAX_BYTES, describe_size, read_letter
 from .rules import run_rules
@@ -214,10 +214,14 @@ def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:
     normalised text (free content included: two letters differing only in a list of URLs are
     two letters)."""
     template = letter.template
+    cells = letter.raw.cells
+    if cells:
+        findings = [replace(f, cell=cell) if (cell := cell_at(cells, f.line)) else f for f in findings]
     fields = bounded_fields(letter.fields.as_json(template)) if letter.fields is not None else {}
     result = LetterResult(letter.raw.path, sys.intern(template.name) if template else None, fields, findings)
     if letter.fields is not None:
         result.lines = {name: found[0].line for name, found in letter.fields.values.items() if found}
+        result.cells = {name: cell for name, line in result.lines.items() if cells and (cell := cell_at(cells, line))}
         result.variants = [used.json() for used in letter.fields.variants]
         key = fields.get(template.key_field) if template.key_field else None
         if key is not None and not isinstance(key, dict):  # a withheld key names nobody

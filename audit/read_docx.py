@@ -94,8 +94,8 @@ class _Writer:
     def __init__(self, style_names: dict[str, str]):
         self.style_names = style_names
         self.lines: list[str] = []
-        self.cells: list[tuple[int, int, int, int]] = []  # first line, last line, row, column
-        self.rows = 0
+        self.cells: list[tuple[int, int, int, int, int]] = []  # first line, last line, table, row, column
+        self.tables = 0
         self.found: dict[str, list[int]] = {"insertions": [], "deletions": [], "moves": [], "comments": []}
 
     def revisions(self) -> Revisions:
@@ -124,17 +124,18 @@ class _Writer:
             self.block(box)
 
     def table(self, table) -> None:
-        for row in table.iterchildren(_W + "tr"):
-            self.rows += 1
-            number, cells = self.rows, list(row.iterchildren(_W + "tc"))
-            for column, cell in enumerate(cells):
+        self.tables += 1
+        number = self.tables
+        for row_number, row in enumerate(table.iterchildren(_W + "tr"), start=1):
+            cells = list(row.iterchildren(_W + "tc"))
+            for column, cell in enumerate(cells, start=1):
                 first = len(self.lines) + 1
                 self.block(cell)
                 while len(self.lines) >= first and not self.lines[-1].strip():
                     self.lines.pop()  # an empty cell leaves no blank paragraphs behind
                 if len(self.lines) >= first:
                     if len(cells) > 1:
-                        self.cells.append((first, len(self.lines), number, column))
+                        self.cells.append((first, len(self.lines), number, row_number, column))
                     self.lines.append("")
 
     def _inline(self, element, parts: list[str], boxes: list) -> None:

@@ -7,7 +7,12 @@ line between paragraphs, so the normaliser (hyphenation, wrapped lines) does the
 
 - a larger vertical gap than the usual line spacing, an indented first line after a line
   at the margin, a bullet, or a short line ending a sentence starts a new paragraph;
-- a heading (larger or bold text, the whole line) is a paragraph of its own;
+- a heading (larger or bold text, the whole line) is a paragraph of its own, its lines
+  spaced by its own size;
+- text set in columns is measured against its own column's left and right edges;
+- blocks side by side at the top of a page (a letterhead's address and date) are read block
+  by block and recorded as the cells of a one-row table (`RawLetter.cells`), as a Word
+  table's cells are, and so are the rows of a table drawn cell by cell further down;
 - a paragraph running on over a page break stays one paragraph;
 - running headers and footers (the same text at the same place on most pages) and page
   numbers (a lone number at the top or bottom of a page that agrees with the page it stands
@@ -20,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +35,11 @@ from .models import RawLetter
 MAX_PAGES = 100  # a letter is a few pages; a bound keeps a hostile file from holding the batch
 MAX_SECONDS = 20.0  # checked between pages
 HEADING_CHARS = 80  # a longer line is never taken for a heading
+WORD_SPACE = 0.15  # ems between two glyphs that a space stands between
+COLUMN_GAP = 3.0  # ems between two pieces of one PDFium line that stand in columns of their own
+MAX_CELL_LINES = 4  # lines of one cell of a table drawn cell by cell; more are a column of text
+CELL_GAP = 0.5  # ems between two lines PDFium gives apart on one baseline: blocks side by side
+BODY_WIDTH = 0.6  # share of the text's width that a line of body text fills (a letterhead's lines are shorter)
 EDGE_BAND = 0.12  # share of the page height at the top and bottom where running text and page numbers sit
 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
@@ -40,9 +51,6 @@ _DIGITS = re.compile(r"\d+")
 # (one character for one, so positions in the text stay PDFium's character indices)
 _GENERATED = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": " ", "\uf0b7": "\u2022", "\uf0a7": "\u25aa",
                             "\uf0d8": "\u2022", "\uf076": "\u2022", "\uf0fc": "\u2022"})
-# ligatures some producers write as one character: letters again, so words match the template
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                            "\ufb05": "st", "\ufb06": "st"})
 _NO_TEXT_LAYER = "no text layer: the PDF holds only images; run OCR first"
 
 
@@ -57,6 +65,7 @@ class _Line(NamedTuple):  # a named tuple: made for every printed line, so made 
     size: float  # of the first character; 0.0 for a line too long to be a heading (not asked)
     bold: bool
     height: float  # of the page
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of a letterhead's block side by side
 
 
 def read_pdf(path: Path, data: bytes) -> RawLetter:
@@ -109,9 +118,11 @@ def _read(path: Path, document) -> RawLetter:
             page.close()
     if not any(lines) and images:
         return RawLetter(path, None, error=f"has {_NO_TEXT_LAYER}")
+    tables = iter(range(1, MAX_PAGES + 1))  # a letterhead is numbered as the tables of a Word letter are
+    lines = [_table_rows(_in_reading_order(page_lines, tables), tables) for page_lines in lines]
     dropped = _running_text(lines)
-    text, page_starts, artifacts = _layout(lines, dropped)
-    return RawLetter(path, text, encoding="pdf", page_starts=page_starts, artifacts=artifacts)
+    text, page_starts, artifacts, cells = _layout(lines, dropped)
+    return RawLetter(path, text, encoding="pdf", page_starts=page_starts, artifacts=artifacts, cells=cells)
 
 
 def _page_lines(page, number: int) -> list[_Line]:
@@ -150,15 +161,196 @@ def _page_lines(page, number: int) -> list[_Line]:
                 bold = _is_bold(handle, first, name, flags) and (last == first or _is_bold(handle, last, name, flags))
             else:  # a line this long is body text: spare PDFium the questions about its font
                 size, bold = 0.0, False
-            out.append(_Line(number, line_text(stripped), left, right, origin_y.value, size, bold, height))
-        return out
+            line = _Line(number, line_text(stripped), left, right, origin_y.value, size, bold, height)
+            if size and " " in stripped:
+                out += _split_at_gaps(line, text, first, last, handle, box_left, box_right, box_bottom, box_top)
+            else:
+                out.append(line)
+        return _rejoined(out)
     finally:
         textpage.close()
 
 
+def _rejoined(lines: list[_Line]) -> list[_Line]:
+    """Lines PDFium broke between glyphs of one printed line (it does so where a producer
+    places glyphs one by one with tight kerning, as Chromium does): a line that goes on along
+    the same baseline from where the one before it stops is joined to it, with a space where
+    the glyphs stand a word space apart."""
+    joined: list[_Line] = []
+    for line in lines:
+        before = joined[-1] if joined else None
+        em = (before.size or line.size or 10.0) if before else 10.0
+        if (before is not None and abs(before.baseline - line.baseline) < 0.1 * em
+                and -0.5 * em < line.x0 - before.x1 < 0.5 * em):
+            glue = " " if line.x0 - before.x1 > WORD_SPACE * em else ""
+            joined[-1] = before._replace(text=before.text + glue + line.text, x1=line.x1,
+                                         size=before.size if len(before.text) + len(line.text) < HEADING_CHARS else 0.0)
+        else:
+            joined.append(line)
+    return joined
+
+
+def _split_at_gaps(line: _Line, text: str, first: int, last: int, handle, *box) -> list[_Line]:
+    """A short printed line cut where its words stand further apart than any word space: the
+    pieces of two columns set side by side ("Mr Williams" and "22 July 2020" of a letterhead)
+    that PDFium put on one line because they share a baseline."""
+    import pypdfium2.raw as pdfium_c
+
+    left, right, bottom, top = box
+    pieces, start, start_x = [], first, line.x0
+    k = first
+    while k < last:
+        if text[k] != " ":
+            k += 1
+            continue
+        before, after = k - 1, k + 1
+        while after < last and text[after] == " ":
+            after += 1
+        pdfium_c.FPDFText_GetCharBox(handle, before, left, right, bottom, top)
+        end_x = right.value
+        pdfium_c.FPDFText_GetCharBox(handle, after, left, right, bottom, top)
+        if left.value - end_x > COLUMN_GAP * line.size:
+            pieces.append((start, before, start_x, end_x))
+            start, start_x = after, left.value
+        k = after
+    if not pieces:
+        return [line]
+    pieces.append((start, last, start_x, line.x1))
+    return [line._replace(text=line_text(text[a:b + 1]), x0=x0, x1=x1) for a, b, x0, x1 in pieces]
+
+
+def _table_rows(lines: list[_Line], tables) -> list[_Line]:
+    """The page's lines with the rows of a table drawn cell by cell marked as its cells: a few
+    lines down one left edge, then a few down another further right whose first shares the
+    first's baseline ("Upheld decisions" | "2"), so later stages read a label and its figure
+    as a Word table's row. Consecutive rows are one table; longer runs of lines (text set in
+    columns) are no cells."""
+    marked = list(lines)
+    table, row, after = None, 0, -1  # the table being marked, its last row, and where that row ended
+    i = 0
+    while i < len(marked):
+        first = marked[i]
+        # the first line beside this one, a few lines on (most lines have none: looked for cheaply)
+        k = next((k for k in range(i + 1, min(i + MAX_CELL_LINES + 1, len(marked)))
+                  if abs(marked[k].baseline - first.baseline) < 0.5 * _em(first, marked[k])
+                  and marked[k].x0 > first.x1), None)
+        cell = _cell_lines(marked, i) if k is not None else []
+        right = _cell_lines(marked, k) if k is not None and len(cell) == k - i else []
+        if not right or any(line.cell for line in cell + right) \
+                or right[0].x0 - max(line.x1 for line in cell) <= CELL_GAP * _em(first, right[0]):
+            i += 1
+            continue
+        if i != after:
+            table, row = next(tables), 0
+        row += 1
+        for k, line in enumerate(cell + right):
+            marked[i + k] = line._replace(cell=(table, row, 1 if k < len(cell) else 2))
+        i = after = i + len(cell) + len(right)
+    return marked
+
+
+def _cell_lines(lines: list[_Line], i: int) -> list[_Line]:
+    """The lines from `i` on that go down one left edge a line at a time (at most
+    MAX_CELL_LINES: a cell of a table row, not a column of text)."""
+    run = lines[i:i + 1]
+    while i + len(run) < len(lines) and len(run) <= MAX_CELL_LINES:
+        line, last = lines[i + len(run)], run[-1]
+        if abs(line.x0 - run[0].x0) > 1.5 or not 0 < last.baseline - line.baseline < 1.6 * _em(last, line):
+            break
+        run.append(line)
+    return run if len(run) <= MAX_CELL_LINES else []
+
+
+def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
+    """The page's lines with a letterhead's side-by-side blocks read block by block: the left
+    column's lines, then the right column's, each marked with the cell (table, row, column) it
+    stands in, so later stages read the blocks as they read a Word table's cells (the table
+    numbered by `tables`, an iterator of numbers).
+
+    Only the page's top block is looked at (the lines above its first line of body width), and
+    in it the stretch between lines that cross the gutter, from its first pair of lines side by
+    side on one baseline; a stretch of fewer than three lines is left as it is (a running
+    header "Borough of Ipswich | Page 2")."""
+    if len(lines) < 3:
+        return lines
+    left_edge, right_edge = min(line.x0 for line in lines), max(line.x1 for line in lines)
+    measure = right_edge - left_edge
+    wide = [line.baseline for line in lines  # a body line fills most of the measure, up to its right edge
+            if line.x1 - line.x0 > BODY_WIDTH * measure and line.x1 > right_edge - (1 - BODY_WIDTH) / 2 * measure]
+    body_top = max(wide) if wide else float("-inf")
+    top = sorted((line for line in lines if line.baseline > body_top + 1), key=lambda line: (-line.baseline, line.x0))
+    reach = 0.5 * max([10.0] + [line.size for line in top])  # top down: lines further apart share no baseline
+    pairs = []
+    for i, a in enumerate(top):
+        for b in top[i + 1:]:
+            if a.baseline - b.baseline >= reach:
+                break
+            if (a.baseline - b.baseline < 0.5 * _em(a, b) and min(b.x0 - a.x1, a.x0 - b.x1) < 0
+                    and max(b.x0 - a.x1, a.x0 - b.x1) > CELL_GAP * _em(a, b)):
+                pairs.append((a, b))
+    if not pairs:
+        return lines
+    pairs = [(a, b) if a.x0 < b.x0 else (b, a) for a, b in pairs]
+    gutter_start, gutter_end = max(a.x1 for a, _ in pairs), min(b.x0 for _, b in pairs)
+    if gutter_start >= gutter_end:
+        return lines  # more than two columns, or none clear: left as PDFium reads them
+
+    def side(line: _Line) -> int | None:
+        em = line.size or 10.0
+        if line.x1 <= gutter_end - em:
+            return 0
+        if line.x0 >= gutter_start + em:
+            return 1
+        return None  # across the gutter
+
+    paired = {id(line) for pair in pairs for line in pair}
+    first = next(i for i, line in enumerate(top) if id(line) in paired)
+    start = first
+    while start > 0 and side(top[start - 1]) == 1:
+        start -= 1  # a right block that starts higher than the left one
+    end = first
+    while end < len(top) and side(top[end]) is not None:
+        end += 1
+    band = _shorter_column_ends(top[start:end], side)
+    if len(band) < 3:
+        return lines
+    inside = {id(line) for line in band}
+    table = next(tables)
+    columns = [[line._replace(cell=(table, 1, column + 1)) for line in band if side(line) == column] for column in (0, 1)]
+    before = [line for line in lines if id(line) not in inside and line.baseline > band[0].baseline]
+    after = [line for line in lines if id(line) not in inside and line.baseline <= band[0].baseline]
+    return before + columns[0] + columns[1] + after
+
+
+def _shorter_column_ends(band: list[_Line], side) -> list[_Line]:
+    """The band (top down) cut where the longer column's lines below the shorter column's last
+    line stop following at that column's own spacing: "Dear ..." after a larger gap is the
+    letter's, not the address's."""
+    lowest = [min((line.baseline for line in band if side(line) == column), default=0.0) for column in (0, 1)]
+    shorter_end = max(lowest)
+    longer = 0 if lowest[0] < lowest[1] else 1
+    column = [line.baseline for line in band if side(line) == longer]
+    gaps = [a - b for a, b in zip(column, column[1:]) if b >= shorter_end]
+    allowed = 1.25 * max(gaps) if gaps else 1.5 * (band[0].size or 10.0)
+    previous = None
+    for k, line in enumerate(band):
+        if line.baseline >= shorter_end:
+            previous = line.baseline if side(line) == longer else previous
+            continue
+        if previous is not None and previous - line.baseline > allowed:
+            return band[:k]
+        previous = line.baseline
+    return band
+
+
+def _em(a: _Line, b: _Line) -> float:
+    return max(a.size, b.size) or 10.0
+
+
 def line_text(piece: str) -> str:
-    """A printed line as text: ligatures spelt out, runs of spaces one space."""
-    return " ".join(piece.translate(_LIGATURES).split())
+    """A printed line as text, runs of spaces one space (ligatures are spelt out by the
+    normaliser, as for every format)."""
+    return " ".join(piece.split())
 
 
 def _is_bold(textpage, index: int, name, flags) -> bool:
@@ -205,30 +397,37 @@ def _offset(page_number: str, page_index: int) -> int:
 
 
 def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
-    """The text (blank lines between paragraphs), the line where each page starts, and the
-    dropped running text as (line, kind, text)."""
+    """The text (blank lines between paragraphs), the line where each page starts, the
+    dropped running text as (line, kind, text), and the lines of each side-by-side block as
+    `RawLetter.cells` has them."""
     kept = [line for page_index, lines in enumerate(pages) for index, line in enumerate(lines)
             if (page_index, index) not in dropped]
     body = Counter(round(line.size * 2) / 2 for line in kept if line.size).most_common(1)
     body_size = body[0][0] if body else 0.0
     measured = [line for line in kept if line.size]
     body_bold = sum(line.bold for line in measured) > len(measured) / 2
-    # the text's left and right edges: indented lines and short lines are the exceptions
+    # the text's left and right edges, each column's own: indented lines and short lines are
+    # the exceptions
     margin = sorted(line.x0 for line in kept)[len(kept) // 10] if kept else 0
-    right = sorted(line.x1 for line in kept)[len(kept) * 19 // 20] if kept else 0
+    columns = _column_edges(kept, margin)
+    starts = [left for left, _ in columns]
     pitch = _line_pitch(kept)
+
+    def edges(line: _Line) -> tuple[float, float]:
+        return columns[max(0, bisect_right(starts, line.x0 + 1.5) - 1)]
 
     def heading(line: _Line) -> bool:
         return line.size > body_size * 1.15 or (line.bold and not body_bold)  # size 0: a long line
 
     def indented(line: _Line) -> bool:
-        return line.x0 > margin + max(3.0, 0.5 * (line.size or body_size))
+        return line.x0 > edges(line)[0] + max(3.0, 0.5 * (line.size or body_size))
 
     def full(line: _Line) -> bool:
-        return line.x1 >= right - 0.12 * (right - margin)
+        left, right = edges(line)
+        return line.x1 >= right - 0.12 * (right - left)
 
     def new_paragraph(before: _Line, line: _Line, in_item: bool) -> bool:
-        if heading(before) != heading(line) or _BULLET.match(line.text):
+        if before.cell != line.cell or heading(before) != heading(line) or _BULLET.match(line.text):
             return True
         if indented(line) and not in_item and (not indented(before) or not full(before)):
             return True  # an indented first line (the lines of a list item hang indented: not those)
@@ -237,11 +436,13 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
         if before.page != line.page:
             return not full(before) or before.text.endswith(_SENTENCE_END)
         gap = before.baseline - line.baseline
-        return gap <= 0 or gap > pitch * 1.25
+        larger = max(before.size, line.size) / body_size if body_size else 1.0  # a heading's lines stand further apart
+        return gap <= 0 or gap > pitch * 1.25 * max(1.0, larger)
 
     text: list[str] = []
     page_starts: list[int] = []
     artifacts: list[tuple[int, str, str, bool]] = []  # (page index, kind, text, in the top half)
+    cells: list[list[int]] = []  # first line, last line, row, column of each side-by-side block
     before: _Line | None = None
     in_item = False  # the paragraph is a bulleted list item
     for page_index, lines in enumerate(pages):
@@ -256,6 +457,11 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
                     text.append("")
                 in_item = bool(_BULLET.match(line.text))
             text.append(line.text)
+            if line.cell is not None:
+                if cells and tuple(cells[-1][2:]) == line.cell:
+                    cells[-1][1] = len(text)
+                else:
+                    cells.append([len(text), len(text), *line.cell])
             if page_start is None:
                 page_start = len(text)
             before = line
@@ -266,7 +472,28 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
         if not top:
             line = max(line, page_starts[page_index + 1] - 1 if page_index + 1 < len(page_starts) else len(text))
         located.append((line, kind, content))
-    return "\n".join(text) + "\n", tuple(page_starts), tuple(located)
+    return "\n".join(text) + "\n", tuple(page_starts), tuple(located), tuple(tuple(cell) for cell in cells)
+
+
+def _column_edges(lines: list[_Line], margin: float) -> list[tuple[float, float]]:
+    """(left, right) of each column of text, left to right: the page's margin, and any other
+    left edge where lines follow one another and that the lines of the column before it end
+    short of (an indented first line starts inside the text before it: no column); right is
+    where the column's long lines end."""
+    following = Counter(round(a.x0) for a, b in zip(lines, lines[1:]) if abs(a.x0 - b.x0) < 1.5 and a.page == b.page)
+    candidates = sorted(x for x, n in following.items() if n >= max(3, len(lines) // 20) and x > margin + 1.5)
+
+    def right_end(left: float, end: float, first: bool) -> float:
+        start = float("-inf") if first else left - 1.5
+        ends = sorted(line.x1 for line in lines if start <= line.x0 < end - 1.5)
+        return ends[len(ends) * 19 // 20] if ends else left
+
+    lefts = [margin]
+    for x in candidates:
+        if right_end(lefts[-1], x, len(lefts) == 1) <= x:
+            lefts.append(x)
+    return [(left, right_end(left, lefts[k + 1] if k + 1 < len(lefts) else float("inf"), k == 0))
+            for k, left in enumerate(lefts)]
 
 
 def _line_pitch(lines: list[_Line]) -> float:

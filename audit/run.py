@@ -60,16 +60,17 @@ class Results:
             yield self._result(index) if text is None else text
         yield from self.batch.about_batch
 
-    def with_findings(self) -> Iterator[LetterResult]:
-        """As iterating, less the letters without a finding (read back only when the baseline
-        must see them)."""
+    def slim(self) -> Iterator[LetterResult]:
+        """As iterating, for formats that read of a result only its path, template, kind, key
+        and findings: a letter without findings that the batch rules leave as it was is given
+        as the record the batch rules read (its findings are none), never read back."""
         if self.baseline is not None:
-            yield from (result for result in self if result.findings)
+            yield from self
             return
         for index, (_, found) in enumerate(self.spool.tallies):
-            if found or index in self.batch.about_letters:
-                yield self._result(index)
-        yield from (result for result in self.batch.about_batch if result.findings)
+            clean = not found and index not in self.batch.about_letters
+            yield self.spool.kept[index] if clean else self._result(index)
+        yield from self.batch.about_batch
 
 
 @dataclass(frozen=True)

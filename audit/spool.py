@@ -8,7 +8,7 @@ result nor unpickles one it does not show: it keeps the first two in memory (Spo
 Spool.tallies) and stores the rest as the bytes it received, in memory for small batches,
 else in an anonymous temporary file. Reading the spool yields every result again, in order
 (audit/run.py merges the batch rules' findings in); `rendered` gives a letter's rendering
-without reading the result at all.
+without reading the result at all; a letter without findings is shown by its kept record.
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from html_support import CHROMIUM, CHROMIUM_ARGS, LETTERS, write_report
+from support import unavailable
 
 
 @pytest.fixture(autouse=True)
@@ -17,20 +18,14 @@ def bugs_raise(monkeypatch):
     monkeypatch.setenv("LETTER_AUDIT_DEBUG", "1")
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI is set, so the browser tests must run")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright for Python is not installed")
+        unavailable("Playwright for Python is not installed")
     if not CHROMIUM.is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
+        unavailable(f"Chromium is not installed at {CHROMIUM}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -70,7 +65,7 @@ def postgres():
     from serve_support import Postgres, postgres_bin
 
     if postgres_bin() is None:
-        _unavailable("PostgreSQL is not installed (apt-get install postgresql)")
+        unavailable("PostgreSQL is not installed (apt-get install postgresql)")
     server = Postgres().start()
     yield server
     server.stop()

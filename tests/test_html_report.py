@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -64,11 +65,11 @@ def test_letters_of_two_templates_fill_every_column_of_the_index_and_fields_csv(
               parse_scripts((tmp_path / "out" / "index.html").read_text(encoding="utf-8")).scripts
               if attributes.get("id") == "report-data"]
     keys = [column["key"] for column in data["columns"]]
-    assert {len(row) for row in data["rows"]} == {3 + len(keys)}
-    authority = 3 + keys.index("field:authority")
+    assert {len(row) for row in data["rows"]} == {4 + len(keys)}
+    authority = 4 + keys.index("field:authority")
     by_template = {}
-    for row in data["rows"]:  # [href, rules, messages, number, letter, template, ...]
-        by_template.setdefault(row[5], []).append(row[authority] is not None)
+    for row in data["rows"]:  # [href, rules, messages, fingerprints, number, letter, template, ...]
+        by_template.setdefault(row[6], []).append(row[authority] is not None)
     assert len(by_template) == 2 and sorted(map(all, by_template.values())) == [False, True]
     assert not any(next(found for found in by_template.values() if not all(found)))
 
@@ -101,9 +102,9 @@ def test_index_data_describes_every_letter(fixture_report):
     assert [data["columns"][k]["key"] for k in data["views"]["letters"]][:4] == ["number", "key", "letter", "status"]
     assert data["columns"][keys.index("key")]["label"] == "Authority"
     assert "field:authority" not in [data["columns"][k]["key"] for k in data["views"]["letters"]]
-    assert [row[3 + keys.index("key")] for row in data["rows"]][:2] == ["Ipswich Borough Council",
+    assert [row[4 + keys.index("key")] for row in data["rows"]][:2] == ["Ipswich Borough Council",
                                                                        "Wellingborough Borough Council"]
-    statuses = [row[3 + keys.index("status")] for row in data["rows"]]
+    statuses = [row[4 + keys.index("status")] for row in data["rows"]]
     assert statuses == ["pass", "fail", "fail", "fail", "pass"]
     rules_of_002 = {data["rules"][k] for k in data["rows"][2][1]}
     assert rules_of_002 == {"extra-paragraph", "extraction-artifact", "missing-section"}
@@ -111,6 +112,11 @@ def test_index_data_describes_every_letter(fixture_report):
     assert data["rows"][1][2][0].startswith("Compliance outcomes are given as 1")  # its messages
     assert len(data["rows"][2][2]) == 5 and data["rows"][2][2][0].startswith("The section")  # errors first
     assert data["baselineHead"] == baselines.render([])
+    # each row carries its letter's findings' fingerprints (a decision on any other is stale)
+    page = parse_scripts(page_of(fixture_report, "002").read_text(encoding="utf-8"))
+    findings = json.loads(next(text for attributes, text in page.scripts if attributes.get("id") == "page-data"))["findings"]
+    assert data["rows"][2][3] == sorted({f["fingerprint"] for f in findings}) and len(findings) == 5
+    assert data["heldPrints"] == []
 
 
 def test_json_data_cannot_close_its_script_block():
@@ -292,6 +298,12 @@ def test_findings_the_baseline_accepted_are_shown_collapsed(tmp_path):
     assert 'class="status status-pass"' in page and 'class="wrong" tabindex' not in page
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "findings: 0 errors, 0 warnings" in index
+    # the index knows them apart from the findings it shows: a review decision on one is stale
+    data = json.loads(next(text for a, text in parse_scripts(index).scripts if a.get("id") == "report-data"))
+    accepted = tomllib.loads(baseline.read_text(encoding="utf-8"))["finding"]
+    assert data["heldPrints"] == sorted(entry["fingerprint"] for entry in accepted) and len(accepted) == 8
+    shown = [p for row in data["rows"] for p in row[3]]
+    assert len(shown) == 1 and shown[0] not in data["heldPrints"]  # the info finding a baseline does not take
 
 
 def test_templates_choose_the_overview_columns():

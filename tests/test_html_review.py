@@ -15,6 +15,7 @@ import pytest
 
 from audit.cli import main
 from html_support import LETTERS, letter_pages, page_of, screenshot, write_report
+from support import unavailable
 from test_html_browser import assert_quiet, letters_column, wait_for_rows
 
 
@@ -209,7 +210,7 @@ def test_no_serious_or_critical_accessibility_violation(chromium, fixture_report
     except ImportError:
         if os.environ.get("CI"):
             pytest.fail("axe-playwright-python is not installed; CI is set, so the accessibility tests must run")
-        pytest.skip("axe-playwright-python is not installed")
+        unavailable("axe-playwright-python is not installed")
     axe = Axe()
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, color_scheme=scheme)
     tab = context.new_page()
@@ -397,4 +398,64 @@ def test_a_reviewed_tick_is_for_the_text_that_was_reviewed(tab, tmp_path):
     assert not tab.is_checked("#reviewed") and tab.is_visible("#reviewed-earlier")
     tab.goto(page_of(out, "001").as_uri())
     assert tab.is_checked("#reviewed") and not tab.is_visible("#reviewed-earlier")
+    assert_quiet(tab)
+
+
+def test_a_decision_on_a_finding_gone_from_the_rewritten_report_is_stale(tab, tmp_path):
+    """The letter is corrected after a reviewer accepted one of its findings; the report is
+    written again into the same folder: that decision is listed as stale (and can be cleared),
+    counted nowhere, kept out of the baseline export and marked in the CSV export."""
+    import shutil
+    from playwright.sync_api import expect
+
+    letters, out = tmp_path / "letters", tmp_path / "report"
+    shutil.copytree(LETTERS, letters)
+    write_report(out, letters)
+    tab.goto(page_of(out, "002").as_uri())
+    decide(tab, "F1", "accept", note="<b>asked for</b>")  # extra-paragraph: the paragraph goes below
+    decide(tab, "F3", "fix")  # missing-section: stays
+    tab.goto((out / "index.html").as_uri())
+    undecided = int(tab.inner_text("#undecided-count"))
+    assert tab.is_hidden("#stale-decisions")
+
+    changed = next(letters.glob("002_*"))
+    text = changed.read_text(encoding="utf-8")
+    paragraph = next(p for p in text.split("\n\n") if p.startswith("We were pleased"))
+    changed.write_text(text.replace(paragraph + "\n\n", ""), encoding="utf-8")
+    write_report(out, letters)
+    tab.reload()
+
+    expect(tab.locator("#stale-title")).to_have_text("Stale decisions (1)")
+    [item] = tab.locator("#stale-list li").all_inner_texts()
+    assert item.startswith(f"{changed.as_posix()}:41 extra-paragraph Paragraph at line 41 is not in the template")
+    assert item.endswith("accepted (<b>asked for</b>); finding not in this report")  # as text, never markup
+    assert tab.locator("#stale-list b").count() == 0
+    assert int(tab.inner_text("#undecided-count")) == undecided  # one finding fewer, one decision fewer
+    assert "0 findings accepted · 1 needs a fix" in tab.inner_text("#review-label")
+    assert "1 stale decision not counted" in tab.inner_text("#review-summary")
+    tab.select_option("select[name=review]", "accepted")
+    expect(tab.locator("#table-count")).to_have_text("0 of 5 letters match")
+    tab.select_option("select[name=review]", "")
+
+    with tab.expect_download() as download:
+        tab.click("#export-csv")
+    exported = tmp_path / "decisions.csv"
+    download.value.save_as(exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
+    assert sorted((r["rule"], r["decision"], r["stale"]) for r in rows) == [
+        ("extra-paragraph", "accepted", "finding not in this report"), ("missing-section", "needs fix", "")]
+    with tab.expect_download() as download:
+        tab.click("#export-baseline")
+    assert "finding" not in tomllib.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+
+    tab.click("#clear-stale")
+    expect(tab.locator("#stale-result")).to_have_text("Cleared 1 stale decision.")
+    assert tab.is_hidden("#stale-decisions") and "stale" not in tab.inner_text("#review-summary")
+    tab.reload()
+    assert tab.is_hidden("#stale-decisions") and "0 findings accepted · 1 needs a fix" in tab.inner_text("#review-label")
+    tab.set_input_files("#import-file", str(exported))  # an earlier export brings the stale decision back: said, listed
+    expect(tab.locator("#import-result")).to_have_text(
+        "Imported 2 decisions (1 on a finding this report does not have: listed as stale) and 0 Reviewed ticks.")
+    expect(tab.locator("#stale-title")).to_have_text("Stale decisions (1)")
+    assert int(tab.inner_text("#undecided-count")) == undecided
     assert_quiet(tab)

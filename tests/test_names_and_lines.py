@@ -76,6 +76,15 @@ def fields_of(tmp_path, address: str, salutation: str) -> dict:
      ("Ms Jane Okoro", "Leader of the Council", "Royal Borough of Greenwich")),
     ("Mr John Scrutton Managing Director Tendring District Council", "Mr John Scrutton",
      ("Mr John Scrutton", "Managing Director", "Tendring District Council")),
+    # flattened, a title with its remit: in brackets, or after "of" up to a common area of work
+    ("Ms Jane Williams Strategic Director (Place) Tynewich & North East Lynnfield Council", "Ms Williams",
+     ("Ms Jane Williams", "Strategic Director (Place)", "Tynewich & North East Lynnfield Council")),
+    ("Mr J. Nguyen Executive Director of Finance and Resources Council of the Isles of Bathfield", "Mr Nguyen",
+     ("Mr J. Nguyen", "Executive Director of Finance and Resources", "Council of the Isles of Bathfield")),
+    ("Mrs Jane O'Brien-Smith Director of Corporate Resources Royal Borough of Helenfield", "Mrs O'Brien-Smith",
+     ("Mrs Jane O'Brien-Smith", "Director of Corporate Resources", "Royal Borough of Helenfield")),
+    ("Dr Kwame Okoro Head of Legal Services Ipswich Borough Council", "Dr Okoro",
+     ("Dr Kwame Okoro", "Head of Legal Services", "Ipswich Borough Council")),
     # name and title on one line, the council on the next
     ("Mr Gareth Williams Chief Executive\nIpswich Borough Council", "Mr Williams",
      ("Mr Gareth Williams", "Chief Executive", "Ipswich Borough Council")),

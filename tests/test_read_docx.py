@@ -54,7 +54,7 @@ def test_paragraphs_headings_line_breaks_and_tables_in_order(tmp_path):
     raw = read_letter(save(document, tmp_path))
     assert raw.text == ("# Annual Review\n\nMs Jackson\nChief Executive\n\n## Complaint statistics\n\n"
                         "Upheld\n\n45%\n\nInvestigations\n\n12\n\nYours sincerely,\n")
-    assert raw.cells == ((8, 8, 1, 0), (10, 10, 1, 1), (12, 12, 2, 0), (14, 14, 2, 1))  # each cell: its lines, row, column
+    assert raw.cells == ((8, 8, 1, 1, 1), (10, 10, 1, 1, 2), (12, 12, 1, 2, 1), (14, 14, 1, 2, 2))  # lines, table, row, column
     assert raw.revisions is not None and not raw.revisions
 
 

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from serve_support import LETTERS, serving, worksheet
+from support import unavailable
 
 SECONDS = 1000  # Playwright's timeouts are in milliseconds
 
@@ -174,7 +175,7 @@ def test_the_worksheet_works_from_the_keyboard_fits_a_phone_and_passes_axe(chrom
     except ImportError:
         if os.environ.get("CI"):
             pytest.fail("axe-playwright-python is not installed; CI is set, so the accessibility tests must run")
-        pytest.skip("axe-playwright-python is not installed")
+        unavailable("axe-playwright-python is not installed")
     with serving(worksheet(letters), f"sqlite:///{tmp_path / 'review.db'}") as server:
         ann = Reviewer(chromium, server.url, "ann")
         tab = ann.open("/?q=status:fail")

@@ -43,25 +43,30 @@ def test_spilled_results_give_the_same_outputs(batch, capsys, monkeypatch):
 
 
 def test_letters_rendered_where_they_were_audited_give_the_same_outputs(batch, capsys, monkeypatch):
-    """A JSON record made by the worker is the record the main process would make; the letters
-    the batch rules touch (the duplicate pair) are rendered again with their new findings."""
+    """A JSON record made by the worker is the record the main process would make, and a clean
+    letter's kept record renders as its result in SARIF, text and JUnit; the letters the batch
+    rules touch (the duplicate pair) are rendered again with their new findings."""
     from audit.run import Results
 
-    prerendered = outputs(capsys)
+    prerendered = outputs(capsys, "--output-format", "junit:out.xml")
+    prerendered += (Path("out.xml").read_text(encoding="utf-8"),)
     monkeypatch.setattr(Results, "rendered", lambda self, name: iter(self))
-    assert outputs(capsys) == prerendered
+    monkeypatch.setattr(Results, "slim", lambda self: iter(self))
+    assert outputs(capsys, "--output-format", "junit:out.xml") + (Path("out.xml").read_text(encoding="utf-8"),) == prerendered
 
 
 def test_a_json_run_reads_back_only_the_letters_it_must(batch, capsys, monkeypatch):
     """Without a baseline, the summary comes from the letters' tallies and the JSON from the
     workers' renderings: only the letters the batch rules touched, and those with findings for
-    the text output, are read back."""
+    the formats that read only findings (text, SARIF, JUnit), are read back."""
     loaded = []
     result = spool.Spool.result
     monkeypatch.setattr(spool.Spool, "result", lambda self, index: loaded.append(index) or result(self, index))
     main(["check", "--no-config", "letters", "--format", "json", "--output", "out.json"])
     assert sorted(loaded) == [1, 5]  # 001 and its copy: duplicate-letter
     loaded.clear()
-    main(["check", "--no-config", "letters", "--format", "text", "--output", "out.txt"])
     letters_with_findings = {1, 2, 3, 5}  # 001, 002, 003 have findings; 001 and 005 are duplicates
-    assert set(loaded) == letters_with_findings and len(loaded) == len(letters_with_findings)
+    for format in ("text", "sarif", "junit"):
+        loaded.clear()
+        main(["check", "--no-config", "letters", "--format", format, "--output", f"out.{format}"])
+        assert set(loaded) == letters_with_findings and len(loaded) == len(letters_with_findings), format

@@ -32,7 +32,7 @@ STRUCTURAL = {"boilerplate-changed", "missing-paragraph", "missing-section", "ex
 FOLDER = Path(tempfile.mkdtemp(prefix="letter-audit-roundtrip-"))
 _PLACEHOLDER = re.compile(r"(?<!\\)\{\{(.*?)\}\}", re.S)
 _WORDS = st.from_regex(r"[A-Z][a-z]{2,8}(?: [A-Z][a-z]{2,8}){0,2}", fullmatch=True)
-_PLAIN = st.characters(max_codepoint=0xff, categories=("Lu", "Ll", "Nd"), include_characters=" .,'-:/’")  # no markup
+_PLAIN = st.characters(max_codepoint=0xff, categories=("Lu", "Ll", "Nd"), include_characters=" .,'-:/’()&")  # no markup
 _BY_BASE = {
     "int": st.integers(0, 5000).map(lambda n: f"{n:,}"),
     "decimal": st.decimals("0.1", "999", places=2).map(str),
@@ -52,7 +52,8 @@ def _strategy(template, name):
 @lru_cache(maxsize=None)
 def _custom(pattern: str):
     return st.from_regex(pattern, fullmatch=True, alphabet=_PLAIN).filter(
-        lambda text: len(text) < 60 and text == text.strip() and "  " not in text and not re.match(r"[-+*\d]", text))
+        lambda text: len(text) < 60 and text == text.strip() and "  " not in text and not re.match(r"[-+*\d]", text)
+        and not re.search(r"&\w", text))  # "&amp" and the like are HTML entities, read as the character
 
 
 @lru_cache(maxsize=None)

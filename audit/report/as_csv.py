@@ -12,18 +12,28 @@ import csv
 import io
 
 from .escape import csv_cell, shown_path
+from .locations import cell_words
 from .streamed import write_streamed
 
 NAME = "csv"
 FIXED = ("path", "template", "status", "errors", "warnings", "info")
+CELLS = "table cells"  # the last column, when a letter's fields were read from table cells (no field's name: it has a space)
 
 
 def columns(results) -> list[str]:
     """The fixed columns, then every field the letters have, in the order first met."""
     names = dict.fromkeys(FIXED)
+    cells = False
     for result in results:
         names.update(dict.fromkeys(result.fields))
-    return list(names)
+        cells = cells or bool(result.cells)
+    return [*names, *[CELLS] * cells]
+
+
+def cells_text(result) -> str:
+    """Where the fields read from table cells stand: "investigations: line 40, table 2, row 3, column 2; ..."."""
+    return "; ".join(f"{name}: line {result.lines[name]}, {cell_words(cell)}" if name in result.lines
+                     else f"{name}: {cell_words(cell)}" for name, cell in result.cells.items())
 
 
 def line(values) -> str:
@@ -38,14 +48,17 @@ class Csv:
 
     def __init__(self, names: list[str]):
         self.names = names
-        self.fields = names[len(FIXED):]
+        self.cells = names[-1:] == [CELLS]
+        self.fields = names[len(FIXED):len(names) - self.cells]
 
     def head(self) -> str:
         return line(self.names)
 
     def render(self, result) -> str:
+        cells = [cells_text(result)] if self.cells else []
         return line([shown_path(result.path), result.template, result.status, result.count("error"),
-                     result.count("warning"), result.count("info"), *(result.fields.get(n) for n in self.fields)])
+                     result.count("warning"), result.count("info"), *(result.fields.get(n) for n in self.fields),
+                     *cells])
 
     def tail(self) -> str:
         return ""

@@ -41,7 +41,7 @@ def command(path, finding) -> str:
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
-    for result in as_text.with_findings(results):
+    for result in as_text.slim(results):
         for finding in result.findings:
             stream.write(command(result.path, finding) + "\n")
     if not style.quiet:

@@ -24,6 +24,8 @@ def letter_record(result, catalogue: dict) -> dict:
         "key": result.key,
         "status": result.status,
         "fields": result.fields,
+        **({"cells": {name: dict(zip(("table", "row", "column"), cell)) for name, cell in result.cells.items()}}
+           if result.cells else {}),
         **({"variants": result.variants} if result.variants else {}),
         **({"content": result.content} if result.content else {}),
         "findings": [{**f.json(), "hint": catalogue[f.rule].hint if f.rule in catalogue else None,

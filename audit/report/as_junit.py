@@ -57,6 +57,7 @@ class Junit:
     """The JUnit report streamed (report/streamed.py): the suite's counts and name come from
     every case, so the cases are rendered first and written after the head (HEAD_LAST)."""
 
+    SLIM = True  # reads a result's path, template, kind, key and findings only (streamed._pieces)
     HEAD_LAST = True
 
     def __init__(self):

@@ -59,6 +59,7 @@ class Sarif:
     """The SARIF log streamed (report/streamed.py): the run's tool and rules, then one result
     per finding as the letters come, then the end of the log."""
 
+    SLIM = True  # reads a result's path, template, kind, key and findings only (streamed._pieces)
     HEAD_LAST = False
     _RESULTS = "\u0000results"  # stands for the results array while the head is laid out
 

@@ -6,6 +6,7 @@ Paths and messages are shown with control characters and escape sequences escape
 from __future__ import annotations
 
 from .escape import shown_path, terminal_safe
+from .locations import cell_words
 from .style import PLAIN, Style
 
 NAME = "text"
@@ -14,23 +15,25 @@ STYLED = True  # write() takes a Style: colour at a terminal, --quiet
 
 def finding_line(path, finding, style: Style = PLAIN) -> str:
     where = style.path(f"{terminal_safe(shown_path(path))}:{finding.line}:")
-    page = getattr(finding, "page", None)
-    suffix = f" (page {page})" if page else ""
+    page, cell = getattr(finding, "page", None), getattr(finding, "cell", None)
+    places = ([f"page {page}"] if page else []) + ([cell_words(cell)] if cell else [])
+    suffix = f" ({', '.join(places)})" if places else ""
     return (f"{where} {style.severity(finding.severity)} {style.rule(finding.rule)} "
             f"{terminal_safe(finding.message)}{suffix}")
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
-    for result in with_findings(results):
+    for result in slim(results):
         for finding in result.findings:
             stream.write(finding_line(result.path, finding, style) + "\n")
     if not style.quiet:
         write_summary(summary, stream, style)
 
 
-def with_findings(results):
-    """The results with a finding: a batch's own iteration skips reading back the others."""
-    return results.with_findings() if hasattr(results, "with_findings") else results
+def slim(results):
+    """The results as a format that reads only their findings needs them (run.Results.slim:
+    letters without findings are not read back)."""
+    return results.slim() if hasattr(results, "slim") else results
 
 
 def write_summary(summary, stream, style: Style = PLAIN) -> None:

@@ -8,6 +8,12 @@ from urllib.parse import quote
 from .escape import shown_path
 
 
+def cell_words(cell: tuple[int, int, int]) -> str:
+    """A table cell as a reader names it: "table 2, row 3, column 2"."""
+    table, row, column = cell
+    return f"table {table}, row {row}, column {column}"
+
+
 def _relative(path: Path) -> Path | None:
     try:
         return Path(os.path.abspath(path)).relative_to(Path.cwd())

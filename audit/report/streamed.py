@@ -25,13 +25,16 @@ class StreamedFormat(Protocol):
 
 
 def _pieces(output, results):
-    """Each result rendered; a format that renders a letter alone (`placed`) takes the letters
-    rendered where they were audited (run.Results.rendered) as they are."""
+    """Each result rendered. A format that renders a letter alone (`placed`) takes the letters
+    rendered where they were audited (run.Results.rendered) as they are; one that reads only a
+    result's path, template, kind, key and findings (SLIM) takes the batch's slim results
+    (run.Results.slim): neither reads back the results it need not."""
     placed = getattr(output, "placed", None)
-    rendered = getattr(results, "rendered", None)
-    if placed is None or rendered is None:
-        return map(output.render, results)
-    return (placed(item) if isinstance(item, str) else output.render(item) for item in rendered(output.NAME))
+    if placed is not None and hasattr(results, "rendered"):
+        return (placed(item) if isinstance(item, str) else output.render(item) for item in results.rendered(output.NAME))
+    if getattr(output, "SLIM", False) and hasattr(results, "slim"):
+        return map(output.render, results.slim())
+    return map(output.render, results)
 
 
 def write_streamed(output: StreamedFormat, results, stream) -> None:

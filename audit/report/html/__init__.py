@@ -148,7 +148,8 @@ class HtmlReport:
                     if kept.findings:
                         about_batch.append(kept)
                     continue
-                table.add(kept, self.plan.hrefs[k], self.plan.shown_paths[k])
+                table.add(kept, self.plan.hrefs[k], self.plan.shown_paths[k],
+                          [p for p, h in zip(prints, held) if not h], [p for p, h in zip(prints, held) if h])
                 if any(held) or drafts.written_with(result.path) != prints_digest(tuple(prints)):
                     rewrites.append((k, result, tuple(held), tuple(prints)))
                     if len(rewrites) == REWRITES_AT_ONCE:

@@ -95,8 +95,11 @@ class IndexTable:
     reads the rows back, each completed to every column. The same rows make fields.csv (the
     csv format's table, `csv_rows()`).
 
-    The data block the page script reads: columns, views (which columns each tab shows) and one
-    array per letter: [page href, [rule numbers], [its messages, most severe first], value per column]."""
+    The data block the page script reads: columns, views (which columns each tab shows), the
+    fingerprints of the findings the run's baseline accepted, and one array per letter: [page href,
+    [rule numbers], [its messages, most severe first], [its findings' fingerprints], value per column].
+    The fingerprints let the page tell a reviewer's decision on a finding of this report from
+    one on a finding that is gone (a stale decision)."""
 
     def __init__(self, templates: dict[str, Template], root: str, spill: IO[str]):
         self.templates = templates
@@ -106,9 +109,13 @@ class IndexTable:
         self._fields: dict[str, None] = {}  # first met first
         self._used: dict[str, None] = {}  # template names, first met first
         self._rules: set[str] = set()
+        self._cells = False  # some letter's fields were read from table cells: fields.csv says where
+        self._held: list[str] = []  # as many as the baseline has entries, which is in memory anyway
 
-    def add(self, result: LetterResult, href: str, path: str) -> None:
-        """One letter's row; `path`: its name within the batch's folder."""
+    def add(self, result: LetterResult, href: str, path: str, prints: list[str], held: list[str] = ()) -> None:
+        """One letter's row; `path`: its name within the batch's folder; `prints`: the fingerprints
+        of `result`'s findings; `held`: those of its findings the run's baseline accepted (not in
+        `result`)."""
         self.summary.add(result)
         if result.template:
             self._used.setdefault(result.template)
@@ -116,11 +123,16 @@ class IndexTable:
             self._fields.setdefault(name)
         rules = sorted({f.rule for f in result.findings})
         self._rules.update(rules)
+        self._cells = self._cells or bool(result.cells)
         by_severity = sorted(result.findings, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: line order
         counts = [result.count(s) for s in SEVERITIES]
-        row = [href, rules, list(dict.fromkeys(_short(f.message) for f in by_severity)),
-               self.summary.letters, path, self._title(result.template), result.status, *counts, result.key or "", result.content_hash or "",
-               shown_path(result.path), result.template, [result.fields.get(name) for name in self._fields]]
+        self._held.extend(held)
+        row = {"href": href, "rules": rules, "prints": sorted(set(prints)),
+               "messages": list(dict.fromkeys(_short(f.message) for f in by_severity)),
+               "letter": [self.summary.letters, path, self._title(result.template), result.status, *counts],
+               "key": result.key or "", "text": result.content_hash or "",
+               "path": shown_path(result.path), "template": result.template, "cells": as_csv.cells_text(result),
+               "values": [result.fields.get(name) for name in self._fields]}
         self._spill.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n")
 
     def titles(self) -> set[str]:
@@ -168,39 +180,37 @@ class IndexTable:
             "statuses": list(STATUSES),
             "pageRows": PAGE_ROWS,
             "rows": [],
+            "heldPrints": sorted(set(self._held)),
             "baselineHead": baselines.render([]),
             "csv": CSV_RULE,
         }
 
-    def _spilled(self) -> Iterator[list]:
+    def _spilled(self) -> Iterator[dict]:
+        """The rows as added, each with a value for every field (None where it has none)."""
         self._spill.flush()
         self._spill.seek(0)
         width = len(self._fields)
         for line in self._spill:
             row = json.loads(line)
-            values = row[-1]
-            row[-1] = values + [None] * (width - len(values))
+            row["values"] += [None] * (width - len(row["values"]))
             yield row
 
     def rows(self) -> Iterator[list]:
         """Each letter's row of the data block, in order."""
         number = {rule: k for k, rule in enumerate(sorted(self._rules))}
-        fixed = 4 + len(SEVERITIES)
         keyed = bool(self._key_fields())
         for row in self._spilled():
-            yield [row[0], [number[rule] for rule in row[1]], row[2], *row[3:3 + fixed], *row[-1],
-                   *([row[3 + fixed]] if keyed else []), row[4 + fixed]]
+            yield [row["href"], [number[rule] for rule in row["rules"]], row["messages"], row["prints"],
+                   *row["letter"], *row["values"], *([row["key"]] if keyed else []), row["text"]]
 
     def csv_columns(self) -> list[str]:
-        return [*as_csv.FIXED, *self._fields]
+        return [*as_csv.FIXED, *self._fields, *[as_csv.CELLS] * self._cells]
 
     def csv_rows(self) -> Iterator[list]:
         """Each letter's row of fields.csv, in order: the csv format's cells."""
-        start = 3 + 3  # href, rules, messages; number, path, template title
         for row in self._spilled():
-            status, counts = row[start], row[start + 1:start + 1 + len(SEVERITIES)]
-            path, template = row[-3], row[-2]
-            yield [path, template, status, *counts, *row[-1]]
+            status, counts = row["letter"][3], row["letter"][4:]
+            yield [row["path"], row["template"], status, *counts, *row["values"], *[row["cells"]] * self._cells]
 
 
 def _short(message: str) -> str:

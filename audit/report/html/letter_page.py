@@ -12,6 +12,7 @@ from ...models import SEVERITIES, Finding, LetterResult, status_of
 from markupsafe import Markup
 
 from ..escape import CSV_RULE, shown_path as display_path
+from ..locations import cell_words
 from ..should_read import should_read
 from .overlay import place_findings
 from .render import environment, mark_values
@@ -51,7 +52,8 @@ def letter_page(job: PageJob, draft: PageDraft | None) -> LetterPage:
         findings.append(FindingView(
             number, finding.rule, finding.severity, finding.message, finding.line, finding.section, target,
             hints.get(finding.rule, ""), print_, accepted, named,
-            quotations(rows, named), brief_diff(finding), should_read(finding)))
+            quotations(rows, named), brief_diff(finding), should_read(finding),
+            cell_words(finding.cell) if finding.cell else ""))
     kept = [f for f, accepted in zip(result.findings, job.accepted) if not accepted]
     status = status_of(kept)
     anchors = {row.anchor for row in rows}
@@ -162,7 +164,8 @@ def _fields(result: LetterResult, rows, field_types: dict[str, str]) -> list[Fie
     for name, value in result.fields.items():
         line = result.lines.get(name)
         target = None if line is None else anchors.get(line) or _row_at(rows, line)
-        views.append(FieldView(name, shown_value(value, field_types.get(name)), target))
+        cell = result.cells.get(name)
+        views.append(FieldView(name, shown_value(value, field_types.get(name)), target, cell_words(cell) if cell else ""))
     return views
 
 

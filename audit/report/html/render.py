@@ -76,6 +76,8 @@ def field_rows(fields) -> Markup:
             cell = f'<a href="#{attribute_escape(field.target)}">{value}</a>'
         else:
             cell = value or '<span class="none">not found</span>'
+        if field.cell:
+            cell += f' <span class="where">({text_escape(field.cell)})</span>'
         rows.append(f"<tr><th>{text_escape(field.name)}</th><td>{cell}</td></tr>\n")
     return Markup("".join(rows))
 

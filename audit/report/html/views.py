@@ -72,6 +72,7 @@ class FindingView:
     quotations: list[Quotation] = field(default_factory=list)
     diff: str = ""  # for the change list: the words removed and inserted, briefly
     should_read: "ShouldRead | None" = None  # what the letter should say, where one value settles it
+    cell: str = ""  # the table cell its line stands in, as a reader names it ("table 1, row 3, column 2")
 
 
 class RowHtml(NamedTuple):
@@ -105,6 +106,7 @@ class FieldView:
     name: str
     value: str
     target: str | None  # anchor of the row the value was read from
+    cell: str = ""  # the table cell it was read from, as a reader names it
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,11 @@
   var data = block ? JSON.parse(block.textContent) : {};
 
   // The accepted findings as a baseline file: each entry as the report wrote it (audit/baseline.py),
-  // in the order a baseline file keeps them.
-  function baselineText(value) {
-    var accepted = Object.keys(value.findings).map(function (fp) {
+  // in the order a baseline file keeps them. `staleness(fp)`, when given, says why a decision is
+  // stale ("" when its finding is in this report): a stale acceptance is left out, since the
+  // baseline is for the findings this report shows and suppresses nothing that is gone.
+  function baselineText(value, staleness) {
+    var accepted = Object.keys(value.findings).filter(function (fp) { return !staleness || !staleness(fp); }).map(function (fp) {
       var d = value.findings[fp];
       // a decision imported from a CSV, whose letter page has not been opened since: its entry
       // from what the CSV says (a baseline matches by fingerprint; the other keys are for people)
@@ -103,22 +105,24 @@
     }).join("");
   }
 
-  function decisionsCsv(value) {
+  function decisionsCsv(value, staleness) {
     // the fingerprint lets `letter-audit review import` load the decisions into a database
-    // and a row per letter ticked Reviewed (no fingerprint): a report can import them again
+    // and a row per letter ticked Reviewed (no fingerprint): a report can import them again.
+    // A stale decision stays in the record, its `stale` cell saying why it is not counted here.
     var rows = [["path", "rule", "line", "message", "decision", "note", "reviewer", "decided_at", "fingerprint", "letter",
-                 "text_hash"]];
+                 "text_hash", "stale"]];
     Object.keys(value.findings).forEach(function (fp) {
       var d = value.findings[fp];
       if (!d.decision) return;
       rows.push([d.source || d.path, d.rule, d.line, d.message, d.decision === "accept" ? "accepted" : "needs fix",
-                 d.note || "", d.reviewer || value.reviewer || "", d.at || "", fp, d.letter || "", ""]);
+                 d.note || "", d.reviewer || value.reviewer || "", d.at || "", fp, d.letter || "", "",
+                 staleness ? staleness(fp) : ""]);
     });
     Object.keys(value.letters).forEach(function (href) {
       var l = value.letters[href];
       if (!l.reviewed) return;
       rows.push([l.source || l.path || href, "", "", "", "reviewed", "", l.reviewer || value.reviewer || "", l.at || "", "", href,
-                 l.text || ""]);
+                 l.text || "", ""]);
     });
     return rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
   }

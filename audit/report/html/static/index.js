@@ -6,7 +6,8 @@
   var LA = window.LetterAudit;
   var data = LA.data;
   var columns = data.columns;
-  var HREF = 0, RULES = 1, MESSAGES = 2, FIRST = 3;  // a row: [page href, [rule numbers], [messages], value per column]
+  var HREF = 0, RULES = 1, MESSAGES = 2, PRINTS = 3, FIRST = 4;  // a row: [page href, [rule numbers], [messages],
+                                                                  // [its findings' fingerprints], value per column]
   var col = {};
   columns.forEach(function (c, k) { col[c.key] = k; });
   var STATUS_ORDER = { pass: 0, warn: 1, fail: 2 };
@@ -26,17 +27,34 @@
     return row.slice(FIRST).map(function (v) { return v == null ? "" : String(v); })
       .concat(rules, row[MESSAGES]).join("\u0001").toLowerCase();
   });
+  // Decisions are kept by fingerprint, and a re-run into the same folder (or an import) may bring
+  // decisions on findings this report does not have: those are stale, listed apart, counted nowhere.
+  var letterOf = Object.create(null);  // fingerprint -> href of the letter whose finding it is
+  data.rows.forEach(function (row) { row[PRINTS].forEach(function (fp) { letterOf[fp] = row[HREF]; }); });
+  var held = Object.create(null);  // the findings the run's baseline accepted: not shown, so not decided here
+  (data.heldPrints || []).forEach(function (fp) { held[fp] = true; });
+  function staleness(fp) {
+    if (letterOf[fp]) return "";
+    return held[fp] ? "finding accepted by the run's baseline" : "finding not in this report";
+  }
+
   var reviewState = LA.review();
   var perLetter = {};  // href -> {accept, fix}
+  var stale = [];  // [fingerprint, decision] of the stale decisions
+  var staleShown = false;
   function tally() {
     reviewState = LA.review();
     perLetter = {};
+    stale = [];
     Object.keys(reviewState.findings).forEach(function (fp) {
       var d = reviewState.findings[fp];
-      if (!d.decision || !d.letter) return;
-      var t = perLetter[d.letter] = perLetter[d.letter] || { accept: 0, fix: 0 };
+      if (!d.decision) return;
+      var href = letterOf[fp];
+      if (!href) { stale.push([fp, d]); return; }
+      var t = perLetter[href] = perLetter[href] || { accept: 0, fix: 0 };
       t[d.decision] = (t[d.decision] || 0) + 1;
     });
+    staleShown = false;
   }
   tally();
   var REVIEW_FILTERS = ["undecided", "todo", "done", "fix", "accepted"];
@@ -336,15 +354,61 @@
     var reviewed = data.rows.filter(function (row) { return reviewOf(row).reviewed; }).length;
     var accepted = 0, fixes = 0, undecided = 0;
     Object.keys(perLetter).forEach(function (href) { accepted += perLetter[href].accept || 0; fixes += perLetter[href].fix || 0; });
+    showStale();
     data.rows.forEach(function (row) { undecided += reviewOf(row).undecided; });
     document.getElementById("undecided-count").textContent = undecided.toLocaleString("en-GB");
     document.getElementById("review-count").textContent = reviewed.toLocaleString("en-GB") + " / " + data.rows.length.toLocaleString("en-GB");
     document.getElementById("review-label").textContent = "letters reviewed · " + accepted + " finding" + (accepted === 1 ? "" : "s") +
       " accepted · " + fixes + " need" + (fixes === 1 ? "s" : "") + " a fix";
     document.getElementById("review-summary").textContent = reviewed + " of " + data.rows.length + " letters reviewed; " +
-      accepted + " finding" + (accepted === 1 ? "" : "s") + " accepted, " + fixes + " marked as needing a fix. " +
-      "Decisions are kept in this browser for this report.";
+      accepted + " finding" + (accepted === 1 ? "" : "s") + " accepted, " + fixes + " marked as needing a fix" +
+      (stale.length ? "; " + stale.length + " stale decision" + (stale.length === 1 ? "" : "s") + " not counted (listed below)" : "") +
+      ". Decisions are kept in this browser for this report.";
   }
+
+  var STALE_SHOWN = 100;  // of a long list, the first; the CSV export holds them all
+  function showStale() {
+    if (staleShown) return;
+    staleShown = true;
+    var box = document.getElementById("stale-decisions");
+    box.hidden = !stale.length;
+    document.getElementById("stale-title").textContent = "Stale decisions (" + stale.length.toLocaleString("en-GB") + ")";
+    var list = document.createDocumentFragment();
+    stale.slice().sort(function (a, b) {  // by letter, then line
+      return String(a[1].source || a[1].path || "").localeCompare(String(b[1].source || b[1].path || "")) ||
+        (Number(a[1].line) || 0) - (Number(b[1].line) || 0);
+    }).slice(0, STALE_SHOWN).forEach(function (entry) {
+      var d = entry[1];
+      var item = document.createElement("li");
+      var path = document.createElement("span");
+      path.className = "path";
+      path.textContent = (d.source || d.path || "(no path)") + (d.line ? ":" + d.line : "");
+      var rule = document.createElement("code");
+      rule.textContent = d.rule || "(no rule)";
+      var why = document.createElement("span");
+      why.className = "why";
+      why.textContent = " — " + (d.decision === "accept" ? "accepted" : "needs fix") + (d.note ? " (" + d.note + ")" : "") +
+        "; " + staleness(entry[0]);
+      item.append(path, " ", rule, " ", d.message || "", why);
+      list.appendChild(item);
+    });
+    if (stale.length > STALE_SHOWN) {
+      var more = document.createElement("li");
+      more.textContent = "and " + (stale.length - STALE_SHOWN).toLocaleString("en-GB") + " more (the CSV export lists them all)";
+      list.appendChild(more);
+    }
+    document.getElementById("stale-list").replaceChildren(list);
+  }
+
+  document.getElementById("clear-stale").addEventListener("click", function () {
+    var gone = stale.map(function (entry) { return entry[0]; });
+    var stored = LA.updateReview(function (value) { gone.forEach(function (fp) { delete value.findings[fp]; }); });
+    document.getElementById("stale-result").textContent = stored
+      ? "Cleared " + gone.length + " stale decision" + (gone.length === 1 ? "" : "s") + "."
+      : "Not cleared: the browser's storage for this report is full or turned off.";
+    tally();
+    render();
+  });
 
   function syncForm() {
     form.querySelectorAll("input[name=status]").forEach(function (box) { box.checked = state.status.indexOf(box.value) >= 0; });
@@ -420,10 +484,10 @@
     LA.updateReview(function (value) { value.reviewer = reviewer.value.trim(); });
   });
   document.getElementById("export-baseline").addEventListener("click", function () {
-    LA.download("letter-audit-baseline.toml", LA.baselineText(LA.review()), "application/toml");
+    LA.download("letter-audit-baseline.toml", LA.baselineText(LA.review(), staleness), "application/toml");
   });
   document.getElementById("export-csv").addEventListener("click", function () {
-    LA.download("letter-audit-decisions.csv", LA.decisionsCsv(LA.review()), "text/csv");
+    LA.download("letter-audit-decisions.csv", LA.decisionsCsv(LA.review(), staleness), "text/csv");
   });
   document.getElementById("import-file").addEventListener("change", function (event) {
     var file = event.target.files[0];
@@ -487,7 +551,7 @@
     if (at.fingerprint === undefined || at.decision === undefined || at.path === undefined) {
       return "Not imported: the file is not a decisions CSV exported from a letter-audit report (it needs the columns path, decision and fingerprint).";
     }
-    var decisions = 0, ticks = 0, elsewhere = 0, unreadable = 0;
+    var decisions = 0, ticks = 0, elsewhere = 0, unreadable = 0, gone = 0;
     var stored = LA.updateReview(function (value) {
       rows.forEach(function (cells) {
         if (cells.length === 1 && !cells[0]) return;  // a blank line
@@ -513,10 +577,13 @@
           key: col.hasOwnProperty("key") && row[FIRST + col.key] || get("path").split("/").pop()
         };
         decisions++;
+        if (staleness(fp)) gone++;
       });
     });
     if (!stored) return "Not imported: the browser's storage for this report is full.";
-    return "Imported " + decisions + " decision" + (decisions === 1 ? "" : "s") + " and " + ticks + " Reviewed tick" +
+    return "Imported " + decisions + " decision" + (decisions === 1 ? "" : "s") +
+      (gone ? " (" + gone + (gone === 1 ? " on a finding" : " on findings") + " this report does not have: listed as stale)" : "") +
+      " and " + ticks + " Reviewed tick" +
       (ticks === 1 ? "" : "s") + (elsewhere ? "; " + elsewhere + " row" + (elsewhere === 1 ? " is" : "s are") +
       " about letters this report does not have (left out)" : "") +
       (unreadable ? "; " + unreadable + " row" + (unreadable === 1 ? "" : "s") + " could not be read" : "") + ".";
