@@ -37,6 +37,7 @@ CASES = [  # (name, edits, rules expected (warnings and errors), words the messa
     ("a required paragraph left out", [("The licence fee of $120.00 was not paid; the amount paid is $120.00.\n", "")],
      {"missing-paragraph"}, ["licence fee"]),
     ("one title on the label's line", [("work(s):\n   COMPUTER", "work(s): COMPUTER")], set(), []),
+    ("the colon of a list's label left out", [("work(s):\n   COMPUTER", "work(s)\n   COMPUTER")], set(), []),
     ("redaction marker with a comma the form lacks", [("[private] Rights", "[private], Rights")], set(), []),
     ("redaction marker where a date stands", [("12/27/2017", "[REDACTED]")], set(), []),
     ("markdown the template does not have", [("Reference AB-1234", "**Reference** AB-1234  \\")], set(), []),
