@@ -36,7 +36,42 @@ def align(document: Document, template: Template) -> Alignment:
         document = _cells_in_template_order(document, template)
     if document.running:
         document = _headings_among_running_headers(document, template)
+    document = _template_lines_apart(document, template)
     return _in_step(document, template) or _full(document, template)
+
+
+def _template_lines_apart(document: Document, template: Template) -> Document:
+    """A line of a letter paragraph that is by itself a whole template paragraph stands apart:
+    a heading written on the line above its text, or statements one a line, with no blank line
+    between them (Markdown's hard line breaks). Only paragraphs that are no template paragraph
+    as a whole (a paragraph of placeholders alone, which takes any text, aside) are cut. A
+    heading written with a colon after it is that heading."""
+    literal = {t.text for t in template.paragraphs if t.regex is None and not t.free}
+    shaped = [t for t in template.paragraphs if t.regex is not None and t.literal_text.strip()]
+    headings = {t.text for t in template.paragraphs if t.heading and t.regex is None}
+    paragraphs: list[Paragraph] = []
+    for para in document.paragraphs:
+        if para.text.endswith(":") and para.text[:-1].rstrip() in headings:
+            para = para._replace(text=para.text[:-1].rstrip())  # "Notifying Party:" is that heading
+        starts = para.line_starts
+        if len(starts) < 2 or para.text in literal or para.cell is not None:
+            paragraphs.append(para)
+            continue
+        ends = [start for start, _ in starts[1:]] + [len(para.text)]
+        lines = [para.text[start:end].strip() for (start, _), end in zip(starts, ends)]
+        apart = [k for k, line in enumerate(lines) if line in literal or any(t.matches(line) for t in shaped)]
+        if not apart or any(t.matches(para.text) for t in shaped):
+            paragraphs.append(para)
+            continue
+        cuts = sorted({0, len(starts)} | set(apart) | {k + 1 for k in apart})
+        for first, last in zip(cuts, cuts[1:]):
+            base = starts[first][0]
+            text = para.text[base:ends[last - 1]].strip()
+            paragraphs.append(Paragraph(text, starts[first][1],
+                                        tuple((start - base, line) for start, line in starts[first:last])))
+    if paragraphs == list(document.paragraphs):
+        return document
+    return replace(document, paragraphs=tuple(paragraphs))
 
 
 def _headings_among_running_headers(document: Document, template: Template) -> Document:
@@ -234,7 +269,11 @@ def _full(document: Document, template: Template) -> Alignment:
     letter = list(document.paragraphs)
     canon = [p for p in template.paragraphs if not p.free]
     scores = _scores(letter, canon)
-    chosen = best_order_keeping_pairs(scores)
+    # a paragraph of placeholders alone takes any text: its match is the weakest evidence of a
+    # pair, so a letter paragraph with the template's words in it goes where the words are
+    bare = np.array([t.regex is not None and not t.literal_text.strip() for t in canon], dtype=bool)
+    chosen = best_order_keeping_pairs(np.where(bare & (scores == 100.0), float(PAIR_SCORE), scores)
+                                      if bare.any() else scores)
     absorbed = _join_split_and_merged(template, letter, canon, chosen, scores)
     chosen = _pair_lone_gaps(letter, canon, chosen, scores)
     paired_template = {canon[j].index for _, j in chosen} | absorbed
@@ -375,16 +414,35 @@ def _join_split_and_merged(template, letter, canon, chosen, scores) -> set[int]:
                 letter[i], scores[i][j] = best, best_score
                 for k in best_used:
                     letter[k] = None
-        for other in (j + 1, j - 1):
-            if scores[i][j] < 100.0 and 0 <= other < len(canon) and other not in taken_canon:
-                first, second = sorted((j, other))
-                both = merge_paragraphs(template, canon[first], canon[second])
-                score = _score(letter[i].text, both)
-                if score > scores[i][j]:
-                    absorbed.update((canon[j].index, canon[other].index))
-                    canon[j], scores[i][j] = both, score
-                    taken_canon.add(other)
+        for side in _neighbours(canon, j):
+            best = None  # (score, other, the two as one) of the side's candidates, the most similar
+            for other in side:
+                if scores[i][j] < 100.0 and other not in taken_canon:
+                    first, second = sorted((j, other))
+                    both = merge_paragraphs(template, canon[first], canon[second])
+                    score = _score(letter[i].text, both)
+                    if score > (best[0] if best else scores[i][j]):
+                        best = (score, other, both)
+            if best is not None:
+                score, other, both = best
+                absorbed.update((canon[j].index, canon[other].index))
+                canon[j], scores[i][j] = both, score
+                taken_canon.add(other)
     return absorbed
+
+
+def _neighbours(canon, j: int) -> list[list[int]]:
+    """The template paragraphs that may have run together with `j` in a letter, after it and
+    before it: the next one, or the one past an optional paragraph the letter left out."""
+    sides = []
+    for step in (1, -1):
+        other, side = j + step, []
+        if 0 <= other < len(canon):
+            side.append(other)
+            if canon[other].optional and 0 <= other + step < len(canon):
+                side.append(other + step)
+        sides.append(side)
+    return sides
 
 
 def _pair_lone_gaps(letter, canon, chosen, scores) -> list[tuple[int, int]]:

@@ -29,17 +29,26 @@ _CHARS = str.maketrans({
 # Markup that opens a line is looked for only on lines starting with one of its characters;
 # inline markup only when its trigger character occurs: most letters have little markup.
 _LINE_MARKUP = (
-    re.compile(r"[ ]{0,3}(?:#{1,6}[ ]+|>[ ]?)"),  # headings, quotes
+    re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ ]+|(?=[A-Z]))|>[ ]?)"),  # headings (#Heading too, as Markdown.pl), quotes
     re.compile(r"[ ]*(?:[-*+\u2022\u25aa\u25cf]|\d{1,2}[.)])[ ]+"),  # bullets
     re.compile(r"[ ]*(?:[-*_][ ]*){3,}$"),  # horizontal rules
+    re.compile(r"[ ]{0,3}(?:={2,}|--)[ ]*$"),  # a heading's underline; "--", a mail's signature delimiter
 )
-_LINE_TRIGGERS = frozenset("#>-*+_\u2022\u25aa\u25cf0123456789")
+_LINE_TRIGGERS = frozenset("#>-*+_=\u2022\u25aa\u25cf0123456789")
 _INLINE_MARKUP = [
     # links keep their text (wrapped too, or broken between the text and its target: the line
     # end kept); neither part runs past a bracket, so each character is looked at by one
     # attempt at most and a paragraph of "[" or "[a](" costs linear time
     ("[", re.compile(r"!?\[([^\[\]]*)\] ?(\n?) ?\([^()\[\]\s]*\)"), r"\1\2"),
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
+    # a link whose target repeats its text ("example.org <http://example.org/>"): how mail
+    # clients write a linked address in plain text; the text is bounded, so the cost is linear
+    ("<", re.compile(r"([^\s<>*]{1,200})(\**)( ?\n? ?)<(?:mailto:|https?://)?(?:www\.)?\1/?>(\**)", re.I),
+     lambda found: found[1] + found[2] + found[4] + "\n" * found[3].count("\n")),
+    # asterisks of emphasis: at a word's start or end (or left alone at a line's end), never
+    # between two characters ("O(N*M)") or standing between spaces ("5 * 3"), nor escaped
+    ("*", re.compile(r"(?<![^\s(\[\"'])\*{1,3}(?=[^\s*])|(?<=[^\s*\\])\*{1,3}(?=[\s.,;:!?)\]\"']|$)"
+                     r"|(?<=\s)\*{1,3}$", re.M), ""),
     ("*_\\", re.compile(r"\*\*|__|\\(?=[\\`*_{}\[\]()#+\-.!])"), ""),  # bold markers, escapes
 ]
 _HARD_BREAK = re.compile(r"\\[ ]*$|<br\s*/?>", re.M | re.I)  # Markdown's backslash line end, HTML's <br>

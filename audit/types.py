@@ -37,6 +37,7 @@ BASE_PATTERNS = {
     "money": rf"-?(?:[£$€]\s?(?:{_NUMBER})|(?:{_NUMBER})\s?(?:{'|'.join(CODES)}))(?![\d])",
     "percent": rf"(?<![\d.,])(?:{_NUMBER})\s?%",
     "date": r"\d{1,2}(?:st|nd|rd|th)?\s+(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+\d{4}"
+            r"|(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
             r"|(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|(?<![\d/.-])\d{1,2}(?:/\d{1,2}/|\.\d{1,2}\.|-\d{1,2}-)\d{4}(?!\d)",
 }
 DATE_ORDERS = ("dmy", "mdy")  # how a numeric date 02/08/2022 is read (the template's date_order)
@@ -53,6 +54,7 @@ DESCRIPTIONS = {
 _STRICT_INT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _STRICT_NUMBER = re.compile(rf"-?(?:{_NUMBER})")
 _DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\s+(\d{4})")
+_MONTH_FIRST_DATE = re.compile(r"([A-Za-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")  # September 30, 2013
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
 
@@ -197,12 +199,15 @@ def convert(base: str, raw: str, date_order: str = "dmy") -> Any:
             order = "month/day/year" if date_order == "mdy" and numeric.re is _NUMERIC_DATE else "day/month/year"
             raise InvalidValue(f"not a date of the calendar (read as {order})") from None
     if base == "date":
-        found = _DATE.fullmatch(text)
-        month = MONTHS.get(found.group(2).lower()) if found else None
+        if found := _DATE.fullmatch(text):
+            day, name, year = found.groups()
+        elif found := _MONTH_FIRST_DATE.fullmatch(text):
+            name, day, year = found.groups()
+        month = MONTHS.get(name.lower()) if found else None
         if not month:
             raise InvalidValue("not a date like 22 July 2020")
         try:
-            return date(int(found.group(3)), month, int(found.group(1)))
+            return date(int(year), month, int(day))
         except ValueError:
             raise InvalidValue("not a date of the calendar") from None
     return text

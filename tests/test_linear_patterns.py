@@ -23,8 +23,9 @@ FLOOR = 0.15
 # How the normaliser applies each pattern: over the whole text (sub), at the start of one
 # line (match), to a whole paragraph (fullmatch), or to a few dozen characters it cut first.
 USES = {
-    "_LINE_MARKUP[0]": "match", "_LINE_MARKUP[1]": "match", "_LINE_MARKUP[2]": "match",
-    "_INLINE_MARKUP[0]": "sub", "_INLINE_MARKUP[1]": "sub", "_INLINE_MARKUP[2]": "sub",
+    "_LINE_MARKUP[0]": "match", "_LINE_MARKUP[1]": "match", "_LINE_MARKUP[2]": "match", "_LINE_MARKUP[3]": "match",
+    "_INLINE_MARKUP[0]": "sub", "_INLINE_MARKUP[1]": "sub", "_INLINE_MARKUP[2]": "sub", "_INLINE_MARKUP[3]": "sub",
+    "_INLINE_MARKUP[4]": "sub",
     "_SPACES": "sub", "_PAGE_NUMBER": "fullmatch", "_HARD_BREAK": "sub",
     "_HYPHENATED": "short", "_WORD_START": "match",
 }

@@ -80,6 +80,23 @@ def test_paragraph_cut_by_page_break_is_joined_and_keeps_both_lines():
     ("\u201cquoted\u201d \u2013 it\u2019s", "\"quoted\" - it's"),
     ("Tom &amp; Jerry", "Tom & Jerry"),
     ("a\u00a0b\u200bc", "a bc"),
+    ("Yours faithfully,\n--", "Yours faithfully,"),
+    ("#Notifying Party", "Notifying Party"), ("#DMCA Notification", "DMCA Notification"),  # a heading as Markdown.pl read it, with no space
+    ("#1 priority, #hashtag", "#1 priority, #hashtag"),
+    ("Annual Review\n=============", "Annual Review"),
+    ("pages 4 -- 41 and a = b", "pages 4 -- 41 and a = b"),
+    # emphasis with one asterisk, as mail exports write bold and italics, on either side of a word
+    ("*Notifying Party*", "Notifying Party"),
+    ("appears on *codility.com* and its", "appears on codility.com and its"),
+    ("*Copyright Owners Statement *", "Copyright Owners Statement"),
+    ("O(N*M) time, 5 * 3 and \\*literal\\*", "O(N*M) time, 5 * 3 and *literal*"),
+    # a link whose target repeats its text, as mail clients write a linked address
+    ("appears on codility.com <http://codility.com/> and", "appears on codility.com and"),
+    ("*codility.com* <https://www.codility.com>", "codility.com"),
+    ("appears on *codility.com\n<http://codility.com/>* and", "appears on codility.com and"),
+    ("legal@example.com <mailto:legal@example.com>", "legal@example.com"),
+    ("see <https://example.org/a> and example.org <https://example.org/b>",
+     "see <https://example.org/a> and example.org <https://example.org/b>"),
 ])
 def test_markup_and_typography(text, expected):
     [para] = normalise(RawLetter(None, text)).paragraphs

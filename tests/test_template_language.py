@@ -37,6 +37,7 @@ CASES = [  # (name, edits, rules expected (warnings and errors), words the messa
     ("a required paragraph left out", [("The licence fee of $120.00 was not paid; the amount paid is $120.00.\n", "")],
      {"missing-paragraph"}, ["licence fee"]),
     ("one title on the label's line", [("work(s):\n   COMPUTER", "work(s): COMPUTER")], set(), []),
+    ("the colon of a list's label left out", [("work(s):\n   COMPUTER", "work(s)\n   COMPUTER")], set(), []),
     ("redaction marker with a comma the form lacks", [("[private] Rights", "[private], Rights")], set(), []),
     ("redaction marker where a date stands", [("12/27/2017", "[REDACTED]")], set(), []),
     ("markdown the template does not have", [("Reference AB-1234", "**Reference** AB-1234  \\")], set(), []),
@@ -83,7 +84,7 @@ DAY_FIRST = '+++\nname = "d"\n[fields]\nwhen = { type = "date" }\n+++\n\nSent on
 
 @pytest.mark.parametrize("written, read", [("02/08/2022", "2022-08-02"), ("2022-08-02", "2022-08-02"),
                                            ("2.8.2022", "2022-08-02"), ("2 August 2022", "2022-08-02"),
-                                           ("31/02/2024", None)])
+                                           ("August 2, 2022", "2022-08-02"), ("31/02/2024", None)])
 def test_numeric_dates_read_day_first_by_default(tmp_path, written, read):
     (tmp_path / "t.md").write_text(DAY_FIRST, encoding="utf-8")
     _, result = audit_text(tmp_path, f"Sent on {written}.\n", "l.txt", Settings(template_paths=[tmp_path / "t.md"]))
@@ -142,3 +143,77 @@ def test_excerpts_of_real_notices(tmp_path, name, rules):
     assert result.fields["sent"] in ("2018-08-02", "2016-09-13")  # 08/02/2018 read month first
     assert result.fields["signer"] == {"withheld": "[private]"} or rules
     assert all(item.startswith("http") for item in result.fields["locations"])
+
+
+HEAD_ALL_OPTIONAL = ('+++\nname = "h"\n+++\n\nA note the publisher may put first. {optional}\n\n'
+                     'Dear Sir or Madam, {optional}\n\n# Notice\n\nThe notice itself, word for word.\n\n'
+                     '# Statement\n\nThe statement, word for word.\n')
+
+
+@pytest.mark.parametrize("letter", [
+    "Notice\n\nThe notice itself, word for word.\n\nStatement\n\nThe statement, word for word.\n",
+    # an edit elsewhere sends the letter through the full alignment, which decides sections there
+    "Notice\n\nThe notice itself, word for word.\n\nStatement\n\nThe statement, not word for word.\n",
+])
+def test_a_letter_head_of_optional_paragraphs_may_be_left_out(tmp_path, letter):
+    (tmp_path / "t.md").write_text(HEAD_ALL_OPTIONAL, encoding="utf-8")
+    _, result = audit_text(tmp_path, letter, "l.txt", Settings(template_paths=[tmp_path / "t.md"]))
+    assert "missing-section" not in {f.rule for f in result.findings}, [f.message for f in result.findings]
+
+
+STATEMENTS = ('+++\nname = "s"\n+++\n\n# Notice\n\nThe notice itself, word for word.\n\n# Statement\n\n'
+              'The first statement.\n\nThe second statement.\n')
+
+
+@pytest.mark.parametrize("letter", [
+    "Notice  \nThe notice itself, word for word.\n\nStatement  \nThe first statement.  \nThe second statement.\n",
+    "Notice\nThe notice itself,\nword for word.\n\nStatement\n\nThe first statement.\nThe second statement.\n",
+])
+def test_headings_and_statements_one_a_line_without_blank_lines_between(tmp_path, letter):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
+
+
+def test_a_heading_line_inside_a_paragraph_still_shows_an_edit_of_the_rest(tmp_path):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    letter = "Notice\nThe notice itself, word for word.\n\nStatement\nThe first statement.\nThe second statemnt.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert [(f.rule, f.line) for f in result.findings] == [("boilerplate-changed", 6)], \
+        [(f.rule, f.line, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("letter, matches", [
+    ("The statement.", True), ("The statement. I agree.", True), ("The statement. We agree.", True),
+    ("The statement. You agree.", False),
+])
+def test_a_variant_that_may_be_left_out_ends_its_paragraph(letter, matches):
+    template = parse_template('+++\nname = "v"\n+++\n\nThe statement. {{one of: | I agree. | We agree.}}\n')
+    assert bool(template.paragraphs[0].matches(letter)) == matches
+
+
+def test_two_paragraphs_run_together_with_an_optional_one_left_out_between(tmp_path):
+    (tmp_path / "t.md").write_text('+++\nname = "r"\n+++\n\n# Statement\n\nThe first statement, in full words.\n\n'
+                                   'An optional remark. {optional}\n\nThe second statement, in full words.\n',
+                                   encoding="utf-8")
+    letter = "Statement\n\nThe first statement, in full words. The second statement, in full words.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
+
+
+def test_statements_run_together_are_not_taken_for_the_signature_after_them(tmp_path):
+    (tmp_path / "t.md").write_text('+++\nname = "g"\n[fields]\nsignature = { type = "text", lines = true }\n+++\n\n'
+                                   '# Statement\n\nI believe the use is not authorised by the owner or the law.\n\n'
+                                   'I swear that the information in this notice is accurate.\n\n'
+                                   '{{signature...}} {optional}\n', encoding="utf-8")
+    letter = ("Statement\n\nI believe the use is not authorised by the owner or the law. "
+              "I swear that the information in this notice is accurate.\n")  # and no signature
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]
+
+
+def test_headings_with_a_colon_or_a_hash_touching_them(tmp_path):
+    (tmp_path / "t.md").write_text(STATEMENTS, encoding="utf-8")
+    letter = "Notice:\n\nThe notice itself, word for word.\n\n#Statement\n\nThe first statement.\n\nThe second statement.\n"
+    _, result = audit_text(tmp_path, letter, "l.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert not result.findings, [f.message for f in result.findings]

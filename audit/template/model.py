@@ -279,9 +279,14 @@ def _pattern(parts: list[Part], types: dict[str, str], markers: tuple[str, ...],
                 pattern.append(r",?\s+")
                 continue
             literal = _literal_pattern(part, loose and before, loose and after)
+            if after and parts[k + 1].lines and literal.endswith(r":\s+"):
+                literal = literal[:-3] + r"?\s+"  # the colon ending a list's label may be left out
             if before and parts[k - 1].choices is not None and "" in parts[k - 1].choices \
                     and literal.startswith(r"\s+"):
                 literal = r"\s*" + literal[3:]  # a variant left out leaves one space, not two
+            if k + 2 == len(parts) and isinstance(parts[k + 1], Slot) and parts[k + 1].choices is not None \
+                    and "" in parts[k + 1].choices and literal.endswith(r"\s+"):
+                literal = literal[:-3] + r"\s*"  # the paragraph's last words, left out: no space after
             pattern.append(literal)
         elif part.choices is not None:
             options = sorted(set(part.choices), key=len, reverse=True)

@@ -401,7 +401,9 @@ class _Parser:
             sections[section][1].append(index)
         if not paragraphs:
             self.problem(first_line, "the template has no paragraphs")
-        compiled = {title: Section(title, req, tuple(idx), line) for title, (req, idx, line) in sections.items() if idx}
+        # a section is required when something in it is: a letter head of optional paragraphs is not
+        compiled = {title: Section(title, req and any(not (paragraphs[i].optional or paragraphs[i].free) for i in idx),
+                                   tuple(idx), line) for title, (req, idx, line) in sections.items() if idx}
         return paragraphs, compiled
 
     def _placeholders(self, text: str, line: int, types, bases, fields) -> list[Part]:
