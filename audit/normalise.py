@@ -42,8 +42,11 @@ _INLINE_MARKUP = [
     ("[", re.compile(r"!?\[([^\[\]]*)\] ?(\n?) ?\([^()\[\]\s]*\)"), r"\1\2"),
     ("<", re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub|mark|br)\b[^<>\n]*>", re.I), ""),
     # a link whose target repeats its text ("example.org <http://example.org/>"): how mail
-    # clients write a linked address in plain text; the text is bounded, so the cost is linear
-    ("<", re.compile(r"([^\s<>*]{1,200})(\**)( ?\n? ?)<(?:mailto:|https?://)?(?:www\.)?\1/?>(\**)", re.I),
+    # clients write a linked address in plain text. The text starts where a run of such
+    # characters starts (never inside one), so each character is tried once: linear, however
+    # long the run
+    ("<", re.compile(r"(?<![^\s<>*(\[\"'])([^\s<>*(\[\"']{1,200})(\**)( ?\n? ?)<(?:mailto:|https?://)?(?:www\.)?\1/?>(\**)",
+                     re.I),
      lambda found: found[1] + found[2] + found[4] + "\n" * found[3].count("\n")),
     # asterisks of emphasis: at a word's start or end (or left alone at a line's end), never
     # between two characters ("O(N*M)") or standing between spaces ("5 * 3"), nor escaped
