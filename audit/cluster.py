@@ -4,9 +4,10 @@
 `check --dask` starts one on this machine (a LocalCluster, a worker process per processor).
 The letters are cut into partitions of paths; each partition is audited on a worker by the
 same function as a local run's workers (pipeline.audit_one: the fast lane, else the full
-pipeline) and prepared there for the spool as they are (spool.Prepare: the JSON records are
-rendered on the cluster), and comes back here in the batch's order, into the spool. The batch rules, the baseline and every output then run here on what the spool keeps,
-as in a local run, so the reports are the same byte for byte. Only a few partitions per
+pipeline), prepared there for the spool (spool.Prepare: the JSON records are rendered on
+the cluster), and comes back here in the batch's order, into the spool. The batch rules, the
+baseline and every output then run here on what the spool keeps, as in a local run, so the
+reports are the same byte for byte. Only a few partitions per
 worker are handed out ahead of the one being read: results never pile up here.
 
 Workers must see the letters (and the templates) at the same paths as this machine: a shared

@@ -157,31 +157,27 @@ class HtmlReport:
                         rewrites = []
             rewrite_pages(self.plan, drafts, rewrites)
 
-            with atomic_open(self.out_dir / "fields.csv", newline="") as stream:
-                stream.write(as_csv.line(table.csv_columns()))
-                for row in table.csv_rows():
-                    stream.write(as_csv.line(row))
             env = environment()
             index = index_page(table, about_batch, datetime.now().strftime("%Y-%m-%d %H:%M"))
             index.report_id = self.plan.report_id
             write_text(self.out_dir / "rules.html", env.get_template("rules.html").render(
                 page=rules_page(settings.rules), static="static", home="index.html"))
-            _write_index(self.out_dir / "index.html", env.get_template("index.html"), index, table.rows())
+            _write_table(self.out_dir, env.get_template("index.html"), index, table)
 
 
-def _write_index(path: Path, template, index, rows: Iterator[list]) -> None:
-    """The index page with its rows streamed into its data block, never the whole page in memory."""
+def _write_table(out_dir: Path, template, index, table: IndexTable) -> None:
+    """The index page, its rows streamed into its data block, and fields.csv, from one reading of
+    the table's rows: never the whole page or table in memory."""
     marker = f"rows-{secrets.token_hex(16)}"
     index.data["rows"] = marker
     head, tail = template.render(page=index, static="static", home="index.html").split(f'"{marker}"')
-    with atomic_open(path) as stream:
-        stream.write(head)
-        stream.write("[")
-        for k, row in enumerate(rows):
-            stream.write("," if k else "")
-            stream.write(json_data(row))
-        stream.write("]")
-        stream.write(tail)
+    with atomic_open(out_dir / "index.html") as page, atomic_open(out_dir / "fields.csv", newline="") as csv:
+        page.write(head + "[")
+        csv.write(as_csv.line(table.csv_columns()))
+        for k, (row, cells) in enumerate(table.rows()):
+            page.write(("," if k else "") + json_data(row))
+            csv.write(as_csv.line(cells))
+        page.write("]" + tail)
 
 
 def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterResult, list[bool], list[str]]]:

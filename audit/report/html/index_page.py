@@ -195,22 +195,20 @@ class IndexTable:
             row["values"] += [None] * (width - len(row["values"]))
             yield row
 
-    def rows(self) -> Iterator[list]:
-        """Each letter's row of the data block, in order."""
-        number = {rule: k for k, rule in enumerate(sorted(self._rules))}
-        keyed = bool(self._key_fields())
-        for row in self._spilled():
-            yield [row["href"], [number[rule] for rule in row["rules"]], row["messages"], row["prints"],
-                   *row["letter"], *row["values"], *([row["key"]] if keyed else []), row["text"]]
-
     def csv_columns(self) -> list[str]:
         return [*as_csv.FIXED, *self._fields, *[as_csv.CELLS] * self._cells]
 
-    def csv_rows(self) -> Iterator[list]:
-        """Each letter's row of fields.csv, in order: the csv format's cells."""
+    def rows(self) -> Iterator[tuple[list, list]]:
+        """Each letter's row of the data block and its row of fields.csv (the csv format's
+        cells), in order: the spill file is read once for both."""
+        number = {rule: k for k, rule in enumerate(sorted(self._rules))}
+        keyed = bool(self._key_fields())
         for row in self._spilled():
-            status, counts = row["letter"][3], row["letter"][4:]
-            yield [row["path"], row["template"], status, *counts, *row["values"], *[row["cells"]] * self._cells]
+            letter = row["letter"]  # number, path, title, status, counts by severity
+            yield ([row["href"], [number[rule] for rule in row["rules"]], row["messages"], row["prints"],
+                    *letter, *row["values"], *([row["key"]] if keyed else []), row["text"]],
+                   [row["path"], row["template"], letter[3], *letter[4:], *row["values"],
+                    *[row["cells"]] * self._cells])
 
 
 def _short(message: str) -> str:
