@@ -102,18 +102,18 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
         values = tuple(v for v in fields.values.get(spec.name, ()) if not isinstance(v.value, Withheld))
         if len(values) > 1 and len({v.value for v in values}) > 1:
             quoted = ", ".join(f"{v.raw} (line {v.line})" for v in values)
-            odd = _odd_one_out(values)
+            usual, count = Counter(v.value for v in values).most_common(1)[0]
+            odd = next(v for v in values if v.value != usual)  # the first that differs from the most quoted
             failures.append(CheckFailure(
                 spec.conflict or FIELD_CONFLICT, f"{spec.name} is quoted with different values: {quoted}.",
                 (odd, *(v for v in values if v is not odd)),
                 QuotedDifferently(spec.name, tuple(_quoted(v) for v in values))))
             # one edited quotation is one finding: the checks see the value most quotations give,
             # and skip a field whose quotations have no majority (the conflict says which to verify)
-            usual = _majority(values)
-            if usual is None:
-                unsettled.add(spec.name)
-            else:
+            if count * 2 > len(values):
                 env[spec.name] = usual
+            else:
+                unsettled.add(spec.name)
     for check in template.checks:
         if any(env.get(name) is None or name in unsettled for name in check.names):
             continue
@@ -201,15 +201,3 @@ def _safe(evaluator, env):
 
 def _quoted(value: Value) -> Quoted:
     return Quoted(value.raw, value.line)
-
-
-def _majority(values: tuple[Value, ...]):
-    """The value more than half the quotations give, or None."""
-    usual, count = Counter(v.value for v in values).most_common(1)[0]
-    return usual if count * 2 > len(values) else None
-
-
-def _odd_one_out(values: tuple[Value, ...]) -> Value:
-    """The first value that differs from the one most often quoted."""
-    usual = Counter(v.value for v in values).most_common(1)[0][0]
-    return next(v for v in values if v.value != usual)
