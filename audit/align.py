@@ -46,13 +46,15 @@ def _template_lines_apart(document: Document, template: Template) -> Document:
     between them (Markdown's hard line breaks). Only paragraphs that are no template paragraph
     as a whole (a paragraph of placeholders alone, which takes any text, aside) are cut. A
     heading written with a colon after it is that heading."""
-    literal = {t.text for t in template.paragraphs if t.regex is None and not t.free}
+    literal = template.literal_index  # the template's fixed paragraphs, by text
     shaped = [t for t in template.paragraphs if t.regex is not None and t.literal_text.strip()]
     headings = {t.text for t in template.paragraphs if t.heading and t.regex is None}
     paragraphs: list[Paragraph] = []
+    changed = False
     for para in document.paragraphs:
         if para.text.endswith(":") and para.text[:-1].rstrip() in headings:
             para = para._replace(text=para.text[:-1].rstrip())  # "Notifying Party:" is that heading
+            changed = True
         starts = para.line_starts
         if len(starts) < 2 or para.text in literal or para.cell is not None:
             paragraphs.append(para)
@@ -63,15 +65,14 @@ def _template_lines_apart(document: Document, template: Template) -> Document:
         if not apart or any(t.matches(para.text) for t in shaped):
             paragraphs.append(para)
             continue
+        changed = True
         cuts = sorted({0, len(starts)} | set(apart) | {k + 1 for k in apart})
         for first, last in zip(cuts, cuts[1:]):
             base = starts[first][0]
             text = para.text[base:ends[last - 1]].strip()
             paragraphs.append(Paragraph(text, starts[first][1],
                                         tuple((start - base, line) for start, line in starts[first:last])))
-    if paragraphs == list(document.paragraphs):
-        return document
-    return replace(document, paragraphs=tuple(paragraphs))
+    return replace(document, paragraphs=tuple(paragraphs)) if changed else document
 
 
 def _headings_among_running_headers(document: Document, template: Template) -> Document:

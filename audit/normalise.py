@@ -9,10 +9,9 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
-from bisect import bisect_right
 from collections.abc import Collection
 
-from .models import Document, Paragraph, RawLetter
+from .models import Document, Paragraph, RawLetter, cell_at
 
 # Typographic variants that converters produce for the same character.
 _CHARS = str.maketrans({
@@ -146,13 +145,7 @@ def normalise(raw: RawLetter, vocabulary: Collection[str] = ()) -> Document:
 
 def _in_cells(paragraphs: list[Paragraph], cells) -> list[Paragraph]:
     """Each paragraph with the table cell (table, row, column) its first line stands in."""
-    firsts = [cell[0] for cell in cells]
-    placed = []
-    for para in paragraphs:
-        k = bisect_right(firsts, para.line) - 1
-        inside = k >= 0 and para.line <= cells[k][1]
-        placed.append(para._replace(cell=tuple(cells[k][2:])) if inside else para)
-    return placed
+    return [para._replace(cell=cell) if (cell := cell_at(cells, para.line)) else para for para in paragraphs]
 
 
 def _join(block: list[tuple[int, str]], vocabulary: Collection[str]) -> Paragraph:

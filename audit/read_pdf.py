@@ -23,6 +23,7 @@ A PDF with images but no text, a password, or damage is refused with a plain rea
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import time
 from bisect import bisect_right
@@ -65,7 +66,7 @@ class _Line(NamedTuple):  # a named tuple: made for every printed line, so made 
     size: float  # of the first character; 0.0 for a line too long to be a heading (not asked)
     bold: bool
     height: float  # of the page
-    cell: tuple[int, int, int] | None = None  # (table, row, column) of a letterhead's block side by side
+    cell: tuple[int, int, int] | None = None  # (table, row, column) it stands in: a letterhead's block, or a row drawn cell by cell
 
 
 def read_pdf(path: Path, data: bytes) -> RawLetter:
@@ -118,7 +119,7 @@ def _read(path: Path, document) -> RawLetter:
             page.close()
     if not any(lines) and images:
         return RawLetter(path, None, error=f"has {_NO_TEXT_LAYER}")
-    tables = iter(range(1, MAX_PAGES + 1))  # a letterhead is numbered as the tables of a Word letter are
+    tables = itertools.count(1)  # letterheads and tables drawn cell by cell are numbered as a Word letter's tables
     lines = [_table_rows(_in_reading_order(page_lines, tables), tables) for page_lines in lines]
     dropped = _running_text(lines)
     text, page_starts, artifacts, cells = _layout(lines, dropped)
@@ -442,7 +443,7 @@ def _layout(pages: list[list[_Line]], dropped: dict[tuple[int, int], str]):
     text: list[str] = []
     page_starts: list[int] = []
     artifacts: list[tuple[int, str, str, bool]] = []  # (page index, kind, text, in the top half)
-    cells: list[list[int]] = []  # first line, last line, row, column of each side-by-side block
+    cells: list[list[int]] = []  # first line, last line, table, row, column of each cell
     before: _Line | None = None
     in_item = False  # the paragraph is a bulleted list item
     for page_index, lines in enumerate(pages):
