@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
+from collections.abc import Callable
 from typing import Any, Mapping
 
 from .evidence import Evidence
@@ -97,6 +98,7 @@ class CheckFailure:
 def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
     failures = []
     env = fields.environment(template.constants)
+    settled: dict[str, Value] = {}  # a field quoted differently: the quotation most of them agree with
     unsettled = set()
     for spec in template.fields.values():
         values = tuple(v for v in fields.values.get(spec.name, ()) if not isinstance(v.value, Withheld))
@@ -111,6 +113,7 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
             # one edited quotation is one finding: the checks see the value most quotations give,
             # and skip a field whose quotations have no majority (the conflict says which to verify)
             if count * 2 > len(values):
+                settled[spec.name] = next(v for v in values if v.value == usual)
                 env[spec.name] = usual
             else:
                 unsettled.add(spec.name)
@@ -131,7 +134,7 @@ def evaluate_checks(template, fields: Fields) -> list[CheckFailure]:
             raise
         except Exception as exc:  # noqa: BLE001 - a check that cannot run is reported, never skipped
             problem = exc
-        failures.append(_failure(template, check, fields, env, problem))
+        failures.append(_failure(template, check, lambda name: settled.get(name) or fields.first(name), env, problem))
     return failures
 
 
@@ -145,14 +148,16 @@ def _not_evaluated(check, fields: Fields, withheld: list[str]) -> CheckFailure:
                         shown, NotEvaluated(check.source, {v.field: _quoted(v) for v in shown}))
 
 
-def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exception | None) -> CheckFailure:
+def _failure(template, check, quotation: Callable[[str], Value | None], env: dict[str, Any],
+             problem: Exception | None) -> CheckFailure:
     """The failure of a check that does not hold (problem None), mixes currencies or cannot run;
-    its evidence is built only now, for the few checks that fail."""
+    its evidence is built only now, for the few checks that fail. `quotation(name)`: the field's
+    quotation the check read (the first, or the one most quotations agree with)."""
     # point at the field the message names first: the figure it calls into question
-    shown = tuple(v for n in check.named if n in template.fields if (v := fields.first(n)))
+    shown = tuple(v for n in check.named if n in template.fields if (v := quotation(n)))
     quoted = {v.field: _quoted(v) for v in shown}
     if problem is None:
-        return CheckFailure(check.rule, render(check, fields, env), shown,
+        return CheckFailure(check.rule, render(check, quotation, env), shown,
                             DoesNotHold(check.source, quoted, _computed(check, env)))
     if isinstance(problem, CurrencyMismatch):
         return CheckFailure(check.rule, f"The check “{check.source}” cannot hold: {problem}.", shown,
@@ -168,8 +173,9 @@ def _failure(template, check, fields: Fields, env: dict[str, Any], problem: Exce
         shown, CannotRun(check.source, quoted, template.name, f"{type(problem).__name__}: {problem}"))
 
 
-def render(check, fields: Fields, env: dict[str, Any]) -> str:
-    """The check's message: each field as the letter wrote it, each {=expression} computed."""
+def render(check, quotation: Callable[[str], Value | None], env: dict[str, Any]) -> str:
+    """The check's message: each field as the letter wrote it (`quotation`), each {=expression}
+    computed."""
     out, number = [], None  # number: the last value shown, which a {singular|plural} agrees with
     for kind, part in check.message:
         if kind == MessagePart.TEXT:
@@ -177,7 +183,7 @@ def render(check, fields: Fields, env: dict[str, Any]) -> str:
         elif kind == MessagePart.AGREE:
             out.append(part[0] if number == 1 else part[1])
         elif kind == MessagePart.FIELD:
-            found = fields.first(part)
+            found = quotation(part)
             number = found.value if found else env.get(part)
             out.append(found.raw if found else show(env.get(part, f"{{{part}}}")))
         else:
