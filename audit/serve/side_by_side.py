@@ -4,7 +4,7 @@ own, or the one a finding settles: `should read`).
 
 The letter is read and laid over its template again, in a worker process within the audit's
 budget (this process never parses a letter), when its page is opened: the batch results keep
-no letter text. The rows come back as plain segments; the page template escapes every one.
+no letter text. No rule runs again: the page's findings are the run's. The rows come back as plain segments; the page template escapes every one.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..settings import Settings
+from ..workers import guarded_map
 
 Segment = tuple[str, str, str | None]  # kind, text, field (as audit/report/html/views.Segment)
 _NO_TEMPLATE_SIDE = {"extra", "duplicate", "artifact", "unmatched", "belongs"}
-_kept: tuple = ()  # in a worker: the rows of the letter it just audited
 
 
 @dataclass(frozen=True)
@@ -29,32 +29,40 @@ class SideRow:
 
 def letter_beside_template(path: str, settings: Settings, expected: dict[str, tuple[str, str]]
                            ) -> list[SideRow]:
-    """The rows of the letter at `path`; `expected`: field -> (value it should read, value it has)."""
-    from ..pipeline import audit_batch
-
-    [rows] = list(audit_batch([Path(path)], settings, after_letter=_keep_rows, prepare=_rows_kept))
+    """The rows of the letter at `path`; `expected`: field -> (value it should read, value it has).
+    A letter over the audit's budget has none (its findings say why)."""
+    [rows] = list(guarded_map(_rows_in_worker, [path], _start_worker, (settings,), settings.limits,
+                              lambda item, why: ()))
     return [_side(row, expected) for row in rows]
 
 
-def _keep_rows(ctx, result) -> None:
-    """The pipeline's after_letter hook, where the letter was audited: its rows as plain tuples."""
+_worker_settings: Settings | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _rows_in_worker(path: str) -> tuple:
+    """The letter read, understood and laid over its template (no rule runs: the findings are
+    the run's), its rows as plain tuples."""
+    from ..pipeline import read, understand
     from ..report.html.overlay import lay_over
 
-    global _kept
+    raw, crashed = read(Path(path), _worker_settings.max_bytes, _worker_settings.stdin_bytes(path))
+    if crashed is not None:
+        return ()
     try:
-        _kept = tuple((row.line, str(row.kind), row.note, _plain(row.template), _plain(row.letter)) for row in lay_over(ctx))
+        letter, _ = understand(raw, _worker_settings)
+        return tuple((row.line, str(row.kind), row.note, _plain(row.template), _plain(row.letter))
+                     for row in lay_over(letter))
     except Exception:  # noqa: BLE001 - a bug here must not cost the page its findings
-        _kept = ()
+        return ()
 
 
 def _plain(segments) -> tuple[Segment, ...]:
     return tuple((s.kind, s.text, s.label) for s in segments)
-
-
-def _rows_kept(result, path) -> tuple:
-    global _kept
-    rows, _kept = _kept, ()
-    return rows
 
 
 def _side(row: tuple, expected: dict[str, tuple[str, str]]) -> SideRow:
