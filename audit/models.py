@@ -41,15 +41,21 @@ class ResultKind(StrEnum):
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
-STATUS_BY_RANK = {3: "fail", 2: "warn"}  # a letter's status by its worst finding; else "pass"
 FAIL_ON = (*SEVERITIES, "never")  # --fail-on: the least severe finding that fails the run
 INTERNAL_ERROR = "internal-error"  # the rule of a bug: never switched off, never a pass
 
 
 def status_of(findings) -> str:
     """A letter's status from its findings: fail (an error), warn (a warning) or pass."""
-    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
-    return STATUS_BY_RANK.get(worst, "pass")
+    return status_by_severity(f.severity for f in findings)
+
+
+def status_by_severity(severities) -> str:
+    """status_of, from the findings' severities alone."""
+    worst = max((SEVERITY_RANK[severity] for severity in severities), default=0)
+    return "fail" if worst == 3 else "warn" if worst == 2 else "pass"
+
+
 EXCERPT_CHARS = 160
 NEAR_SCORE = 95  # a paragraph this similar to its template paragraph differs by a word or two
 

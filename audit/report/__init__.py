@@ -10,7 +10,7 @@ from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import SEVERITIES, SEVERITY_RANK, STATUS_BY_RANK, LetterResult, ResultKind
+from ..models import SEVERITIES, LetterResult, ResultKind, status_by_severity
 
 FORMAT_MODULES = ("as_text", "as_json", "as_csv", "as_junit", "as_sarif", "as_github")
 FORMAT_NAMES = sorted(module.removeprefix("as_") for module in FORMAT_MODULES)
@@ -44,8 +44,7 @@ class Summary:
         findings about the batch."""
         if letter:
             self.letters += 1
-            worst = max((SEVERITY_RANK[severity] for _, severity in findings), default=0)
-            self.statuses[STATUS_BY_RANK.get(worst, "pass")] += 1
+            self.statuses[status_by_severity(severity for _, severity in findings)] += 1
         for rule, severity in findings:
             self.severities[severity] += 1
             self.rules.setdefault(rule, Counter())[severity] += 1
