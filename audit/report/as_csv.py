@@ -27,7 +27,7 @@ def columns(results) -> list[str]:
     for result in results:
         names.update(dict.fromkeys(result.fields))
         cells = cells or bool(result.cells)
-    return [*names, *[CELLS] * cells]
+    return [*names, CELLS] if cells else list(names)
 
 
 def cells_text(result) -> str:
@@ -49,7 +49,7 @@ class Csv:
     def __init__(self, names: list[str]):
         self.names = names
         self.cells = names[-1:] == [CELLS]
-        self.fields = names[len(FIXED):len(names) - self.cells]
+        self.fields = [name for name in names[len(FIXED):] if name != CELLS]
 
     def head(self) -> str:
         return line(self.names)

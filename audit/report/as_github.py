@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import as_text
 from .escape import terminal_safe
 from .locations import relative_path
+from .streamed import slim
 from .style import PLAIN, Style
 
 NAME = "github"
@@ -41,7 +42,7 @@ def command(path, finding) -> str:
 
 
 def write(results, summary, stream, style: Style = PLAIN) -> None:
-    for result in as_text.slim(results):
+    for result in slim(results):
         for finding in result.findings:
             stream.write(command(result.path, finding) + "\n")
     if not style.quiet:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .escape import shown_path, terminal_safe
 from .locations import cell_words
+from .streamed import slim
 from .style import PLAIN, Style
 
 NAME = "text"
@@ -28,12 +29,6 @@ def write(results, summary, stream, style: Style = PLAIN) -> None:
             stream.write(finding_line(result.path, finding, style) + "\n")
     if not style.quiet:
         write_summary(summary, stream, style)
-
-
-def slim(results):
-    """The results as a format that reads only their findings needs them (run.Results.slim:
-    letters without findings are not read back)."""
-    return results.slim() if hasattr(results, "slim") else results
 
 
 def write_summary(summary, stream, style: Style = PLAIN) -> None:

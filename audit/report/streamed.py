@@ -24,6 +24,12 @@ class StreamedFormat(Protocol):
     def tail(self) -> str: ...
 
 
+def slim(results):
+    """The results as a format that reads only a result's path, template, kind, key and
+    findings needs them (run.Results.slim: letters without findings are not read back)."""
+    return results.slim() if hasattr(results, "slim") else results
+
+
 def _pieces(output, results):
     """Each result rendered. A format that renders a letter alone (`placed`) takes the letters
     rendered where they were audited (run.Results.rendered) as they are; one that reads only a
@@ -32,9 +38,7 @@ def _pieces(output, results):
     placed = getattr(output, "placed", None)
     if placed is not None and hasattr(results, "rendered"):
         return (placed(item) if isinstance(item, str) else output.render(item) for item in results.rendered(output.NAME))
-    if getattr(output, "SLIM", False) and hasattr(results, "slim"):
-        return map(output.render, results.slim())
-    return map(output.render, results)
+    return map(output.render, slim(results) if getattr(output, "SLIM", False) else results)
 
 
 def write_streamed(output: StreamedFormat, results, stream) -> None:

@@ -196,7 +196,7 @@ class IndexTable:
             yield row
 
     def csv_columns(self) -> list[str]:
-        return [*as_csv.FIXED, *self._fields, *[as_csv.CELLS] * self._cells]
+        return [*as_csv.FIXED, *self._fields, *([as_csv.CELLS] if self._cells else [])]
 
     def rows(self) -> Iterator[tuple[list, list]]:
         """Each letter's row of the data block and its row of fields.csv (the csv format's
@@ -208,7 +208,7 @@ class IndexTable:
             yield ([row["href"], [number[rule] for rule in row["rules"]], row["messages"], row["prints"],
                     *letter, *row["values"], *([row["key"]] if keyed else []), row["text"]],
                    [row["path"], row["template"], letter[3], *letter[4:], *row["values"],
-                    *[row["cells"]] * self._cells])
+                    *([row["cells"]] if self._cells else [])])
 
 
 def _short(message: str) -> str:
