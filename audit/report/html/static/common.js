@@ -223,7 +223,6 @@
   window.LetterAudit = {
     data: data, reportId: reportId, load: load, save: save, review: review, updateReview: updateReview,
     baselineText: baselineText, decisionsCsv: decisionsCsv, csvCell: csvCell, download: download, typing: typing,
-    tomlString: tomlString, storageProblem: storageProblem,
     orderKey: "letter-audit.order." + reportId
   };
 })();
