@@ -23,6 +23,7 @@ ID = "unresolved-revisions"
 SEVERITY = "warning"
 HINT = "Open the file in Word, accept or reject every tracked change, delete the comments, and save it."
 
+# models.Revisions' attributes, in the order of Unresolved's fields
 _KINDS = (("insertions", "insertion"), ("deletions", "deletion"), ("moves", "move"), ("comments", "comment"))
 
 
@@ -51,5 +52,4 @@ def check(letter):
     listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
     yield Issue(f"The Word file still holds {listed} that nobody accepted or rejected; "
                 f"the letter was audited with every change accepted.", min(lines),
-                Unresolved(tuple(revisions.insertions), tuple(revisions.deletions), tuple(revisions.moves),
-                           tuple(revisions.comments)), excerpt=listed)
+                Unresolved(*(tuple(getattr(revisions, attribute)) for attribute, _ in _KINDS)), excerpt=listed)
