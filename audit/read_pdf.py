@@ -38,6 +38,7 @@ MAX_SECONDS = 20.0  # checked between pages
 HEADING_CHARS = 80  # a longer line is never taken for a heading
 WORD_SPACE = 0.15  # ems between two glyphs that a space stands between
 COLUMN_GAP = 3.0  # ems between two pieces of one PDFium line that stand in columns of their own
+DEFAULT_EM = 10.0  # points: the em of a line whose glyphs give no size
 MAX_CELL_LINES = 4  # lines of one cell of a table drawn cell by cell; more are a column of text
 CELL_GAP = 0.5  # ems between two lines PDFium gives apart on one baseline: blocks side by side
 BODY_WIDTH = 0.6  # share of the text's width that a line of body text fills (a letterhead's lines are shorter)
@@ -180,7 +181,7 @@ def _rejoined(lines: list[_Line]) -> list[_Line]:
     joined: list[_Line] = []
     for line in lines:
         before = joined[-1] if joined else None
-        em = (before.size or line.size or 10.0) if before else 10.0
+        em = (before.size or line.size or DEFAULT_EM) if before else DEFAULT_EM
         if (before is not None and abs(before.baseline - line.baseline) < 0.1 * em
                 and -0.5 * em < line.x0 - before.x1 < 0.5 * em):
             glue = " " if line.x0 - before.x1 > WORD_SPACE * em else ""
@@ -280,7 +281,7 @@ def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
             if line.x1 - line.x0 > BODY_WIDTH * measure and line.x1 > right_edge - (1 - BODY_WIDTH) / 2 * measure]
     body_top = max(wide) if wide else float("-inf")
     top = sorted((line for line in lines if line.baseline > body_top + 1), key=lambda line: (-line.baseline, line.x0))
-    reach = 0.5 * max([10.0] + [line.size for line in top])  # top down: lines further apart share no baseline
+    reach = 0.5 * max([DEFAULT_EM] + [line.size for line in top])  # top down: lines further apart share no baseline
     pairs = []
     for i, a in enumerate(top):
         for b in top[i + 1:]:
@@ -297,7 +298,7 @@ def _in_reading_order(lines: list[_Line], tables) -> list[_Line]:
         return lines  # more than two columns, or none clear: left as PDFium reads them
 
     def side(line: _Line) -> int | None:
-        em = line.size or 10.0
+        em = line.size or DEFAULT_EM
         if line.x1 <= gutter_end - em:
             return 0
         if line.x0 >= gutter_start + em:
@@ -332,7 +333,7 @@ def _shorter_column_ends(band: list[_Line], side) -> list[_Line]:
     longer = 0 if lowest[0] < lowest[1] else 1
     column = [line.baseline for line in band if side(line) == longer]
     gaps = [a - b for a, b in zip(column, column[1:]) if b >= shorter_end]
-    allowed = 1.25 * max(gaps) if gaps else 1.5 * (band[0].size or 10.0)
+    allowed = 1.25 * max(gaps) if gaps else 1.5 * (band[0].size or DEFAULT_EM)
     previous = None
     for k, line in enumerate(band):
         if line.baseline >= shorter_end:
@@ -345,7 +346,7 @@ def _shorter_column_ends(band: list[_Line], side) -> list[_Line]:
 
 
 def _em(a: _Line, b: _Line) -> float:
-    return max(a.size, b.size) or 10.0
+    return max(a.size, b.size) or DEFAULT_EM
 
 
 def line_text(piece: str) -> str:
