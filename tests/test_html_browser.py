@@ -170,8 +170,8 @@ def test_the_wrong_value_is_marked_and_linked_to_what_it_contradicts(tab, fixtur
     screenshot(tab, "letter.png", "report-letter.png")
     tab.locator("#F1 .quote").first.click()
     assert "is-highlighted" in tab.get_attribute("#L63", "class")
-    assert tab.inner_text("#F1 .should-read") == ("Should read “2” (compliance_outcomes, line 77), not “1”, "
-                                                  "if upheld_decisions and remedy_decisions are right.")
+    assert tab.inner_text("#F1 .should-read") == ("Should read “2” (compliance outcomes, line 77), not “1”, "
+                                                  "if upheld decisions and remedy decisions are right.")
     tab.click("button[data-layout=side]")  # the template's side expects 2 where the letter says 1
     assert tab.inner_text("#L77 .tmpl .slot-differs") == "2"
     assert tab.get_attribute("#L77 .tmpl .slot-differs", "title") == "compliance_outcomes: the letter has “1”"

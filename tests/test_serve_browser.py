@@ -193,7 +193,7 @@ def test_the_worksheet_works_from_the_keyboard_fits_a_phone_and_passes_axe(chrom
 
         tab = ann.open("/letters/2")
         expect(tab.locator(".finding .should-read")).to_have_text(
-            "Should read “2” (compliance_outcomes, line 77), not “1”, if upheld_decisions and remedy_decisions are right.")
+            "Should read “2” (compliance outcomes, line 77), not “1”, if upheld decisions and remedy decisions are right.")
         side = tab.locator("#side-by-side")  # the letter beside its template, the columns labelled
         expect(side.locator("thead th")).to_have_text(["Line", "Template, with the values it expects", "Letter as written"])
         row = side.locator("tbody tr", has=tab.locator("th", has_text="77"))

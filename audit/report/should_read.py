@@ -27,7 +27,7 @@ class ShouldRead:
     basis: str  # why: plain words
 
     def sentence(self) -> str:
-        where = ", ".join(part for part in (self.field, f"line {self.line}" if self.line else "") if part)
+        where = ", ".join(part for part in (_plain(self.field), f"line {self.line}" if self.line else "") if part)
         return f"Should read “{self.value}”{f' ({where})' if where else ''}, not “{self.written}”{self.basis}."
 
     def json(self) -> dict:
@@ -87,8 +87,13 @@ def _from_check(evidence: Mapping) -> ShouldRead | None:
     if written.endswith("%") and not expected.endswith("%"):
         expected += "%"
     others = [name for name in fields if name != target]
-    basis = f", if {_and(others)} {'is' if len(others) == 1 else 'are'} right" if others else ""
+    basis = f", if {_and([_plain(name) for name in others])} {'is' if len(others) == 1 else 'are'} right" if others else ""
     return _changed(expected, written, target, fields[target].get("line"), basis)
+
+
+def _plain(name: str | None) -> str | None:
+    """A field's name as a reviewer reads it: `upheld_decisions` is "upheld decisions"."""
+    return name and name.replace("_", " ")
 
 
 def _and(names: list[str]) -> str:
