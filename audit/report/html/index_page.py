@@ -157,7 +157,7 @@ class IndexTable:
             for name, spec in t.fields.items():
                 field_types.setdefault(name, spec.base)
 
-        columns = [_column("number", "#", "number"), _column("letter", "File · findings" if key_fields else "Letter", "letter"),
+        columns = [_column("number", "#", "number"), _column("letter", "Letter", "letter", views=_KEYED_LETTER if key_fields else None),
                    _column("template", "Template", "text"), _column("status", "Status", "status")]
         columns += [_column(s, {"error": "Errors", "warning": "Warnings", "info": "Info"}[s], "number")
                     for s in SEVERITIES]
@@ -215,8 +215,16 @@ def _short(message: str) -> str:
     return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - 1] + "…"
 
 
-def _column(key: str, label: str, kind: str, unit: str = "") -> dict:
-    return {"key": key, "label": label, "kind": kind, "unit": unit}
+def _column(key: str, label: str, kind: str, unit: str = "", views: dict | None = None) -> dict:
+    column = {"key": key, "label": label, "kind": kind, "unit": unit}
+    if views:
+        column["views"] = views  # a label per tab, where the column shows something else in each
+    return column
+
+
+# Under a key column, the letters tab shows the file name beside the key, so this column holds
+# the findings; the fields tab has no key column and shows the file name here.
+_KEYED_LETTER = {"letters": "Findings", "fields": "File"}
 
 
 def _kind(field_type: str | None) -> str:

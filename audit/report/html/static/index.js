@@ -198,6 +198,10 @@
     return rows.sort(compare);
   }
 
+  function labelOf(c) {
+    return (c.views && c.views[state.view]) || c.label;
+  }
+
   function renderHead(view) {
     var tr = document.createElement("tr");
     view.forEach(function (k) {
@@ -208,7 +212,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.dataset.sort = c.key;
-      button.textContent = c.label;
+      button.textContent = labelOf(c);
       if (state.sort === c.key) {
         th.setAttribute("aria-sort", state.desc ? "descending" : "ascending");
         button.classList.add(state.desc ? "sorted-desc" : "sorted-asc");
@@ -244,7 +248,7 @@
     var td = document.createElement("td");
     var value = row[FIRST + col[c.key]];
     td.className = "col-" + c.kind;
-    td.dataset.label = c.label;
+    td.dataset.label = labelOf(c);
     if (c.kind === "key") {
       var link = document.createElement("a");
       link.href = row[HREF];
