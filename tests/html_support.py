@@ -48,15 +48,19 @@ def page_of(out_dir: Path, stem: str) -> Path:
     return found[0]
 
 
-def screenshot(tab, name: str, docs_name: str | None = None, **options) -> Path:
-    """Keep a screenshot under reports/screenshots/; with LETTER_AUDIT_DOCS_SCREENSHOTS=1 also
-    refresh docs/<docs_name>, the picture the README shows."""
+def screenshot(tab, name: str, docs_name: str | None = None, **options) -> Path | None:
+    """With LETTER_AUDIT_SCREENSHOTS=1, keep a screenshot under reports/screenshots/ to look at;
+    with LETTER_AUDIT_DOCS_SCREENSHOTS=1 also refresh docs/<docs_name>, the picture the README
+    shows. Otherwise nothing: a picture nobody looks at costs the suite its encoding."""
+    docs = docs_name and os.environ.get("LETTER_AUDIT_DOCS_SCREENSHOTS") == "1"
+    if not docs and os.environ.get("LETTER_AUDIT_SCREENSHOTS") != "1":
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     tab.mouse.move(0, 0)  # no hover effects
     tab.screenshot(path=str(path), animations="disabled", **options)
     assert path.stat().st_size > 0
-    if docs_name and os.environ.get("LETTER_AUDIT_DOCS_SCREENSHOTS") == "1":
+    if docs:
         DOCS.mkdir(exist_ok=True)
         shutil.copyfile(path, DOCS / docs_name)
     return path
