@@ -85,13 +85,21 @@ def test_colour_at_a_terminal_only():
     assert ESC not in at_terminal(SEEDS["001"], TERM="dumb")
 
 
-def test_no_colour_in_pipes_files_or_ci_formats(tmp_path):
-    assert ESC.encode() not in cli(SEEDS["001"]).stdout
-    assert ESC.encode() in cli(SEEDS["001"], FORCE_COLOR="1").stdout
-    assert ESC.encode() not in cli(SEEDS["001"], FORCE_COLOR="1", NO_COLOR="1").stdout
-    assert ESC.encode() in cli(SEEDS["001"], "--color", "always", NO_COLOR="1").stdout
-    assert ESC.encode() not in cli(SEEDS["001"], "--color", "always", "--format", "github").stdout
-    cli(SEEDS["001"], "--color", "always", "--output", tmp_path / "report.txt")
+def test_no_colour_in_pipes_files_or_ci_formats(capsys, monkeypatch, tmp_path):
+    """In this process, whose captured stdout is no terminal, as a pipe is not."""
+    def out(*args, **env):
+        for name in ("NO_COLOR", "FORCE_COLOR"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return run(capsys, SEEDS["001"], *args)[1]
+
+    assert ESC not in out()
+    assert ESC in out(FORCE_COLOR="1")
+    assert ESC not in out(FORCE_COLOR="1", NO_COLOR="1")
+    assert ESC in out("--color", "always", NO_COLOR="1")
+    assert ESC not in out("--color", "always", "--format", "github")
+    out("--color", "always", "--output", tmp_path / "report.txt")
     assert ESC not in (tmp_path / "report.txt").read_text()
 
 
