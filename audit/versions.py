@@ -89,8 +89,10 @@ def with_lacking(alignment: Alignment, reading: VersionReading) -> Alignment:
         return alignment
     template = alignment.template
     lacking = {t.index for t in reading.lacking}
-    gone = [title for title in alignment.omitted_sections
-            if any(i in lacking for i in template.sections[title].paragraphs)]
+    present = {p.template.section for p in alignment.pairs if p.kind in CARRIED and p.template is not None}
+    gone = list(dict.fromkeys(template.paragraphs[i].section for i in sorted(lacking)
+                              if template.paragraphs[i].section not in present
+                              and template.sections[template.paragraphs[i].section].paragraphs[0] in lacking))
     missing = lacking | {i for title in gone for i in template.sections[title].paragraphs
                          if not template.paragraphs[i].free}
     aligned = with_missing(alignment, missing)

@@ -50,10 +50,10 @@ def check(letter):
     message = (f"Mixes versions of the form: it follows version {reading.name}"
                + (f" ({'line' if len(reading.carried) == 1 else 'lines'} {lines})" if reading.carried else "")
                + ", but " + "; ".join(f'line {m.line} ({"wording" if m.wording else "paragraph"} '
-                                      f'"{excerpt(m.text)[:80]}") is of version {", ".join(m.versions)}'
+                                      f'"{_short(m.text)}") is of version {", ".join(m.versions)}'
                                       for m in reading.others)
                + (f"; it lacks {counted(len(reading.lacking), 'paragraph')} of version {reading.name}: "
-                  + "; ".join(f'"{excerpt(t.skeleton)[:80]}"' for t in reading.lacking) if reading.lacking else "")
+                  + "; ".join(f'"{_short(t.skeleton)}"' for t in reading.lacking) if reading.lacking else "")
                + ".")
     yield Issue(message, first.line,
                 MixedVersions(reading.name, tuple(_carried(m) for m in reading.carried),
@@ -63,3 +63,8 @@ def check(letter):
 
 def _carried(m) -> Carried:
     return Carried(m.line, m.versions, m.text)
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = excerpt(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
