@@ -87,6 +87,14 @@ def summary(inference: Inference, template: Template, output: Path) -> str:
              + (f"; {broken} checks broken by some letters: likely errors" if broken else "")]
     if inference.outliers:
         lines.append(f"  left out as unlike the others: {file_names(inference.outliers)}")
+    if inference.form_versions:
+        lines.append(f"  {len(inference.form_versions)} versions of the form, recorded in this one template "
+                     "(the paragraphs of some versions only marked {versions: ...}):")
+        for version in inference.form_versions:
+            dates = version.dates
+            span = f", dated {dates[0].isoformat()} to {dates[1].isoformat()}" if dates else ""
+            lines.append(f"    {version.name}: learned from {version.letters} letters{span}; check reads "
+                         f"{version.read} letters as following it, {version.mixed} of them mixing versions")
     if inference.key_field:
         lines.append(f"  key field: {inference.key_field}")
     verified = inference.verification

@@ -1,0 +1,227 @@
+"""Versions of one form, learned apart, written as one template with versions (docs/templates.md).
+
+infer_versions learns each version of a form from its own letters. Versions that share most
+of their paragraphs are one form redrafted (a paragraph added in some period, a sentence
+reworded): their paragraph lists are merged in order, a paragraph of every version written
+once, and one of some versions only marked `{versions: ...}`. A version sharing little with
+the others is another form: it stays a template of its own, written beside the first.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+
+from . import Block, BlockKind, FieldInfo, Inference
+from .kinds import ValueKind
+
+SHARED = 0.3  # a version sharing at least this share of its paragraphs with the first version (and
+MIN_SHARED = 3  # at least this many) is the same form redrafted
+CROSSING = 0.05  # a paragraph this share of another version's letters carry (2 at least) tells no version
+_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
+
+
+@dataclass
+class FormVersion:
+    """A version of the form within one inferred template."""
+
+    name: str
+    letters: int  # the letters learned it from (the sample, outliers aside)
+    dates: tuple | None  # the range of the first date its letters carry
+    read: int = 0  # letters `check` reads as following it, when the batch is audited with the template
+    mixed: int = 0  # of those, letters carrying paragraphs of another version too
+    crossing: Counter = field(default_factory=Counter)  # paragraph of another version -> letters of this one carrying it
+
+
+def merge_versions(versions: list[Inference]) -> list[Inference]:
+    """The versions that are the first one's form redrafted, as one inference with form
+    versions (first), then the others as they were."""
+    first, rest = versions[0], versions[1:]
+    same: list[Inference] = []
+    for version in rest:  # the same form as the first, or as a version already found to be
+        if any(_shared(version, other) >= SHARED or _shared(other, version) >= SHARED for other in [first, *same]):
+            same.append(version)
+    if not same:
+        return versions
+    parts = sorted([first, *same], key=_chronological)
+    names = [f"v{k}" for k in range(1, len(parts) + 1)]
+    merged: list[tuple[Block, set[str]]] = []
+    fields: dict[str, FieldInfo] = {}
+    relations, seen, renamed = [], set(), {}
+    for name, part in zip(names, parts):
+        renames = renamed[id(part)] = _merge_blocks(merged, part, name)
+        for field_name, info in part.fields.items():
+            _merge_field(fields, renames.get(field_name, field_name), info, name)
+        for relation in part.relations:
+            relation.fields = tuple(renames.get(f, f) for f in relation.fields)
+            if (relation.kind, relation.fields, relation.offset) not in seen:
+                seen.add((relation.kind, relation.fields, relation.offset))
+                relations.append(relation)
+    everyone = set(names)
+    blocks = [replace(block, versions=tuple(n for n in names if n in held) if held != everyone else ())
+              for block, held in merged]
+    blocks, names, parts = _told_apart(blocks, names, parts)
+    inference = Inference(
+        first.name, [p for part in parts for p in part.paths], [p for part in parts for p in part.sample],
+        sorted(p for part in parts for p in part.outliers), [p for part in parts for p in part.unreadable],
+        blocks, fields, relations, first.year, None, [])
+    own = renamed[id(first)]
+    key = own.get(first.key_field, first.key_field)
+    inference.key_field = key if key in fields else None
+    inference.overview = [n for n in dict.fromkeys(own.get(n, n) for n in first.overview) if n in fields]
+    inference.used = sum(part.used for part in parts)
+    if len(names) > 1:
+        inference.form_versions = [FormVersion(name, sum(len(p.paths) - len(p.outliers) for p in group), _span(group))
+                                   for name, group in zip(names, _groups(parts, names))]
+    return [inference, *(v for v in rest if v not in same)]
+
+
+def _key(block: Block) -> str:
+    """What a paragraph is, its values aside: paragraphs of two versions with one key are one."""
+    from .render import _paragraph  # render imports this package
+
+    if block.kind == BlockKind.FREE:
+        return "<free>"
+    return _PLACEHOLDER.sub("⟨⟩", _paragraph(block.wording)) if block.kind == BlockKind.TEXT else block.wording.text
+
+
+def _shared(version: Inference, first: Inference) -> float:
+    own = {_key(b) for b in version.blocks if b.kind == BlockKind.TEXT}
+    both = own & {_key(b) for b in first.blocks if b.kind == BlockKind.TEXT}
+    return len(both) / len(own) if len(both) >= MIN_SHARED else 0.0
+
+
+def _chronological(version: Inference):
+    """Oldest first when the letters carry dates; else the largest first (as learned)."""
+    dates = version.dates
+    return (dates is None, dates[0] if dates else None, -len(version.paths))
+
+
+def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: str) -> dict[str, str]:
+    """Merge the part's paragraphs into `merged` in order, the part's version added to those it
+    shares; returns the renames of its fields to the names the paragraphs it shares use."""
+    old = [_key(block) for block, _ in merged]
+    new = [_key(block) for block in part.blocks]
+    renames: dict[str, str] = {}
+    result: list[tuple[Block, set[str]]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for (block, held), other in zip(merged[i1:i2], part.blocks[j1:j2]):
+                held.add(name)
+                renames.update(_hole_names(other, block))
+                result.append((block, held))
+            continue
+        result += merged[i1:i2]
+        result += [(block, {name}) for block in part.blocks[j1:j2]]
+    merged[:] = result
+    return renames
+
+
+def _hole_names(block: Block, kept: Block) -> dict[str, str]:
+    return {hole.name: other.name for hole, other in zip(block.wording.holes, kept.wording.holes)
+            if hole.name and other.name and hole.name != other.name}
+
+
+def _merge_field(fields: dict[str, FieldInfo], name: str, info: FieldInfo, version: str) -> None:
+    values = {(version, index): value for index, value in info.values.items()}
+    known = fields.get(name)
+    if known is None:
+        fields[name] = FieldInfo(name, info.kind, values, info.pattern)
+        return
+    known.values.update(values)
+    if known.kind != info.kind:  # read as one kind by one version and another by the other
+        known.kind, known.pattern = ValueKind.TEXT, None
+
+
+def _told_apart(blocks, names, parts):
+    """Versions that no paragraph tells apart (their paragraphs differ only in their values)
+    are one version: the template language requires every two versions to be told apart."""
+    signature = {n: tuple(n in b.versions for b in blocks if b.versions) for n in names}
+    kept = list(dict.fromkeys(signature.values()))
+    if len(kept) == len(names):
+        return blocks, names, parts
+    renamed = {n: f"v{kept.index(signature[n]) + 1}" for n in names}
+    blocks = [replace(b, versions=tuple(dict.fromkeys(renamed[n] for n in b.versions))) for b in blocks]
+    if len(kept) == 1:
+        blocks = [replace(b, versions=()) for b in blocks]
+    for part, name in zip(parts, names):
+        part.form_version = renamed[name]
+    return blocks, [f"v{k}" for k in range(1, len(kept) + 1)], parts
+
+
+def _groups(parts, names):
+    return [[p for p, n in zip(parts, _part_names(parts, names)) if n == name] for name in names]
+
+
+def _part_names(parts, names):
+    return [getattr(p, "form_version", None) or names[k] for k, p in enumerate(parts)]
+
+
+def _span(group: list[Inference]):
+    found = [d for part in group if (d := part.dates)]
+    return (min(d[0] for d in found), max(d[1] for d in found)) if found else None
+
+
+def settle_versions(inference: Inference, verify, rounds: int = 2) -> None:
+    """A paragraph marked for some versions that letters `check` reads as another carry too (a
+    share CROSSING of them) tells no version apart: it becomes a paragraph its versions and
+    theirs may leave out. Versions no paragraph tells apart then are one; verify again."""
+    for _ in range(rounds):
+        crossing = {}
+        for version in inference.form_versions:
+            least = max(2, CROSSING * version.read)
+            for text, count in version.crossing.items():
+                if count >= least:
+                    crossing.setdefault(text, set()).add(version.name)
+        if not crossing:
+            return
+        everyone = {v.name for v in inference.form_versions}
+        blocks = []
+        for block in inference.blocks:
+            carriers = crossing.get(_skeleton(block)) if block.versions else None
+            if carriers:
+                held = set(block.versions) | carriers
+                block = replace(block, versions=() if held == everyone else
+                                tuple(v.name for v in inference.form_versions if v.name in held), optional=True)
+            blocks.append(block)
+        inference.blocks = blocks
+        _collapse(inference)
+        inference.verification = verify()
+        if not inference.form_versions:
+            return
+
+
+def _skeleton(block: Block) -> str:
+    """The block as the engine shows a template paragraph (placeholders as ⟨field⟩)."""
+    from .render import _paragraph
+
+    text = _paragraph(block.wording) if block.kind == BlockKind.TEXT else block.wording.text
+    text = re.sub(r"\{\{([^{}|]*)\|([^{}]*)\}\}", r"\1/\2", text)
+    return " ".join(_PLACEHOLDER.sub(lambda m: f"⟨{m.group(0)[2:-2].strip()}⟩", text).replace("\\{{", "{{").split())
+
+
+def _collapse(inference: Inference) -> None:
+    """Versions that no marked paragraph tells apart any more are one (the first of them)."""
+    names = [v.name for v in inference.form_versions]
+    signature = {n: tuple(n in b.versions for b in inference.blocks if b.versions) for n in names}
+    kept = {}
+    for version in inference.form_versions:
+        first = kept.setdefault(signature[version.name], version)
+        if first is not version:
+            first.letters += version.letters
+            first.dates = _wider(first.dates, version.dates)
+    survivors = list(kept.values())
+    gone = {v.name: next(k.name for s, k in kept.items() if s == signature[v.name]) for v in inference.form_versions}
+    if len(survivors) < 2:
+        inference.form_versions = []
+        inference.blocks = [replace(b, versions=()) for b in inference.blocks]
+        return
+    inference.form_versions = survivors
+    inference.blocks = [replace(b, versions=tuple(dict.fromkeys(gone[n] for n in b.versions))) for b in inference.blocks]
+
+
+def _wider(a, b):
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), max(a[1], b[1]))
