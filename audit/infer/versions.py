@@ -13,11 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from . import Block, BlockKind, FieldInfo, Inference
+from rapidfuzz import fuzz
+
+from . import REQUIRED_SHARE, Block, BlockKind, FieldInfo, Inference
 from .kinds import ValueKind
 
 SHARED = 0.3  # a version sharing at least this share of its paragraphs with the first version (and
 MIN_SHARED = 3  # at least this many) is the same form redrafted
+SAME_SENTENCE = 85  # this similar, their values aside, two paragraphs filled in differently are one
 CROSSING = 0.05  # a paragraph this share of another version's letters carry (2 at least) tells no version
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
 
@@ -62,6 +65,9 @@ def merge_versions(versions: list[Inference]) -> list[Inference]:
     blocks = [replace(block, versions=tuple(n for n in names if n in held) if held != everyone else ())
               for block, held in merged]
     blocks, names, parts = _told_apart(blocks, names, parts)
+    placed = {hole.name for block in blocks for hole in block.wording.holes}  # a paragraph kept for another's
+    fields = {n: info for n, info in fields.items() if n in placed}
+    relations = [r for r in relations if set(r.fields) <= placed]
     inference = Inference(
         first.name, [p for part in parts for p in part.paths], [p for part in parts for p in part.sample],
         sorted(p for part in parts for p in part.outliers), [p for part in parts for p in part.unreadable],
@@ -112,10 +118,40 @@ def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: s
                 renames.update(_hole_names(other, block))
                 result.append((block, held))
             continue
-        result += merged[i1:i2]
-        result += [(block, {name}) for block in part.blocks[j1:j2]]
+        olds, news = list(merged[i1:i2]), list(part.blocks[j1:j2])
+        for k, (block, held) in enumerate(olds):  # one sentence its letters fill in differently: one paragraph
+            other = next((b for b in news if _same_sentence(block, b)), None)
+            if other is not None:
+                news.remove(other)
+                olds[k] = (min(block, other, key=_literal_length), held | {name})
+        result += olds
+        # a paragraph of this version that some of its letters lack: they may (presence decides, as for sections)
+        result += [(replace(block, optional=block.kind == BlockKind.TEXT and block.letters < REQUIRED_SHARE * part.used)
+                    if block.kind != BlockKind.HEADING else block, {name}) for block in news]
     merged[:] = result
     return renames
+
+
+def _same_sentence(block: Block, other: Block) -> bool:
+    """Two paragraphs of one wording that the letters fill in differently (the values cut
+    another way, more or fewer of them): not a wording of one version, but one paragraph."""
+    if block.kind != BlockKind.TEXT or other.kind != BlockKind.TEXT \
+            or len(block.wording.holes) == len(other.wording.holes):
+        return False  # the same values, other words: a rewording that tells the versions apart
+    return fuzz.ratio(_literal(block), _literal(other)) >= SAME_SENTENCE
+
+
+def _literal(block: Block) -> str:
+    text, position, kept = block.wording.text, 0, []
+    for hole in block.wording.holes:
+        kept.append(text[position:hole.start])
+        position = hole.end
+    return " ".join("".join([*kept, text[position:]]).split())
+
+
+def _literal_length(block: Block) -> int:
+    """The fewer fixed words, the more ways of filling the paragraph in its pattern takes."""
+    return len(_literal(block))
 
 
 def _hole_names(block: Block, kept: Block) -> dict[str, str]:
