@@ -64,22 +64,20 @@ def merge_versions(versions: list[Inference]) -> list[Inference]:
     everyone = set(names)
     blocks = [replace(block, versions=tuple(n for n in names if n in held) if held != everyone else ())
               for block, held in merged]
-    blocks, names, parts = _told_apart(blocks, names, parts)
     placed = {hole.name for block in blocks for hole in block.wording.holes}  # a paragraph kept for another's
-    fields = {n: info for n, info in fields.items() if n in placed}
-    relations = [r for r in relations if set(r.fields) <= placed]
     inference = Inference(
         first.name, [p for part in parts for p in part.paths], [p for part in parts for p in part.sample],
         sorted(p for part in parts for p in part.outliers), [p for part in parts for p in part.unreadable],
-        blocks, fields, relations, first.year, None, [])
+        blocks, {n: info for n, info in fields.items() if n in placed},
+        [r for r in relations if set(r.fields) <= placed], first.year, None, [])
     own = renamed[id(first)]
     key = own.get(first.key_field, first.key_field)
-    inference.key_field = key if key in fields else None
-    inference.overview = [n for n in dict.fromkeys(own.get(n, n) for n in first.overview) if n in fields]
+    inference.key_field = key if key in inference.fields else None
+    inference.overview = [n for n in dict.fromkeys(own.get(n, n) for n in first.overview) if n in inference.fields]
     inference.used = sum(part.used for part in parts)
-    if len(names) > 1:
-        inference.form_versions = [FormVersion(name, sum(len(p.paths) - len(p.outliers) for p in group), _span(group))
-                                   for name, group in zip(names, _groups(parts, names))]
+    inference.form_versions = [FormVersion(name, len(part.paths) - len(part.outliers), part.dates)
+                               for name, part in zip(names, parts)]
+    _collapse(inference)
     return [inference, *(v for v in rest if v not in same)]
 
 
@@ -170,35 +168,6 @@ def _merge_field(fields: dict[str, FieldInfo], name: str, info: FieldInfo, versi
         known.kind, known.pattern = ValueKind.TEXT, None
 
 
-def _told_apart(blocks, names, parts):
-    """Versions that no paragraph tells apart (their paragraphs differ only in their values)
-    are one version: the template language requires every two versions to be told apart."""
-    signature = {n: tuple(n in b.versions for b in blocks if b.versions) for n in names}
-    kept = list(dict.fromkeys(signature.values()))
-    if len(kept) == len(names):
-        return blocks, names, parts
-    renamed = {n: f"v{kept.index(signature[n]) + 1}" for n in names}
-    blocks = [replace(b, versions=tuple(dict.fromkeys(renamed[n] for n in b.versions))) for b in blocks]
-    if len(kept) == 1:
-        blocks = [replace(b, versions=()) for b in blocks]
-    for part, name in zip(parts, names):
-        part.form_version = renamed[name]
-    return blocks, [f"v{k}" for k in range(1, len(kept) + 1)], parts
-
-
-def _groups(parts, names):
-    return [[p for p, n in zip(parts, _part_names(parts, names)) if n == name] for name in names]
-
-
-def _part_names(parts, names):
-    return [getattr(p, "form_version", None) or names[k] for k, p in enumerate(parts)]
-
-
-def _span(group: list[Inference]):
-    found = [d for part in group if (d := part.dates)]
-    return (min(d[0] for d in found), max(d[1] for d in found)) if found else None
-
-
 def settle_versions(inference: Inference, verify, rounds: int = 2) -> None:
     """A paragraph marked for some versions that letters `check` reads as another carry too (a
     share CROSSING of them) tells no version apart: it becomes a paragraph its versions and
@@ -238,23 +207,27 @@ def _skeleton(block: Block) -> str:
 
 
 def _collapse(inference: Inference) -> None:
-    """Versions that no marked paragraph tells apart any more are one (the first of them)."""
-    names = [v.name for v in inference.form_versions]
-    signature = {n: tuple(n in b.versions for b in inference.blocks if b.versions) for n in names}
-    kept = {}
+    """Versions that no marked paragraph tells apart are one (the template language requires
+    every two to be told apart); the versions left are named v1, v2... again, in order."""
+    signature = {v.name: tuple(v.name in b.versions for b in inference.blocks if b.versions)
+                 for v in inference.form_versions}
+    kept: dict[tuple, FormVersion] = {}
     for version in inference.form_versions:
         first = kept.setdefault(signature[version.name], version)
         if first is not version:
             first.letters += version.letters
             first.dates = _wider(first.dates, version.dates)
-    survivors = list(kept.values())
-    gone = {v.name: next(k.name for s, k in kept.items() if s == signature[v.name]) for v in inference.form_versions}
-    if len(survivors) < 2:
-        inference.form_versions = []
-        inference.blocks = [replace(b, versions=()) for b in inference.blocks]
-        return
-    inference.form_versions = survivors
-    inference.blocks = [replace(b, versions=tuple(dict.fromkeys(gone[n] for n in b.versions))) for b in inference.blocks]
+    renamed = {v.name: f"v{k}" for k, v in enumerate(kept.values(), start=1)}
+    renamed = {name: renamed[kept[signature[name]].name] for name in signature}
+    for k, version in enumerate(kept.values(), start=1):
+        version.name = f"v{k}"
+    inference.form_versions = list(kept.values()) if len(kept) > 1 else []
+    everyone = set(v.name for v in inference.form_versions)
+    blocks = []
+    for block in inference.blocks:
+        held = tuple(dict.fromkeys(renamed[n] for n in block.versions))
+        blocks.append(replace(block, versions=held if everyone and set(held) != everyone else ()))
+    inference.blocks = blocks
 
 
 def _wider(a, b):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -324,6 +324,9 @@ def merge_paragraphs(template: Template, first: TemplateParagraph, second: Templ
                       template.types, first.line, template.withheld)
     if isinstance(merged, str):  # cannot happen for paragraphs that compiled alone
         raise TemplateError(merged)
+    versions = first.versions or second.versions  # what a letter running them together carries
+    if versions and (not first.versions or not second.versions or first.versions == second.versions):
+        merged = replace(merged, versions=versions, version_required=first.version_required or second.version_required)
     return merged
 
 
