@@ -176,7 +176,8 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
     comes and goes together (held by the same letters), its holders and the others are two
     versions; the letters unlike what was learned, when they are a share of their own (at
     least MIN_VERSION letters and VERSION_SHARE of the batch), are another. Each version is
-    then audited with its own letters, the largest first."""
+    then audited with its own letters, the largest first; versions of one form redrafted are
+    then written as one template recording them (infer/versions.py), when it holds as well."""
     queue, versions, unplaced = [list(paths)], [], []
     while queue:
         batch = queue.pop(0)
@@ -201,19 +202,14 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
     if unplaced:
         versions[-1].paths += unplaced
         versions[-1].outliers = sorted([*versions[-1].outliers, *unplaced])
-    if len(versions) > 1:  # versions of one form redrafted: one template recording them
-        from .versions import merge_versions
-
-        versions = merge_versions(versions)
     for number, version in enumerate(versions, start=1):
         version.name = name if number == 1 else f"{name}-v{number}"
-    for number, version in enumerate(versions, start=1):
         version.version = (number, len(versions))
         version.verification = verify_batch(version, on_letter, settings)
-        if version.form_versions:
-            from .versions import settle_versions
+    if len(versions) > 1:  # versions of one form redrafted: one template recording them, when it holds as well
+        from .versions import one_template
 
-            settle_versions(version, lambda: verify_batch(version, None, settings))
+        versions = one_template(versions, lambda inference: verify_batch(inference, None, settings))
     return versions
 
 

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from . import REQUIRED_SHARE, Block, BlockKind, FieldInfo, Inference
 from .kinds import ValueKind
 
+AS_GOOD = 0.9  # one template is written when this share of the letters passing their own templates pass it
 SHARED = 0.3  # a version sharing at least this share of its paragraphs with the first version (and
 MIN_SHARED = 3  # at least this many) is the same form redrafted
 SAME_SENTENCE = 85  # this similar, their values aside, two paragraphs filled in differently are one
@@ -37,16 +38,36 @@ class FormVersion:
     crossing: Counter = field(default_factory=Counter)  # paragraph of another version -> letters of this one carrying it
 
 
-def merge_versions(versions: list[Inference]) -> list[Inference]:
+def one_template(versions: list[Inference], verify) -> list[Inference]:
+    """The versions (each verified with its own letters) with those that are the first one's
+    form redrafted as one template recording them, when its letters pass it as well as they
+    pass their own templates (AS_GOOD); else the versions as they were. `verify(inference)`
+    audits the inference's letters with it."""
+    merged, same = merge_versions(versions)
+    if merged is None:
+        return versions
+    merged.verification = verify(merged)
+    settle_versions(merged, lambda: verify(merged))
+    apart = sum(v.verification.matching for v in [versions[0], *same])
+    if merged.verification.matching < AS_GOOD * apart:
+        return versions
+    result = [merged, *(v for v in versions[1:] if v not in same)]
+    for number, version in enumerate(result, start=1):
+        version.name = versions[0].name if number == 1 else f"{versions[0].name}-v{number}"
+        version.version = (number, len(result))
+    return result
+
+
+def merge_versions(versions: list[Inference]) -> tuple[Inference | None, list[Inference]]:
     """The versions that are the first one's form redrafted, as one inference with form
-    versions (first), then the others as they were."""
+    versions (None when there are none), and those versions but the first."""
     first, rest = versions[0], versions[1:]
     same: list[Inference] = []
     for version in rest:  # the same form as the first, or as a version already found to be
         if any(_shared(version, other) >= SHARED or _shared(other, version) >= SHARED for other in [first, *same]):
             same.append(version)
     if not same:
-        return versions
+        return None, []
     parts = sorted([first, *same], key=_chronological)
     names = [f"v{k}" for k in range(1, len(parts) + 1)]
     merged: list[tuple[Block, set[str]]] = []
@@ -56,8 +77,8 @@ def merge_versions(versions: list[Inference]) -> list[Inference]:
         renames = renamed[id(part)] = _merge_blocks(merged, part, name)
         for field_name, info in part.fields.items():
             _merge_field(fields, renames.get(field_name, field_name), info, name)
-        for relation in part.relations:
-            relation.fields = tuple(renames.get(f, f) for f in relation.fields)
+        for relation in part.relations:  # copied: the part stays as it was, should it be written on its own
+            relation = replace(relation, fields=tuple(renames.get(f, f) for f in relation.fields), breakers=[])
             if (relation.kind, relation.fields, relation.offset) not in seen:
                 seen.add((relation.kind, relation.fields, relation.offset))
                 relations.append(relation)
@@ -78,7 +99,7 @@ def merge_versions(versions: list[Inference]) -> list[Inference]:
     inference.form_versions = [FormVersion(name, len(part.paths) - len(part.outliers), part.dates)
                                for name, part in zip(names, parts)]
     _collapse(inference)
-    return [inference, *(v for v in rest if v not in same)]
+    return inference, same
 
 
 def _key(block: Block) -> str:
