@@ -74,7 +74,7 @@ def merge_versions(versions: list[Inference]) -> tuple[Inference | None, list[In
     fields: dict[str, FieldInfo] = {}
     relations, seen, renamed = [], set(), {}
     for name, part in zip(names, parts):
-        renames = renamed[id(part)] = _merge_blocks(merged, part, name)
+        renames = renamed[id(part)] = _merge_blocks(merged, part, name, set(fields))
         for field_name, info in part.fields.items():
             _merge_field(fields, renames.get(field_name, field_name), info, name)
         for relation in part.relations:  # copied: the part stays as it was, should it be written on its own
@@ -123,21 +123,31 @@ def _chronological(version: Inference):
     return (dates is None, dates[0] if dates else None, -len(version.paths))
 
 
-def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: str) -> dict[str, str]:
+def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: str, taken) -> dict[str, str]:
     """Merge the part's paragraphs into `merged` in order, the part's version added to those it
-    shares; returns the renames of its fields to the names the paragraphs it shares use."""
+    shares; returns the renames of its fields: to the names the paragraphs it shares use, and
+    away from the names (`taken`) that earlier versions' other paragraphs use."""
     old = [_key(block) for block, _ in merged]
-    new = [_key(block) for block in part.blocks]
+    opcodes = SequenceMatcher(None, old, [_key(block) for block in part.blocks], autojunk=False).get_opcodes()
     renames: dict[str, str] = {}
-    result: list[tuple[Block, set[str]]] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            for (block, held), other in zip(merged[i1:i2], part.blocks[j1:j2]):
+            for (block, _), other in zip(merged[i1:i2], part.blocks[j1:j2]):
+                renames.update((hole.name, kept.name) for hole, kept in zip(other.wording.holes, block.wording.holes)
+                               if hole.name and kept.name)
+    for field_name in part.fields:
+        if field_name not in renames and field_name in taken:  # one name, another paragraph: another field
+            renames[field_name] = next(f"{field_name}_{name}" + (f"_{k}" if k else "") for k in range(len(taken) + 1)
+                                       if f"{field_name}_{name}" + (f"_{k}" if k else "") not in taken)
+    blocks = [_renamed(block, renames) for block in part.blocks]
+    result: list[tuple[Block, set[str]]] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            for block, held in merged[i1:i2]:
                 held.add(name)
-                renames.update(_hole_names(other, block))
                 result.append((block, held))
             continue
-        olds, news = list(merged[i1:i2]), list(part.blocks[j1:j2])
+        olds, news = list(merged[i1:i2]), blocks[j1:j2]
         for k, (block, held) in enumerate(olds):  # one sentence its letters fill in differently: one paragraph
             other = next((b for b in news if _same_sentence(block, b)), None)
             if other is not None:
@@ -149,6 +159,14 @@ def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: s
                     if block.kind != BlockKind.HEADING else block, {name}) for block in news]
     merged[:] = result
     return renames
+
+
+def _renamed(block: Block, renames: dict[str, str]) -> Block:
+    """The block with its holes renamed (a copy: the part keeps its own)."""
+    if not any(renames.get(hole.name, hole.name) != hole.name for hole in block.wording.holes):
+        return block
+    holes = [replace(hole, name=renames.get(hole.name, hole.name)) for hole in block.wording.holes]
+    return replace(block, wording=replace(block.wording, holes=holes))
 
 
 def _same_sentence(block: Block, other: Block) -> bool:
@@ -171,11 +189,6 @@ def _literal(block: Block) -> str:
 def _literal_length(block: Block) -> int:
     """The fewer fixed words, the more ways of filling the paragraph in its pattern takes."""
     return len(_literal(block))
-
-
-def _hole_names(block: Block, kept: Block) -> dict[str, str]:
-    return {hole.name: other.name for hole, other in zip(block.wording.holes, kept.wording.holes)
-            if hole.name and other.name and hole.name != other.name}
 
 
 def _merge_field(fields: dict[str, FieldInfo], name: str, info: FieldInfo, version: str) -> None:
