@@ -209,7 +209,8 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
     if len(versions) > 1:  # versions of one form redrafted: one template recording them, when it holds as well
         from .versions import one_template
 
-        versions = one_template(versions, lambda inference: verify_batch(inference, None, settings))
+        versions = one_template(versions, lambda inference: verify_batch(inference, None, settings),
+                                lambda apart: passing_with(apart, settings))
     return versions
 
 
@@ -466,6 +467,23 @@ def _mixes_versions(inference: Inference, findings) -> bool:
             if mixed is not None:
                 version.crossing.update(set(other["text"] for other in mixed.evidence["others"]))
     return mixed is not None
+
+
+def passing_with(inferences: list[Inference], settings: Settings | None = None) -> int:
+    """The letters of these inferences that `check`, given all their templates (each letter
+    matched with the one it fits best), finds without a departure from the form."""
+    from .render import render
+
+    with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
+        drafts = []
+        for number, inference in enumerate(inferences):
+            drafts.append(Path(folder) / f"draft-{number}.md")
+            drafts[-1].write_text(render(inference, checks=False), encoding="utf-8")
+        given = settings or Settings()
+        run = Settings(template_paths=drafts, select=set(DEVIATIONS), max_bytes=given.max_bytes,
+                       max_memory=given.max_memory, timeout=given.timeout)
+        return sum(1 for letter in audit_batch([p for i in inferences for p in i.paths], run)
+                   if letter.template is not None and not any(f.rule in DEVIATIONS for f in letter.findings))
 
 
 def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = None,

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from . import REQUIRED_SHARE, Block, BlockKind, FieldInfo, Inference
 from .kinds import ValueKind
 
-AS_GOOD = 0.9  # one template is written when this share of the letters passing their own templates pass it
+AS_GOOD = 0.9  # one template is written when this share of the letters passing the templates apart pass it
 SHARED = 0.3  # a version sharing at least this share of its paragraphs with the first version (and
 MIN_SHARED = 3  # at least this many) is the same form redrafted
 SAME_SENTENCE = 85  # this similar, their values aside, two paragraphs filled in differently are one
@@ -38,18 +38,18 @@ class FormVersion:
     crossing: Counter = field(default_factory=Counter)  # paragraph of another version -> letters of this one carrying it
 
 
-def one_template(versions: list[Inference], verify) -> list[Inference]:
-    """The versions (each verified with its own letters) with those that are the first one's
-    form redrafted as one template recording them, when its letters pass it as well as they
-    pass their own templates (AS_GOOD); else the versions as they were. `verify(inference)`
-    audits the inference's letters with it."""
+def one_template(versions: list[Inference], verify, passing) -> list[Inference]:
+    """The versions with those that are the first one's form redrafted as one template
+    recording them, when their letters pass it about as well (AS_GOOD) as they pass `check`
+    given the templates of the versions apart; else the versions as they were.
+    `verify(inference)` audits the inference's letters with it, `passing(inferences)` counts
+    the letters passing with all their templates."""
     merged, same = merge_versions(versions)
     if merged is None:
         return versions
     merged.verification = verify(merged)
     settle_versions(merged, lambda: verify(merged))
-    apart = sum(v.verification.matching for v in [versions[0], *same])
-    if merged.verification.matching < AS_GOOD * apart:
+    if merged.verification.matching < AS_GOOD * passing([versions[0], *same]):
         return versions
     result = [merged, *(v for v in versions[1:] if v not in same)]
     for number, version in enumerate(result, start=1):
@@ -127,8 +127,8 @@ def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: s
     """Merge the part's paragraphs into `merged` in order, the part's version added to those it
     shares; returns the renames of its fields: to the names the paragraphs it shares use, and
     away from the names (`taken`) that earlier versions' other paragraphs use."""
-    old = [_key(block) for block, _ in merged]
-    opcodes = SequenceMatcher(None, old, [_key(block) for block in part.blocks], autojunk=False).get_opcodes()
+    opcodes = SequenceMatcher(None, [_key(block) for block, _ in merged], [_key(block) for block in part.blocks],
+                              autojunk=False).get_opcodes()
     renames: dict[str, str] = {}
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
