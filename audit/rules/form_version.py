@@ -9,13 +9,20 @@ other versions are not reported as missing or extra, and those of its own versio
 lacks are (missing-paragraph). A letter carrying what belongs to two versions is also
 reported as mixed-versions.
 
-Example (a template whose 2023 version added three paragraphs)::
+It is a note, not a fault: it says which form the letter follows, for a reviewer to check
+that it was the one due.
 
-    Follows version 2023 of the form (3 paragraphs of that version).
+Bad (a letter sent on the 2021 form after the 2023 redraft was due)::
 
-A letter of the 2021 version carries none of them::
+    Follows version 2021 of the form (1 paragraph and 1 wording of that version).
 
-    Follows version 2021 of the form (none of the 3 paragraphs and wordings of the other versions).
+Good (the redraft)::
+
+    Follows version 2023 of the form (3 paragraphs and 1 wording of that version).
+
+A letter of a version that only lacks what the others added is told by that absence::
+
+    Follows version 2021 of the form (none of the 4 paragraphs and wordings of the other versions).
 """
 from dataclasses import dataclass
 
