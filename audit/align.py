@@ -493,15 +493,24 @@ def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
     return Pair(PairKind.CHANGED, para, t, score=score)
 
 
-def _insert_missing(template, pairs, paired_template) -> list[Pair]:
+def with_missing(alignment: Alignment, missing: set[int]) -> Alignment:
+    """The alignment with these template paragraphs (indexes) as missing rows, each where it
+    should stand (a paragraph of the letter's version of the form that it lacks)."""
+    rows = _insert_missing(alignment.template, list(alignment.pairs), set(), missing)
+    return replace(alignment, pairs=_placed(rows))
+
+
+def _insert_missing(template, pairs, paired_template, wanted: set[int] | None = None) -> list[Pair]:
     """Put each missing template paragraph where it should stand: after its nearest placed
-    predecessor. A moved paragraph stands out of the template's order, so it places nothing."""
+    predecessor. A moved paragraph stands out of the template's order, so it places nothing.
+    `wanted`: the paragraphs missing, when not every required one left unpaired."""
     last_row = {row.template.index: k for k, row in enumerate(pairs)
                 if row.template is not None and row.kind not in (PairKind.DUPLICATE, PairKind.MOVED)}
     before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
     reach = 0  # the row after the last one placed from an earlier template paragraph
     for t in template.paragraphs:
-        if not t.free and not t.optional and t.index not in paired_template:
+        if (t.index in wanted) if wanted is not None else \
+                (not t.free and not t.optional and t.index not in paired_template):
             before.setdefault(reach, []).append(Pair(PairKind.MISSING, None, t, score=0.0))
         if t.index in last_row:
             reach = max(reach, last_row[t.index] + 1)

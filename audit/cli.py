@@ -144,6 +144,9 @@ def add_infer_command(template_commands) -> None:
                        help="the template file to write (- for standard output)")
     infer.add_argument("--name", help="the template's name (default: the output file's name)")
     infer.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    infer.add_argument("--one-template", action="store_true",
+                       help="write the versions of one form in one template with versions, even when its letters "
+                            "pass it less often than the versions' templates apart")
     add_discovery_options(infer)
     infer.add_argument("--config", type=Path, metavar="FILE",
                        help="read exclude, extensions and max-bytes from FILE instead of the configuration found upward")
@@ -201,7 +204,7 @@ def run_template_infer(args: argparse.Namespace) -> int:
     if not letters:
         raise UsageError("no letters found: every file found is a letter template")
     try:
-        return run_infer(letters, args.output, args.name, progress, settings)
+        return run_infer(letters, args.output, args.name, progress, settings, args.one_template)
     except InferenceError as exc:
         raise UsageError(str(exc)) from None
 

@@ -36,12 +36,13 @@ from .types import convert, json_value
 
 # Built-in rules that say nothing about a letter this lane accepts: no reader residue or Word
 # revisions, no page number or stray text, every paragraph exact and in order, every value
-# readable, every noun agreeing, no conflict, every check holding. Rules a template declares
-# report its failing checks only. A rule not named here closes the lane.
+# readable, every noun agreeing, no conflict, every check holding, and a template of one version
+# (a template with versions is audited by the full pipeline: form-version speaks on every letter).
+# Rules a template declares report its failing checks only. A rule not named here closes the lane.
 SILENT_RULES = frozenset({
     "boilerplate-changed", "check-failed", "data-mismatch", "different-form", "duplicate-letter", "extra-paragraph",
-    "extraction-artifact", "field-conflict", "grammar-number", "inconsistent-value", "internal-error",
-    "invalid-value", "missing-letter", "missing-paragraph", "missing-section", "paragraph-moved",
+    "extraction-artifact", "field-conflict", "form-version", "grammar-number", "inconsistent-value", "internal-error",
+    "invalid-value", "missing-letter", "missing-paragraph", "missing-section", "mixed-versions", "paragraph-moved",
     "unknown-recipient", "unreadable-input", "unrecognised-document", "unresolved-revisions", "withheld-value",
 })
 

@@ -19,6 +19,7 @@ from .types import json_value
 if TYPE_CHECKING:
     from .evidence import Evidence
     from .template import Template, TemplateParagraph
+    from .versions import VersionReading
 
 class PairKind(StrEnum):
     """How a row of the alignment stands: a letter paragraph and the template paragraph it is."""
@@ -265,6 +266,7 @@ class Letter:
     failures: tuple = ()  # checks.CheckFailure: the template's checks and conflicts that fail
     unrecognised: str | None = None  # why no template fits
     different_form: str | None = None  # why the document is another form than its template's letters
+    version: "VersionReading | None" = None  # the version of its form the letter follows (versions.py)
 
 
 class QuotedField(NamedTuple):

@@ -1,6 +1,7 @@
 """One letter from file to findings, and a batch of letters streamed through it.
 
-read -> normalise -> align (against the best-fitting template) -> extract -> rules. Each
+read -> normalise -> align (against the best-fitting template) -> the version of the form it
+follows, when its template has versions -> extract -> rules. Each
 stage takes the records of the one before and returns new ones (audit/models.py); a stage
 that raises ends the letter's understanding there with an internal-error finding, and the
 rules still run on what is known (docs/architecture.md).
@@ -27,6 +28,7 @@ from .rules import run_rules
 from .rules.base import crash_finding
 from .settings import Settings
 from .template import Template, by_boilerplate
+from .versions import read_version, with_lacking
 from .workers import Limits, Overrun, OverrunKind, guarded_map
 
 MIN_COVERAGE = 0.3  # share of a template's paragraphs a letter must hold to be of that kind
@@ -98,9 +100,13 @@ def understand(raw, settings: Settings) -> tuple[Letter, Finding | None]:
                 f'This is another form than "{alignment.template.title}": {alignment.exact_share:.0%} of the '
                 f"template's paragraphs stand in it as written (or nearly), where a letter of its kind holds "
                 f"at least {DIFFERENT_FORM:.0%}; its paragraphs are not compared one by one.")), None
+        stage = "versions"
+        version = read_version(alignment)
+        if version is not None:
+            alignment = with_lacking(alignment, version)
         stage = "extract"
         fields = extract(alignment)
-        letter = Letter(raw, document, alignment.template, alignment, fields)
+        letter = Letter(raw, document, alignment.template, alignment, fields, version=version)
         stage = "checks"
         return replace(letter, failures=tuple(evaluate_checks(alignment.template, fields))), None
     except MemoryError:  # the letter's memory budget: the worker reports it (audit/workers.py)

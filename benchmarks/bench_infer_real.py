@@ -17,6 +17,9 @@ Per batch it prints, as JSON:
   required boilerplate paragraph dropped, one with a word of one changed, one with a paragraph
   from elsewhere added): the share of those copies reported with a departure.
 - `seconds`: the wall time of `letter-audit template infer` on the batch.
+- `versions`: the versions of the form inferred (in one template, or in templates written
+  beside it); `by_version`: how many letters `check` reads as following each (form-version),
+  by the year their file name starts with, and `mixed`: the letters flagged mixed-versions.
 
 With `--read FILE.yml` (a batch whose departures a person read and listed, as in
 benchmarks/real/*/departures.yml: `select` chooses the notices, `departures` lists file and
@@ -47,6 +50,7 @@ from audit.normalise import normalise  # noqa: E402
 from audit.pipeline import audit_batch  # noqa: E402
 from audit.read import read_letter  # noqa: E402
 from audit.settings import Settings  # noqa: E402
+from audit.template import parse_template  # noqa: E402
 
 SEEDED = 30  # passing letters given each seeded departure
 FOREIGN = ("Please also note that our offices will be closed for the holidays, and that any reply sent "
@@ -119,7 +123,7 @@ def measure_read(name: str, folder: Path, work: Path, spec: dict) -> dict:
     listed = {d["file"] for d in spec["departures"]}
     clean = [p for p in found if p.name not in listed and not p.name.endswith(tuple("_" + f for f in listed))]
     flagged = [d for d in spec["departures"] if any(found[p] for p in found if p.name.endswith(d["file"]))]
-    return {"batch": name, "letters": len(found), "versions": len(templates), "read_departures": len(spec["departures"]),
+    return {"batch": name, "letters": len(found), "versions": form_versions(templates), "read_departures": len(spec["departures"]),
             "pass": round(sum(1 for p in clean if not found[p]) / len(clean), 3),
             "flagged": round(len(flagged) / len(spec["departures"]), 3), "seconds": round(seconds, 2)}
 
@@ -136,6 +140,25 @@ def departures(paths: list[Path], templates: list[Path]) -> dict[Path, bool]:
     settings = Settings(template_paths=templates, select=set(DEVIATIONS))
     return {r.path: r.template is None or any(f.rule in DEVIATIONS for f in r.findings)
             for r in audit_batch(paths, settings)}
+
+
+def versions_read(paths: list[Path], templates: list[Path]) -> dict:
+    """The letters `check` reads as following each version, by the year starting their file name."""
+    settings = Settings(template_paths=templates, select={"form-version", "mixed-versions"})
+    by_version: dict[str, dict[str, int]] = {}
+    mixed = 0
+    for result in audit_batch(paths, settings):
+        named = next((f.evidence["version"] for f in result.findings if f.rule == "form-version"), None)
+        version = f"{result.template}/{named}" if named else str(result.template)
+        year = result.path.name[:4] if result.path.name[:4].isdigit() else "?"
+        by_version.setdefault(version, {}).setdefault(year, 0)
+        by_version[version][year] += 1
+        mixed += any(f.rule == "mixed-versions" for f in result.findings)
+    return {"by_version": dict(sorted(by_version.items())), "mixed": mixed}
+
+
+def form_versions(templates: list[Path]) -> int:
+    return sum(max(1, len(parse_template(t.read_text(encoding="utf-8"), t).versions)) for t in templates)
 
 
 def seed(passing: list[Path], templates: list[Path], folder: Path) -> tuple[int, int]:
@@ -178,10 +201,10 @@ def measure(name: str, folder: Path, work: Path) -> dict:
     seeds = work / f"{name}-seeded"
     seeds.mkdir()
     flagged, seeded = seed(passing, templates, seeds)
-    return {"batch": name, "letters": len(letters), "versions": len(templates),
+    return {"batch": name, "letters": len(letters), "versions": form_versions(templates),
             "pass": round(len(passing) / len(letters), 3),
             "flagged": round(flagged / seeded, 3) if seeded else None, "seeded": seeded,
-            "seconds": round(seconds, 2)}
+            "seconds": round(seconds, 2), **versions_read(letters, templates)}
 
 
 def main() -> None:

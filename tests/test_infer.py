@@ -322,3 +322,53 @@ def test_a_second_version_of_the_form_is_learned_on_its_own_and_written_beside_t
                  "--select", ",".join(sorted(DEVIATIONS_CHECKED))]) == 0
     chosen = {Path(r["path"]).name[0]: r["template"] for r in json.loads(capsys.readouterr().out)["letters"]}
     assert chosen == {"a": "refund", "b": "refund-v2"}
+
+
+def _redrafted(text: str) -> str:
+    """The refund letter as the office redrafted it in 2023: a paragraph added in each section,
+    the appeal and the closing reworded."""
+    return (text.replace(" 2021\n", " 2023\n")
+            .replace("# Appeals", "Our leaflet on council tax, sent with this letter, explains how the refund was "
+                                  "worked out.\n\n# Appeals")
+            .replace("If you disagree with this decision you may appeal within one month of the date of this letter.",
+                     "If you think this decision is wrong, write to us within one month of the date of this letter."
+                     "\n\nYou can also ask the Valuation Tribunal to look at it again once we have replied to you.")
+            .replace("Yours sincerely,", "With best wishes from the whole team,"))
+
+
+def test_a_form_redrafted_is_one_template_with_its_versions(tmp_path, capsys):
+    rng = random.Random(5)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for index in range(10):
+        (letters / f"a-{index:02d}.md").write_text(refund_letter(index, rng, appeals=True), encoding="utf-8")
+    for index in range(6):
+        (letters / f"b-{index:02d}.md").write_text(_redrafted(refund_letter(100 + index, rng, appeals=True)),
+                                                   encoding="utf-8")
+    output = tmp_path / "refund.md"
+    assert main(["template", "infer", str(letters), "-o", str(output), "--no-progress", "--no-config"]) == 0
+    err = capsys.readouterr().err
+    assert not (tmp_path / "refund-v2.md").exists()
+    assert "2 versions of the form, recorded in this one template" in err
+    assert re.search(r"v1: learned from 10 letters, dated 2021-\S+ to 2021-\S+; check reads 10 letters as "
+                     r"following it, 0 of them mixing versions", err), err
+    assert re.search(r"v2: learned from 6 letters, dated 2023-\S+ to 2023-\S+; check reads 6 letters", err), err
+    template = parse_template(output.read_text(encoding="utf-8"), output)
+    assert [v.name for v in template.versions] == ["v1", "v2"]
+    marked = {p.text: p.versions for p in template.paragraphs if p.versions}
+    assert marked["If you disagree with this decision you may appeal within one month of the date of this letter."] \
+        == ("v1",)
+    assert marked["With best wishes from the whole team,"] == ("v2",)
+    # a letter of the redraft with the old appeal pasted in mixes the versions
+    mixed = (letters / "b-00.md").read_text(encoding="utf-8").replace(
+        "If you think this decision is wrong, write to us within one month of the date of this letter.",
+        "If you disagree with this decision you may appeal within one month of the date of this letter.")
+    (letters / "b-mixed.md").write_text(mixed, encoding="utf-8")
+    assert main(["check", str(letters), "-t", str(output), "-f", "json", "--no-config", "--exit-zero",
+                 "--select", "form-version,mixed-versions"]) == 0
+    results = {Path(r["path"]).name: {f["rule"]: f for f in r["findings"]}
+               for r in json.loads(capsys.readouterr().out)["letters"]}
+    read = {name: found["form-version"]["evidence"]["version"] for name, found in results.items()}
+    assert {name for name, version in read.items() if version == "v1"} == {f"a-{i:02d}.md" for i in range(10)}
+    assert [name for name, found in results.items() if "mixed-versions" in found] == ["b-mixed.md"]
+    assert 'paragraph "If you disagree' in results["b-mixed.md"]["mixed-versions"]["message"]

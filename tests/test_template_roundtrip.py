@@ -68,6 +68,27 @@ def _body(path: Path) -> str:
     return source[source.index("\n+++", 3) + 4:]
 
 
+_MARK = re.compile(r"\s*(?<!\\)\{versions:([^{}]*)\}(?=(?:\s*\{optional\})?\s*$)")
+
+
+def _names(text: str) -> set[str]:
+    return {name.strip() for name in text.split(",")}
+
+
+def _of_version(body: str, version: str | None) -> str:
+    """The body as a letter of one version of the form has it: the paragraphs of the other
+    versions left out, the marks taken off (a heading's mark holds for its section)."""
+    kept, section = [], None
+    for block in body.split("\n\n"):
+        found = _MARK.search(block)
+        if block.lstrip().startswith("#"):
+            section = _names(found.group(1)) if found else None
+        names = _names(found.group(1)) if found else section
+        if names is None or version in names:
+            kept.append(_MARK.sub("", block))
+    return "\n\n".join(kept)
+
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Path:
     """A folder for the filled-in letters, one file a template overwritten by each example
@@ -85,6 +106,9 @@ def test_a_template_filled_in_audits_clean(scratch, path, data):
 
     def fill(found: re.Match) -> str:
         inner = found.group(1).strip()
+        if inner.startswith("by version") and ":" in inner:  # the wording of the version filled in
+            wordings = [c.split(":", 1) for c in re.split(r"(?<!\\)\|", inner.split(":", 1)[1])]
+            return next(text.strip() for names, text in wordings if version in _names(names))
         if inner.startswith("one of") and ":" in inner:
             return data.draw(st.sampled_from([c.strip() for c in re.split(r"(?<!\\)\|", inner.split(":", 1)[1])]))
         if "|" in inner:
@@ -104,8 +128,10 @@ def test_a_template_filled_in_audits_clean(scratch, path, data):
                 last_number[0] = None
         return values[name]
 
+    version = data.draw(st.sampled_from([v.name for v in template.versions])) if template.versions else None
     body = _body(path)
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
+    body = _of_version(body, version)
     body = re.sub(r"\s*\{optional\}[ \t]*$", "", body, flags=re.M)
     letter = _PLACEHOLDER.sub(fill, body).replace("\\{{", "{{")
     letter_path = scratch / f"{path.stem}.md"

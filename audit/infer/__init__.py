@@ -44,6 +44,7 @@ FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, m
 HEADING_WORDS = 10
 RESERVED = {"year", "round", "abs", "min", "max", "sum", "rounds_to", "same_person", "true", "false", "none"}
 DEVIATIONS = {"missing-section", "missing-paragraph", "boilerplate-changed", "extra-paragraph", "paragraph-moved"}
+VERSION_RULES = {"form-version", "mixed-versions"}
 _MARKED_HEADING = re.compile(r"[ ]{0,3}#{1,6}[ ]")
 _WHOLE_WORD = re.compile(r"(?<![A-Za-z-])[A-Za-z]+(?:-[A-Za-z]+)*(?![A-Za-z-])")
 
@@ -64,6 +65,7 @@ class Block:
     letters: int  # letters holding it
     note: str = ""  # a comment written before it
     optional: bool = False  # for a heading: its section may be left out
+    versions: tuple[str, ...] = ()  # the versions of the form having it, when not all (infer/versions.py)
 
 
 @dataclass
@@ -104,6 +106,7 @@ class Inference:
     version: tuple[int, int] = (1, 1)  # this version's number, of how many the batch holds
     used: int = 0  # letters learned from: the sample without the outliers
     split: frozenset[Path] | None = None  # the letters of another version, told by paragraphs that go together
+    form_versions: list = field(default_factory=list)  # versions.FormVersion: the versions this one template records
 
     @property
     def dates(self) -> tuple[date, date] | None:
@@ -168,12 +171,14 @@ def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
 
 
 def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
-                   settings: Settings | None = None) -> list[Inference]:
+                   settings: Settings | None = None, one_template: bool = False) -> list[Inference]:
     """The versions of a form, each learned from its own letters: where a group of paragraphs
     comes and goes together (held by the same letters), its holders and the others are two
     versions; the letters unlike what was learned, when they are a share of their own (at
     least MIN_VERSION letters and VERSION_SHARE of the batch), are another. Each version is
-    then audited with its own letters, the largest first."""
+    then audited with its own letters, the largest first; versions of one form redrafted are
+    then written as one template recording them (infer/versions.py), when it holds as well
+    (`one_template`: whether it does or not)."""
     queue, versions, unplaced = [list(paths)], [], []
     while queue:
         batch = queue.pop(0)
@@ -200,9 +205,13 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
         versions[-1].outliers = sorted([*versions[-1].outliers, *unplaced])
     for number, version in enumerate(versions, start=1):
         version.name = name if number == 1 else f"{name}-v{number}"
-    for number, version in enumerate(versions, start=1):
         version.version = (number, len(versions))
         version.verification = verify_batch(version, on_letter, settings)
+    if len(versions) > 1:  # versions of one form redrafted: one template recording them, when it holds as well
+        from .versions import one_template as recorded_in_one
+
+        versions = recorded_in_one(versions, lambda inference: verify_batch(inference, None, settings),
+                                   (lambda apart: 0) if one_template else lambda apart: passing_with(apart, settings))
     return versions
 
 
@@ -447,6 +456,37 @@ def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | No
     return key, ([key] if key else []) + people + figures
 
 
+def _mixes_versions(inference: Inference, findings) -> bool:
+    """Count the letter for the version `check` reads it as following (form-version); whether
+    it mixes versions (mixed-versions)."""
+    named = next((f.evidence.get("version") for f in findings if f.rule == "form-version"), None)
+    mixed = next((f for f in findings if f.rule == "mixed-versions"), None)
+    for version in inference.form_versions:
+        if version.name == named:
+            version.read += 1
+            version.mixed += mixed is not None
+            if mixed is not None:
+                version.crossing.update(set(other["text"] for other in mixed.evidence["others"]))
+    return mixed is not None
+
+
+def passing_with(inferences: list[Inference], settings: Settings | None = None) -> int:
+    """The letters of these inferences that `check`, given all their templates (each letter
+    matched with the one it fits best), finds without a departure from the form."""
+    from .render import render
+
+    with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
+        drafts = []
+        for number, inference in enumerate(inferences):
+            drafts.append(Path(folder) / f"draft-{number}.md")
+            drafts[-1].write_text(render(inference, checks=False), encoding="utf-8")
+        given = settings or Settings()
+        run = Settings(template_paths=drafts, select=set(DEVIATIONS), max_bytes=given.max_bytes,
+                       max_memory=given.max_memory, timeout=given.timeout)
+        return sum(1 for letter in audit_batch([p for i in inferences for p in i.paths], run)
+                   if letter.template is not None and not any(f.rule in DEVIATIONS for f in letter.findings))
+
+
 def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = None,
                  settings: Settings | None = None) -> Verification:
     """Audit every letter with the template (without its checks), and count each relation on all."""
@@ -458,11 +498,15 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
     key_field = inference.key_field
     for relation in inference.relations:
         relation.applies, relation.breakers = 0, []
+    for version in inference.form_versions:
+        version.read = version.mixed = 0
+        version.crossing.clear()
     with tempfile.TemporaryDirectory(prefix="letter-audit-infer-") as folder:
         draft = Path(folder) / "draft.md"
         draft.write_text(render(inference, checks=False), encoding="utf-8")
         given = settings or Settings()
-        settings = Settings(template_paths=[draft], select=set(DEVIATIONS),  # only the rules counted here
+        counted = set(DEVIATIONS) | (VERSION_RULES if inference.form_versions else set())
+        settings = Settings(template_paths=[draft], select=counted,  # only the rules counted here
                             max_bytes=given.max_bytes, max_memory=given.max_memory, timeout=given.timeout)
         _ = settings.templates  # a draft the engine refuses is a bug here: say so, do not audit
         for letter in audit_batch(inference.paths, settings):
@@ -472,7 +516,7 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
             if letter.template is None:
                 result.unrecognised.append(letter.path)
                 continue
-            if any(f.rule in DEVIATIONS for f in letter.findings):
+            if _mixes_versions(inference, letter.findings) or any(f.rule in DEVIATIONS for f in letter.findings):
                 result.deviating.append(letter.path)
             else:
                 result.matching += 1

@@ -16,7 +16,7 @@ STDOUT = "-"
 
 
 def run_infer(letters: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None],
-              settings: Settings | None = None) -> int:
+              settings: Settings | None = None, one_template: bool = False) -> int:
     """Infer from `letters` (found by `check`'s discovery) and write the template to `output`
     (`-`: standard output). `progress(total)` gives a bar (with `step()` per letter audited and
     `close()`), or None."""
@@ -27,7 +27,7 @@ def run_infer(letters: list[Path], output: Path, name: str | None, progress: Cal
         raise InferenceError(f"{_shown(output)} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
     versions = infer_versions(letters, name or ("inferred" if to_stdout else output.stem),
-                              bar.step if bar else None, settings=settings)
+                              bar.step if bar else None, settings=settings, one_template=one_template)
     if bar:
         bar.close()
     targets = [output] + [output.with_name(f"{output.stem}-v{n}{output.suffix}") for n in range(2, len(versions) + 1)]
@@ -87,6 +87,14 @@ def summary(inference: Inference, template: Template, output: Path) -> str:
              + (f"; {broken} checks broken by some letters: likely errors" if broken else "")]
     if inference.outliers:
         lines.append(f"  left out as unlike the others: {file_names(inference.outliers)}")
+    if inference.form_versions:
+        lines.append(f"  {len(inference.form_versions)} versions of the form, recorded in this one template "
+                     "(the paragraphs of some versions only marked {versions: ...}):")
+        for version in inference.form_versions:
+            dates = version.dates
+            span = f", dated {dates[0].isoformat()} to {dates[1].isoformat()}" if dates else ""
+            lines.append(f"    {version.name}: learned from {version.letters} letters{span}; check reads "
+                         f"{version.read} letters as following it, {version.mixed} of them mixing versions")
     if inference.key_field:
         lines.append(f"  key field: {inference.key_field}")
     verified = inference.verification

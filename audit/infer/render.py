@@ -42,6 +42,8 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
         lines.append(f"# Audited with it, {verified.matching} of {verified.letters} letters have every paragraph "
                      f"as written here; {len(verified.unrecognised)} match nothing.")
     lines += [f"name = {_string(inference.name)}", f"title = {_string(inference.name)}"]
+    if inference.form_versions:
+        lines += _versions(inference.form_versions)
     if inference.year is not None:
         lines.append(f"year = {inference.year}  # the commonest year of the dates in the letters")
     if inference.key_field:
@@ -73,12 +75,29 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
     return lines
 
 
+def _versions(versions) -> list[str]:
+    """The form's versions: how many letters follow each and, when they carry dates, when."""
+    lines = ["# The versions of the form: the paragraphs of some of them only are marked {versions: ...}"]
+    for version in versions:
+        dates = f", dated {version.dates[0].isoformat()} to {version.dates[1].isoformat()}" if version.dates else ""
+        read = f"; check reads {version.read} letters as it ({version.mixed} mixing versions)" if version.read else ""
+        lines.append(f"#   {version.name}: learned from {version.letters} letters{dates}{read}")
+    return lines + ["versions = [" + ", ".join(_string(v.name) for v in versions) + "]"]
+
+
 def _body(inference) -> list[str]:
     paragraphs = []
     for block in inference.blocks:
         if block.note:
             paragraphs.append(f"<!-- {_comment(block.note)} -->")
-        if block.kind == BlockKind.HEADING:
+        if block.versions or (block.optional and block.kind == BlockKind.TEXT):
+            # a paragraph of some versions; a heading of some is one too, not a section
+            text = f"{_literal(block.wording.text)}" if block.kind == BlockKind.HEADING else _paragraph(block.wording)
+            marks = (f" {{versions: {', '.join(block.versions)}}}" if block.versions else "") \
+                + (" {optional}" if block.optional else "")
+            paragraphs.append(text + marks if block.kind != BlockKind.FREE
+                              else f"<!-- free: {_comment(block.wording.text)} -->")
+        elif block.kind == BlockKind.HEADING:
             paragraphs.append(f"# {_literal(block.wording.text)}" + (" {optional}" if block.optional else ""))
         elif block.kind == BlockKind.FREE:
             paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +40,7 @@ class Slot:
     base: str = "text"
     choices: tuple[str, ...] | None = None  # the accepted variants of a phrase ({{one of: A | B}})
     lines: bool = False  # takes the rest of the paragraph and the paragraphs after it ({{name...}})
+    versions: tuple[tuple[str, ...], ...] = ()  # per choice, the versions of the form using it ({{by version: ...}})
 
     @property
     def label(self) -> str:
@@ -77,6 +78,8 @@ class TemplateParagraph:
     optional: bool = False  # a paragraph a letter may leave out ({optional} at its end)
     withheld: re.Pattern | None = None  # the regex again, punctuation beside a slot optional (redactions)
     markers: tuple[str, ...] = ()  # redaction markers: text that stands for a withheld value
+    versions: tuple[str, ...] = ()  # the versions of the form having it ({versions: ...}); () for all of them
+    version_required: bool = False  # of its versions, a letter must have it (optional, for the other versions)
 
     def matches(self, text: str) -> re.Match | bool | None:
         if self.regex is None:
@@ -107,6 +110,15 @@ class Section:
     title: str
     required: bool
     paragraphs: tuple[int, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of the form, as the header declares it (versions = [...])."""
+
+    name: str
+    description: str = ""
     line: int = 0
 
 
@@ -176,6 +188,7 @@ class Template:
     warnings: tuple[str, ...] = ()  # FILE:LINE: notes that do not stop the run
     withheld: tuple[str, ...] = ()  # redaction markers: text standing for a withheld value
     date_order: str = "dmy"  # how a numeric date 02/08/2022 is read: day first, or month first
+    versions: tuple[Version, ...] = ()  # the versions of the form, told apart by marked paragraphs and wordings
     source: str = field(default="", repr=False, compare=False)  # the text it was compiled from
 
     def __reduce__(self):
@@ -204,7 +217,7 @@ class Template:
     def summary(self) -> str:
         placed = sum(1 for p in self.paragraphs if not p.free)
         return (f"{len(self.sections)} sections, {placed} paragraphs, {len(self.fields)} fields, "
-                f"{len(self.checks)} checks")
+                f"{len(self.checks)} checks" + (f", {len(self.versions)} versions" if self.versions else ""))
 
 
 def by_boilerplate(texts: list[str], templates: list[Template]) -> list[tuple[int, Template]]:
@@ -235,7 +248,7 @@ def assemble(index: int, section: str, text: str, heading: bool, parts: list[Par
             continue
         group = f"g{sum(isinstance(p, Slot) for p in numbered)}"
         if part.choices is not None:
-            slot = Slot(group, None, "variant", choices=part.choices)
+            slot = Slot(group, None, "variant", choices=part.choices, versions=part.versions)
         elif part.field is None:
             slot = Slot(group, None, "agreement", part.forms, last_number)
         else:
@@ -311,6 +324,9 @@ def merge_paragraphs(template: Template, first: TemplateParagraph, second: Templ
                       template.types, first.line, template.withheld)
     if isinstance(merged, str):  # cannot happen for paragraphs that compiled alone
         raise TemplateError(merged)
+    versions = first.versions or second.versions  # what a letter running them together carries
+    if versions and (not first.versions or not second.versions or first.versions == second.versions):
+        merged = replace(merged, versions=versions, version_required=first.version_required or second.version_required)
     return merged
 
 

@@ -19,11 +19,14 @@ from ..models import SEVERITIES
 from ..patterns import pattern_problem
 from ..types import BASE_PATTERNS, BASES, PLAIN_NUMBER_BASES, DATE_ORDERS
 from .model import (Check, DeclaredRule, FieldSpec, MessagePart, Part, Section, Slot, Template, TemplateError,
-                    TemplateParagraph, assemble, quote)
+                    TemplateParagraph, Version, assemble, quote)
 
 _HEADING = re.compile(r"#{1,6}\s+(.*?)\s*(\{optional\})?$")
 _OPTIONAL = "{optional}"
 _VARIANTS = re.compile(r"one of\s*:(.*)", re.S)
+_BY_VERSION = re.compile(r"by version\s*:(.*)", re.S)
+_VERSIONS_MARK = re.compile(r"(?<!\\)\{versions:([^{}]*)\}$")  # a paragraph's versions, at its end
+_VERSION_NAME = re.compile(r"[\w.-]+")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -70,7 +73,9 @@ class _Parser:
             self.problem(self._line(r"date_order\s*="), f"date_order must be \"dmy\" (31/12/2024) or \"mdy\" "
                                                         f"(12/31/2024), not {date_order!r}")
             date_order = "dmy"
+        self.versions = self._versions(meta)
         paragraphs, sections = self._body(body, body_line, types, bases, fields, meta, markers)
+        self._versions_told_apart(paragraphs)
         placed = {slot.field for p in paragraphs for slot in p.slots if slot.field}
         for spec in fields.values():
             if spec.name not in placed:
@@ -125,6 +130,7 @@ class _Parser:
             bases=bases,
             withheld=markers,
             date_order=date_order,
+            versions=self.versions,
             warnings=tuple(f"{self.path}:{line}: {message}" for line, message in self.warnings),
         )
 
@@ -153,6 +159,68 @@ class _Parser:
                                                        "for withheld values, such as [\"[private]\", \"[REDACTED]\"]")
             return ()
         return tuple(dict.fromkeys(m.strip() for m in raw))
+
+    def _versions(self, meta: dict) -> tuple[Version, ...]:
+        """The versions of the form: `versions = ["2021", "2023"]`, or a table of descriptions
+        (`versions = { 2021 = "before the redraft", 2023 = "..." }`)."""
+        raw = meta.get("versions")
+        if raw is None:
+            return ()
+        line = self._line(r"\[?\s*versions\s*[=\]]")
+        if isinstance(raw, list) and all(isinstance(name, str) for name in raw):
+            named = [(name, "") for name in raw]
+        elif isinstance(raw, dict) and all(isinstance(text, str) for text in raw.values()):
+            named = list(raw.items())
+        else:
+            self.problem(line, "versions must be a list of the names of the form's versions, such as "
+                               "[\"2021\", \"2023\"], or a table of their descriptions, such as "
+                               "{ 2021 = \"before the redraft\", 2023 = \"after it\" }")
+            return ()
+        versions, seen = [], set()
+        for name, description in named:
+            name = name.strip()
+            if not _VERSION_NAME.fullmatch(name):
+                self.problem(line, f"the version name {name!r} must be letters, digits, '.', '-' or '_' "
+                                   "(it is written in the body as {versions: NAME})")
+            elif name in seen:
+                self.problem(line, f"the version {name!r} is declared twice")
+            else:
+                seen.add(name)
+                versions.append(Version(name, description.strip(), line))
+        if len(versions) == 1:
+            self.problem(line, f"versions declares one version ({versions[0].name!r}); a form with versions has "
+                               "two or more (leave `versions` out for a form of one version)")
+        return tuple(versions)
+
+    def _version_names(self, text: str, line: int, where: str) -> tuple[str, ...]:
+        """The declared versions a mark names (`2021, 2023`); problems noted."""
+        declared = [v.name for v in self.versions]
+        if not declared:
+            self.problem(line, f"{where} names versions of the form, but the header declares none "
+                               "(versions = [\"2021\", \"2023\"])")
+            return ()
+        names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+        if not names:
+            self.problem(line, f"{where} names no version (one of {', '.join(declared)})")
+        for name in names:
+            if name not in declared:
+                self.problem(line, f"{where} names the version {name!r}, which the header does not declare "
+                                   f"(versions: {', '.join(declared)}){_near(name, declared)}")
+        return tuple(n for n in declared if n in names)
+
+    def _versions_told_apart(self, paragraphs: list[TemplateParagraph]) -> None:
+        """Every two versions differ by a marked paragraph or wording, else no letter could be
+        told to follow one and not the other."""
+        marks = [set(p.versions) for p in paragraphs if p.versions]
+        marks += [set(names) for p in paragraphs for slot in p.slots for names in slot.versions]
+        names = [v.name for v in self.versions]
+        for k, first in enumerate(names):
+            for second in names[k + 1:]:
+                if not any((first in mark) != (second in mark) for mark in marks):
+                    self.problem(self.versions[0].line,
+                                 f"the versions {first!r} and {second!r} are not told apart: no paragraph "
+                                 f"({{versions: {first}}} at its end) or wording ({{{{by version: ...}}}}) "
+                                 "belongs to one of them and not the other")
 
     def _toml(self, header: str) -> dict | None:
         try:
@@ -369,25 +437,27 @@ class _Parser:
         paragraphs: list[TemplateParagraph] = []
         sections: dict[str, list] = {}
         section = str(meta.get("first_section", "Letter head"))
-        sections[section] = [True, [], first_line]
+        sections[section] = [True, [], first_line, ()]
         for line, lines in _blocks(clean_body(_COMMENT.sub(_keep_free_markers, body)), first_line):
             raw = " ".join(" ".join(lines).split())
-            heading, free = _HEADING.fullmatch(raw), _FREE.fullmatch(raw)
-            optional = False
+            free = _FREE.fullmatch(raw)
+            optional, versions = False, ()
+            if not free:
+                raw, optional, versions = self._marks(raw, line)
+            heading = _HEADING.fullmatch(raw + (" " + _OPTIONAL if optional else "")) if not free else None
             if heading:
                 text = section = heading.group(1)
                 if section in sections:
                     self.problem(line, f"the section heading {section!r} is used twice (first at line "
                                        f"{sections[section][2]}); each section needs its own heading")
                     section = f"{section} ({line})"
-                sections[section] = [not heading.group(2), [], line]
+                sections[section] = [not heading.group(2), [], line, versions]
+                optional = False
             elif not free:
-                optional = raw.endswith(_OPTIONAL) and not raw.endswith("\\" + _OPTIONAL)
-                if optional:
-                    lines[-1] = lines[-1].rstrip()[:-len(_OPTIONAL)]
-                text = " ".join(" ".join(lines).split()).replace("\\" + _OPTIONAL, _OPTIONAL)
+                text = raw.replace("\\" + _OPTIONAL, _OPTIONAL).replace("\\{versions:", "{versions:")
                 if not text:
-                    self.problem(line, "{optional} marks nothing: write it at the end of the paragraph it makes optional")
+                    what = _OPTIONAL if optional else "{versions: ...}"
+                    self.problem(line, f"{what} marks nothing: write it at the end of the paragraph it marks")
                     continue
             index = len(paragraphs)
             if free:
@@ -395,7 +465,10 @@ class _Parser:
             else:
                 parts = self._placeholders(text, line, types, bases, fields)
                 para = self._assemble(index, section, text, bool(heading), parts, types, line, markers)
-                if optional:
+                versions = self._within_section(versions, sections[section][3], line)
+                if versions:  # the other versions lack it: the alignment may pass it by
+                    para = replace(para, optional=True, versions=versions, version_required=not optional)
+                elif optional:
                     para = replace(para, optional=True)
             paragraphs.append(para)
             sections[section][1].append(index)
@@ -403,8 +476,34 @@ class _Parser:
             self.problem(first_line, "the template has no paragraphs")
         # a section is required when something in it is: a letter head of optional paragraphs is not
         compiled = {title: Section(title, req and any(not (paragraphs[i].optional or paragraphs[i].free) for i in idx),
-                                   tuple(idx), line) for title, (req, idx, line) in sections.items() if idx}
+                                   tuple(idx), line) for title, (req, idx, line, _) in sections.items() if idx}
         return paragraphs, compiled
+
+    def _marks(self, raw: str, line: int) -> tuple[str, bool, tuple[str, ...]]:
+        """A paragraph without the marks at its end, `{optional}` and `{versions: ...}` (in
+        either order): (text, optional, versions)."""
+        optional, versions = False, ()
+        for _ in range(2):
+            found = _VERSIONS_MARK.search(raw)
+            if found and not versions:
+                versions = self._version_names(found.group(1), line, "{versions: ...}") or ("",)
+                raw = raw[:found.start()].rstrip()
+            elif raw.endswith(_OPTIONAL) and not raw.endswith("\\" + _OPTIONAL) and not optional:
+                optional, raw = True, raw[:-len(_OPTIONAL)].rstrip()
+        if versions == ("",):  # a mark with problems: noted, the paragraph kept for every version
+            return raw, optional, ()
+        if versions and len(versions) == len(self.versions):
+            self.problem(line, f"{{versions: {', '.join(versions)}}} names every version of the form: a paragraph "
+                               "of every version needs no mark")
+            versions = ()
+        return raw, optional, versions
+
+    def _within_section(self, own: tuple[str, ...], section: tuple[str, ...], line: int) -> tuple[str, ...]:
+        """A paragraph's versions: its own mark, or its section's (`# Heading {versions: ...}`)."""
+        if own and section and not set(own) <= set(section):
+            self.problem(line, f"the paragraph is marked {{versions: {', '.join(own)}}} in a section of the "
+                               f"versions {', '.join(section)} only")
+        return own or section
 
     def _placeholders(self, text: str, line: int, types, bases, fields) -> list[Part]:
         """Literal text and placeholders of a paragraph, in order; problems noted."""
@@ -451,6 +550,9 @@ class _Parser:
 
     def _slot(self, inner: str, line: int, types, bases, fields, after_number: bool) -> Slot | None:
         shown = "{{" + inner + "}}"
+        by_version = _BY_VERSION.fullmatch(inner)
+        if by_version:
+            return self._by_version(by_version.group(1), shown, line)
         variants = _VARIANTS.fullmatch(inner)
         if variants:
             choices = tuple(" ".join(c.replace("\\|", "|").split())
@@ -491,6 +593,30 @@ class _Parser:
         if lines or spec.lines:
             fields[name] = replace(spec, lines=True)
         return Slot("", name, spec.type, base=spec.base, lines=lines or spec.lines)
+
+    def _by_version(self, inner: str, shown: str, line: int) -> Slot | None:
+        """{{by version: 2021: wavier | 2023, 2024: waiver}}: the wording of each version."""
+        choices, versions = [], []
+        for choice in re.split(r"(?<!\\)\|", inner):
+            names, colon, wording = choice.partition(":")
+            if not colon:
+                self.problem(line, f"{shown}: each wording starts with the versions using it and a colon "
+                                   f"(2023: the wording), not {quote(choice.strip())}")
+                return None
+            versions.append(self._version_names(names, line, shown))
+            choices.append(" ".join(wording.replace("\\|", "|").split()))
+        used = {name for names in versions for name in names}
+        unworded = [v.name for v in self.versions if v.name not in used]
+        if self.versions and unworded:
+            self.problem(line, f"{shown} gives no wording for the version{'s' if len(unworded) > 1 else ''} "
+                               f"{', '.join(unworded)}: letters of it could not match")
+        if len(set(choices)) < 2:
+            self.problem(line, f"{shown} needs two or more different wordings")
+            return None
+        if len(set(choices)) < len(choices):
+            self.problem(line, f"{shown} gives one wording twice: name all its versions once (2021, 2023: ...)")
+            return None
+        return Slot("", None, "variant", choices=tuple(choices), versions=tuple(versions))
 
     def _assemble(self, index, section, text, heading, parts, types, line, markers) -> TemplateParagraph:
         paragraph = assemble(index, section, text, heading, parts, types, line, markers)
