@@ -118,8 +118,8 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
     try:
         stream = audit_batch(paths, settings, after_letter, dask, Prepare(fields_needed(context), renderers))
         try:  # closing stops the workers early when the run is interrupted
-            for prepared in stream:
-                spool.add(prepared)
+            for path, prepared in zip(paths, stream):
+                spool.add(prepared, path)
                 if on_letter is not None:
                     on_letter()
         finally:
