@@ -240,7 +240,6 @@ def _run(argv: list[str] | None) -> int:
     except UsageError as exc:
         return _usage_error(exc)
     from .cluster import ClusterError
-    from .report.html import ReportError
     from .settings import SettingsError
     from .template import TemplateError
 
@@ -253,8 +252,13 @@ def _run(argv: list[str] | None) -> int:
         for problem in exc.problems:
             print(f"letter-audit: error: {terminal_safe(problem)}", file=sys.stderr)
         return 2
-    except (UsageError, SettingsError, ReportError, ClusterError) as exc:
+    except (UsageError, SettingsError, ClusterError) as exc:
         return _usage_error(exc)
+    except Exception as exc:
+        html = sys.modules.get("audit.report.html")  # imported only by a run that writes the report
+        if html is not None and isinstance(exc, html.ReportError):
+            return _usage_error(exc)
+        raise
 
 
 def _usage_error(exc: Exception) -> int:
@@ -456,7 +460,7 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
 def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
     """An output must never replace a letter or another file the run reads (a template, the
     --data or --peer-groups file), and a report folder must not hold letters."""
-    existing = [output for output in outputs if output is not None and os.path.exists(output)]
+    existing = [output for output in outputs if output is not None and os.path.isfile(output)]  # not /dev/null
     if existing:
         read = [(path, "the input letter") for path in paths]
         if settings is not None:
@@ -485,11 +489,12 @@ def run_check(args: argparse.Namespace) -> int:
     from .baseline import report as report_baseline
     from .batch import BatchContext
     from .config import describe
-    from .report.html import HtmlReport, default_report_dir
     from .cluster import LOCAL
     from .run import run_batch
 
     settings = settings_from(args)
+    if args.html:  # (Jinja and the report's modules are imported only for it)
+        from .report.html import HtmlReport, default_report_dir
     if args.html is HTML_DEFAULT:
         args.html = default_report_dir()
     dask = args.scheduler or (LOCAL if args.dask else None)
