@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .atomic import atomic_open, committed_together
 from .models import FAIL_ON, SEVERITY_RANK
-from .discover import describe_extensions, iter_letter_paths, parse_extensions
+from .discover import describe_extensions, letter_path_strings, parse_extensions
 from .read import looks_like_template, parse_seconds, parse_size
 from .report import FORMAT_NAMES
 from .report.escape import shown_path, terminal_safe
@@ -192,7 +192,7 @@ def run_template_infer(args: argparse.Namespace) -> int:
         raise UsageError("template infer reads letters from files and folders, not standard input (-)")
     settings = settings_from(args)
     letters = []
-    for path in _letter_paths(args, settings):
+    for path in map(Path, _letter_paths(args, settings)):
         if looks_like_template(path, settings.max_bytes):  # an earlier output: never learned from
             print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
                   "not a letter", file=sys.stderr)
@@ -423,10 +423,10 @@ def _formats(args: argparse.Namespace, settings: Settings) -> tuple[object, list
     return known[main_format or settings.format], outputs
 
 
-def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
+def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
     """Every letter to audit: files given, letters found in folders, standard input. A file is
     never taken for a template by its content: templates are the ones named by -t. A folder
-    given that holds no letter is a warning, which -q keeps."""
+    given that holds no letter is a warning, which -q keeps. Paths as strings (a batch holds many)."""
     given = list(args.paths) or ([Path(STDIN)] if args.stdin_filename else [])
     if not given:
         raise UsageError("the following arguments are required: PATH")
@@ -437,15 +437,15 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
             settings.stdin = (name, sys.stdin.buffer.read(settings.max_bytes + 1))  # the run's, no one else's
-            paths.append(name)
+            paths.append(os.fspath(name))
             continue
-        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions,
+        found = list(letter_path_strings([given_path], settings.exclude, settings.extensions,
                                        settings.default_excludes, seen))
         if not found:
             empty.append(given_path)
         paths.extend(found)
     looked_for = describe_extensions(settings.extensions)
-    if args.stdin_filename and Path(STDIN) in given and paths.count(Path(args.stdin_filename)) > 1:
+    if args.stdin_filename and Path(STDIN) in given and paths.count(os.fspath(Path(args.stdin_filename))) > 1:
         raise UsageError(f"--stdin-filename {shown_path(Path(args.stdin_filename))} names a file that is also "
                          "among the PATHs: give standard input a name of its own")
     if not paths:
@@ -457,7 +457,7 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     return paths
 
 
-def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
+def _refuse_overwriting_inputs(paths: list[str], outputs: list[Path], html: Path | None, settings: Settings) -> None:
     """An output must never replace a letter or another file the run reads (a template, the
     --data or --peer-groups file), and a report folder must not hold letters."""
     existing = [output for output in outputs if output is not None and os.path.isfile(output)]  # not /dev/null
@@ -513,7 +513,6 @@ def run_check(args: argparse.Namespace) -> int:
     paths = _letter_paths(args, settings)
     _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html,
                                settings)
-    paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
     html = HtmlReport(args.html, paths, settings.rules) if args.html else None
