@@ -124,7 +124,7 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
                     on_letter()
         finally:
             stream.close()
-        results = Results(spool, run_batch_rules(spool.kept, context))
+        results = Results(spool, run_batch_rules(spool.kept, context, spool.result))
         written = None
         if write_to is not None:
             written = write_baseline(write_to, results, previous=baseline)  # results without a baseline yet

@@ -36,7 +36,7 @@ def tally_of(result: LetterResult) -> Tally:
 
 Prepared = tuple  # (kept: the fields of the kept record, tally, entry: the spool's bytes for the letter)
 _SIZE = struct.Struct("<I")  # an entry starts with the size of its renderings
-NO_CELLS: Mapping = MappingProxyType({})  # a kept record quotes no cells: one shared, read-only mapping
+NOWHERE: Mapping = MappingProxyType({})  # a kept record's lines and cells: one shared, read-only mapping
 
 
 class Prepare:
@@ -54,11 +54,8 @@ class Prepare:
 
     def __call__(self, result: LetterResult, path) -> Prepared:
         names = self.needed(result) if self.needed else None
-        fields, lines = result.fields, result.lines
-        if names is not None:
-            fields = {n: v for n, v in fields.items() if n in names}
-            lines = {n: v for n, v in lines.items() if n in names}
-        kept = (result.template, fields, result.key, result.content_hash, lines, result.kind == ResultKind.LETTER)
+        fields = result.fields if names is None else {n: v for n, v in result.fields.items() if n in names}
+        kept = (result.template, fields, result.key, result.content_hash, result.kind == ResultKind.LETTER)
         rendered = {name: render(result) for name, render in self.renderers.items()}
         rendered = pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
         entry = _SIZE.pack(len(rendered)) + rendered + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -67,7 +64,7 @@ class Prepare:
 
 class Spool:
     def __init__(self, spill_at: int | None = None):
-        self.kept: list[LetterResult] = []  # what batch rules need of each letter (no findings)
+        self.kept: list[LetterResult] = []  # what batch rules need of each letter (no findings, nor lines)
         self.tallies: list[Tally] = []
         self._memory: list[bytes] = []
         self._file = None
@@ -77,11 +74,11 @@ class Spool:
 
     def add(self, prepared: Prepared, path: str) -> None:
         """`path`: the letter's path as the run named it (the kept record shares the string)."""
-        (template, fields, key, content_hash, lines, letter), tally, entry = prepared
+        (template, fields, key, content_hash, letter), tally, entry = prepared
         if template is not None:
             template = self._names.setdefault(template, template)
-        self.kept.append(LetterResult(path, template, fields, (), key, content_hash, lines,
-                                      ResultKind.LETTER if letter else ResultKind.BATCH, (), (), NO_CELLS))
+        self.kept.append(LetterResult(path, template, fields, (), key, content_hash, NOWHERE,
+                                      ResultKind.LETTER if letter else ResultKind.BATCH, (), (), NOWHERE))
         self.tallies.append(tally)
         if len(self._memory) < self._spill_at:
             self._memory.append(entry)
