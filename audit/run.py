@@ -55,9 +55,8 @@ class Results:
         if self.baseline is not None:
             yield from self
             return
-        for index in range(len(self.spool)):
-            text = None if index in self.batch.about_letters else self.spool.rendered(index, name)
-            yield self._result(index) if text is None else text
+        for index, text in enumerate(self.spool.renderings(name)):
+            yield self._result(index) if text is None or index in self.batch.about_letters else text
         yield from self.batch.about_batch
 
     def slim(self) -> Iterator[LetterResult]:

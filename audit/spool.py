@@ -23,6 +23,7 @@ from types import MappingProxyType
 from .models import LetterResult, ResultKind
 
 SPILL_AT = 500  # letters kept whole in memory before results go to disk
+READ_BLOCK = 1 << 20  # bytes of the spool read at once when it is read through
 
 Tally = tuple[bool, tuple[tuple[str, str], ...]]  # (a letter, not a batch carrier; (rule, severity) per finding)
 CLEAN: Tally = (True, ())  # most letters: one shared tuple
@@ -60,6 +61,10 @@ class Prepare:
         rendered = pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
         entry = _SIZE.pack(len(rendered)) + rendered + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         return kept, tally_of(result), entry
+
+
+def _rendering(entry: memoryview, name: str) -> str | None:
+    return pickle.loads(entry[_SIZE.size:_SIZE.size + _SIZE.unpack_from(entry)[0]]).get(name)  # the result unread
 
 
 class Spool:
@@ -103,8 +108,24 @@ class Spool:
 
     def rendered(self, index: int, name: str) -> str | None:
         """The letter's rendering in the format `name`, made where it was audited, if it was."""
-        entry = memoryview(self._entry(index))
-        return pickle.loads(entry[_SIZE.size:_SIZE.size + _SIZE.unpack_from(entry)[0]]).get(name)
+        return _rendering(memoryview(self._entry(index)), name)
+
+    def renderings(self, name: str) -> Iterator[str | None]:
+        """Every letter's rendering in the format `name` (as `rendered`), in order: the spool is
+        read through once, a block at a time, not a system call a letter."""
+        for entry in self._memory:
+            yield _rendering(memoryview(entry), name)
+        if self._file is None:
+            return
+        self._file.flush()
+        offsets, start = self._offsets, 0
+        block = memoryview(b"")
+        for spilled in range(len(offsets) - 1):
+            begin, end = offsets[spilled], offsets[spilled + 1]
+            if end > start + len(block):
+                start = begin
+                block = memoryview(os.pread(self._file.fileno(), max(READ_BLOCK, end - begin), begin))
+            yield _rendering(block[begin - start:end - start], name)
 
     def _entry(self, index: int) -> bytes:
         if index < len(self._memory):

@@ -71,3 +71,23 @@ def test_a_json_run_reads_back_only_the_letters_it_must(batch, capsys, monkeypat
         loaded.clear()
         main(["check", "--no-config", "letters", "--format", format, "--output", f"out.{format}"])
         assert sorted(loaded) == sorted([*letters_with_findings, 1, 5]), format  # (the duplicates twice, as above)
+
+
+@pytest.mark.parametrize("block", [1, 3000, 1 << 20])
+def test_reading_the_spool_through_gives_each_letters_rendering(monkeypatch, block):
+    """Read through in blocks of any size (one entry, a few, all), the spool gives each
+    letter's rendering as reading it alone does, spilled or not."""
+    from audit.models import LetterResult
+
+    monkeypatch.setattr(spool, "READ_BLOCK", block)
+    prepare = spool.Prepare(renderers={"name": lambda result: str(result.path) * len(str(result.path))})
+    kept = spool.Spool(spill_at=3)
+    paths = [f"letter-{'x' * (index * 37 % 101)}-{index}.txt" for index in range(40)]
+    for path in paths:
+        kept.add(prepare(LetterResult(Path(path), None, {}), path), path)
+    try:
+        assert list(kept.renderings("name")) == [kept.rendered(index, "name") for index in range(40)]
+        assert list(kept.renderings("name")) == [path * len(path) for path in paths]
+        assert [str(result.path) for result in kept] == paths
+    finally:
+        kept.close()
