@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -479,10 +480,23 @@ def _refuse_overwriting_inputs(paths: list[str], outputs: list[Path], html: Path
                                  f"{identities[(info.st_dev, info.st_ino)]}")
     if html is not None:
         folder = os.path.realpath(html)
-        for path in paths:
-            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+        for path, real in zip(paths, _real_paths(paths)):
+            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, real]) == folder:
                 raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
                                  f"letter {shown_path(path)}; choose another folder")
+
+
+def _real_paths(paths: list[str]) -> Iterator[str]:
+    """os.path.realpath of each path, each folder resolved once: a batch is many files in few folders."""
+    folders: dict[str, str] = {}
+    for path in paths:
+        folder, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            yield os.path.realpath(path)
+            continue
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder or os.curdir)
+        yield os.path.join(folders[folder], name)
 
 
 def run_check(args: argparse.Namespace) -> int:
