@@ -101,10 +101,10 @@ def _walk(root: str, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitig
             continue
         if _suffix(entry.name).lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
             if not is_dir and _plain_file(entry):
-                if real is None:
-                    real = os.path.realpath(os.path.dirname(entry.path))
+                if real is None:  # with its separator: a file's identity is then one concatenation
+                    real = os.path.join(os.path.realpath(os.path.dirname(entry.path)), "")
                     stack[-1] = (entries, ignores, real)
-                yield path, os.path.join(real, entry.name)
+                yield path, real + entry.name
             else:
                 yield path, _file_identity(path)
         if is_dir:
