@@ -13,6 +13,7 @@ internal-error finding about the batch (path `<batch rule ID>`); the others stil
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -69,12 +70,24 @@ class BatchFindings:
     about_batch: list[LetterResult]
 
 
-def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFindings:
+def run_batch_rules(results: list[LetterResult], batch: BatchContext,
+                    whole: Callable[[int], LetterResult] | None = None) -> BatchFindings:
     """The batch rules' findings about `results` (honouring select, ignore and severity), and
     the pseudo-results about the batch as a whole that received findings. `results` are left as
-    they are."""
+    they are. `whole(index)`: the whole result of the letter at `index`, when `results` are the
+    records the spool keeps, which leave out where each field is quoted (a finding's line)."""
     batch.letters = [r for r in results if r.kind == ResultKind.LETTER]
     place = {id(result): index for index, result in enumerate(results)}
+    quoted: dict[int, LetterResult] = {}  # kept records with their lines, read back from the whole result
+
+    def located(result: LetterResult) -> LetterResult:
+        if whole is None or result.kind != ResultKind.LETTER:
+            return result
+        index = place[id(result)]
+        if index not in quoted:
+            quoted[index] = replace(result, lines=whole(index).lines)
+        return quoted[index]
+
     about_letters: dict[int, list[Finding]] = {}
     carried: dict[Path, list[Finding]] = {}
     for rule in batch.settings.active_rules:
@@ -83,7 +96,7 @@ def run_batch_rules(results: list[LetterResult], batch: BatchContext) -> BatchFi
         severity = batch.settings.severity_of(rule.id, rule.severity)
         try:
             for result, issue in rule.check_batch(batch.letters, batch):
-                finding = batch_finding(rule.id, severity, issue, result, batch.template_of(result))
+                finding = batch_finding(rule.id, severity, issue, located(result), batch.template_of(result))
                 if result.kind == ResultKind.LETTER:
                     about_letters.setdefault(place[id(result)], []).append(finding)
                 else:

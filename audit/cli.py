@@ -14,12 +14,13 @@ import re
 import signal
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .atomic import atomic_open, committed_together
 from .models import FAIL_ON, SEVERITY_RANK
-from .discover import describe_extensions, iter_letter_paths, parse_extensions
+from .discover import describe_extensions, letter_path_strings, parse_extensions
 from .read import looks_like_template, parse_seconds, parse_size
 from .report import FORMAT_NAMES
 from .report.escape import shown_path, terminal_safe
@@ -195,7 +196,7 @@ def run_template_infer(args: argparse.Namespace) -> int:
         raise UsageError("template infer reads letters from files and folders, not standard input (-)")
     settings = settings_from(args)
     letters = []
-    for path in _letter_paths(args, settings):
+    for path in map(Path, _letter_paths(args, settings)):
         if looks_like_template(path, settings.max_bytes):  # an earlier output: never learned from
             print(f"letter-audit: note: skipped {terminal_safe(shown_path(path))}: it is a letter template, "
                   "not a letter", file=sys.stderr)
@@ -243,7 +244,6 @@ def _run(argv: list[str] | None) -> int:
     except UsageError as exc:
         return _usage_error(exc)
     from .cluster import ClusterError
-    from .report.html import ReportError
     from .settings import SettingsError
     from .template import TemplateError
 
@@ -256,8 +256,13 @@ def _run(argv: list[str] | None) -> int:
         for problem in exc.problems:
             print(f"letter-audit: error: {terminal_safe(problem)}", file=sys.stderr)
         return 2
-    except (UsageError, SettingsError, ReportError, ClusterError) as exc:
+    except (UsageError, SettingsError, ClusterError) as exc:
         return _usage_error(exc)
+    except Exception as exc:
+        html = sys.modules.get("audit.report.html")  # imported only by a run that writes the report
+        if html is not None and isinstance(exc, html.ReportError):
+            return _usage_error(exc)
+        raise
 
 
 def _usage_error(exc: Exception) -> int:
@@ -422,10 +427,10 @@ def _formats(args: argparse.Namespace, settings: Settings) -> tuple[object, list
     return known[main_format or settings.format], outputs
 
 
-def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
+def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[str]:
     """Every letter to audit: files given, letters found in folders, standard input. A file is
     never taken for a template by its content: templates are the ones named by -t. A folder
-    given that holds no letter is a warning, which -q keeps."""
+    given that holds no letter is a warning, which -q keeps. Paths as strings (a batch holds many)."""
     given = list(args.paths) or ([Path(STDIN)] if args.stdin_filename else [])
     if not given:
         raise UsageError("the following arguments are required: PATH")
@@ -436,15 +441,15 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
         if given_path == Path(STDIN):  # even when a file or folder named "-" exists
             name = Path(args.stdin_filename or STDIN)
             settings.stdin = (name, sys.stdin.buffer.read(settings.max_bytes + 1))  # the run's, no one else's
-            paths.append(name)
+            paths.append(os.fspath(name))
             continue
-        found = list(iter_letter_paths([given_path], settings.exclude, settings.extensions,
+        found = list(letter_path_strings([given_path], settings.exclude, settings.extensions,
                                        settings.default_excludes, seen))
         if not found:
             empty.append(given_path)
         paths.extend(found)
     looked_for = describe_extensions(settings.extensions)
-    if args.stdin_filename and Path(STDIN) in given and paths.count(Path(args.stdin_filename)) > 1:
+    if args.stdin_filename and Path(STDIN) in given and paths.count(os.fspath(Path(args.stdin_filename))) > 1:
         raise UsageError(f"--stdin-filename {shown_path(Path(args.stdin_filename))} names a file that is also "
                          "among the PATHs: give standard input a name of its own")
     if not paths:
@@ -456,10 +461,10 @@ def _letter_paths(args: argparse.Namespace, settings: Settings) -> list[Path]:
     return paths
 
 
-def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Path | None, settings: Settings) -> None:
+def _refuse_overwriting_inputs(paths: list[str], outputs: list[Path], html: Path | None, settings: Settings) -> None:
     """An output must never replace a letter or another file the run reads (a template, the
     --data or --peer-groups file), and a report folder must not hold letters."""
-    existing = [output for output in outputs if output is not None and os.path.exists(output)]
+    existing = [output for output in outputs if output is not None and os.path.isfile(output)]  # not /dev/null
     if existing:
         read = [(path, "the input letter") for path in paths]
         if settings is not None:
@@ -478,21 +483,35 @@ def _refuse_overwriting_inputs(paths: list[Path], outputs: list[Path], html: Pat
                                  f"{identities[(info.st_dev, info.st_ino)]}")
     if html is not None:
         folder = os.path.realpath(html)
-        for path in paths:
-            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, os.path.realpath(path)]) == folder:
+        for path, real in zip(paths, _real_paths(paths)):
+            if settings.stdin_bytes(path) is None and os.path.commonpath([folder, real]) == folder:
                 raise UsageError(f"refusing to write the HTML report into {shown_path(html)}: it holds the input "
                                  f"letter {shown_path(path)}; choose another folder")
+
+
+def _real_paths(paths: list[str]) -> Iterator[str]:
+    """os.path.realpath of each path, each folder resolved once: a batch is many files in few folders."""
+    folders: dict[str, str] = {}
+    for path in paths:
+        folder, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            yield os.path.realpath(path)
+            continue
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder or os.curdir)
+        yield os.path.join(folders[folder], name)
 
 
 def run_check(args: argparse.Namespace) -> int:
     from .baseline import report as report_baseline
     from .batch import BatchContext
     from .config import describe
-    from .report.html import HtmlReport, default_report_dir
     from .cluster import LOCAL
     from .run import run_batch
 
     settings = settings_from(args)
+    if args.html:  # (Jinja and the report's modules are imported only for it)
+        from .report.html import HtmlReport, default_report_dir
     if args.html is HTML_DEFAULT:
         args.html = default_report_dir()
     dask = args.scheduler or (LOCAL if args.dask else None)
@@ -511,7 +530,6 @@ def run_check(args: argparse.Namespace) -> int:
     paths = _letter_paths(args, settings)
     _refuse_overwriting_inputs(paths, [args.output, args.write_baseline, *(file for _, file in outputs)], args.html,
                                settings)
-    paths = [os.fspath(path) for path in paths]  # a string takes a quarter of a Path's memory
     progress = _Progress(len(paths)) if _show_progress(args, len(paths)) else None
     # each letter's page is written by the process that audits it (HtmlReport.keeper)
     html = HtmlReport(args.html, paths, settings.rules) if args.html else None

@@ -23,7 +23,10 @@ _PUNCTUATION = re.compile(r"[^\w\s]|_")
 
 def normalise_name(name: str) -> str:
     """Casefolded, "&" read as "and", apostrophes dropped, other punctuation as spaces."""
-    text = unicodedata.normalize("NFKC", str(name)).casefold().replace("&", " and ").replace("+", " and ")
+    text = str(name)
+    if text.isascii() and text.replace(" ", "").isalnum():  # most names: nothing to read but case and spaces
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ").replace("+", " and ")
     text = _PUNCTUATION.sub(" ", _APOSTROPHES.sub("", text))
     return " ".join(text.split())
 

@@ -55,9 +55,8 @@ class Results:
         if self.baseline is not None:
             yield from self
             return
-        for index in range(len(self.spool)):
-            text = None if index in self.batch.about_letters else self.spool.rendered(index, name)
-            yield self._result(index) if text is None else text
+        for index, text in enumerate(self.spool.renderings(name)):
+            yield self._result(index) if text is None or index in self.batch.about_letters else text
         yield from self.batch.about_batch
 
     def slim(self) -> Iterator[LetterResult]:
@@ -118,13 +117,13 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
     try:
         stream = audit_batch(paths, settings, after_letter, dask, Prepare(fields_needed(context), renderers))
         try:  # closing stops the workers early when the run is interrupted
-            for prepared in stream:
-                spool.add(prepared)
+            for path, prepared in zip(paths, stream):
+                spool.add(prepared, path)
                 if on_letter is not None:
                     on_letter()
         finally:
             stream.close()
-        results = Results(spool, run_batch_rules(spool.kept, context))
+        results = Results(spool, run_batch_rules(spool.kept, context, spool.result))
         written = None
         if write_to is not None:
             written = write_baseline(write_to, results, previous=baseline)  # results without a baseline yet

@@ -17,7 +17,6 @@ import contextlib
 import ctypes
 import faulthandler
 import os
-import select
 import selectors
 import signal
 import sys
@@ -95,7 +94,8 @@ def _context():
 DEFAULT_MAX_MEMORY = 1024 ** 3  # bytes of address space a worker may add to what it starts with
 DEFAULT_TIMEOUT = 30.0  # seconds a worker may spend on one letter
 LETTERS_PER_WORKER = 10  # a smaller batch starts fewer workers than processors: each costs a start
-_AHEAD = 4  # items sent to a worker: the one it works on and the next ones, so it never waits
+_CHUNK = 32  # items sent to a worker in one message; it holds at most two chunks, so it never waits
+_REPLY_EVERY = 0.02  # seconds a worker may keep results before sending them (it sends them all at once)
 _MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
 
 _live_workers: set["_Worker"] = set()
@@ -135,13 +135,19 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     the item it was on is retried once, alone, on a fresh worker (the death may come from
     what the worker did before it, or from the OOM killer choosing it); the items queued
     behind it are handed out again. A timeout is not retried: it would double the time a
-    hostile file costs. Only a window of results is held for ordering."""
+    hostile file costs. Only a window of results is held for ordering.
+
+    Items go to a worker a chunk at a time and results come back a few at a time (when it has
+    nothing left to do, holds _CHUNK of them, or has kept one for _REPLY_EVERY): a message
+    each way per letter was most of what this process spent per letter. The worker writes
+    which item it is on into memory shared with this process, so the budgets stay per item."""
     count = len(items)
     if count == 0:
         return
     workers = max(1, min(workers or processors(), -(-count // LETTERS_PER_WORKER)))
-    window = workers * (_AHEAD + 2)
-    again: deque[int] = deque()  # items a dead worker held but never started
+    chunk = max(1, min(_CHUNK, count // (2 * workers)))  # a small batch still shared among its workers
+    window = workers * chunk * 3
+    again: deque[int] = deque()  # items a dead worker held but never reported
     alone: deque[int] = deque()  # items to retry, each on a fresh worker
     retried: set[int] = set()
     done: dict[int, object] = {}
@@ -149,14 +155,15 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     live: list[_Worker] = []
     ready = _Readiness()
 
-    def next_item() -> int | None:
+    def next_items(wanted: int) -> list[int]:
         nonlocal fresh
-        if again:
-            return again.popleft()
-        if fresh < count and fresh < yielded + window:
-            fresh += 1
-            return fresh - 1
-        return None
+        taken = []
+        while again and len(taken) < wanted:
+            taken.append(again.popleft())
+        upto = min(count, yielded + window, fresh + wanted - len(taken))
+        taken.extend(range(fresh, max(fresh, upto)))
+        fresh = max(fresh, upto)
+        return taken
 
     try:
         while yielded < count:
@@ -166,9 +173,9 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                     ready.watch(live[-1].conn)
             for worker in live:
                 if alone and not worker.held and not worker.served:
-                    worker.send(alone.popleft(), items, solo=True)
-                while not worker.solo and len(worker.held) < _AHEAD and (index := next_item()) is not None:
-                    worker.send(index, items)
+                    worker.send([alone.popleft()], items, solo=True)
+                if not worker.solo and len(worker.held) <= chunk and (taken := next_items(chunk)):
+                    worker.send(taken, items)
             busy = [worker for worker in live if worker.held]
             woken = ready.wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
             for worker in [worker for worker in live if not worker.held and worker.conn in woken]:
@@ -176,21 +183,18 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                 ready.forget(worker.conn)
                 worker.stop()
             for worker in busy:
-                outcome = worker.outcome(limits.timeout)
-                while outcome is not None and outcome[0] in ("result", "raised"):  # every result waiting
-                    if outcome[0] == "result":
-                        done[outcome[1]] = outcome[2]
-                    else:
-                        done[outcome[1]] = overrun(items[outcome[1]], Overrun(OverrunKind.ERROR, limits, outcome[2]))
-                    outcome = worker.outcome(limits.timeout) if worker.held else None
+                outcome = worker.outcome(worker.conn in woken, limits.timeout)
+                if isinstance(outcome, list):  # a message may hold the results of several items
+                    for index, raised, value in outcome:
+                        done[index] = overrun(items[index], Overrun(OverrunKind.ERROR, limits, value)) if raised else value
+                    continue
                 if outcome is None:
                     continue
                 live.remove(worker)
                 ready.forget(worker.conn)
                 worker.stop()
-                kind, detail = outcome
-                index, queued = worker.held[0], worker.held[1:]
-                again.extendleft(reversed(queued))
+                kind, detail, index = outcome
+                again.extendleft(reversed([held for held in worker.held if held != index]))
                 if kind in (OverrunKind.CRASH, OverrunKind.MEMORY) and index not in retried:
                     retried.add(index)
                     alone.append(index)
@@ -207,8 +211,8 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
 
 class _Readiness:
     """Waits until a worker has something to say. One selector for the whole map where the
-    platform allows it (a result a letter wakes the loop: building a selector each time cost
-    more than the rest of the loop), else multiprocessing's own wait."""
+    platform allows it (building a selector each time cost more than the rest of the loop),
+    else multiprocessing's own wait."""
 
     def __init__(self):
         self.selector = selectors.DefaultSelector() if sys.platform != "win32" else None
@@ -234,74 +238,78 @@ class _Readiness:
             self.selector.close()
 
 
-def _readable(conn) -> bool:
-    """Whether `conn` has something to read, now (a result, or its end). One system call;
-    Connection.poll builds a selector for each call, and it is asked once a letter."""
-    if sys.platform == "win32":
-        return conn.poll()
-    return bool(select.select([conn.fileno()], [], [], 0)[0])
-
-
 def _time_left(busy: list["_Worker"], timeout: float | None) -> float | None:
     if timeout is None or not busy:
         return None if busy else 0
-    return max(0.0, min(worker.started for worker in busy) + timeout - time.monotonic())
+    return max(0.0, min(worker.started() for worker in busy) + timeout - time.monotonic())
 
 
 class _Worker:
-    """One worker process and the items it holds: the first is the one it works on."""
+    """One worker process and the items it holds, in the order it works on them. Which item it
+    is on, and since when, it writes into memory shared with the parent (`progress`): results
+    come back a few at a time, and a letter's timeout and a death are blamed on that item."""
 
     def __init__(self, function: Callable, initializer: Callable, initargs: tuple, memory: int | None):
         context = _context()
         self.conn, child = context.Pipe()
+        self.progress = context.RawArray("d", 2)  # the item being worked on (-1: none), when it began
+        self.progress[0] = -1
         self.process = context.Process(target=_guarded_worker, daemon=True,
-                                       args=(child, os.getpid(), function, initializer, initargs, memory))
+                                       args=(child, self.progress, os.getpid(), function, initializer, initargs,
+                                             memory))
         self.process.start()
         child.close()  # the parent's copy: the worker's death must end the connection
         _live_workers.add(self)
         self.held: list[int] = []
         self.served = 0
         self.solo = False
-        self.started = time.monotonic()
+        self.sent = time.monotonic()
 
-    def send(self, index: int, items: Sequence, solo: bool = False) -> None:
+    def send(self, indices: list[int], items: Sequence, solo: bool = False) -> None:
         if not self.held:
-            self.started = time.monotonic()
-        self.conn.send((index, items[index]))
-        self.held.append(index)
+            self.sent = time.monotonic()
+        self.conn.send([(index, items[index]) for index in indices])
+        self.held.extend(indices)
         self.solo = solo
 
-    def outcome(self, timeout: float | None):
-        """("result", index, value); ("raised", index, exception) when the function raised;
-        (OverrunKind, detail) when the worker is lost (timeout, memory, crash); None: still working."""
-        try:
-            ready = _readable(self.conn)
-        except (OSError, ValueError):
-            ready = True
-        if ready:
+    def started(self) -> float:
+        """When the item the worker is on began (or, before it starts one, when it was sent)."""
+        return max(self.sent, self.progress[1])
+
+    def current(self) -> int:
+        """The item the worker is on; when it is on none (it died between two), the first it holds."""
+        index = int(self.progress[0])
+        return index if index in self.held else self.held[0]
+
+    def outcome(self, readable: bool, timeout: float | None):
+        """[(index, raised, value), ...] when the worker reported (value: the exception when the
+        function raised); (OverrunKind, detail, index) when it is lost on that item (timeout,
+        memory, crash); None: still working."""
+        if readable:
             try:
-                index, raised, value = self.conn.recv()
+                replies = self.conn.recv()
             except (EOFError, OSError):
                 return self._death()
-            self.held.pop(0)
-            self.served += 1
+            reported = {index for index, _, _ in replies}
+            self.held = [index for index in self.held if index not in reported]
+            self.served += len(replies)
             self.solo = False
-            self.started = time.monotonic()
-            return "raised" if raised else "result", index, value
-        if timeout is not None and time.monotonic() - self.started > timeout:
+            return replies
+        if timeout is not None and time.monotonic() - self.started() > timeout:
             self.process.kill()
-            return OverrunKind.TIMEOUT, ""
+            self.process.join(_STOP_WAIT)  # then `current` is the item it was stopped on
+            return OverrunKind.TIMEOUT, "", self.current()
         return None
 
     def _death(self):
         self.process.join(_STOP_WAIT)
-        code = self.process.exitcode
+        index, code = self.current(), self.process.exitcode
         if code == _MEMORY_EXIT:
-            return OverrunKind.MEMORY, ""
+            return OverrunKind.MEMORY, "", index
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
-                return OverrunKind.CRASH, signal.Signals(-code).name
-        return OverrunKind.CRASH, f"exit status {code}"
+                return OverrunKind.CRASH, signal.Signals(-code).name, index
+        return OverrunKind.CRASH, f"exit status {code}", index
 
     def stop(self) -> None:
         _live_workers.discard(self)
@@ -311,27 +319,48 @@ class _Worker:
         self.conn.close()
 
 
-def _guarded_worker(conn, parent: int, function: Callable, initializer: Callable, initargs: tuple,
+def _guarded_worker(conn, progress, parent: int, function: Callable, initializer: Callable, initargs: tuple,
                     memory: int | None) -> None:
     _start_worker(parent, initializer, initargs)
     faulthandler.disable()  # a crash is the parent's to report, on the letter, without a traceback
     if memory is not None:
         _limit_memory(memory)
+    todo: deque = deque()
+    replies: list = []
+    kept_since = 0.0  # when the oldest reply not yet sent was made
     while True:
+        if not todo:  # nothing more to do: what is done is sent before waiting for more
+            progress[0] = -1
+            if replies:
+                _reply(conn, replies)
+                replies = []
+            try:
+                todo.extend(conn.recv())
+            except (EOFError, OSError):
+                return
+        index, item = todo.popleft()
+        progress[1] = time.monotonic()
+        progress[0] = index
         try:
-            index, item = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply = (index, False, function(item))
+            value = function(item)
+            reply = (index, False, value)
         except MemoryError:
             os._exit(_MEMORY_EXIT)
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it on the item
             reply = (index, True, f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except MemoryError:
-            os._exit(_MEMORY_EXIT)
+        if not replies:
+            kept_since = time.monotonic()
+        replies.append(reply)
+        if len(replies) >= _CHUNK or time.monotonic() - kept_since >= _REPLY_EVERY:
+            _reply(conn, replies)
+            replies = []
+
+
+def _reply(conn, replies: list) -> None:
+    try:
+        conn.send(replies)
+    except MemoryError:
+        os._exit(_MEMORY_EXIT)
 
 
 def _limit_memory(extra: int) -> None:

@@ -57,16 +57,37 @@ def test_letters_rendered_where_they_were_audited_give_the_same_outputs(batch, c
 
 def test_a_json_run_reads_back_only_the_letters_it_must(batch, capsys, monkeypatch):
     """Without a baseline, the summary comes from the letters' tallies and the JSON from the
-    workers' renderings: only the letters the batch rules touched, and those with findings for
+    workers' renderings: only the letters the batch rules touched (for the lines their findings
+    point at, which the kept records leave out, and for the output), and those with findings for
     the formats that read only findings (text, SARIF, JUnit), are read back."""
     loaded = []
     result = spool.Spool.result
     monkeypatch.setattr(spool.Spool, "result", lambda self, index: loaded.append(index) or result(self, index))
     main(["check", "--no-config", "letters", "--format", "json", "--output", "out.json"])
-    assert sorted(loaded) == [1, 5]  # 001 and its copy: duplicate-letter
+    assert sorted(loaded) == [1, 1, 5, 5]  # 001 and its copy (duplicate-letter): for the line of the finding, then the JSON
     loaded.clear()
     letters_with_findings = {1, 2, 3, 5}  # 001, 002, 003 have findings; 001 and 005 are duplicates
     for format in ("text", "sarif", "junit"):
         loaded.clear()
         main(["check", "--no-config", "letters", "--format", format, "--output", f"out.{format}"])
-        assert set(loaded) == letters_with_findings and len(loaded) == len(letters_with_findings), format
+        assert sorted(loaded) == sorted([*letters_with_findings, 1, 5]), format  # (the duplicates twice, as above)
+
+
+@pytest.mark.parametrize("block", [1, 3000, 1 << 20])
+def test_reading_the_spool_through_gives_each_letters_rendering(monkeypatch, block):
+    """Read through in blocks of any size (one entry, a few, all), the spool gives each
+    letter's rendering as reading it alone does, spilled or not."""
+    from audit.models import LetterResult
+
+    monkeypatch.setattr(spool, "READ_BLOCK", block)
+    prepare = spool.Prepare(renderers={"name": lambda result: str(result.path) * len(str(result.path))})
+    kept = spool.Spool(spill_at=3)
+    paths = [f"letter-{'x' * (index * 37 % 101)}-{index}.txt" for index in range(40)]
+    for path in paths:
+        kept.add(prepare(LetterResult(Path(path), None, {}), path), path)
+    try:
+        assert list(kept.renderings("name")) == [kept.rendered(index, "name") for index in range(40)]
+        assert list(kept.renderings("name")) == [path * len(path) for path in paths]
+        assert [str(result.path) for result in kept] == paths
+    finally:
+        kept.close()

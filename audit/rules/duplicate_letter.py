@@ -43,19 +43,20 @@ def check_batch(results, batch):
         fuzzy = template is not None and template.key_match == "fuzzy"
         return result.template, normalise_name(result.key) if fuzzy else result.key
 
+    keys = [_key(result) if result.key else None for result in results]  # once a letter: normalising names is slow
     same_text, same_key = defaultdict(list), defaultdict(list)
-    for result in results:
+    for result, key in zip(results, keys):
         if result.content_hash:
             same_text[result.content_hash].append(result)
-        if result.key:
-            same_key[_key(result)].append(result)
+        if key is not None:
+            same_key[key].append(result)
     # how many letters of one recipient share one text: the rest of the recipient's letters differ
-    texts_per_key = Counter((_key(r), r.content_hash) for r in results if r.key)
-    for result in results:
+    texts_per_key = Counter((key, r.content_hash) for r, key in zip(results, keys) if key is not None)
+    for result, key in zip(results, keys):
         copies = same_text.get(result.content_hash, ()) if result.content_hash else ()
-        rivals = same_key.get(_key(result), ()) if result.key else ()
+        rivals = same_key.get(key, ()) if key is not None else ()
         n_copies = len(copies) - 1 if copies else 0
-        n_rivals = len(rivals) - texts_per_key[(_key(result), result.content_hash)] if rivals else 0
+        n_rivals = len(rivals) - texts_per_key[(key, result.content_hash)] if rivals else 0
         if not n_copies and not n_rivals:
             continue
         parts = []
@@ -66,8 +67,8 @@ def check_batch(results, batch):
                          f"{_paths(others, n_copies)}")
         if n_rivals:
             others = _first(rivals, LISTED, result.content_hash)
-            key = f"{template.key_field} " if template is not None and template.key_field else ""
-            parts.append(f"the {key}{result.key} of {_paths(others, n_rivals)}, whose text differs")
+            named = f"{template.key_field} " if template is not None and template.key_field else ""
+            parts.append(f"the {named}{result.key} of {_paths(others, n_rivals)}, whose text differs")
         what = "identical text" if n_copies else "same recipient"
         yield result, Issue(f"This letter repeats {'; and '.join(parts)}.",
                             QuotedField(template.key_field) if template and template.key_field else None,

@@ -61,15 +61,17 @@ def check_batch(results, batch):
 def _peer_groups(letters, field, others, batch):
     """(description of the peers, letters) for each group of peers quoting `field`."""
     groups = defaultdict(list)
-    for result in letters:
-        if result.fields.get(field) is None:
+    peer_groups = batch.peer_groups
+    for result in letters:  # (every letter, once for each peer field: kept lean)
+        fields = result.fields
+        if fields.get(field) is None:
             continue
-        kind = batch.peer_groups.group_of(result.key) if batch.peer_groups else None
+        kind = peer_groups.group_of(result.key) if peer_groups else None
         if kind is not None:
             groups[("type", kind)].append(result)
             continue
-        agreed = tuple(result.fields.get(o) for o in others)
-        if all(v is not None for v in agreed):
+        agreed = tuple(map(fields.get, others))
+        if None not in agreed:
             groups[("fields", agreed)].append(result)
     for (how, value), members in groups.items():
         if how == "type":

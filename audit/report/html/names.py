@@ -6,6 +6,7 @@ A page name is the letter's number in the batch and a slug of its file name, so 
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import PurePath
@@ -24,7 +25,18 @@ def slug(name: str) -> str:
 def page_name(number: int, path: PurePath, total: int) -> str:
     """`00042-letter.html` for the 42nd of up to 99,999 letters (numbers padded so names sort)."""
     width = max(4, len(str(total)))
-    return f"{number:0{width}d}-{slug(PurePath(path).stem)}.html"
+    return f"{number:0{width}d}-{slug(_stem(path))}.html"
+
+
+def _stem(path: PurePath | str) -> str:
+    """PurePath(path).stem, without making a PurePath (a page name a letter)."""
+    if not isinstance(path, str) or os.sep != "/" or path.endswith("/"):
+        return PurePath(path).stem
+    name = path[path.rfind("/") + 1:]
+    if not name.strip("."):  # ".", "..": PurePath's own rules
+        return PurePath(path).stem
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def page_href(number: int, path: PurePath, total: int) -> str:
