@@ -63,7 +63,7 @@ class Block:
     section: str
     letters: int  # letters holding it
     note: str = ""  # a comment written before it
-    optional: bool = False  # for a heading: its section may be left out
+    optional: bool = False  # a heading: its section may be left out; a paragraph: it may be left out
 
 
 @dataclass
@@ -285,16 +285,17 @@ def _optional(present: int, used: int) -> bool:
     return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
 
 
-def _presence(present: int, used: int, optional: bool) -> str:
-    """The reason for the choice, written in the template for the reviewer."""
+def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
+    """The reason for the choice, written in the template for the reviewer (`whose`: of the
+    letters holding a paragraph's section)."""
     if present == used:
         return ""
     if optional:
-        return f"optional: present in {present} of {used} letters"
+        return f"optional: present in {present} of {whose}{used} letters"
     if present >= REQUIRED_SHARE * used:
-        return (f"required: present in {present} of {used} letters; the {used - present} without it "
+        return (f"required: present in {present} of {whose}{used} letters; the {used - present} without it "
                 "are reported as missing it")
-    return (f"required: present in {present} of {used} letters; {used - present} letters without it are "
+    return (f"required: present in {present} of {whose}{used} letters; {used - present} letters without it are "
             f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
@@ -317,8 +318,9 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
-        note = f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else ""
-        blocks.append(Block(kind, shared, title, len(column.members), note))
+        optional = kind == BlockKind.TEXT and _optional(len(column.members), holders)
+        note = _presence(len(column.members), holders, optional, "the section's ")
+        blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
 
 

@@ -83,7 +83,7 @@ def _body(inference) -> list[str]:
         elif block.kind == BlockKind.FREE:
             paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")
         else:
-            paragraphs.append(_paragraph(block.wording))
+            paragraphs.append(_paragraph(block.wording) + (" {optional}" if block.optional else ""))
     return paragraphs
 
 
