@@ -27,7 +27,7 @@ from ..workers import Limits
 from ..settings import Settings
 from .columns import Column, LetterParagraphs, align_letters, outliers, version_split
 from .relations import Relation, batch_year, discover
-from .kinds import NUMERIC, ValueKind, from_result, value
+from .kinds import NUMERIC, WORDING, ValueKind, date_order_of, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
 from .wording import Hole, Wording, wording
 
@@ -104,11 +104,12 @@ class Inference:
     version: tuple[int, int] = (1, 1)  # this version's number, of how many the batch holds
     used: int = 0  # letters learned from: the sample without the outliers
     split: frozenset[Path] | None = None  # the letters of another version, told by paragraphs that go together
+    date_order: str = "dmy"  # how the letters write numeric dates, as the template language says it
 
     @property
     def dates(self) -> tuple[date, date] | None:
         """The range of the first date field of the letters learned from, if they carry one."""
-        found = next(([value(ValueKind.DATE, v) for v in f.values.values()] for f in self.fields.values()
+        found = next(([value(ValueKind.DATE, v, self.date_order) for v in f.values.values()] for f in self.fields.values()
                       if f.kind == ValueKind.DATE), [])
         found = [d for d in found if d is not None]
         return (min(found), max(found)) if found else None
@@ -143,11 +144,12 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     used = len(letters) - len(far)
     split = version_split(columns, used, max(MIN_VERSION, math.ceil(VERSION_SHARE * used))) \
         if len(sample) == len(paths) else None  # a larger batch: versions are not sought in a sample
-    blocks = build_blocks(columns, letters, used)
+    order = date_order_of(p.text for i, letter in enumerate(letters) if i not in far for p in letter.paragraphs)
+    blocks = build_blocks(columns, letters, used, order)
     if not any(block.kind == BlockKind.TEXT for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
     fields = name_fields(blocks)
-    values = [(letters[i].path, {n: value(f.kind, f.values.get(i)) for n, f in fields.items()})
+    values = [(letters[i].path, {n: value(f.kind, f.values.get(i), order) for n, f in fields.items()})
               for i in range(len(letters)) if i not in far]
     kinds = {n: f.kind for n, f in fields.items()}
     year = batch_year(values, kinds)
@@ -155,6 +157,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
         blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
     inference.used = used
+    inference.date_order = order
     inference.split = frozenset(letters[i].path for i in split) if split else None
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
@@ -227,7 +230,7 @@ def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     return letters, unreadable
 
 
-def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: int) -> list[Block]:
+def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: int, date_order: str = "dmy") -> list[Block]:
     """Sections from the headings, then per section the paragraphs most of its letters hold;
     varying paragraphs that a few letters each hold at one place become a free slot."""
     least = max(2, MIN_SHARE * used) if used >= 5 else 1
@@ -257,7 +260,7 @@ def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: i
             optional = _optional(len(holders), used)
             note = _presence(len(holders), used, optional)
             blocks.append(Block(BlockKind.HEADING, Wording(title), title, len(heading.members), note, optional))
-        blocks += _section_blocks(body, letters, title, len(holders), least)
+        blocks += _section_blocks(body, letters, title, len(holders), least, date_order)
     return blocks
 
 
@@ -299,7 +302,8 @@ def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
             f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
-def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float):
+def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float,
+                    date_order: str):
     blocks, pending = [], []
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
@@ -314,7 +318,7 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         if column is None:
             break
         members = {i: letters[i].paragraphs[p] for i, p in column.members.items()}
-        shared = wording(members)
+        shared = wording(members, date_order)
         kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
@@ -351,10 +355,10 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
         text, holes = block.wording.text, block.wording.holes
         previous = None
         for number, hole in enumerate(holes):
-            if hole.kind == ValueKind.AGREEMENT:
+            if hole.kind in WORDING:
                 continue
-            start = max((h.end for h in holes[:number] if h.kind != ValueKind.AGREEMENT), default=0)
-            end = min((h.start for h in holes[number + 1:] if h.kind != ValueKind.AGREEMENT), default=len(text))
+            start = max((h.end for h in holes[:number] if h.kind not in WORDING), default=0)
+            end = min((h.start for h in holes[number + 1:] if h.kind not in WORDING), default=len(text))
             noun = next((h for h in holes[number + 1:number + 2] if h.kind == ValueKind.AGREEMENT), None)
             end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
             base = name_from_label(hole.label) or name_from(
@@ -366,7 +370,7 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
                 origin[hole.name] = (base, _slug(block.section))
             follows = number + 1 < len(holes) and not text[hole.end:holes[number + 1].start].strip()
-            if hole.kind == ValueKind.TEXT and follows and holes[number + 1].kind != ValueKind.AGREEMENT:
+            if hole.kind == ValueKind.TEXT and follows and holes[number + 1].kind not in WORDING:
                 hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
             previous = hole
     return _tidy_names(blocks, fields, origin)

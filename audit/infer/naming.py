@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .kinds import ValueKind
+from .kinds import MARKER, ValueKind
 
 STOPWORDS = frozenset("""
 a an the of to in on at by for with from and or but as is are was were be been being it its this that
@@ -68,8 +68,8 @@ _LABEL = re.compile(r"([^:]*?)[*_\s]*:[*_\s]*$")  # "Date: ", "**Name:** "
 def label_before(before: str) -> str:
     """The words a value belongs to, on its side: the label before a colon ("Date: 08/02/2022"),
     else the words of its own clause. Never a web or mail address, never the previous
-    sentence."""
-    text = _ADDRESS.sub(" ", before)
+    sentence, never a redaction marker."""
+    text = MARKER.sub(" ", _ADDRESS.sub(" ", before))
     ends = list(_CLAUSE_END.finditer(text))
     if ends and text[ends[-1].end():].strip():
         text = text[ends[-1].end():]
