@@ -309,6 +309,8 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
             pending.append(column)
             continue
+        if column is not None and pending:
+            column = _with_list_openings(column, pending, letters, date_order)
         rare = {i for c in pending for i in c.members}
         if pending and len(rare) >= max(2, FREE_SHARE * holders):
             example = _opening(next(iter(pending[0].texts(letters).values())))
@@ -326,6 +328,25 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         note = _presence(len(column.members), holders, optional, "the section's ")
         blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
+
+
+def _with_list_openings(column: Column, pending: list[Column], letters: list[LetterParagraphs], date_order: str) -> Column:
+    """A list's paragraph with the rarer columns just before it whose paragraphs open with the
+    same label (the items on the label's line in some letters, below it in others): one
+    paragraph of the form, counted with all its letters."""
+    shared = wording({i: letters[i].paragraphs[p] for i, p in column.members.items()}, date_order)
+    last = shared.holes[-1] if shared.holes else None
+    if last is None or not last.items:
+        return column
+    label = shared.text[:last.start].strip()
+    merged = Column(dict(column.members))
+    for other in list(pending):
+        texts = other.texts(letters)
+        if other.members.keys() & merged.members.keys() or not all(t.startswith(label) for t in texts.values()):
+            continue
+        merged.members.update(other.members)
+        pending.remove(other)
+    return merged
 
 
 def _opening(text: str) -> str:

@@ -100,6 +100,8 @@ def from_result(kind: ValueKind, found):
     an ISO date, money as written, a number)."""
     if found is None:
         return None
+    if isinstance(found, list):  # a list's items, one a line
+        found = "\n".join(str(item) for item in found)
     if kind == ValueKind.DATE:
         try:
             return date.fromisoformat(str(found))

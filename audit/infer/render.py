@@ -111,7 +111,7 @@ def _slot(hole, text: str) -> str:
     if hole.kind == ValueKind.AGREEMENT:
         return "{{%s|%s}}" % hole.forms
     if hole.kind != ValueKind.VARIANT:
-        return "{{%s}}" % hole.name
+        return "{{%s%s}}" % (hole.name, "..." if hole.items else "")
     slot = "{{one of: " + " | ".join(c.replace("|", "\\|") for c in hole.choices) + "}}"
     if hole.start == hole.end:  # words some letters add: spaced from the wording either side
         slot = (" " if hole.start > 0 and not text[hole.start - 1].isspace() else "") + slot \

@@ -44,6 +44,7 @@ class Hole:
     pattern: str | None = None  # a learned pattern for text read right before another hole
     label: str = ""  # for a table cell: its row label and column heading, which name it
     choices: tuple[str, ...] = ()  # a variant's accepted wordings, the commonest first ("" for none)
+    items: bool = False  # a list after a label: its items one a line, in this paragraph and the ones after it
 
 
 @dataclass
@@ -106,6 +107,7 @@ def wording(members: dict[int, Paragraph], date_order: str = "dmy") -> Wording:
     lines = _by_lines(members, majority, holes, date_order)
     if lines:
         return lines
+    _mark_list(members, majority, holes)
     if len(holes) == 1 and holes[0].start == 0 and holes[0].end == len(majority) and holes[0].kind == ValueKind.TEXT:
         words = sorted(len(v.split()) for v in holes[0].values.values())
         if words and words[len(words) // 2] > FREE_WORDS:
@@ -147,6 +149,20 @@ def _slip(hole: Hole, majority: str) -> bool:
     allowed = 1 if len(ours) < 2 * SLIP_LENGTH else 2
     return all(not any(c.isdigit() for c in v) and OSA.distance(v.casefold(), ours.casefold()) <= allowed
                for v in counts if v != ours)
+
+
+def _mark_list(members: dict[int, Paragraph], majority: str, holes: list[Hole]) -> None:
+    """The value ending a paragraph after a label ("Representative List of Titles:") is a list
+    when at least MIN_VARIANT letters set its items on lines of their own below the label:
+    then the items may also run on in the paragraphs after it, as the template language's
+    lists read them."""
+    last = holes[-1] if holes else None
+    if last is None or last.kind != ValueKind.TEXT or majority[last.end:].strip() \
+            or not majority[:last.start].rstrip().endswith(":"):
+        return
+    below = sum(1 for p in members.values() if len(p.line_starts) > 1
+                and p.text[:p.line_starts[1][0]].rstrip().endswith(":"))
+    last.items = below >= MIN_VARIANT
 
 
 def _variant(hole: Hole) -> Hole:
