@@ -38,8 +38,12 @@ TRIED = (ValueKind.INT, ValueKind.DECIMAL, ValueKind.PERCENT, ValueKind.MONEY, V
 NUMERIC = (ValueKind.INT, ValueKind.DECIMAL, ValueKind.MONEY, ValueKind.PERCENT)
 # A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Rev)"
-PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*)+?"
-_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*){1,3}")  # stricter than the pattern: for typing
+# Words that open a job title ("Interim Chief Executive"), never part of the name before it
+TITLE_WORDS = ("Acting", "Assistant", "Associate", "Chief", "Corporate", "Deputy", "Executive", "Interim", "Joint",
+               "Managing", "Principal", "Senior", "Strategic", "Vice")
+_NAME_WORD = r"(?!(?:%s)\b)[A-Z][\w'.-]*" % "|".join(TITLE_WORDS)
+PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+%s)+?" % _NAME_WORD
+_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+%s){1,3}" % _NAME_WORD)  # stricter than the pattern: for typing
 # A redaction marker standing where a value was: one or two words of letters in square brackets
 # ("[private]", "[REDACTED]", "[УДАЛЕНО]"); never a footnote number or a checkbox
 MARKER = re.compile(r"\[[^\W\d_]{3,}(?: [^\W\d_]+)?\]")
