@@ -305,12 +305,11 @@ def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
 def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float,
                     date_order: str):
     blocks, pending = [], []
+    body = _with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters, date_order)
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
             pending.append(column)
             continue
-        if column is not None and pending:
-            column = _with_list_openings(column, pending, letters, date_order)
         rare = {i for c in pending for i in c.members}
         if pending and len(rare) >= max(2, FREE_SHARE * holders):
             example = _opening(next(iter(pending[0].texts(letters).values())))
@@ -330,23 +329,39 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
     return blocks
 
 
-def _with_list_openings(column: Column, pending: list[Column], letters: list[LetterParagraphs], date_order: str) -> Column:
-    """A list's paragraph with the rarer columns just before it whose paragraphs open with the
-    same label (the items on the label's line in some letters, below it in others): one
-    paragraph of the form, counted with all its letters."""
-    shared = wording({i: letters[i].paragraphs[p] for i, p in column.members.items()}, date_order)
-    last = shared.holes[-1] if shared.holes else None
-    if last is None or not last.items:
-        return column
-    label = shared.text[:last.start].strip()
-    merged = Column(dict(column.members))
-    for other in list(pending):
-        texts = other.texts(letters)
-        if other.members.keys() & merged.members.keys() or not all(t.startswith(label) for t in texts.values()):
+def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs], date_order: str) -> list[Column]:
+    """A list's paragraph with the rarer columns next to it whose paragraphs open with the same
+    label (the items on the label's line in some letters, below it in others): one paragraph
+    of the form, counted with all its letters."""
+    result = list(body)
+    for index, column in enumerate(body):
+        if rare(column) or column not in result:
             continue
-        merged.members.update(other.members)
-        pending.remove(other)
-    return merged
+        label = Counter(column.texts(letters).values()).most_common(1)[0][0].partition(":")[0] + ":"
+        near = [c for k in (-1, 1) for c in _rare_run(body, index, k, rare)
+                if c in result and all(t.startswith(label) for t in c.texts(letters).values())]
+        if not near or label == ":":
+            continue
+        shared = wording({i: letters[i].paragraphs[p] for i, p in column.members.items()}, date_order)
+        last = shared.holes[-1] if shared.holes else None
+        if last is None or not last.items or not shared.text[:last.start].strip() == label:
+            continue
+        merged = Column(dict(column.members))
+        for other in near:
+            if not other.members.keys() & merged.members.keys():
+                merged.members.update(other.members)
+                result.remove(other)
+        result[result.index(column)] = merged
+    return result
+
+
+def _rare_run(body: list[Column], index: int, step: int, rare) -> list[Column]:
+    """The rare columns next to body[index], on one side."""
+    run, k = [], index + step
+    while 0 <= k < len(body) and rare(body[k]):
+        run.append(body[k])
+        k += step
+    return run
 
 
 def _opening(text: str) -> str:
