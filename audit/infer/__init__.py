@@ -291,7 +291,7 @@ def _optional(present: int, used: int) -> bool:
 def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
     """The reason for the choice, written in the template for the reviewer (`whose`: of the
     letters holding a paragraph's section)."""
-    if present == used:
+    if present >= used:  # a paragraph can be held by more letters than its section's heading
         return ""
     if optional:
         return f"optional: present in {present} of {whose}{used} letters"
