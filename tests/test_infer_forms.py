@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import random
 
-from audit.infer import infer_template
+from audit.infer import infer_template, read_letters
 from audit.infer.kinds import date_order_of, type_of
 from audit.infer.render import render
+from audit.infer.wording import wording
 from audit.template import parse_template
 
 TITLES = ["CLEAN CODE", "REFACTORING", "THE C++ PROGRAMMING LANGUAGE", "OPERATING SYSTEMS", "COMPUTER NETWORKS",
@@ -64,3 +65,17 @@ def test_a_redaction_marker_stands_for_a_value_of_any_type_and_dates_prove_their
     assert date_order_of(["sent 06/22/2018 and 01/02/2020"]) == "mdy"
     assert date_order_of(["sent 22/06/2018", "and 06/22/2018"]) == "dmy"  # both orders seen: nothing proven
     assert date_order_of(["sent 06/02/2018"]) == "dmy"
+
+
+def test_a_value_after_a_label_that_letters_set_one_item_a_line_is_a_list(tmp_path):
+    words = ["ALGEBRA", "BIOLOGY", "CALCULUS", "DRAWING", "ECONOMICS", "FINANCE", "GEOLOGY", "HISTORY", "IDIOMS",
+             "JAVA", "KOTLIN", "LOGIC", "MUSIC", "NURSING", "OPTICS", "PHYSICS", "QUANTUM", "RHETORIC"]
+    for index in range(9):
+        titles = words[2 * index:2 * index + 1 + index % 3 // 2]  # each notice its own titles, one or two
+        listed = "Titles: " + ", ".join(titles) if index % 2 else "Titles:\n" + "\n".join(titles)
+        (tmp_path / f"notice-{index}.md").write_text(listed + "\n", encoding="utf-8")
+    letters, _ = read_letters(sorted(tmp_path.glob("*.md")))
+    shared = wording({i: letter.paragraphs[0] for i, letter in enumerate(letters)})
+    assert shared.text.startswith("Titles: ") and [h.items for h in shared.holes] == [True]
+    inline = wording({i: letter.paragraphs[0] for i, letter in enumerate(letters) if i % 2})
+    assert [h.items for h in inline.holes] == [False]  # never set below the label: a plain value
