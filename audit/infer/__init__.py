@@ -38,6 +38,9 @@ MIN_VERSION = 5  # letters unlike the rest, this many and
 VERSION_SHARE = 0.1  # this share of the batch, are another version of the form, learned on their own
 MAX_VERSIONS = 6
 REQUIRED_SHARE = 0.9  # a section in at least this share of the letters is required: its absence is an error
+# A paragraph is required from a lower share: a few letters lacking a run of paragraphs of a section
+# they hold are more often set out otherwise (read as another version) than free to leave them out
+PARAGRAPH_REQUIRED_SHARE = 0.85
 MIN_ABSENT = 3  # a section is optional only when at least this many letters leave it out: in a small batch
 # two letters without it say nothing about whether it may be left out, and are reported
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
@@ -282,20 +285,20 @@ def _close_optional(sections, letters: list[LetterParagraphs], used: int, least:
     return result
 
 
-def _optional(present: int, used: int) -> bool:
+def _optional(present: int, used: int, required: float = REQUIRED_SHARE) -> bool:
     """Presence decides: a section nearly every letter holds is required, and so is one that
     too few letters leave out to tell a choice from a slip."""
-    return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
+    return present < required * used and used - present >= MIN_ABSENT
 
 
-def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
+def _presence(present: int, used: int, optional: bool, whose: str = "", required: float = REQUIRED_SHARE) -> str:
     """The reason for the choice, written in the template for the reviewer (`whose`: of the
     letters holding a paragraph's section)."""
     if present >= used:  # a paragraph can be held by more letters than its section's heading
         return ""
     if optional:
         return f"optional: present in {present} of {whose}{used} letters"
-    if present >= REQUIRED_SHARE * used:
+    if present >= required * used:
         return (f"required: present in {present} of {whose}{used} letters; the {used - present} without it "
                 "are reported as missing it")
     return (f"required: present in {present} of {whose}{used} letters; {used - present} letters without it are "
@@ -305,7 +308,8 @@ def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
 def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float,
                     date_order: str):
     blocks, pending = [], []
-    body = _with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters, date_order)
+    body, lists = _with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters,
+                                      date_order)
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
             pending.append(column)
@@ -320,20 +324,24 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
             break
         members = {i: letters[i].paragraphs[p] for i, p in column.members.items()}
         shared = wording(members, date_order)
+        if shared.holes and column not in lists:
+            shared.holes[-1].items = False  # its items all on the label's paragraph: a plain value, which takes no extra paragraph
         kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
-        optional = kind == BlockKind.TEXT and _optional(len(column.members), holders)
-        note = _presence(len(column.members), holders, optional, "the section's ")
+        optional = kind == BlockKind.TEXT and _optional(len(column.members), holders, PARAGRAPH_REQUIRED_SHARE)
+        note = _presence(len(column.members), holders, optional, "the section's ", PARAGRAPH_REQUIRED_SHARE)
         blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
 
 
-def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs], date_order: str) -> list[Column]:
+def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs],
+                        date_order: str) -> tuple[list[Column], list[Column]]:
     """A list's paragraph with the rarer columns next to it whose paragraphs open with the same
-    label (the items on the label's line in some letters, below it in others): one paragraph
-    of the form, counted with all its letters."""
-    result = list(body)
+    label (the items on the label's line in some letters, below it or in paragraphs of their
+    own in others): one paragraph of the form, counted with all its letters. Returned with
+    the lists so found."""
+    result, lists = list(body), []
     for index, column in enumerate(body):
         if rare(column) or column not in result:
             continue
@@ -352,7 +360,8 @@ def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs
                 merged.members.update(other.members)
                 result.remove(other)
         result[result.index(column)] = merged
-    return result
+        lists.append(merged)
+    return result, lists
 
 
 def _rare_run(body: list[Column], index: int, step: int, rare) -> list[Column]:
