@@ -264,6 +264,17 @@ def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: i
             note = _presence(len(holders), used, optional)
             blocks.append(Block(BlockKind.HEADING, Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least, date_order)
+    return _without_run_in_paragraphs(blocks)
+
+
+def _without_run_in_paragraphs(blocks: list[Block]) -> list[Block]:
+    """A variant whose words are a whole paragraph of the template (a heading some letters run
+    into the paragraph after it) is that paragraph, which the engine reads run in: no variant."""
+    whole = {b.wording.text for b in blocks if b.kind != BlockKind.FREE and not b.wording.holes}
+    for block in blocks:
+        holes = block.wording.holes
+        block.wording.holes = [h for h in holes if h.kind != ValueKind.VARIANT
+                               or not all(c in whole for c in h.choices if c)]
     return blocks
 
 
