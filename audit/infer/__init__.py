@@ -38,9 +38,6 @@ MIN_VERSION = 5  # letters unlike the rest, this many and
 VERSION_SHARE = 0.1  # this share of the batch, are another version of the form, learned on their own
 MAX_VERSIONS = 6
 REQUIRED_SHARE = 0.9  # a section in at least this share of the letters is required: its absence is an error
-# A paragraph is required from a lower share: a few letters lacking a run of paragraphs of a section
-# they hold are more often set out otherwise (read as another version) than free to leave them out
-PARAGRAPH_REQUIRED_SHARE = 0.85
 MIN_ABSENT = 3  # a section is optional only when at least this many letters leave it out: in a small batch
 # two letters without it say nothing about whether it may be left out, and are reported
 FREE_SHARE = 0.2  # varying paragraphs in this share of letters, at one place, make a free slot
@@ -264,13 +261,14 @@ def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: i
             note = _presence(len(holders), used, optional)
             blocks.append(Block(BlockKind.HEADING, Wording(title), title, len(heading.members), note, optional))
         blocks += _section_blocks(body, letters, title, len(holders), least, date_order)
-    return _without_run_in_paragraphs(blocks)
+    return _without_run_in_paragraphs(blocks, letters)
 
 
-def _without_run_in_paragraphs(blocks: list[Block]) -> list[Block]:
-    """A variant whose words are a whole paragraph of the template (a heading some letters run
-    into the paragraph after it) is that paragraph, which the engine reads run in: no variant."""
-    whole = {b.wording.text for b in blocks if b.kind != BlockKind.FREE and not b.wording.holes}
+def _without_run_in_paragraphs(blocks: list[Block], letters: list[LetterParagraphs]) -> list[Block]:
+    """A variant whose words are a whole paragraph of a letter (a heading, a sentence some
+    letters run into the paragraph before or after it) is that paragraph, which the engine
+    reads run in: no variant, so the paragraph stays boilerplate word for word."""
+    whole = {p.text for letter in letters for p in letter.paragraphs}
     for block in blocks:
         holes = block.wording.holes
         block.wording.holes = [h for h in holes if h.kind != ValueKind.VARIANT
@@ -296,20 +294,20 @@ def _close_optional(sections, letters: list[LetterParagraphs], used: int, least:
     return result
 
 
-def _optional(present: int, used: int, required: float = REQUIRED_SHARE) -> bool:
+def _optional(present: int, used: int) -> bool:
     """Presence decides: a section nearly every letter holds is required, and so is one that
     too few letters leave out to tell a choice from a slip."""
-    return present < required * used and used - present >= MIN_ABSENT
+    return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
 
 
-def _presence(present: int, used: int, optional: bool, whose: str = "", required: float = REQUIRED_SHARE) -> str:
+def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
     """The reason for the choice, written in the template for the reviewer (`whose`: of the
     letters holding a paragraph's section)."""
     if present >= used:  # a paragraph can be held by more letters than its section's heading
         return ""
     if optional:
         return f"optional: present in {present} of {whose}{used} letters"
-    if present >= required * used:
+    if present >= REQUIRED_SHARE * used:
         return (f"required: present in {present} of {whose}{used} letters; the {used - present} without it "
                 "are reported as missing it")
     return (f"required: present in {present} of {whose}{used} letters; {used - present} letters without it are "
@@ -340,10 +338,20 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
-        optional = kind == BlockKind.TEXT and _optional(len(column.members), holders, PARAGRAPH_REQUIRED_SHARE)
-        note = _presence(len(column.members), holders, optional, "the section's ", PARAGRAPH_REQUIRED_SHARE)
+        present = min(holders, _holding(column, letters, shared.text))
+        optional = kind == BlockKind.TEXT and _optional(present, holders)
+        note = _presence(present, holders, optional, "the section's ")
         blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
+
+
+def _holding(column: Column, letters: list[LetterParagraphs], text: str) -> int:
+    """The letters holding a paragraph: its column's, and those that hold its wording word for
+    word at another place (lined up elsewhere, as when they set it in another order)."""
+    if any(c in text for c in "{}") or not text:
+        return len(column.members)
+    return len(column.members) + sum(1 for i, letter in enumerate(letters) if i not in column.members
+                                     and any(p.text == text for p in letter.paragraphs))
 
 
 def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs],

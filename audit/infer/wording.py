@@ -194,7 +194,7 @@ def _insertions(holes: list[Hole], base: list[re.Match], readings: list[_Reading
         if any(h.start <= offset and h.end >= before for h in holes):
             continue  # next to a value: its own words
         choices = [t for t, n in counts.most_common(MAX_VARIANTS) if n >= MIN_VARIANT and _writable(t)
-                   and any(c.isalnum() for c in t)]
+                   and any(c.isalnum() for c in MARKER.sub("", t))]  # a marker is a value, never wording
         if choices:
             result.append(Hole(offset, offset, {}, ValueKind.VARIANT, choices=("", *choices)))
     return result
