@@ -79,3 +79,13 @@ def test_a_value_after_a_label_that_letters_set_one_item_a_line_is_a_list(tmp_pa
     assert shared.text.startswith("Titles: ") and [h.items for h in shared.holes] == [True]
     inline = wording({i: letter.paragraphs[0] for i, letter in enumerate(letters) if i % 2})
     assert [h.items for h in inline.holes] == [False]  # never set below the label: a plain value
+
+
+def test_words_some_letters_add_are_a_variant_but_a_marker_never_is(tmp_path):
+    opening = "We are writing about the files listed below, which copy our work."
+    for index in range(12):
+        added = "Notice sent by email " if index % 4 == 0 else "[private] " if index % 4 == 1 else ""
+        (tmp_path / f"notice-{index:02d}.md").write_text(added + opening + "\n", encoding="utf-8")
+    letters, _ = read_letters(sorted(tmp_path.glob("*.md")))
+    shared = wording({i: letter.paragraphs[0] for i, letter in enumerate(letters)})
+    assert [h.choices for h in shared.holes if h.kind == "variant"] == [("", "Notice sent by email")]
