@@ -26,6 +26,7 @@ from ..read import DEFAULT_MAX_BYTES
 from ..workers import Limits
 from ..settings import Settings
 from .columns import Column, LetterParagraphs, align_letters, outliers, version_split
+from .lists import with_list_openings
 from .relations import Relation, batch_year, discover
 from .kinds import NUMERIC, WORDING, ValueKind, date_order_of, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
@@ -317,7 +318,7 @@ def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
 def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float,
                     date_order: str):
     blocks, pending = [], []
-    body, lists = _with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters,
+    body, lists = with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters,
                                       date_order)
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
@@ -352,44 +353,6 @@ def _holding(column: Column, letters: list[LetterParagraphs], text: str) -> int:
         return len(column.members)
     return len(column.members) + sum(1 for i, letter in enumerate(letters) if i not in column.members
                                      and any(p.text == text for p in letter.paragraphs))
-
-
-def _with_list_openings(body: list[Column], rare, letters: list[LetterParagraphs],
-                        date_order: str) -> tuple[list[Column], list[Column]]:
-    """A list's paragraph with the rarer columns next to it whose paragraphs open with the same
-    label (the items on the label's line in some letters, below it or in paragraphs of their
-    own in others): one paragraph of the form, counted with all its letters. Returned with
-    the lists so found."""
-    result, lists = list(body), []
-    for index, column in enumerate(body):
-        if rare(column) or column not in result:
-            continue
-        label = Counter(column.texts(letters).values()).most_common(1)[0][0].partition(":")[0] + ":"
-        near = [c for k in (-1, 1) for c in _rare_run(body, index, k, rare)
-                if c in result and all(t.startswith(label) for t in c.texts(letters).values())]
-        if not near or label == ":":
-            continue
-        shared = wording({i: letters[i].paragraphs[p] for i, p in column.members.items()}, date_order)
-        last = shared.holes[-1] if shared.holes else None
-        if last is None or not last.items or not shared.text[:last.start].strip() == label:
-            continue
-        merged = Column(dict(column.members))
-        for other in near:
-            if not other.members.keys() & merged.members.keys():
-                merged.members.update(other.members)
-                result.remove(other)
-        result[result.index(column)] = merged
-        lists.append(merged)
-    return result, lists
-
-
-def _rare_run(body: list[Column], index: int, step: int, rare) -> list[Column]:
-    """The rare columns next to body[index], on one side."""
-    run, k = [], index + step
-    while 0 <= k < len(body) and rare(body[k]):
-        run.append(body[k])
-        k += step
-    return run
 
 
 def _opening(text: str) -> str:
