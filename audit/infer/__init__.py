@@ -341,7 +341,8 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
         present = min(holders, _holding(column, letters, shared.text))
         optional = kind == BlockKind.TEXT and _optional(present, holders)
-        note = _presence(present, holders, optional, "the section's ")
+        note = _presence(present, holders, optional, "the section's ") if kind == BlockKind.TEXT else (
+            f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else "")
         blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
 
