@@ -115,7 +115,9 @@ def test_names_come_from_the_words_around_a_value():
     assert name_from("", " of complaints we investigated were upheld.", "percent") == "complaints_rate"
     assert name_from("the year ending ", ".", "date") == "year_ending"
     assert name_from(" to ", "", "date", previous="period") == "period_end"
-    assert ending_pattern(["Chief Executive", "Managing Director"]) == r"(?:(?:Managing|Chief)\s+)*(?:Executive|Director)"
+    title = re.compile(ending_pattern(["Chief Executive", "Managing Director"]))
+    assert title.fullmatch("Managing Director") and title.fullmatch("Interim Chief Executive")  # a title's opening word
+    assert not title.fullmatch("Cooper-Smith Chief Executive") and not title.fullmatch("Chief Officer")
 
 
 def test_command_writes_the_template_and_a_summary(refunds, tmp_path, capsys):

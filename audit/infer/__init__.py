@@ -26,8 +26,9 @@ from ..read import DEFAULT_MAX_BYTES
 from ..workers import Limits
 from ..settings import Settings
 from .columns import Column, LetterParagraphs, align_letters, outliers, version_split
+from .lists import with_list_openings
 from .relations import Relation, batch_year, discover
-from .kinds import NUMERIC, ValueKind, from_result, value
+from .kinds import NUMERIC, WORDING, ValueKind, date_order_of, from_result, value
 from .naming import ending_pattern, name_from, name_from_label
 from .wording import Hole, Wording, wording
 
@@ -64,7 +65,7 @@ class Block:
     section: str
     letters: int  # letters holding it
     note: str = ""  # a comment written before it
-    optional: bool = False  # for a heading: its section may be left out
+    optional: bool = False  # a heading: its section may be left out; a paragraph: it may be left out
     versions: tuple[str, ...] = ()  # the versions of the form having it, when not all (infer/versions.py)
 
 
@@ -107,11 +108,12 @@ class Inference:
     used: int = 0  # letters learned from: the sample without the outliers
     split: frozenset[Path] | None = None  # the letters of another version, told by paragraphs that go together
     form_versions: list = field(default_factory=list)  # versions.FormVersion: the versions this one template records
+    date_order: str = "dmy"  # how the letters write numeric dates, as the template language says it
 
     @property
     def dates(self) -> tuple[date, date] | None:
         """The range of the first date field of the letters learned from, if they carry one."""
-        found = next(([value(ValueKind.DATE, v) for v in f.values.values()] for f in self.fields.values()
+        found = next(([value(ValueKind.DATE, v, self.date_order) for v in f.values.values()] for f in self.fields.values()
                       if f.kind == ValueKind.DATE), [])
         found = [d for d in found if d is not None]
         return (min(found), max(found)) if found else None
@@ -146,11 +148,12 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
     used = len(letters) - len(far)
     split = version_split(columns, used, max(MIN_VERSION, math.ceil(VERSION_SHARE * used))) \
         if len(sample) == len(paths) else None  # a larger batch: versions are not sought in a sample
-    blocks = build_blocks(columns, letters, used)
+    order = date_order_of(p.text for i, letter in enumerate(letters) if i not in far for p in letter.paragraphs)
+    blocks = build_blocks(columns, letters, used, order)
     if not any(block.kind == BlockKind.TEXT for block in blocks):
         raise InferenceError(f"the {used} letters have no paragraph in common: they do not read as copies of one letter")
     fields = name_fields(blocks)
-    values = [(letters[i].path, {n: value(f.kind, f.values.get(i)) for n, f in fields.items()})
+    values = [(letters[i].path, {n: value(f.kind, f.values.get(i), order) for n, f in fields.items()})
               for i in range(len(letters)) if i not in far]
     kinds = {n: f.kind for n, f in fields.items()}
     year = batch_year(values, kinds)
@@ -158,6 +161,7 @@ def infer_template(paths: list[Path], name: str, on_letter: Callable[[], None] |
         name, list(paths), [letter.path for letter in letters], sorted(letters[i].path for i in far), unreadable,
         blocks, fields, discover(values, kinds, year, _grids(blocks)), year, *_key_and_overview(fields, used))
     inference.used = used
+    inference.date_order = order
     inference.split = frozenset(letters[i].path for i in split) if split else None
     if verify:
         inference.verification = verify_batch(inference, on_letter, settings)
@@ -236,7 +240,7 @@ def read_letters(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     return letters, unreadable
 
 
-def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: int) -> list[Block]:
+def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: int, date_order: str = "dmy") -> list[Block]:
     """Sections from the headings, then per section the paragraphs most of its letters hold;
     varying paragraphs that a few letters each hold at one place become a free slot."""
     least = max(2, MIN_SHARE * used) if used >= 5 else 1
@@ -266,7 +270,19 @@ def build_blocks(columns: list[Column], letters: list[LetterParagraphs], used: i
             optional = _optional(len(holders), used)
             note = _presence(len(holders), used, optional)
             blocks.append(Block(BlockKind.HEADING, Wording(title), title, len(heading.members), note, optional))
-        blocks += _section_blocks(body, letters, title, len(holders), least)
+        blocks += _section_blocks(body, letters, title, len(holders), least, date_order)
+    return _without_run_in_paragraphs(blocks, letters)
+
+
+def _without_run_in_paragraphs(blocks: list[Block], letters: list[LetterParagraphs]) -> list[Block]:
+    """A variant whose words are a whole paragraph of a letter (a heading, a sentence some
+    letters run into the paragraph before or after it) is that paragraph, which the engine
+    reads run in: no variant, so the paragraph stays boilerplate word for word."""
+    whole = {p.text for letter in letters for p in letter.paragraphs}
+    for block in blocks:
+        holes = block.wording.holes
+        block.wording.holes = [h for h in holes if h.kind != ValueKind.VARIANT
+                               or not all(c in whole for c in h.choices if c)]
     return blocks
 
 
@@ -294,21 +310,25 @@ def _optional(present: int, used: int) -> bool:
     return present < REQUIRED_SHARE * used and used - present >= MIN_ABSENT
 
 
-def _presence(present: int, used: int, optional: bool) -> str:
-    """The reason for the choice, written in the template for the reviewer."""
-    if present == used:
+def _presence(present: int, used: int, optional: bool, whose: str = "") -> str:
+    """The reason for the choice, written in the template for the reviewer (`whose`: of the
+    letters holding a paragraph's section)."""
+    if present >= used:  # a paragraph can be held by more letters than its section's heading
         return ""
     if optional:
-        return f"optional: present in {present} of {used} letters"
+        return f"optional: present in {present} of {whose}{used} letters"
     if present >= REQUIRED_SHARE * used:
-        return (f"required: present in {present} of {used} letters; the {used - present} without it "
+        return (f"required: present in {present} of {whose}{used} letters; the {used - present} without it "
                 "are reported as missing it")
-    return (f"required: present in {present} of {used} letters; {used - present} letters without it are "
+    return (f"required: present in {present} of {whose}{used} letters; {used - present} letters without it are "
             f"too few to say it may be left out (at least {MIN_ABSENT} are needed), so they are reported as missing it")
 
 
-def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float):
+def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: str, holders: int, least: float,
+                    date_order: str):
     blocks, pending = [], []
+    body, lists = with_list_openings(body, lambda c: len(c.members) < max(least, PARAGRAPH_SHARE * holders), letters,
+                                      date_order)
     for column in [*body, None]:
         if column is not None and len(column.members) < max(least, PARAGRAPH_SHARE * holders):
             pending.append(column)
@@ -322,13 +342,27 @@ def _section_blocks(body: list[Column], letters: list[LetterParagraphs], title: 
         if column is None:
             break
         members = {i: letters[i].paragraphs[p] for i, p in column.members.items()}
-        shared = wording(members)
+        shared = wording(members, date_order)
+        if shared.holes and column not in lists:
+            shared.holes[-1].items = False  # its items all on the label's paragraph: a plain value, which takes no extra paragraph
         kind = BlockKind.FREE if shared.free else BlockKind.TEXT
         if shared.free:
             shared = Wording(f'varies from letter to letter, e.g. "{_opening(shared.text)}"', free=True)
-        note = f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else ""
-        blocks.append(Block(kind, shared, title, len(column.members), note))
+        present = min(holders, _holding(column, letters, shared.text))
+        optional = kind == BlockKind.TEXT and _optional(present, holders)
+        note = _presence(present, holders, optional, "the section's ") if kind == BlockKind.TEXT else (
+            f"in {len(column.members)} of {holders} letters" if len(column.members) < holders * 0.95 else "")
+        blocks.append(Block(kind, shared, title, len(column.members), note, optional))
     return blocks
+
+
+def _holding(column: Column, letters: list[LetterParagraphs], text: str) -> int:
+    """The letters holding a paragraph: its column's, and those that hold its wording word for
+    word at another place (lined up elsewhere, as when they set it in another order)."""
+    if any(c in text for c in "{}") or not text:
+        return len(column.members)
+    return len(column.members) + sum(1 for i, letter in enumerate(letters) if i not in column.members
+                                     and any(p.text == text for p in letter.paragraphs))
 
 
 def _opening(text: str) -> str:
@@ -358,10 +392,10 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
         text, holes = block.wording.text, block.wording.holes
         previous = None
         for number, hole in enumerate(holes):
-            if hole.kind == ValueKind.AGREEMENT:
+            if hole.kind in WORDING:
                 continue
-            start = max((h.end for h in holes[:number] if h.kind != ValueKind.AGREEMENT), default=0)
-            end = min((h.start for h in holes[number + 1:] if h.kind != ValueKind.AGREEMENT), default=len(text))
+            start = max((h.end for h in holes[:number] if h.kind not in WORDING), default=0)
+            end = min((h.start for h in holes[number + 1:] if h.kind not in WORDING), default=len(text))
             noun = next((h for h in holes[number + 1:number + 2] if h.kind == ValueKind.AGREEMENT), None)
             end = noun.end if noun else end  # a count is named after its noun: "2 upheld decisions"
             base = name_from_label(hole.label) or name_from(
@@ -373,7 +407,7 @@ def name_fields(blocks: list[Block]) -> dict[str, FieldInfo]:
                 fields[hole.name] = FieldInfo(hole.name, hole.kind, dict(hole.values))
                 origin[hole.name] = (base, _slug(block.section))
             follows = number + 1 < len(holes) and not text[hole.end:holes[number + 1].start].strip()
-            if hole.kind == ValueKind.TEXT and follows and holes[number + 1].kind != ValueKind.AGREEMENT:
+            if hole.kind == ValueKind.TEXT and follows and holes[number + 1].kind not in WORDING:
                 hole.pattern = fields[hole.name].pattern = ending_pattern(list(hole.values.values()))
             previous = hole
     return _tidy_names(blocks, fields, origin)

@@ -28,23 +28,53 @@ class ValueKind(StrEnum):
     TEXT = "text"
     PERSON = "person"  # text of its own pattern (PERSON_PATTERN)
     AGREEMENT = "agreement"
+    VARIANT = "variant"  # one of a few accepted wordings of a phrase, one of them maybe empty
+
+
+WORDING = (ValueKind.AGREEMENT, ValueKind.VARIANT)  # holes that are wording of the form, not values
 
 
 TRIED = (ValueKind.INT, ValueKind.DECIMAL, ValueKind.PERCENT, ValueKind.MONEY, ValueKind.DATE)
 NUMERIC = (ValueKind.INT, ValueKind.DECIMAL, ValueKind.MONEY, ValueKind.PERCENT)
 # A person's name: an honorific, then capitalised words. Generic English, no letter's vocabulary.
 HONORIFICS = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Cllr|Rev)"
-PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*)+?"
-_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+[A-Z][\w'.-]*){1,3}")  # stricter than the pattern: for typing
+# Words that open a job title ("Interim Chief Executive"), never part of the name before it
+TITLE_WORDS = ("Acting", "Assistant", "Associate", "Chief", "Corporate", "Deputy", "Executive", "Interim", "Joint",
+               "Managing", "Principal", "Senior", "Strategic", "Vice")
+_NAME_WORD = r"(?!(?:%s)\b)[A-Z][\w'.-]*" % "|".join(TITLE_WORDS)
+PERSON_PATTERN = HONORIFICS + r"\.?(?:\s+%s)+?" % _NAME_WORD
+_PERSON = re.compile(HONORIFICS + r"\.?(?:\s+%s){1,3}" % _NAME_WORD)  # stricter than the pattern: for typing
+# A redaction marker standing where a value was: one or two words of letters in square brackets
+# ("[private]", "[REDACTED]", "[УДАЛЕНО]"); never a footnote number or a checkbox
+MARKER = re.compile(r"\[[^\W\d_]{3,}(?: [^\W\d_]+)?\]")
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?![\d/.-])")
 
 
-def type_of(values: list[str]) -> ValueKind:
-    """The most specific type that (nearly) all the values read as."""
-    values = [v for v in values if v]
+def withheld(text: str) -> bool:
+    """A value that is only a redaction marker (punctuation beside it aside)."""
+    return bool(MARKER.fullmatch(text.strip(" .,;:")))
+
+
+def date_order_of(texts) -> str:
+    """"mdy" when the numeric dates of the letters prove it (a second part above 12, as in
+    06/22/2018, and no first part above 12); else "dmy", the template language's default."""
+    first = second = False
+    for text in texts:
+        for found in _NUMERIC_DATE.finditer(text):
+            a, b = int(found.group(1)), int(found.group(2))
+            first |= 12 < a <= 31 and 1 <= b <= 12
+            second |= 12 < b <= 31 and 1 <= a <= 12
+    return "mdy" if second and not first else "dmy"
+
+
+def type_of(values: list[str], date_order: str = "dmy") -> ValueKind:
+    """The most specific type that (nearly) all the values read as; a redaction marker stands
+    for a value of any type."""
+    values = [v for v in values if v and not withheld(v)]
     if not values:
         return ValueKind.TEXT
     for kind in TRIED:
-        if _share(values, lambda v, kind=kind: value(kind, v) is not None) >= TYPE_SHARE:
+        if _share(values, lambda v, kind=kind: value(kind, v, date_order) is not None) >= TYPE_SHARE:
             if kind == ValueKind.DECIMAL and not any("." in v or "-" in v for v in values):
                 continue  # decimal for a point or a minus sign (an int is never negative)
             return kind
@@ -57,14 +87,14 @@ def _share(values: list[str], test) -> float:
     return sum(1 for v in values if test(v)) / len(values)
 
 
-def value(kind: ValueKind, raw: str | None):
+def value(kind: ValueKind, raw: str | None, date_order: str = "dmy"):
     """The typed value `check` would read (int, Decimal, Money, date, text); None when the
     text is not one."""
     if raw is None:
         return None
     base = ValueKind.TEXT if kind == ValueKind.PERSON else kind
     try:
-        return convert(base, str(raw))
+        return convert(base, str(raw), date_order)
     except InvalidValue:
         return None
 
@@ -74,6 +104,8 @@ def from_result(kind: ValueKind, found):
     an ISO date, money as written, a number)."""
     if found is None:
         return None
+    if isinstance(found, list):  # a list's items, one a line
+        found = "\n".join(str(item) for item in found)
     if kind == ValueKind.DATE:
         try:
             return date.fromisoformat(str(found))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .kinds import ValueKind
+from .kinds import MARKER, TITLE_WORDS, ValueKind
 
 STOPWORDS = frozenset("""
 a an the of to in on at by for with from and or but as is are was were be been being it its this that
@@ -18,10 +18,13 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 def ending_pattern(values: list[str]) -> str | None:
     """A pattern for text made of few words ("Chief Executive", "Managing Director") that
     lets a text placeholder stand right after a name and before another placeholder and still
-    be read apart from both: the words seen before the last one, then one of the last words seen."""
+    be read apart from both: the words seen before the last one (for a job title, also any word
+    that opens one), then one of the last words seen."""
     split = [v.split() for v in values if v and v.split()]
     lasts = {words[-1] for words in split}
     leads = {word for words in split for word in words[:-1]}
+    if leads & set(TITLE_WORDS):  # job titles: any of the words that open one ("Interim Chief Executive")
+        leads |= set(TITLE_WORDS)
     if not lasts or len(lasts) > 6 or len(leads) > 20 or not all(_WORD.fullmatch(w) for w in lasts | leads):
         return None
     alternatives = lambda words: "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
@@ -68,8 +71,8 @@ _LABEL = re.compile(r"([^:]*?)[*_\s]*:[*_\s]*$")  # "Date: ", "**Name:** "
 def label_before(before: str) -> str:
     """The words a value belongs to, on its side: the label before a colon ("Date: 08/02/2022"),
     else the words of its own clause. Never a web or mail address, never the previous
-    sentence."""
-    text = _ADDRESS.sub(" ", before)
+    sentence, never a redaction marker."""
+    text = MARKER.sub(" ", _ADDRESS.sub(" ", before))
     ends = list(_CLAUSE_END.finditer(text))
     if ends and text[ends[-1].end():].strip():
         text = text[ends[-1].end():]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import BlockKind
 from ..report.escape import shown_path, terminal_safe, toml_string
-from .kinds import PERSON_PATTERN, ValueKind
+from .kinds import MARKER, PERSON_PATTERN, ValueKind
 
 SHOWN_BREAKERS = 10
 # Wording a template cannot hold as text, written as a field whose type is exactly that text
@@ -44,6 +44,12 @@ def _header(inference, checks: bool, markers: list[str]) -> list[str]:
     lines += [f"name = {_string(inference.name)}", f"title = {_string(inference.name)}"]
     if inference.form_versions:
         lines += _versions(inference.form_versions)
+    redactions = sorted({m for f in inference.fields.values() for v in f.values.values()
+                         if not MARKER.sub("", v).strip(" .,;:") for m in MARKER.findall(v)})
+    if redactions:
+        lines.append("withheld = [" + ", ".join(_string(m) for m in redactions) + "]  # redaction markers standing for values")
+    if inference.date_order != "dmy":
+        lines.append(f"date_order = {_string(inference.date_order)}  # numeric dates are month first: some have a day above 12 second")
     if inference.year is not None:
         lines.append(f"year = {inference.year}  # the commonest year of the dates in the letters")
     if inference.key_field:
@@ -102,7 +108,7 @@ def _body(inference) -> list[str]:
         elif block.kind == BlockKind.FREE:
             paragraphs.append(f"<!-- free: {_comment(block.wording.text)} -->")
         else:
-            paragraphs.append(_paragraph(block.wording))
+            paragraphs.append(_paragraph(block.wording) + (" {optional}" if block.optional else ""))
     return paragraphs
 
 
@@ -114,10 +120,22 @@ def _paragraph(wording) -> str:
     for hole in wording.holes:
         literal = _literal(text[position:hole.start])
         parts.append(literal[:-1] + "{{open_brace}}" if literal.endswith("{") else literal)
-        parts.append("{{%s|%s}}" % hole.forms if hole.kind == ValueKind.AGREEMENT else "{{%s}}" % hole.name)
+        parts.append(_slot(hole, text))
         position = hole.end
     parts.append(_literal(text[position:]))
     return "".join(parts)
+
+
+def _slot(hole, text: str) -> str:
+    if hole.kind == ValueKind.AGREEMENT:
+        return "{{%s|%s}}" % hole.forms
+    if hole.kind != ValueKind.VARIANT:
+        return "{{%s%s}}" % (hole.name, "..." if hole.items else "")
+    slot = "{{one of: " + " | ".join(c.replace("|", "\\|") for c in hole.choices) + "}}"
+    if hole.start == hole.end:  # words some letters add: spaced from the wording either side
+        slot = (" " if hole.start > 0 and not text[hole.start - 1].isspace() else "") + slot \
+            + (" " if hole.end < len(text) and not text[hole.end].isspace() else "")
+    return slot
 
 
 def _literal(text: str) -> str:
