@@ -26,6 +26,9 @@ BROKEN = [
     (HEAD + "No implied {{by version: 2021: waiver | 2023: waiver}}.\n", 6, "two or more different wordings"),
     (HEAD + "# Notes {versions: 2023}\n\nText. {versions: 2021}\n", 8, "in a section of the versions 2023 only"),
     (HEAD + "Text. {versions: 2023}\n\n{versions: 2023}\n", 8, "{versions: ...} marks nothing"),
+    (HEAD + "Old. {versions: 2021}\n\nNew. {version: 2023}\n", 8, "one mark at its end"),
+    (HEAD + "Old. {versions: 2021} {versions: 2023}\n", 6, "one mark at its end"),
+    (HEAD + "No implied {{by version: 2021: wavier | 2021, 2023: waiver}}.\n", 6, "the version 2021 two wordings"),
 ]
 
 
@@ -76,3 +79,11 @@ def test_a_missing_section_of_the_letters_version_is_missing_section(tmp_path):
         "Follows version 2023 of the form (2 paragraphs and 1 wording of that version)."]
     _, unsworn = audit_text(tmp_path, "Dear Sir\n", "unsworn.md", settings)
     assert sorted(f.rule for f in unsworn.findings) == ["form-version", "missing-section"]
+
+
+def test_a_section_of_one_version_marked_optional_may_be_left_out(tmp_path):
+    source = HEAD + ("Dear {{by version: 2021: reader | 2023: Sir}}\n\nOld closing. {versions: 2021}\n\n"
+                     "# Annex {versions: 2023} {optional}\n\nThe annex.\n")
+    (tmp_path / "t.md").write_text(source, encoding="utf-8")
+    _, new = audit_text(tmp_path, "Dear Sir\n", "new.md", Settings(template_paths=[tmp_path / "t.md"]))
+    assert [f.rule for f in new.findings] == ["form-version"]

@@ -26,6 +26,7 @@ _OPTIONAL = "{optional}"
 _VARIANTS = re.compile(r"one of\s*:(.*)", re.S)
 _BY_VERSION = re.compile(r"by version\s*:(.*)", re.S)
 _VERSIONS_MARK = re.compile(r"(?<!\\)\{versions:([^{}]*)\}$")  # a paragraph's versions, at its end
+_STRAY_VERSIONS_MARK = re.compile(r"(?<!\{)\{\s*versions?\s*:[^{}]*\}$")  # after the mark: another, or `{version:`
 _VERSION_NAME = re.compile(r"[\w.-]+")
 _FREE = re.compile(r"<!--\s*free:\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -467,7 +468,9 @@ class _Parser:
                 para = self._assemble(index, section, text, bool(heading), parts, types, line, markers)
                 versions = self._within_section(versions, sections[section][3], line)
                 if versions:  # the other versions lack it: the alignment may pass it by
-                    para = replace(para, optional=True, versions=versions, version_required=not optional)
+                    # required of its versions' letters, unless it or its section is optional
+                    para = replace(para, optional=True, versions=versions,
+                                   version_required=not optional and sections[section][0])
                 elif optional:
                     para = replace(para, optional=True)
             paragraphs.append(para)
@@ -490,6 +493,8 @@ class _Parser:
                 raw = raw[:found.start()].rstrip()
             elif raw.endswith(_OPTIONAL) and not raw.endswith("\\" + _OPTIONAL) and not optional:
                 optional, raw = True, raw[:-len(_OPTIONAL)].rstrip()
+        if _STRAY_VERSIONS_MARK.search(raw):
+            self.problem(line, "a paragraph's versions are one mark at its end, written {versions: NAME, ...}")
         if versions == ("",):  # a mark with problems: noted, the paragraph kept for every version
             return raw, optional, ()
         if versions and len(versions) == len(self.versions):
@@ -605,11 +610,16 @@ class _Parser:
                 return None
             versions.append(self._version_names(names, line, shown))
             choices.append(" ".join(wording.replace("\\|", "|").split()))
-        used = {name for names in versions for name in names}
-        unworded = [v.name for v in self.versions if v.name not in used]
+        named = [name for names in versions for name in names]
+        unworded = [v.name for v in self.versions if v.name not in named]
         if self.versions and unworded:
             self.problem(line, f"{shown} gives no wording for the version{'s' if len(unworded) > 1 else ''} "
                                f"{', '.join(unworded)}: letters of it could not match")
+        twice = sorted({name for name in named if named.count(name) > 1})
+        if twice:
+            self.problem(line, f"{shown} gives the version{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
+                               "two wordings: a version has one")
+            return None
         if len(set(choices)) < 2:
             self.problem(line, f"{shown} needs two or more different wordings")
             return None
