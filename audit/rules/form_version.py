@@ -54,8 +54,9 @@ def check(letter):
         anchor = reading.carried[0].line
     else:
         others = _marked_elsewhere(letter.template, reading.name)
-        message = (f"Follows version {reading.name} of the form (none of the {others} paragraphs and wordings "
-                   "of the other versions).")
+        elsewhere = (f"none of the {others} paragraphs and wordings" if others > 1
+                     else "not the one paragraph or wording")
+        message = f"Follows version {reading.name} of the form ({elsewhere} of the other versions)."
         anchor = 1
     yield Issue(message, anchor, FollowsVersion(reading.name, tuple(m.line for m in reading.carried)),
                 excerpt=opening(letter) if not reading.carried else None)

@@ -50,7 +50,7 @@ def check(letter):
     message = (f"Mixes versions of the form: it follows version {reading.name}"
                + (f" ({'line' if len(reading.carried) == 1 else 'lines'} {lines})" if reading.carried else "")
                + ", but " + "; ".join(f'line {m.line} ({"wording" if m.wording else "paragraph"} '
-                                      f'"{_short(m.text)}") is of version {", ".join(m.versions)}'
+                                      f'{_shown(m.text)}) is of {_versions(m.versions)}'
                                       for m in reading.others)
                + (f"; it lacks {counted(len(reading.lacking), 'paragraph')} of version {reading.name}: "
                   + "; ".join(f'"{_short(t.skeleton)}"' for t in reading.lacking) if reading.lacking else "")
@@ -63,6 +63,15 @@ def check(letter):
 
 def _carried(m) -> Carried:
     return Carried(m.line, m.versions, m.text)
+
+
+def _shown(text: str) -> str:
+    """A wording quoted; one a version leaves out (`{{by version: 2021: | 2023: Inc.}}`) said so."""
+    return f'"{_short(text)}"' if text.strip() else "left out"
+
+
+def _versions(names: tuple[str, ...]) -> str:
+    return f"version {names[0]}" if len(names) == 1 else f"versions {', '.join(names)}"
 
 
 def _short(text: str, limit: int = 100) -> str:
