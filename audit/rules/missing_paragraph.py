@@ -1,7 +1,8 @@
 """A required boilerplate paragraph is absent from the letter.
 
 Every paragraph of the template must appear in the letter, the signature block
-included. A missing paragraph inside a section that is missing altogether is reported
+included, except those marked ``{optional}`` and, in a template with versions, those of
+versions other than the letter's own (see form-version). A missing paragraph inside a section that is missing altogether is reported
 by missing-section instead; an optional section (``# Heading {optional}``) left out
 altogether raises nothing, while one that is partly there raises this rule for what it lacks.
 
