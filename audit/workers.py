@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from multiprocessing import get_context
 from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler
 
 _PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 1.0  # seconds a terminated worker gets before it is killed
@@ -95,6 +96,10 @@ DEFAULT_MAX_MEMORY = 1024 ** 3  # bytes of address space a worker may add to wha
 DEFAULT_TIMEOUT = 30.0  # seconds a worker may spend on one letter
 LETTERS_PER_WORKER = 10  # a smaller batch starts fewer workers than processors: each costs a start
 _CHUNK = 32  # items sent to a worker in one message; it holds at most two chunks, so it never waits
+# A chunk sent to a worker still busy with the one before waits in the pipe; a send that does
+# not fit there would block this process, and no timeout would be watched meanwhile. Larger
+# chunks go only to a worker holding nothing (it is reading).
+_PIPE_ROOM = 16 * 1024
 _REPLY_EVERY = 0.02  # seconds a worker may keep results before sending them (it sends them all at once)
 _MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
 
@@ -138,7 +143,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     hostile file costs. Only a window of results is held for ordering.
 
     Items go to a worker a chunk at a time and results come back a few at a time (when it has
-    nothing left to do, holds _CHUNK of them, or has kept one for _REPLY_EVERY): a message
+    nothing left to do, holds _CHUNK of them, or began the oldest of them _REPLY_EVERY ago): a message
     each way per letter was most of what this process spent per letter. The worker writes
     which item it is on into memory shared with this process, so the budgets stay per item."""
     count = len(items)
@@ -154,6 +159,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     fresh = yielded = 0  # fresh: the first item never handed out
     live: list[_Worker] = []
     ready = _Readiness()
+    large = False  # a chunk of these items did not fit in a pipe: send only to idle workers
 
     def next_items(wanted: int) -> list[int]:
         nonlocal fresh
@@ -174,8 +180,10 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
             for worker in live:
                 if alone and not worker.held and not worker.served:
                     worker.send([alone.popleft()], items, solo=True)
-                if not worker.solo and len(worker.held) <= chunk and (taken := next_items(chunk)):
-                    worker.send(taken, items)
+                if (not worker.solo and len(worker.held) <= chunk and not (large and worker.held)
+                        and (taken := next_items(chunk)) and not worker.send(taken, items)):
+                    again.extendleft(reversed(taken))
+                    large = True
             busy = [worker for worker in live if worker.held]
             woken = ready.wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
             for worker in [worker for worker in live if not worker.held and worker.conn in woken]:
@@ -265,20 +273,27 @@ class _Worker:
         self.solo = False
         self.sent = time.monotonic()
 
-    def send(self, indices: list[int], items: Sequence, solo: bool = False) -> None:
+    def send(self, indices: list[int], items: Sequence, solo: bool = False) -> bool:
+        """Hand the items to the worker; False (nothing sent) when it is busy and they would not
+        fit in the pipe beside what it has not read yet."""
+        message = ForkingPickler.dumps([(index, items[index]) for index in indices])
+        if self.held and len(message) > _PIPE_ROOM:
+            return False
         if not self.held:
             self.sent = time.monotonic()
-        self.conn.send([(index, items[index]) for index in indices])
+        self.conn.send_bytes(message)
         self.held.extend(indices)
         self.solo = solo
+        return True
 
     def started(self) -> float:
         """When the item the worker is on began (or, before it starts one, when it was sent)."""
         return max(self.sent, self.progress[1])
 
-    def current(self) -> int:
-        """The item the worker is on; when it is on none (it died between two), the first it holds."""
-        index = int(self.progress[0])
+    def current(self, index: int | None = None) -> int:
+        """The item the worker is on (or was on, read before it was stopped); when it is on none
+        (it died between two), the first it holds."""
+        index = int(self.progress[0]) if index is None else index
         return index if index in self.held else self.held[0]
 
     def outcome(self, readable: bool, timeout: float | None):
@@ -295,10 +310,11 @@ class _Worker:
             self.served += len(replies)
             self.solo = False
             return replies
-        if timeout is not None and time.monotonic() - self.started() > timeout:
+        on = int(self.progress[0])  # read before the time it began: a worker moving on meanwhile
+        if timeout is not None and time.monotonic() - self.started() > timeout:  # restarts the clock
             self.process.kill()
-            self.process.join(_STOP_WAIT)  # then `current` is the item it was stopped on
-            return OverrunKind.TIMEOUT, "", self.current()
+            self.process.join(_STOP_WAIT)
+            return OverrunKind.TIMEOUT, "", self.current(on)
         return None
 
     def _death(self):
@@ -327,7 +343,7 @@ def _guarded_worker(conn, progress, parent: int, function: Callable, initializer
         _limit_memory(memory)
     todo: deque = deque()
     replies: list = []
-    kept_since = 0.0  # when the oldest reply not yet sent was made
+    kept_since = 0.0  # when the letter of the oldest reply not yet sent began
     while True:
         if not todo:  # nothing more to do: what is done is sent before waiting for more
             progress[0] = -1
@@ -349,7 +365,7 @@ def _guarded_worker(conn, progress, parent: int, function: Callable, initializer
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it on the item
             reply = (index, True, f"{type(exc).__name__}: {exc}")
         if not replies:
-            kept_since = time.monotonic()
+            kept_since = progress[1]  # a letter that took longer than _REPLY_EVERY is sent at once
         replies.append(reply)
         if len(replies) >= _CHUNK or time.monotonic() - kept_since >= _REPLY_EVERY:
             _reply(conn, replies)

@@ -77,6 +77,34 @@ def test_an_item_past_the_timeout_is_stopped_and_the_others_are_computed():
                                         ("C", results[3][1])]
 
 
+def test_large_items_never_keep_the_timeout_from_being_watched():
+    """A chunk too large for the pipe is not sent to a worker still busy (the send would block
+    this process, and the worker's timeout would never be noticed)."""
+    items = ["a" * 20_000, "b" * 20_000, "slow", *("c" * 20_000 for _ in range(60))]
+    started = time.monotonic()
+    results = list(guarded_map(_hostile, items, lambda: None, (), Limits(None, 2.0),
+                               lambda item, why: (item, why.kind), workers=1))
+    assert time.monotonic() - started < 30  # not the 60 s the slow item would take, nor for ever
+    assert results[2] == ("slow", "timeout") and results[-1][0] == "C" * 20_000
+
+
+def test_a_finished_item_is_reported_before_the_next_one_overruns(tmp_path):
+    """A result is not held while the worker's next item runs: that item's timeout would take
+    it down with the worker, and it would be computed twice."""
+    log = tmp_path / "log"
+
+    def logged(item):
+        with open(log, "a") as stream:
+            stream.write(f"{item}\n")
+        time.sleep({"mid": 0.3, "slow": 60}.get(item, 0))
+        return item
+
+    items = ["mid", "slow", *"bcdefgh"]  # sent in chunks of four
+    assert list(guarded_map(logged, items, lambda: None, (), Limits(None, 1.5),
+                            lambda item, why: why.kind, workers=1)) == ["mid", "timeout", *"bcdefgh"]
+    assert log.read_text().split().count("mid") == 1
+
+
 def test_a_crashing_item_is_retried_once_alone_on_a_fresh_worker(tmp_path):
     log = tmp_path / "log"
 
