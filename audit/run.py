@@ -117,7 +117,7 @@ def run_batch(paths: list[Path | str], settings: Settings, *, context: BatchCont
     try:
         stream = audit_batch(paths, settings, after_letter, dask, Prepare(fields_needed(context), renderers))
         try:  # closing stops the workers early when the run is interrupted
-            for path, prepared in zip(paths, stream):
+            for path, prepared in zip(paths, stream, strict=True):  # a letter lost is a bug, never a pass
                 spool.add(prepared, path)
                 if on_letter is not None:
                     on_letter()
