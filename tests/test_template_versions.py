@@ -87,3 +87,33 @@ def test_a_section_of_one_version_marked_optional_may_be_left_out(tmp_path):
     (tmp_path / "t.md").write_text(source, encoding="utf-8")
     _, new = audit_text(tmp_path, "Dear Sir\n", "new.md", Settings(template_paths=[tmp_path / "t.md"]))
     assert [f.rule for f in new.findings] == ["form-version"]
+
+
+def _learned(name: str, paragraphs: list[str], dates: list[str], date_order: str = "dmy"):
+    """An inference as infer learns one version: a dated first paragraph, then boilerplate."""
+    from pathlib import Path
+
+    from audit.infer import Block, BlockKind, FieldInfo, Inference
+    from audit.infer.kinds import ValueKind
+    from audit.infer.wording import Hole, Wording
+
+    values = dict(enumerate(dates))
+    dated = Block(BlockKind.TEXT, Wording("Date: 01/01/2000", [Hole(6, 16, values, ValueKind.DATE, name="sent")]),
+                  "", len(dates))
+    blocks = [dated, *(Block(BlockKind.TEXT, Wording(text), "", len(dates)) for text in paragraphs)]
+    paths = [Path(f"{name}-{k}.md") for k in range(len(dates))]
+    return Inference(name, paths, paths, [], [], blocks, {"sent": FieldInfo("sent", ValueKind.DATE, values)}, [],
+                     2023, None, [], used=len(dates), date_order=date_order)
+
+
+SHARED_PARAGRAPHS = ["We write about copies of our works.", "Please remove them.", "Yours faithfully,"]
+
+
+def test_a_month_first_batch_merged_into_versions_keeps_its_date_order():
+    from audit.infer.versions import merge_versions
+
+    old = _learned("n", [*SHARED_PARAGRAPHS, "Old closing."], ["03/14/2021", "04/20/2021"], "mdy")
+    new = _learned("n", [*SHARED_PARAGRAPHS, "I swear this is true."], ["05/02/2023", "06/07/2023"])
+    merged, same = merge_versions([new, old])
+    assert same == [old] and merged.date_order == "mdy"  # the new version's dates, days 12 or less, tell no order
+    assert [str(d) for d in merged.dates] == ["2021-03-14", "2023-06-07"]

@@ -90,7 +90,8 @@ def merge_versions(versions: list[Inference]) -> tuple[Inference | None, list[In
         first.name, [p for part in parts for p in part.paths], [p for part in parts for p in part.sample],
         sorted(p for part in parts for p in part.outliers), [p for part in parts for p in part.unreadable],
         blocks, {n: info for n, info in fields.items() if n in placed},
-        [r for r in relations if set(r.fields) <= placed], first.year, None, [])
+        [r for r in relations if set(r.fields) <= placed], first.year, None, [],
+        date_order="mdy" if any(part.date_order == "mdy" for part in parts) else "dmy")
     own = renamed[id(first)]
     key = own.get(first.key_field, first.key_field)
     inference.key_field = key if key in inference.fields else None
