@@ -335,7 +335,7 @@ def _full(document: Document, template: Template) -> Alignment:
     # an optional section left out is not missing: its paragraphs get no rows, as in the in-step walk
     rows = [p for p in rows if p.kind != PairKind.MISSING or p.template.section not in omitted]
     return Alignment(template, document, _placed(rows), tuple(missing_sections), fast=False,
-                     omitted_sections=tuple(omitted))
+                     omitted_sections=tuple(omitted), folded=frozenset(absorbed))
 
 
 def _scores(letter: list[Paragraph], canon: list[TemplateParagraph]) -> np.ndarray:

@@ -157,6 +157,7 @@ class Alignment:
     missing_sections: tuple[str, ...] = ()
     fast: bool = True  # aligned by the exact, in-step walk alone
     omitted_sections: tuple[str, ...] = ()  # optional sections left out altogether: nothing to report
+    folded: frozenset[int] = frozenset()  # template paragraphs the letter ran into another, paired as one with it
 
     @property
     def exact_share(self) -> float:

@@ -50,7 +50,7 @@ def read_version(alignment: Alignment) -> VersionReading | None:
     if not template.versions:
         return None
     carried: list[Marked] = []
-    present = set()
+    present = set(alignment.folded)  # a paragraph run into another is there, paired as one with it
     for pair in alignment.pairs:
         if pair.kind not in CARRIED or pair.template is None:
             continue
@@ -89,7 +89,8 @@ def with_lacking(alignment: Alignment, reading: VersionReading) -> Alignment:
         return alignment
     template = alignment.template
     lacking = {t.index for t in reading.lacking}
-    present = {p.template.section for p in alignment.pairs if p.kind in CARRIED and p.template is not None}
+    present = {p.template.section for p in alignment.pairs if p.kind in CARRIED and p.template is not None} \
+        | {template.paragraphs[i].section for i in alignment.folded}
     gone = list(dict.fromkeys(template.paragraphs[i].section for i in sorted(lacking)
                               if template.paragraphs[i].section not in present
                               and template.sections[template.paragraphs[i].section].paragraphs[0] in lacking))

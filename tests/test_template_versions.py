@@ -117,3 +117,11 @@ def test_a_month_first_batch_merged_into_versions_keeps_its_date_order():
     merged, same = merge_versions([new, old])
     assert same == [old] and merged.date_order == "mdy"  # the new version's dates, days 12 or less, tell no order
     assert [str(d) for d in merged.dates] == ["2021-03-14", "2023-06-07"]
+
+
+def test_a_letter_running_a_paragraph_of_its_version_into_the_next_lacks_neither(tmp_path):
+    letter = (ROOT / "tests" / "fixtures" / "versioned-notice" / "2023.md").read_text(encoding="utf-8")
+    ran = letter.replace("Sworn statement\n\nI swear", "Sworn statement I swear")
+    assert ran != letter
+    _, result = audit_text(tmp_path, ran, "l.md", Settings(template_paths=[TEMPLATE]))
+    assert [(f.rule, f.evidence.get("version")) for f in result.findings] == [("form-version", "2023")]
