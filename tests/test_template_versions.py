@@ -151,3 +151,13 @@ def test_paragraphs_of_variants_and_lists_that_letters_of_another_version_carry_
     assert [(b.wording.text, b.versions, b.optional) for b in inference.blocks[-4:]] == [
         ("300 Hudson Street", (), True), ("Works: A Book", (), True),
         ("Old closing.", ("v1",), False), ("I swear this is true.", ("v2",), False)]
+
+
+def test_a_paragraph_learned_optional_stays_optional_when_its_version_is_merged():
+    from audit.infer.versions import merge_versions
+
+    old = _learned("n", [*SHARED_PARAGRAPHS, "Old closing."], ["01/02/2021"] * 10)
+    new = _learned("n", [*SHARED_PARAGRAPHS, "An annex may follow."], ["01/02/2023"] * 10)
+    new.blocks[-1].optional = True  # its section's letters may leave it out, though all 10 of this version hold it
+    merged, _ = merge_versions([old, new])
+    assert {b.wording.text: (b.versions, b.optional) for b in merged.blocks}["An annex may follow."] == (("v2",), True)

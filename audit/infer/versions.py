@@ -155,8 +155,10 @@ def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: s
                 news.remove(other)
                 olds[k] = (min(block, other, key=_literal_length), held | {name})
         result += olds
-        # a paragraph of this version that some of its letters lack: they may (presence decides, as for sections)
-        result += [(replace(block, optional=block.kind == BlockKind.TEXT and block.letters < REQUIRED_SHARE * part.used)
+        # a paragraph of this version that some of its letters lack: they may (presence decides, as for sections);
+        # one its section's letters may leave out (as learned) stays optional
+        result += [(replace(block, optional=block.optional or (block.kind == BlockKind.TEXT
+                                                               and block.letters < REQUIRED_SHARE * part.used))
                     if block.kind != BlockKind.HEADING else block, {name}) for block in news]
     merged[:] = result
     return renames
