@@ -161,3 +161,14 @@ def test_a_paragraph_learned_optional_stays_optional_when_its_version_is_merged(
     new.blocks[-1].optional = True  # its section's letters may leave it out, though all 10 of this version hold it
     merged, _ = merge_versions([old, new])
     assert {b.wording.text: (b.versions, b.optional) for b in merged.blocks}["An annex may follow."] == (("v2",), True)
+
+
+def test_a_paragraph_of_every_version_that_one_version_may_leave_out_is_optional_when_merged():
+    from audit.infer.versions import merge_versions
+
+    old = _learned("n", ["Dear GitHub,", *SHARED_PARAGRAPHS, "Old closing."], ["01/02/2021"] * 10)
+    new = _learned("n", ["Dear GitHub,", *SHARED_PARAGRAPHS, "I swear this is true."], ["01/02/2023"] * 10)
+    new.blocks[1].optional = True  # some letters of the redraft leave the greeting out
+    merged, _ = merge_versions([old, new])
+    shown = {b.wording.text: (b.versions, b.optional) for b in merged.blocks}
+    assert shown["Dear GitHub,"] == ((), True) and shown["Please remove them."] == ((), False)

@@ -144,8 +144,10 @@ def _merge_blocks(merged: list[tuple[Block, set[str]]], part: Inference, name: s
     result: list[tuple[Block, set[str]]] = []
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            for block, held in merged[i1:i2]:
+            for (block, held), other in zip(merged[i1:i2], blocks[j1:j2]):
                 held.add(name)
+                if other.optional and not block.optional and block.kind == BlockKind.TEXT:
+                    block = replace(block, optional=True, note=other.note)  # this version's letters may leave it out
                 result.append((block, held))
             continue
         olds, news = list(merged[i1:i2]), blocks[j1:j2]
