@@ -3,8 +3,6 @@ and wordings say which versions have them; every mistake is a FILE:LINE error of
 `template check`, and `check` reads each letter against its own version."""
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from audit.settings import Settings
@@ -127,30 +125,6 @@ def test_a_letter_running_a_paragraph_of_its_version_into_the_next_lacks_neither
     assert ran != letter
     _, result = audit_text(tmp_path, ran, "l.md", Settings(template_paths=[TEMPLATE]))
     assert [(f.rule, f.evidence.get("version")) for f in result.findings] == [("form-version", "2023")]
-
-
-def test_paragraphs_of_variants_and_lists_that_letters_of_another_version_carry_tell_no_version():
-    from audit.infer import Block, BlockKind, FieldInfo, Verification
-    from audit.infer.kinds import ValueKind
-    from audit.infer.render import render
-    from audit.infer.versions import FormVersion, settle_versions
-    from audit.infer.wording import Hole, Wording
-
-    inference = _learned("n", SHARED_PARAGRAPHS, ["01/02/2021"] * 10)
-    inference.fields["titles"] = FieldInfo("titles", ValueKind.TEXT, {0: "A Book"})
-    marked = [("300 Hudson Street", Hole(0, 0, {}, ValueKind.VARIANT, choices=("", "New York,")), ("v1",)),
-              ("Works: A Book", Hole(7, 13, {0: "A Book"}, name="titles", items=True), ("v1",)),
-              ("Old closing.", None, ("v1",)), ("I swear this is true.", None, ("v2",))]
-    inference.blocks += [Block(BlockKind.TEXT, Wording(text, [hole] if hole else []), "", 5, versions=versions)
-                         for text, hole, versions in marked]
-    inference.form_versions = [FormVersion("v1", 10, None, read=10), FormVersion("v2", 10, None, read=10, mixed=4)]
-    shown = [p.skeleton for p in parse_template(render(inference, checks=False)).paragraphs]
-    assert shown[-4:-2] == [" 300 Hudson Street", "Works: ⟨titles⟩"]  # as mixed-versions names them
-    inference.form_versions[1].crossing = Counter(dict.fromkeys(shown[-4:-2], 4))
-    settle_versions(inference, Verification)
-    assert [(b.wording.text, b.versions, b.optional) for b in inference.blocks[-4:]] == [
-        ("300 Hudson Street", (), True), ("Works: A Book", (), True),
-        ("Old closing.", ("v1",), False), ("I swear this is true.", ("v2",), False)]
 
 
 def test_a_paragraph_learned_optional_stays_optional_when_its_version_is_merged():

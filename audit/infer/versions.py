@@ -222,8 +222,8 @@ def settle_versions(inference: Inference, verify, rounds: int = 2) -> None:
             return
         everyone = {v.name for v in inference.form_versions}
         blocks = []
-        for block, skeleton in zip(inference.blocks, _skeletons(inference), strict=True):
-            carriers = crossing.get(skeleton) if block.versions else None
+        for block in inference.blocks:
+            carriers = crossing.get(_skeleton(block)) if block.versions else None
             if carriers:
                 held = set(block.versions) | carriers
                 block = replace(block, versions=() if held == everyone else
@@ -236,13 +236,13 @@ def settle_versions(inference: Inference, verify, rounds: int = 2) -> None:
             return
 
 
-def _skeletons(inference: Inference) -> list[str]:
-    """Each block as the engine shows its paragraph (TemplateParagraph.skeleton), the text
-    mixed-versions names: taken from the template the blocks are written as, one paragraph a block."""
-    from ..template import parse_template
-    from .render import render
+def _skeleton(block: Block) -> str:
+    """The block as the engine shows a template paragraph (placeholders as ⟨field⟩)."""
+    from .render import _paragraph
 
-    return [p.skeleton for p in parse_template(render(inference, checks=False)).paragraphs]
+    text = _paragraph(block.wording) if block.kind == BlockKind.TEXT else block.wording.text
+    text = re.sub(r"\{\{([^{}|]*)\|([^{}]*)\}\}", r"\1/\2", text)
+    return " ".join(_PLACEHOLDER.sub(lambda m: f"⟨{m.group(0)[2:-2].strip()}⟩", text).replace("\\{{", "{{").split())
 
 
 def _collapse(inference: Inference) -> None:
