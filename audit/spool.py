@@ -35,7 +35,9 @@ def tally_of(result: LetterResult) -> Tally:
     return result.kind == ResultKind.LETTER, tuple((f.rule, f.severity) for f in result.findings)
 
 
-Prepared = tuple  # (kept: the fields of the kept record, tally, entry: the spool's bytes for the letter)
+# What a worker sends for a letter: the fields of its kept record, its tally, and its spool entry
+# (the size of its renderings, them, the pickled result).
+Prepared = tuple[tuple, Tally, bytes]
 _SIZE = struct.Struct("<I")  # an entry starts with the size of its renderings
 NOWHERE: Mapping = MappingProxyType({})  # a kept record's lines and cells: one shared, read-only mapping
 
@@ -63,8 +65,14 @@ class Prepare:
         return kept, tally_of(result), entry
 
 
+def _parts(entry: memoryview) -> tuple[memoryview, memoryview]:
+    """An entry's pickled renderings and its pickled result."""
+    end = _SIZE.size + _SIZE.unpack_from(entry)[0]
+    return entry[_SIZE.size:end], entry[end:]
+
+
 def _rendering(entry: memoryview, name: str) -> str | None:
-    return pickle.loads(entry[_SIZE.size:_SIZE.size + _SIZE.unpack_from(entry)[0]]).get(name)  # the result unread
+    return pickle.loads(_parts(entry)[0]).get(name)  # the result unread
 
 
 class Spool:
@@ -103,8 +111,7 @@ class Spool:
             yield self.result(index)
 
     def result(self, index: int) -> LetterResult:
-        entry = memoryview(self._entry(index))
-        return pickle.loads(entry[_SIZE.size + _SIZE.unpack_from(entry)[0]:])
+        return pickle.loads(_parts(memoryview(self._entry(index)))[1])
 
     def rendered(self, index: int, name: str) -> str | None:
         """The letter's rendering in the format `name`, made where it was audited, if it was."""
