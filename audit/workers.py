@@ -171,6 +171,11 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
         fresh = max(fresh, upto)
         return taken
 
+    def drop(worker: _Worker) -> None:
+        live.remove(worker)
+        ready.forget(worker.conn)
+        worker.stop()
+
     try:
         while yielded < count:
             while len(live) < workers and (again or alone or fresh < count):
@@ -187,9 +192,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
             busy = [worker for worker in live if worker.held]
             woken = ready.wait([worker.conn for worker in busy], _time_left(busy, limits.timeout))
             for worker in [worker for worker in live if not worker.held and worker.conn in woken]:
-                live.remove(worker)  # a worker holding nothing that speaks has died: replaced when needed
-                ready.forget(worker.conn)
-                worker.stop()
+                drop(worker)  # a worker holding nothing that speaks has died: replaced when needed
             for worker in busy:
                 outcome = worker.outcome(worker.conn in woken, limits.timeout)
                 if isinstance(outcome, list):  # a message may hold the results of several items
@@ -198,9 +201,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
                     continue
                 if outcome is None:
                     continue
-                live.remove(worker)
-                ready.forget(worker.conn)
-                worker.stop()
+                drop(worker)
                 kind, detail, index = outcome
                 again.extendleft(reversed([held for held in worker.held if held != index]))
                 if kind in (OverrunKind.CRASH, OverrunKind.MEMORY) and index not in retried:
