@@ -146,3 +146,16 @@ def test_a_paragraph_of_every_version_that_one_version_may_leave_out_is_optional
     merged, _ = merge_versions([old, new])
     shown = {b.wording.text: (b.versions, b.optional) for b in merged.blocks}
     assert shown["Dear GitHub,"] == ((), True) and shown["Please remove them."] == ((), False)
+
+
+def test_a_paragraph_of_redaction_markers_only_tells_no_version():
+    """A redacted line looks alike in every version's letters: marking it for one version made
+    the other's letters "mix versions"."""
+    from audit.infer.versions import merge_versions
+
+    old = _learned("n", [*SHARED_PARAGRAPHS, "[private]", "Old closing."], ["01/02/2021"] * 10)
+    new = _learned("n", [*SHARED_PARAGRAPHS, "I swear this is true."], ["01/02/2023"] * 10)
+    merged, _ = merge_versions([old, new])
+    shown = {b.wording.text: (b.versions, b.optional) for b in merged.blocks}
+    assert shown["[private]"] == ((), True)
+    assert shown["Old closing."] == (("v1",), False) and shown["I swear this is true."] == (("v2",), False)

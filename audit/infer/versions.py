@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 
 from . import REQUIRED_SHARE, Block, BlockKind, FieldInfo, Inference
-from .kinds import ValueKind
+from .kinds import MARKER, ValueKind
 
 AS_GOOD = 0.9  # one template is written when this share of the letters passing the templates apart pass it
 SHARED = 0.3  # a version sharing at least this share of its paragraphs with the first version (and
@@ -83,7 +83,8 @@ def merge_versions(versions: list[Inference]) -> tuple[Inference | None, list[In
                 seen.add((relation.kind, relation.fields, relation.offset))
                 relations.append(relation)
     everyone = set(names)
-    blocks = [replace(block, versions=tuple(n for n in names if n in held) if held != everyone else ())
+    blocks = [replace(block, versions=tuple(n for n in names if n in held)) if held != everyone and _worded(block)
+              else replace(block, versions=(), optional=block.optional or held != everyone)
               for block, held in merged]
     placed = {hole.name for block in blocks for hole in block.wording.holes}  # a paragraph kept for another's
     inference = Inference(
@@ -110,6 +111,12 @@ def _key(block: Block) -> str:
     if block.kind == BlockKind.FREE:
         return "<free>"
     return _PLACEHOLDER.sub("⟨⟩", _paragraph(block.wording)) if block.kind == BlockKind.TEXT else block.wording.text
+
+
+def _worded(block: Block) -> bool:
+    """A paragraph with words of its own: one of placeholders and redaction markers only (a
+    redacted line, a name) looks the same in every version's letters and tells none apart."""
+    return block.kind != BlockKind.TEXT or bool(re.search(r"\w", MARKER.sub("", _key(block))))
 
 
 def _shared(version: Inference, first: Inference) -> float:
