@@ -326,7 +326,8 @@ def _full(document: Document, template: Template) -> Alignment:
         else:
             pairs.append(Pair(PairKind.EXTRA, para, None, score=0.0))
 
-    rows = _insert_missing(template, pairs, paired_template)
+    rows = _insert_missing(template, pairs, {t.index for t in template.paragraphs
+                                             if not t.free and not t.optional and t.index not in paired_template})
     present = {p.template.section for p in rows if p.kind in (PairKind.EXACT, PairKind.CHANGED, PairKind.MOVED)}
     missing_sections = [title for title, section in template.sections.items()
                         if section.required and title not in present]
@@ -496,21 +497,19 @@ def _pair(para: Paragraph, t: TemplateParagraph, score: float) -> Pair:
 def with_missing(alignment: Alignment, missing: set[int]) -> Alignment:
     """The alignment with these template paragraphs (indexes) as missing rows, each where it
     should stand (a paragraph of the letter's version of the form that it lacks)."""
-    rows = _insert_missing(alignment.template, list(alignment.pairs), set(), missing)
+    rows = _insert_missing(alignment.template, list(alignment.pairs), missing)
     return replace(alignment, pairs=_placed(rows))
 
 
-def _insert_missing(template, pairs, paired_template, wanted: set[int] | None = None) -> list[Pair]:
-    """Put each missing template paragraph where it should stand: after its nearest placed
-    predecessor. A moved paragraph stands out of the template's order, so it places nothing.
-    `wanted`: the paragraphs missing, when not every required one left unpaired."""
+def _insert_missing(template, pairs, missing: set[int]) -> list[Pair]:
+    """Put each missing template paragraph (by index) where it should stand: after its nearest
+    placed predecessor. A moved paragraph stands out of the template's order, so it places nothing."""
     last_row = {row.template.index: k for k, row in enumerate(pairs)
                 if row.template is not None and row.kind not in (PairKind.DUPLICATE, PairKind.MOVED)}
     before: dict[int, list[Pair]] = {}  # row position -> the missing paragraphs that go before it
     reach = 0  # the row after the last one placed from an earlier template paragraph
     for t in template.paragraphs:
-        if (t.index in wanted) if wanted is not None else \
-                (not t.free and not t.optional and t.index not in paired_template):
+        if t.index in missing:
             before.setdefault(reach, []).append(Pair(PairKind.MISSING, None, t, score=0.0))
         if t.index in last_row:
             reach = max(reach, last_row[t.index] + 1)
