@@ -99,7 +99,7 @@ def _walk(root: str, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitig
             is_dir = False
         if ignores and _ignored(path, is_dir, ignores):
             continue
-        if _suffix(entry.name).lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
+        if entry.name[suffix_start(entry.name):].lower() in suffixes and not entry.name.startswith(WORD_LOCK_PREFIX):
             if not is_dir and _plain_file(entry):
                 if real is None:  # with its separator: a file's identity is then one concatenation
                     real = os.path.join(os.path.realpath(os.path.dirname(entry.path)), "")
@@ -111,10 +111,11 @@ def _walk(root: str, patterns: tuple[str, ...], suffixes: tuple[str, ...], gitig
             stack.append((_listing(path), _ignores(path, ignores, gitignore), None))
 
 
-def _suffix(name: str) -> str:
-    """As Path.suffix: from the last dot, unless the name starts or ends with it."""
+def suffix_start(name: str) -> int:
+    """Where a file name's suffix starts, as Path.suffix and Path.stem cut it (from the last
+    dot, unless the name starts or ends with it); the name's length when it has none."""
     dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
+    return dot if 0 < dot < len(name) - 1 else len(name)
 
 
 def _plain_file(entry: os.DirEntry) -> bool:

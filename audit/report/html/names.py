@@ -11,6 +11,8 @@ import re
 import unicodedata
 from pathlib import PurePath
 
+from ...discover import suffix_start
+
 LETTER_DIR = "letters"
 SLUG_CHARS = 40
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -35,8 +37,7 @@ def _stem(path: PurePath | str) -> str:
     name = path[path.rfind("/") + 1:]
     if not name.strip("."):  # ".", "..": PurePath's own rules
         return PurePath(path).stem
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
+    return name[:suffix_start(name)]
 
 
 def page_href(number: int, path: PurePath, total: int) -> str:
