@@ -100,7 +100,7 @@ _CHUNK = 32  # items sent to a worker in one message; it holds at most two chunk
 # not fit there would block this process, and no timeout would be watched meanwhile. Larger
 # chunks go only to a worker holding nothing (it is reading).
 _PIPE_ROOM = 16 * 1024
-_REPLY_EVERY = 0.02  # seconds a worker may keep results before sending them (it sends them all at once)
+_HOLD_AT_MOST = 0.02  # seconds after its letter began that a result may wait to go with others
 _MEMORY_EXIT = 86  # a worker's exit status after MemoryError: its heap is no longer trusted
 
 _live_workers: set["_Worker"] = set()
@@ -143,7 +143,7 @@ def guarded_map(function: Callable, items: Sequence, initializer: Callable, init
     hostile file costs. Only a window of results is held for ordering.
 
     Items go to a worker a chunk at a time and results come back a few at a time (when it has
-    nothing left to do, holds _CHUNK of them, or began the oldest of them _REPLY_EVERY ago): a message
+    nothing left to do, holds _CHUNK of them, or began the oldest of them _HOLD_AT_MOST ago): a message
     each way per letter was most of what this process spent per letter. The worker writes
     which item it is on into memory shared with this process, so the budgets stay per item."""
     count = len(items)
@@ -344,7 +344,7 @@ def _guarded_worker(conn, progress, parent: int, function: Callable, initializer
         _limit_memory(memory)
     todo: deque = deque()
     replies: list = []
-    kept_since = 0.0  # when the letter of the oldest reply not yet sent began
+    held_since = 0.0  # when the letter of the oldest reply not yet sent began
     while True:
         if not todo:  # nothing more to do: what is done is sent before waiting for more
             progress[0] = -1
@@ -366,9 +366,9 @@ def _guarded_worker(conn, progress, parent: int, function: Callable, initializer
         except Exception as exc:  # noqa: BLE001 - a bug: the parent reports it on the item
             reply = (index, True, f"{type(exc).__name__}: {exc}")
         if not replies:
-            kept_since = progress[1]  # a letter that took longer than _REPLY_EVERY is sent at once
+            held_since = progress[1]  # a letter that took longer than _HOLD_AT_MOST is sent at once
         replies.append(reply)
-        if len(replies) >= _CHUNK or time.monotonic() - kept_since >= _REPLY_EVERY:
+        if len(replies) >= _CHUNK or time.monotonic() - held_since >= _HOLD_AT_MOST:
             _reply(conn, replies)
             replies = []
 
