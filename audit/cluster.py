@@ -90,7 +90,7 @@ def audit_partition(paths: list[str], settings, cwd: str, prepare=None) -> list:
         given = settings.stdin_bytes(path) is not None  # standard input: no file to find
         result = audit_one(path if given else os.path.join(cwd, path), settings)
         result.path = Path(path)
-        results.append(prepare(result, path) if prepare is not None else result)
+        results.append(prepare(result) if prepare is not None else result)
     return results
 
 

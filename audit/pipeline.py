@@ -132,7 +132,7 @@ def audit_batch(paths: list[Path], settings: Settings,
     `dask`: the address of a Dask scheduler, or cluster.LOCAL for a cluster on this machine:
     the letters are audited there (audit/cluster.py), without after_letter or budgets.
 
-    `prepare(result, path)`, when given, also runs where the letter was audited, and what it
+    `prepare(result)`, when given, also runs where the letter was audited, and what it
     returns is yielded instead of the result (audit/spool.py: the main process then never
     handles the whole result)."""
     if dask is not None:
@@ -150,7 +150,7 @@ def audit_batch(paths: list[Path], settings: Settings,
             result = summarise(letter, run_rules(letter, settings.active_rules, settings.severity_of))
         if after_letter is not None:
             after_letter(letter, result)
-        return prepare(result, path) if prepare else result
+        return prepare(result) if prepare else result
 
     yield from guarded_map(_audit_in_worker, paths, _start_worker, (settings, after_letter, prepare),
                            settings.limits, overrun)
@@ -210,7 +210,7 @@ def _start_worker(settings: Settings, after_letter, prepare) -> None:
 
 def _audit_in_worker(path: str):
     result = _audit(path, _worker_settings, _worker_after_letter)
-    return _worker_prepare(result, path) if _worker_prepare else result
+    return _worker_prepare(result) if _worker_prepare else result
 
 
 def summarise(letter: Letter, findings: list[Finding]) -> LetterResult:

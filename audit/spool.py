@@ -55,7 +55,7 @@ class Prepare:
         self.needed = needed
         self.renderers = renderers or {}
 
-    def __call__(self, result: LetterResult, path) -> Prepared:
+    def __call__(self, result: LetterResult) -> Prepared:
         names = self.needed(result) if self.needed else None
         fields = result.fields if names is None else {n: v for n, v in result.fields.items() if n in names}
         kept = (result.template, fields, result.key, result.content_hash, result.kind == ResultKind.LETTER)

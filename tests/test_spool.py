@@ -84,7 +84,7 @@ def test_reading_the_spool_through_gives_each_letters_rendering(monkeypatch, blo
     kept = spool.Spool(spill_at=3)
     paths = [f"letter-{'x' * (index * 37 % 101)}-{index}.txt" for index in range(40)]
     for path in paths:
-        kept.add(prepare(LetterResult(Path(path), None, {}), path), path)
+        kept.add(prepare(LetterResult(Path(path), None, {})), path)
     try:
         assert list(kept.renderings("name")) == [kept.rendered(index, "name") for index in range(40)]
         assert list(kept.renderings("name")) == [path * len(path) for path in paths]
