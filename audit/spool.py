@@ -58,11 +58,11 @@ class Prepare:
     def __call__(self, result: LetterResult) -> Prepared:
         names = self.needed(result) if self.needed else None
         fields = result.fields if names is None else {n: v for n, v in result.fields.items() if n in names}
-        kept = (result.template, fields, result.key, result.content_hash, result.kind == ResultKind.LETTER)
+        record = (result.template, fields, result.key, result.content_hash, result.kind == ResultKind.LETTER)
         rendered = {name: render(result) for name, render in self.renderers.items()}
         rendered = pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
         entry = _SIZE.pack(len(rendered)) + rendered + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        return kept, tally_of(result), entry
+        return record, tally_of(result), entry
 
 
 def _parts(entry: memoryview) -> tuple[memoryview, memoryview]:
