@@ -175,14 +175,14 @@ def _grids(blocks: list[Block]) -> list[list[list[str | None]]]:
 
 
 def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] | None = None,
-                   settings: Settings | None = None, one_template: bool = False) -> list[Inference]:
+                   settings: Settings | None = None, force_one_template: bool = False) -> list[Inference]:
     """The versions of a form, each learned from its own letters: where a group of paragraphs
     comes and goes together (held by the same letters), its holders and the others are two
     versions; the letters unlike what was learned, when they are a share of their own (at
     least MIN_VERSION letters and VERSION_SHARE of the batch), are another. Each version is
     then audited with its own letters, the largest first; versions of one form redrafted are
     then written as one template recording them (infer/versions.py), when it holds as well
-    (`one_template`: whether it does or not)."""
+    (`force_one_template`: whether it does or not)."""
     queue, versions, unplaced = [list(paths)], [], []
     while queue:
         batch = queue.pop(0)
@@ -212,10 +212,10 @@ def infer_versions(paths: list[Path], name: str, on_letter: Callable[[], None] |
         version.version = (number, len(versions))
         version.verification = verify_batch(version, on_letter, settings)
     if len(versions) > 1:  # versions of one form redrafted: one template recording them, when it holds as well
-        from .versions import one_template as recorded_in_one
+        from .versions import one_template
 
-        versions = recorded_in_one(versions, lambda inference: verify_batch(inference, None, settings),
-                                   (lambda apart: 0) if one_template else lambda apart: passing_with(apart, settings))
+        versions = one_template(versions, lambda inference: verify_batch(inference, None, settings),
+                               (lambda apart: 0) if force_one_template else lambda apart: passing_with(apart, settings))
     return versions
 
 
@@ -490,7 +490,7 @@ def _key_and_overview(fields: dict[str, FieldInfo], used: int) -> tuple[str | No
     return key, ([key] if key else []) + people + figures
 
 
-def _mixes_versions(inference: Inference, findings) -> bool:
+def _count_version(inference: Inference, findings) -> bool:
     """Count the letter for the version `check` reads it as following (form-version); whether
     it mixes versions (mixed-versions)."""
     named = next((f.evidence.get("version") for f in findings if f.rule == "form-version"), None)
@@ -550,7 +550,7 @@ def verify_batch(inference: Inference, on_letter: Callable[[], None] | None = No
             if letter.template is None:
                 result.unrecognised.append(letter.path)
                 continue
-            if _mixes_versions(inference, letter.findings) or any(f.rule in DEVIATIONS for f in letter.findings):
+            if _count_version(inference, letter.findings) or any(f.rule in DEVIATIONS for f in letter.findings):
                 result.deviating.append(letter.path)
             else:
                 result.matching += 1

@@ -16,7 +16,7 @@ STDOUT = "-"
 
 
 def run_infer(letters: list[Path], output: Path, name: str | None, progress: Callable[[int], object | None],
-              settings: Settings | None = None, one_template: bool = False) -> int:
+              settings: Settings | None = None, force_one_template: bool = False) -> int:
     """Infer from `letters` (found by `check`'s discovery) and write the template to `output`
     (`-`: standard output). `progress(total)` gives a bar (with `step()` per letter audited and
     `close()`), or None."""
@@ -27,7 +27,7 @@ def run_infer(letters: list[Path], output: Path, name: str | None, progress: Cal
         raise InferenceError(f"{_shown(output)} is one of the letters; letters are only ever read")
     bar = progress(len(letters))
     versions = infer_versions(letters, name or ("inferred" if to_stdout else output.stem),
-                              bar.step if bar else None, settings=settings, one_template=one_template)
+                              bar.step if bar else None, settings=settings, force_one_template=force_one_template)
     if bar:
         bar.close()
     targets = [output] + [output.with_name(f"{output.stem}-v{n}{output.suffix}") for n in range(2, len(versions) + 1)]
