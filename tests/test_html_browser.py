@@ -163,7 +163,7 @@ def test_the_wrong_value_is_marked_and_linked_to_what_it_contradicts(tab, fixtur
     wrong.focus()
     assert "is-linked" in other.get_attribute("class") and "is-linked" in wrong.get_attribute("class")
     quotes = tab.locator("#F1 .quote").all_inner_texts()
-    assert "“2” (upheld_decisions, line 63)" in quotes and "“1” (compliance_outcomes, line 77)" in quotes
+    assert "“2” (upheld decisions, line 63)" in quotes and "“1” (compliance outcomes, line 77)" in quotes
     tab.set_viewport_size({"width": 1366, "height": 768})
     tab.goto(page_of(fixture_report, "001").as_uri() + "#F1")
     tab.locator("#L77 mark.wrong").focus()
