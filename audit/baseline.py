@@ -4,13 +4,11 @@
 suppresses exactly those in later runs, reports any others as usual, and says on stderr
 which entries no longer occur so the file can be pruned.
 
-Findings are recognised by a fingerprint that survives edits elsewhere in the letter and
-rewording of messages: a hash of the rule, the letter's identity (its template and key
-field; the file name when the letter has none) and the finding's structured evidence with
-every line and page number left out. Never the line, never the message. The same
-fingerprint is the SARIF result's partialFingerprints, so code-scanning tools and the
-baseline agree on what is "the same finding". Baselines of version 1 (fingerprints of the
-excerpt or message text) are still read and matched as they were written.
+Findings are recognised by their fingerprint (audit/fingerprints.py), which survives edits
+elsewhere in the letter and rewording of messages. The same fingerprint is the SARIF
+result's partialFingerprints, so code-scanning tools and the baseline agree on what is "the
+same finding". Baselines of version 1 (fingerprints of the excerpt or message text) are
+still read and matched as they were written.
 
 The file is TOML, one [[finding]] table per finding, sorted by letter and rule, without
 line numbers, so it diffs well and can be reviewed and committed. Keys other than those
@@ -18,8 +16,6 @@ written (a `reason = "..."`, say) are kept when the baseline is written again.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 import tomllib
@@ -30,85 +26,19 @@ from pathlib import Path
 
 from .atomic import write_text as write_text_atomically
 from .report.escape import toml_string
+from .fingerprints import VERSION as FORMAT_VERSION, fingerprint, fingerprinted, numbered, without_lines
 from .models import LetterResult, ResultKind
-from .names import normalise_name
 from .rules import ALIASES, canonical_rule_id, renamed_note
 from .settings import SettingsError
 
-FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
-FINGERPRINT_KEY = "letterAudit/v2"  # the key of SARIF partialFingerprints
-LOCATION_KEYS = frozenset({"line", "end_line", "first_line", "page", "traceback"})  # not identity
 RECORDED = ("error", "warning")  # severities a baseline records
 NOTE_CHARS = 200
 _OLD_IDS = {new: old for old, new in ALIASES.items()}  # renamed rule -> the id old baselines hold
-_LINE_REF = re.compile(
-    r"\s*\(\s*lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*\)"  # (line 12)
-    r"|\s*\b(?:at|after|before|on|from)\s+lines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*"  # at line 12
-    r"|\blines?\s+\d+(?:\s*(?:,|-|and)\s*\d+)*\s*:?",  # line 12:
-    re.I)
 
 
 class BaselineError(SettingsError):
     """A baseline file that cannot be used (exit code 2)."""
-
-
-def without_lines(text: str) -> str:
-    """The text with references to line numbers taken out, whitespace collapsed."""
-    return " ".join(_LINE_REF.sub("", text).split())
-
-
-def letter_identity(result: LetterResult) -> str:
-    if result.key:
-        return f"{result.template}/{normalise_name(result.key)}"
-    return result.path.name
-
-
-def identity_of(value):
-    """Evidence without its locations: what stays the same when lines move."""
-    if isinstance(value, dict):
-        return {k: identity_of(v) for k, v in value.items() if k not in LOCATION_KEYS}
-    if isinstance(value, (list, tuple)):
-        return [identity_of(v) for v in value]
-    return value
-
-
-def fingerprint(result: LetterResult, finding, version: int = FORMAT_VERSION) -> str:
-    """The stable identity of one finding (shared by the baseline and SARIF)."""
-    if finding.identity is not None and version == FORMAT_VERSION:  # taken before its evidence was cut
-        return finding.identity
-    if version == 1 or not finding.evidence:
-        evidence = without_lines(finding.excerpt or finding.message)
-    else:
-        evidence = json.dumps(identity_of(dict(finding.evidence)), sort_keys=True, ensure_ascii=False, default=str)
-    material = "\x1f".join((finding.rule, letter_identity(result), evidence))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:24]
-
-
-def fingerprinted(results: Iterable[LetterResult], version: int = FORMAT_VERSION
-                  ) -> Iterator[tuple[LetterResult, list[str]]]:
-    """Each result with the fingerprint of each of its findings, in one pass. Two findings
-    alike in every respect (the same paragraph pasted twice) are told apart by a count:
-    fp, fp-2, fp-3."""
-    prints = Fingerprints(version)
-    for result in results:
-        yield result, prints.of(result)
-
-
-class Fingerprints:
-    """fingerprinted, one result at a time: the repeats counted across the results given so far."""
-
-    def __init__(self, version: int = FORMAT_VERSION):
-        self.version, self.seen = version, Counter()
-
-    def of(self, result: LetterResult) -> list[str]:
-        return [_numbered(self.seen, fingerprint(result, finding, self.version)) for finding in result.findings]
-
-
-def _numbered(seen: Counter, base: str) -> str:
-    """`base`, or `base-N` for its N-th occurrence in the batch."""
-    seen[base] += 1
-    return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
 @dataclass
@@ -201,9 +131,9 @@ class Matcher:
     def mark(self, result: LetterResult) -> tuple[list[bool], list[str]]:
         """Per finding of `result`: whether the baseline holds it, and its fingerprint."""
         version = self.baseline.version
-        prints = [_numbered(self._seen, fingerprint(result, finding)) for finding in result.findings]
+        prints = [numbered(self._seen, fingerprint(result, finding)) for finding in result.findings]
         theirs = prints if version == FORMAT_VERSION else [  # as an older baseline wrote them
-            _numbered(self._seen_then, fingerprint(result, finding, version)) for finding in result.findings]
+            numbered(self._seen_then, fingerprint(result, finding, version)) for finding in result.findings]
         held = []
         for finding, print_ in zip(result.findings, theirs):
             if self._wanted[print_] <= 0:  # perhaps recorded under the rule's old id

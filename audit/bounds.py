@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .evidence import Evidence
+from .fingerprints import fingerprint
 from .models import Finding, LetterResult
 
 CONTEXT = 200  # characters of unchanged text kept on each side of a change
@@ -50,8 +51,6 @@ def bounded(finding: Finding, result: LetterResult) -> Finding:
     message = clip(finding.message)
     if diff == finding.diff and evidence is finding.evidence and message == finding.message:
         return finding
-    from .baseline import fingerprint
-
     return replace(finding, message=message, diff=diff, evidence=evidence,
                    identity=fingerprint(result, finding))
 

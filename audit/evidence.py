@@ -4,7 +4,7 @@ A rule gives each Issue a frozen record of its own Evidence type (defined in the
 module; checks.py holds those of the checks and conflicts templates declare, which many
 rules share). The framework turns it into the finding's `evidence`: the record's fields by
 name, in order, as JSON data (`Evidence.json`). Every output shows those keys, and the
-baseline and SARIF fingerprints hash them (baseline.fingerprint), so renaming a field
+baseline and SARIF fingerprints hash them (fingerprints.fingerprint), so renaming a field
 changes every fingerprint of its rule: tests/test_evidence.py fails on a rename until
 baselines are migrated.
 """

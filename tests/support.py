@@ -50,19 +50,19 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
 def assert_fingerprints_kept(case_id: str, result, found) -> None:
     """The fingerprints of a case's findings are those recorded: every baseline in use holds
     them, so renaming an evidence field (or changing what it holds) must come with a baseline
-    migration (a new baseline.FORMAT_VERSION that reads the old one), then a new recording."""
-    from audit.baseline import FORMAT_VERSION, fingerprint
+    migration (a new fingerprints.VERSION that reads the old one), then a new recording."""
+    from audit.fingerprints import VERSION, fingerprint
 
     now = {"evidence": sorted({key for f in found for key in f.evidence}),
            "fingerprints": [fingerprint(result, f) for f in found]}
     recorded = json.loads(FINGERPRINTS.read_text(encoding="utf-8")) if FINGERPRINTS.exists() else {"cases": {}}
     if UPDATE_FINGERPRINTS:
-        recorded["version"] = FORMAT_VERSION
+        recorded["version"] = VERSION
         recorded["cases"][case_id] = now
         FINGERPRINTS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         return
-    assert recorded.get("version") == FORMAT_VERSION, (
-        "baseline.FORMAT_VERSION changed: record the fingerprints of the new version "
+    assert recorded.get("version") == VERSION, (
+        "fingerprints.VERSION changed: record the fingerprints of the new version "
         "(LETTER_AUDIT_UPDATE_FINGERPRINTS=1 python -m pytest tests/test_rules.py)")
     if case_id not in recorded["cases"]:
         return  # a new case: recorded with the others next time (LETTER_AUDIT_UPDATE_FINGERPRINTS=1)

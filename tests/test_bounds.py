@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audit.baseline import fingerprint
+from audit.fingerprints import fingerprint
 from audit.bounds import CHANGE, CONTEXT, TEXT, bounded
 from audit.models import Finding, LetterResult
 

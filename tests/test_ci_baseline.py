@@ -166,14 +166,15 @@ def test_rewording_messages_keeps_the_baseline(batch, capsys, monkeypatch):
 
 def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(batch, capsys):
     from audit import baseline
+    from audit.fingerprints import fingerprint, fingerprinted
     from audit.pipeline import audit_batch
     from audit.settings import Settings
     results = list(audit_batch(sorted(Path("letters").iterdir()), Settings()))
     old = baseline.entries_for(results)
-    prints = {id(f): p for r, ps in baseline.fingerprinted(results, 1) for f, p in zip(r.findings, ps)}
+    prints = {id(f): p for r, ps in fingerprinted(results, 1) for f, p in zip(r.findings, ps)}
     v1 = [baseline.Entry(prints[id(f)], e.rule, e.letter, e.file, e.note, {"reason": "signed off"})
           for r in results for f in r.findings if f.severity in ("error", "warning")
-          for e in [next(x for x in old if x.fingerprint == baseline.fingerprint(r, f))]]
+          for e in [next(x for x in old if x.fingerprint == fingerprint(r, f))]]
     Path("baseline.toml").write_text(baseline.render(v1).replace("version = 2", "version = 1"), encoding="utf-8")
 
     code, out, err = run(capsys, "letters", "--baseline", "baseline.toml", "--format", "json")
@@ -189,7 +190,8 @@ def test_a_version_1_baseline_still_applies_and_is_migrated_with_its_reasons(bat
 
 
 def test_a_baseline_written_under_a_renamed_rules_old_id_still_suppresses_it(tmp_path, capsys):
-    from audit.baseline import Baseline, fingerprint
+    from audit.baseline import Baseline
+    from audit.fingerprints import fingerprint
     from audit.models import Finding, LetterResult
 
     result = LetterResult(tmp_path / "a.txt", "t", {}, [Finding(

@@ -1,6 +1,6 @@
 """Evidence is typed: each rule's finding carries a record of its own Evidence type, whose field
 names are the evidence keys that baselines and SARIF fingerprints hash. Renaming a field
-must fail the tests until baselines are migrated (a new baseline.FORMAT_VERSION)."""
+must fail the tests until baselines are migrated (a new fingerprints.VERSION)."""
 from __future__ import annotations
 
 import importlib
@@ -62,7 +62,7 @@ def test_evidence_record_fields_are_the_recorded_ones():
     recorded = json.loads(RECORDS.read_text(encoding="utf-8"))
     assert now == recorded, (
         "an Evidence record's fields changed, and so the fingerprints of its findings in every baseline "
-        "and SARIF file: migrate baselines first (a new baseline.FORMAT_VERSION that reads the old one), "
+        "and SARIF file: migrate baselines first (a new fingerprints.VERSION that reads the old one), "
         "then record anew (LETTER_AUDIT_UPDATE_FINGERPRINTS=1 python -m pytest tests/test_rules.py "
         "tests/test_evidence.py)")
 

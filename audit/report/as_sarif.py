@@ -3,7 +3,7 @@
 One run; every rule of the catalogue once in tool.driver.rules (summary, explanation,
 default level); every finding a result with ruleId, level (error, warning, note), the
 message, its file (a URI relative to the working directory, under %SRCROOT%) and line, and
-partialFingerprints from audit.baseline.fingerprinted, which ignore line numbers, so a
+partialFingerprints from audit.fingerprints.fingerprinted, which ignore line numbers, so a
 finding keeps its identity when unrelated lines move.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .. import __version__
-from ..baseline import FINGERPRINT_KEY, Fingerprints
+from ..fingerprints import KEY as FINGERPRINT_KEY, Fingerprints
 from .locations import artifact_uri
 from .streamed import write_streamed
 

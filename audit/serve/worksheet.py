@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import baseline as baselines
+from ..fingerprints import fingerprinted, letter_identity
 from ..models import LetterResult
 from ..settings import Settings
 from ..report.escape import shown_path
@@ -66,9 +67,9 @@ class Worksheet:
     def of(cls, results: Iterable[LetterResult], settings: Settings | None = None) -> "Worksheet":
         """From every result of a run, batch rules' findings merged in, none filtered out."""
         letters, findings = [], []
-        for number, (result, prints) in enumerate(baselines.fingerprinted(results), start=1):
+        for number, (result, prints) in enumerate(fingerprinted(results), start=1):
             path = result.path.as_posix() if isinstance(result.path, Path) else str(result.path)
-            letters.append(LetterItem(number, path, result.key or Path(path).name, baselines.letter_identity(result),
+            letters.append(LetterItem(number, path, result.key or Path(path).name, letter_identity(result),
                                       result.template or "", result.status, file_hash(path), dict(result.fields),
                                       result.kind))
             for finding, print_ in zip(result.findings, prints):

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from ... import baseline as baselines
+from ...fingerprints import fingerprinted
 from ...atomic import atomic_open, on_commit, umask, write_bytes, write_text
 from ...models import Finding, LetterResult, ResultKind
 from ...settings import Settings
@@ -185,7 +185,7 @@ def _marked(results: Iterable[LetterResult], baseline) -> Iterator[tuple[LetterR
     if baseline is not None:
         yield from baseline.marked(results)
         return
-    for result, prints in baselines.fingerprinted(results):
+    for result, prints in fingerprinted(results):
         yield result, [False] * len(prints), prints
 
 

@@ -18,7 +18,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import baseline as baselines
+from ...fingerprints import fingerprinted
 from ...models import Letter, LetterResult, PairKind
 from ..escape import shown_path
 from .overlay import lay_over, pair_row
@@ -71,7 +71,7 @@ class PageKeeper:
         if k is None:
             return
         draft = make_draft(ctx)
-        prints = tuple(next(baselines.fingerprinted([result]))[1])
+        prints = tuple(next(fingerprinted([result]))[1])
         try:
             write_page(self.plan, k, result, tuple(False for _ in result.findings), prints, draft)
             self._append(result.path, prints, draft)
